@@ -1,0 +1,35 @@
+# Two commands do everything on a fresh machine:
+#   make serve   build and serve the site on http://127.0.0.1:8000
+#   make test    run every check CI runs
+# uv is installed with pip when missing and run as `python3 -m uv`, so a fresh
+# PATH (or a pyenv shim that has not been rehashed) does not matter.
+
+PYTHON ?= python3
+UV := $(PYTHON) -m uv
+RUN := $(UV) run --frozen
+SITE_DIR ?= site
+LINT_PATHS := snippets demo_apps scripts tests docs/plugins
+
+.PHONY: setup serve build test lint bench bench-smoke clean
+
+setup:
+	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
+	$(UV) sync --frozen
+
+serve: setup
+	$(RUN) mkdocs serve --strict -a 127.0.0.1:8000
+
+build: setup
+	$(RUN) mkdocs build --strict -d $(SITE_DIR)
+
+lint: setup
+	$(RUN) ruff check $(LINT_PATHS)
+	$(RUN) ruff format --check $(LINT_PATHS)
+
+test: lint build
+	$(RUN) coverage erase
+	GUIDE_SITE_DIR=$(abspath $(SITE_DIR)) $(RUN) coverage run -m pytest
+	$(RUN) coverage report --fail-under=100
+
+clean:
+	rm -rf $(SITE_DIR) .coverage .pytest_cache

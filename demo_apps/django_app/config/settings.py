@@ -1,0 +1,109 @@
+"""Settings of the Django demo project.
+
+This is ``startproject``'s settings file with three changes: secrets and debug
+come from the environment, the database location can be set with
+``GUIDE_DATABASE_URL``, and the guide's app is installed. Production defaults
+(``DEBUG`` off) are what the servers in tests and benchmarks run with.
+"""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+SECRET_KEY = os.environ.get(
+    "DJANGO_SECRET_KEY", "insecure-demo-key-only-for-local-runs-0123456789abcdefghijklmnop"
+)
+DEBUG = os.environ.get("GUIDE_DEBUG", "0") == "1"
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "ninja",
+    "demo_apps.django_app.guide",
+]
+
+# The middleware that ``startproject`` gives.
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "demo_apps.django_app.config.urls"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "demo_apps.django_app.config.wsgi.application"
+ASGI_APPLICATION = "demo_apps.django_app.config.asgi.application"
+
+
+def _database_name() -> str:
+    """``GUIDE_DATABASE_URL=sqlite:////abs/path.db`` or the project's own file."""
+    url = os.environ.get("GUIDE_DATABASE_URL", "")
+    if url.startswith("sqlite:///"):
+        return url.removeprefix("sqlite:///")
+    return str(BASE_DIR / "db.sqlite3")
+
+
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": _database_name(),
+    }
+}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- benchmarks (scripts/bench, issue 4): edited by the benchmark harness's owner only ---
+_BENCH_DSN = os.environ.get("GUIDE_DATABASE_URL", "")
+if _BENCH_DSN.startswith(("postgresql://", "postgres://")):  # `bench run --db DSN`
+    from urllib.parse import urlsplit
+
+    _dsn = urlsplit(_BENCH_DSN)
+    DATABASES["default"] = {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": _dsn.path.lstrip("/"),
+        "USER": _dsn.username or "",
+        "PASSWORD": _dsn.password or "",
+        "HOST": _dsn.hostname or "",
+        "PORT": str(_dsn.port or ""),
+    }
+if os.environ.get("GUIDE_DJANGO_MIDDLEWARE") == "none":
+    MIDDLEWARE = []  # the benchmarks' "no middleware" variant, labelled as such on the results page
+# --- end benchmarks ---

@@ -1,0 +1,19 @@
+"""The demo project's URLs: each topic's Django snippet is included at ``/<topic>/``."""
+
+from django.http import JsonResponse
+from django.urls import include, path
+
+from scripts.topics import all_topics
+
+TOPICS = [t for t in all_topics() if "django" in t.frameworks()]
+
+
+def index(request):
+    """List the mounted topics."""
+    return JsonResponse({"topics": [t.slug for t in TOPICS]})
+
+
+urlpatterns = [
+    path("", index),
+    *(path(f"{t.slug}/", include(t.module_name("django"))) for t in TOPICS),
+]

@@ -1,0 +1,8 @@
+"""WSGI entry point: ``gunicorn demo_apps.django_app.config.wsgi:application``."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "demo_apps.django_app.config.settings")
+application = get_wsgi_application()

@@ -1,0 +1,8 @@
+"""Models of the guide app.
+
+Topic snippets define their Django models in ``snippets/<topic>/django_models.py``
+with ``app_label = "guide"``; importing them here registers them with this app,
+so the demo project has one database and one set of migrations.
+"""
+
+from snippets.bench.django_models import BenchRow  # noqa: F401

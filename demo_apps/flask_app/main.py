@@ -1,0 +1,28 @@
+"""The Flask demo app: every topic's Flask snippet, mounted at ``/<topic>``.
+
+Each snippet is a complete Flask app; Werkzeug's ``DispatcherMiddleware`` routes
+``/<topic>/...`` to it with the prefix moved into ``SCRIPT_NAME``, so ``url_for``
+inside a snippet still builds correct URLs.
+
+Run it: ``gunicorn demo_apps.flask_app.main:app``.
+"""
+
+from flask import Flask
+from werkzeug.middleware.dispatcher import DispatcherMiddleware
+
+from scripts.topics import all_topics, import_snippet
+
+app = Flask(__name__)
+TOPICS = [t for t in all_topics() if "flask" in t.frameworks()]
+
+
+@app.get("/")
+def index():
+    """List the mounted topics."""
+    return {"topics": [t.slug for t in TOPICS]}
+
+
+app.wsgi_app = DispatcherMiddleware(
+    app.wsgi_app,
+    {f"/{t.slug}": import_snippet(t, "flask").app for t in TOPICS},
+)

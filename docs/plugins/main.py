@@ -1,0 +1,201 @@
+"""All build-time logic of the site: Jinja macros for pages, and MkDocs hooks.
+
+mkdocs-macros calls ``define_env`` (the macros pages use) and
+``on_post_page_macros``/``on_post_build`` (the embed check, which must see pages
+after macros have run). The only MkDocs hook, the navigation built from the
+topics, is in ``hooks.py`` beside this file. Pages hold prose
+and macro calls; anything computed lives here.
+
+Snippets are embedded with pymdownx.snippets lines that the macros *emit*; the
+snippets preprocessor runs after Jinja, so template syntax inside a snippet
+(``{{ item.name }}``) reaches the reader untouched.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from mkdocs.exceptions import PluginError
+
+from scripts.bench.report import MACROS as BENCH_MACROS
+from scripts.check_embeds import broken_embeds, embeds_in, orphans
+from scripts.live.support import placeholder as live_placeholder
+from scripts.live.support import script_json
+from scripts.topics import FRAMEWORK_TITLES, ROOT, Topic, all_topics, get_topic
+
+# --------------------------------------------------------------------------- helpers
+
+LANGUAGES = {".py": "python", ".html": "jinja", ".txt": "text", ".yaml": "yaml"}
+
+
+def _code_block(path: Path, indent: str = "") -> str:
+    rel = path.relative_to(ROOT)
+    lang = LANGUAGES.get(path.suffix, "text")
+    return f'{indent}``` {lang} title="{rel}"\n{indent}--8<-- "{rel}"\n{indent}```\n'
+
+
+def shared_files(topic: Topic) -> list[Path]:
+    """Topic files that belong to no single framework (seed scripts, templates)."""
+    own = {p for fw in topic.frameworks() for p in topic.code_files(fw)}
+    return sorted(
+        p
+        for p in topic.folder.rglob("*")
+        if p.is_file()
+        and p not in own
+        and p.name not in {"__init__.py", "cases.yaml", "topic.yaml"}
+        and "__pycache__" not in p.parts
+    )
+
+
+def lines_of_code(path: Path) -> int:
+    """Lines that carry code: not blank, not only a comment."""
+    return sum(
+        1
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.strip().startswith("#")
+    )
+
+
+def installed_version(package: str) -> str:
+    try:
+        return version(package)
+    except PackageNotFoundError as exc:
+        raise PluginError(f"package {package!r} named in a topic.yaml is not installed") from exc
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- macros
+
+
+def framework_tabs(slug: str) -> str:
+    """Linked content tabs, one per framework, every line included from ``snippets/``."""
+    topic = get_topic(slug)
+    parts = []
+    for framework in topic.frameworks():
+        parts.append(f'=== "{FRAMEWORK_TITLES[framework]}"\n\n')
+        for path in topic.code_files(framework):
+            parts.append(_code_block(path, indent="    ") + "\n")
+        parts.append(f"    {live_placeholder(slug, framework)}\n\n")
+    cases = script_json([case.as_data() for case in topic.cases])
+    parts.append(
+        f'<script type="application/json" class="topic-cases" data-topic="{slug}">'
+        f"{cases}</script>\n\n"
+    )
+    shared = shared_files(topic)
+    if shared:
+        parts.append("Files shared by the three versions:\n\n")
+        parts.extend(_code_block(path) + "\n" for path in shared)
+    return "".join(parts)
+
+
+def free_table(slug: str) -> str:
+    """The topic's "what you get for free" table, from ``topic.yaml``."""
+    topic = get_topic(slug)
+    rows = [
+        [row["feature"], *(str(row.get(fw, "")) for fw in topic.frameworks())]
+        for row in topic.meta.get("free", [])
+    ]
+    header = ["", *(FRAMEWORK_TITLES[fw] for fw in topic.frameworks())]
+    return _table(header, rows)
+
+
+def loc_table(slug: str) -> str:
+    """Lines of code per framework, counted from the snippet files at build time."""
+    topic = get_topic(slug)
+    rows = []
+    for framework in topic.frameworks():
+        files = topic.code_files(framework)
+        names = ", ".join(f"`{p.name}`" for p in files)
+        rows.append([FRAMEWORK_TITLES[framework], str(sum(map(lines_of_code, files))), names])
+    return _table(["Framework", "Lines of code", "Files"], rows)
+
+
+def tested_versions(slug: str) -> str:
+    """The package versions this page's snippets were tested with (read from the environment)."""
+    topic = get_topic(slug)
+    packages = topic.meta.get("packages", {})
+    items = []
+    for framework in topic.frameworks():
+        pinned = ", ".join(f"{p} {installed_version(p)}" for p in packages.get(framework, []))
+        items.append(f"**{FRAMEWORK_TITLES[framework]}**: {pinned}")
+    return "Tested with " + "; ".join(items) + "."
+
+
+def _response_summary(expected: dict[str, Any]) -> str:
+    body = ""
+    if expected.get("json") is not None:
+        body = f"`{json.dumps(expected['json'])}`"
+    elif expected.get("text"):
+        body = f"`{expected['text']}`"
+    elif expected.get("contains"):
+        body = "contains " + ", ".join(f"`{c}`" for c in expected["contains"])
+    return f"**{expected['status']}** {body}".strip()
+
+
+def cases_table(slug: str) -> str:
+    """The topic's example requests and each framework's expected answer (from cases.yaml)."""
+    topic = get_topic(slug)
+    frameworks = topic.frameworks()
+    rows = []
+    for case in topic.cases:
+        req = case.request
+        request = f"`{req['method']} {req['path']}`"
+        if "json" in req:
+            request += f"<br>`{json.dumps(req['json'])}`"
+        elif "body" in req:
+            request += f"<br>`{req['body']}`"
+        cells = [
+            _response_summary(case.expected(fw)) if fw in case.frameworks else "n/a"
+            for fw in frameworks
+        ]
+        rows.append([case.name, request, *cells])
+    header = ["Case", "Request", *(FRAMEWORK_TITLES[fw] for fw in frameworks)]
+    return _table(header, rows)
+
+
+def page_of(topic: Topic) -> str:
+    """The page that shows a topic: ``guide/<slug>.md`` unless ``topic.yaml`` says ``page``."""
+    return topic.meta.get("page", f"guide/{topic.slug}.md")
+
+
+def topic_index() -> str:
+    """The guide's table of contents, from the topics' own metadata."""
+    rows = [
+        [f"[{t.title}]({t.slug}.md)", t.meta.get("summary", "")]
+        for t in all_topics()
+        if page_of(t).startswith("guide/")
+    ]
+    return _table(["Topic", "What it shows"], rows)
+
+
+_embedded: set[str] = set()
+
+
+def define_env(env: Any) -> None:
+    """mkdocs-macros entry point (once per build): the functions pages may call."""
+    _embedded.clear()
+    for macro in (framework_tabs, free_table, loc_table, tested_versions, cases_table, topic_index):
+        env.macro(macro)
+    for macro in BENCH_MACROS:  # benchmark tables and charts, from docs/data/benchmarks/
+        env.macro(macro)
+
+
+def on_post_page_macros(env: Any) -> None:
+    """Record what each page embeds, once its macros have expanded."""
+    _embedded.update(embeds_in(env.markdown))
+
+
+def on_post_build(env: Any) -> None:
+    """Fail the build on an embed that points at nothing or a snippet no page shows."""
+    problems = broken_embeds(_embedded)
+    problems += [f"{path}: embedded by no page" for path in orphans(_embedded)]
+    if problems:
+        raise PluginError("Snippet embeds are broken:\n  " + "\n  ".join(problems))

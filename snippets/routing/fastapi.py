@@ -1,0 +1,13 @@
+from fastapi import FastAPI, Query
+
+app = FastAPI()
+
+
+@app.get("/items/{item_id}")
+async def read_item(item_id: int, q: str | None = None) -> dict:
+    return {"item_id": item_id, "q": q}
+
+
+@app.get("/users/{username}/posts")
+async def list_posts(username: str, page: int = Query(1, ge=1)) -> dict:
+    return {"username": username, "page": page}

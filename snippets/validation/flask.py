@@ -1,0 +1,22 @@
+from flask import Flask, request
+from pydantic import BaseModel, Field, ValidationError
+
+app = Flask(__name__)
+
+
+class Item(BaseModel):
+    name: str = Field(min_length=1, max_length=100)
+    price: float = Field(gt=0)
+    description: str | None = None
+
+
+@app.post("/items")
+def create_item():
+    data = request.get_json(silent=True)
+    if data is None:
+        return {"detail": "Request body must be valid JSON"}, 400
+    try:
+        item = Item.model_validate(data)
+    except ValidationError as exc:
+        return {"detail": exc.errors(include_url=False, include_context=False)}, 422
+    return item.model_dump(), 201

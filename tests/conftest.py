@@ -1,0 +1,47 @@
+"""Shared fixtures: the built site, and the CI rule that a missing tool is a failure."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from scripts.topics import ROOT
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def require_tool(name: str, install_hint: str) -> str:
+    """Path of an external tool; skip locally with an install hint, fail in CI."""
+    path = shutil.which(name)
+    if path:
+        return path
+    message = f"{name} not found on PATH: install it with `{install_hint}`"
+    if IN_CI:
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The built site: ``make test`` builds it once and passes ``GUIDE_SITE_DIR``;
+    a test run on its own builds it into a temporary folder."""
+    given = os.environ.get("GUIDE_SITE_DIR")
+    if given:
+        path = Path(given)
+        assert (path / "index.html").is_file(), f"GUIDE_SITE_DIR={given} holds no built site"
+        return path
+    path = tmp_path_factory.mktemp("site")
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stderr[-4000:]}"
+    return path

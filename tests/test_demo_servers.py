@@ -1,0 +1,50 @@
+"""The demo apps under their production servers, answering every case over real HTTP.
+
+Each server runs as a subprocess on a free 127.0.0.1 port for the duration of
+its test and is always stopped; a server that fails to start fails the test
+with the tail of its log.
+"""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from scripts.servers import DEMO_SERVERS, serve
+from scripts.topics import all_topics
+from tests.support.clients import request_parts
+from tests.support.responses import Observed, mismatches
+
+pytestmark = pytest.mark.slow
+
+
+def _framework(server_name: str) -> str:
+    return server_name.split("-")[0]
+
+
+@pytest.mark.parametrize("server_name", sorted(DEMO_SERVERS))
+def test_demo_app_answers_every_case(server_name: str, tmp_path) -> None:
+    framework = _framework(server_name)
+    env = {"GUIDE_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}"}
+    failures = []
+    with (
+        serve(server_name, DEMO_SERVERS[server_name], env=env) as server,
+        httpx.Client(base_url=server.base_url, timeout=10) as client,
+    ):
+        for topic in all_topics():
+            for case in topic.cases:
+                if framework not in case.frameworks:
+                    continue
+                for request in (*case.before, case.request):
+                    body, headers = request_parts(request)
+                    path = f"/{topic.slug}{request['path']}"
+                    resp = client.request(request["method"], path, content=body, headers=headers)
+                observed = Observed(
+                    resp.status_code, resp.headers.get("content-type", ""), resp.content
+                )
+                problems = mismatches(case.expected(framework), observed)
+                if problems:
+                    snippet = topic.snippet_path(framework).relative_to(topic.folder.parent.parent)
+                    failures.append(f"{snippet} / {case.name}: " + "; ".join(problems))
+        assert server.process.poll() is None, f"{server_name} died:\n{server.log_tail()}"
+    assert not failures, f"{server_name}:\n" + "\n".join(failures)
