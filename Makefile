@@ -10,16 +10,21 @@ RUN := $(UV) run --frozen
 SITE_DIR ?= site
 LINT_PATHS := snippets demo_apps scripts tests docs/plugins
 
-.PHONY: setup serve build test lint bench bench-smoke clean
+.PHONY: setup bundle serve build test lint bench bench-smoke clean
 
 setup:
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
 	$(UV) sync --frozen
 
-serve: setup
+# The live demos' bundle (Pyodide, wheels, lockfile, editor) in .cache/live/, rebuilt only when
+# a pin changes; needs node/npm. The site's hook copies it into the site (scripts/live).
+bundle: setup
+	$(RUN) python -m scripts.live.build_bundle
+
+serve: bundle
 	$(RUN) mkdocs serve --strict -a 127.0.0.1:8000
 
-build: setup
+build: bundle
 	$(RUN) mkdocs build --strict -d $(SITE_DIR)
 
 lint: setup
@@ -30,6 +35,16 @@ test: lint build
 	$(RUN) coverage erase
 	GUIDE_SITE_DIR=$(abspath $(SITE_DIR)) $(RUN) coverage run -m pytest
 	$(RUN) coverage report --fail-under=100
+
+# The full benchmark suite (about 30 minutes on 2 cores): a new docs/data/benchmarks/*.json.
+bench: setup
+	$(RUN) python -m scripts.bench run
+
+# Two configurations, two endpoints, short runs, into a temporary directory; checks the schema.
+bench-smoke: setup
+	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(RUN) python -m scripts.bench run --smoke --out "$$tmp" && \
+	$(RUN) python -m scripts.bench check "$$tmp"/*.json
 
 clean:
 	rm -rf $(SITE_DIR) .coverage .pytest_cache

@@ -1,7 +1,8 @@
-"""Start real servers on a free loopback port, wait until they answer, always stop them.
+"""The production servers, and one way to start them: free loopback port, readiness, stop.
 
-Shared by the demo-server tests and the benchmark runner so that both start the
-demo apps the same way. A server that does not come up raises
+Shared by the demo-server tests, the deployment page (which renders
+``DEMO_SERVERS``) and the benchmark runner, so all three start the demo apps
+with the same commands. A server that does not come up raises
 ``ServerStartError`` with the tail of its log, so a failure says what broke.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -25,77 +27,62 @@ ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 BIN = Path(sys.executable).parent
 
-#: The production command of each demo app, as the deployment page shows it.
-#: ``{port}`` is filled in at start; every command listens on 127.0.0.1 only.
+
+@dataclass(frozen=True)
+class Server:
+    """A production server and its command line; ``{target}``, ``{port}`` and
+    ``{workers}`` are filled in per app and per start."""
+
+    name: str
+    interface: str  # "asgi" or "wsgi"
+    argv: tuple[str, ...]
+
+    def command(self, target: str, workers: int = 1) -> list[str]:
+        """The command for one app; ``{port}`` stays a placeholder until ``serve``."""
+        values = {"target": target, "workers": str(workers), "port": "{port}"}
+        return [part.format(**values) for part in self.argv]
+
+
+UVICORN = Server(
+    "uvicorn",
+    "asgi",
+    (
+        "uvicorn", "{target}", "--host", HOST, "--port", "{port}", "--workers", "{workers}",
+        "--loop", "uvloop", "--http", "httptools", "--no-access-log", "--log-level", "warning",
+    ),
+)  # fmt: skip
+GUNICORN = Server(
+    "gunicorn",
+    "wsgi",
+    (
+        "gunicorn", "{target}", "--bind", f"{HOST}:{{port}}", "--workers", "{workers}",
+        "--worker-class", "sync", "--log-level", "warning", "--no-control-socket",
+    ),
+)  # fmt: skip
+GRANIAN_ASGI = Server(
+    "granian",
+    "asgi",
+    (
+        "granian", "--interface", "asgi", "--host", HOST, "--port", "{port}",
+        "--workers", "{workers}", "--no-access-log", "--log-level", "warning", "{target}",
+    ),
+)  # fmt: skip
+GRANIAN_WSGI = Server("granian", "wsgi", (*GRANIAN_ASGI.argv[:2], "wsgi", *GRANIAN_ASGI.argv[3:]))
+
+#: The demo apps' entry points, per interface.
+FASTAPI_APP = "demo_apps.fastapi_app.main:app"
+FLASK_APP = "demo_apps.flask_app.main:app"
+DJANGO_WSGI = "demo_apps.django_app.config.wsgi:application"
+DJANGO_ASGI = "demo_apps.django_app.config.asgi:application"
+
+#: The production command of each demo app, one worker, as the deployment page shows it.
 DEMO_SERVERS: dict[str, list[str]] = {
-    "fastapi-uvicorn": [
-        "uvicorn",
-        "demo_apps.fastapi_app.main:app",
-        "--host",
-        HOST,
-        "--port",
-        "{port}",
-        "--workers",
-        "1",
-        "--loop",
-        "uvloop",
-        "--http",
-        "httptools",
-        "--no-access-log",
-    ],
-    "fastapi-granian": [
-        "granian",
-        "--interface",
-        "asgi",
-        "--host",
-        HOST,
-        "--port",
-        "{port}",
-        "--workers",
-        "1",
-        "--no-access-log",
-        "demo_apps.fastapi_app.main:app",
-    ],
-    "django-gunicorn": [
-        "gunicorn",
-        "demo_apps.django_app.config.wsgi:application",
-        "--bind",
-        f"{HOST}:{{port}}",
-        "--workers",
-        "1",
-    ],
-    "django-uvicorn": [
-        "uvicorn",
-        "demo_apps.django_app.config.asgi:application",
-        "--host",
-        HOST,
-        "--port",
-        "{port}",
-        "--workers",
-        "1",
-        "--no-access-log",
-    ],
-    "flask-gunicorn": [
-        "gunicorn",
-        "demo_apps.flask_app.main:app",
-        "--bind",
-        f"{HOST}:{{port}}",
-        "--workers",
-        "1",
-    ],
-    "flask-granian": [
-        "granian",
-        "--interface",
-        "wsgi",
-        "--host",
-        HOST,
-        "--port",
-        "{port}",
-        "--workers",
-        "1",
-        "--no-access-log",
-        "demo_apps.flask_app.main:app",
-    ],
+    "fastapi-uvicorn": UVICORN.command(FASTAPI_APP),
+    "fastapi-granian": GRANIAN_ASGI.command(FASTAPI_APP),
+    "django-gunicorn": GUNICORN.command(DJANGO_WSGI),
+    "django-uvicorn": UVICORN.command(DJANGO_ASGI),
+    "flask-gunicorn": GUNICORN.command(FLASK_APP),
+    "flask-granian": GRANIAN_WSGI.command(FLASK_APP),
 }
 
 
@@ -110,8 +97,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def pinned(argv: list[str], cpus: str | None) -> list[str]:
+    """Prefix a command with ``taskset`` when pinning is asked for and possible."""
+    if cpus is None or shutil.which("taskset") is None:
+        return argv
+    return ["taskset", "--cpu-list", cpus, *argv]
+
+
 def _resolve(argv: Sequence[str], port: int) -> list[str]:
-    """Fill in the port and run console scripts from this environment's bin dir."""
+    """Fill in the port and run console scripts from this environment's bin dir,
+    so the locked versions are the ones that run."""
     filled = [arg.replace("{port}", str(port)) for arg in argv]
     exe = BIN / filled[0]
     if exe.exists():
@@ -119,43 +114,83 @@ def _resolve(argv: Sequence[str], port: int) -> list[str]:
     return filled
 
 
-def _tail(path: Path, lines: int = 30) -> str:
-    text = path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
-    return "\n".join(text.splitlines()[-lines:]) or "(empty log)"
-
-
 @dataclass
 class RunningServer:
-    """A started server: where it listens and how to find its process and log."""
+    """A started server: where it listens, its process tree, its log."""
 
     name: str
     port: int
     process: subprocess.Popen[bytes]
     log_path: Path
+    ready_after: float = 0.0  # seconds from start to the first answer
+    ready_status: int = 0  # the status of that first answer
 
     @property
     def base_url(self) -> str:
         return f"http://{HOST}:{self.port}"
 
-    def log_tail(self) -> str:
-        return _tail(self.log_path)
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def log_tail(self, lines: int = 30) -> str:
+        path = self.log_path
+        text = path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
+        return "\n".join(text.splitlines()[-lines:]) or "(empty log)"
+
+    def pids(self) -> list[int]:
+        """The master and every descendant (workers), read from /proc."""
+        found, todo = [], [self.process.pid]
+        while todo:
+            pid = todo.pop()
+            found.append(pid)
+            for task in Path(f"/proc/{pid}/task").glob("*/children"):
+                with contextlib.suppress(OSError):
+                    todo.extend(int(c) for c in task.read_text().split())
+        return found
+
+    def rss_mb(self) -> float:
+        """Resident memory of the whole tree, in MiB."""
+        total_kb = 0
+        for pid in self.pids():
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            total_kb += next(
+                (int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")),
+                0,
+            )
+        return total_kb / 1024
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time used so far by the whole tree."""
+        ticks = 0
+        for pid in self.pids():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def _wait_ready(server: RunningServer, ready_path: str, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
+def _wait_ready(server: RunningServer, ready_path: str, timeout: float, started: float) -> None:
+    """Poll until the server answers at all. Any status counts: judging the answer is
+    the caller's job, so a server answering 500 is reported as such, not as "not ready"."""
     last_error = "no answer yet"
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
+    while time.monotonic() - started < timeout:
+        if not server.alive():
             raise ServerStartError(
                 f"{server.name} exited with code {server.process.returncode} before answering.\n"
                 f"Log tail ({server.log_path}):\n{server.log_tail()}"
             )
         try:
-            httpx.get(server.base_url + ready_path, timeout=2)
+            server.ready_status = httpx.get(server.base_url + ready_path, timeout=2).status_code
+            server.ready_after = time.monotonic() - started
             return
         except httpx.HTTPError as exc:
             last_error = repr(exc)
-            time.sleep(0.1)
+            time.sleep(0.02)
     raise ServerStartError(
         f"{server.name} did not answer {ready_path} within {timeout:.0f}s ({last_error}).\n"
         f"Log tail ({server.log_path}):\n{server.log_tail()}"
@@ -164,16 +199,16 @@ def _wait_ready(server: RunningServer, ready_path: str, timeout: float) -> None:
 
 def stop(process: subprocess.Popen[bytes], grace: float = 10.0) -> None:
     """Stop a server and everything it forked (workers): TERM, then KILL."""
-    if process.poll() is not None:
-        return
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=grace)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=grace)
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            break
+        try:
+            process.wait(timeout=grace)
+            break
+        except subprocess.TimeoutExpired:
+            continue
 
 
 @contextlib.contextmanager
@@ -188,28 +223,25 @@ def serve(
 ) -> Iterator[RunningServer]:
     """Run ``argv`` (with ``{port}`` filled in) until the block ends, whatever happens.
 
-    ``cpus`` pins the server with ``taskset -c`` (the benchmark keeps the server
-    and the load generator on different cores).
+    ``cpus`` pins the server with ``taskset`` (the benchmark keeps the server and the
+    load generator on different cores). The server gets its own process group, so
+    stopping it reaches its workers too, also on Ctrl-C.
     """
     port = free_port()
-    command = _resolve(argv, port)
-    if cpus is not None:
-        command = ["taskset", "-c", cpus, *command]
-    log_file = tempfile.NamedTemporaryFile(  # noqa: SIM115 - lives as long as the server
-        prefix=f"{name}-", suffix=".log", delete=False
-    )
-    process = subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
-        stdout=log_file,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    server = RunningServer(name, port, process, Path(log_file.name))
+    fd, log_name = tempfile.mkstemp(prefix=f"{name}-", suffix=".log")
+    started = time.monotonic()
+    with os.fdopen(fd, "wb") as log_file:
+        process = subprocess.Popen(
+            pinned(_resolve(argv, port), cpus),
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    server = RunningServer(name, port, process, Path(log_name))
     try:
-        _wait_ready(server, ready_path, timeout)
+        _wait_ready(server, ready_path, timeout, started)
         yield server
     finally:
         stop(process)
-        log_file.close()

@@ -28,6 +28,11 @@ class TopicError(Exception):
     """A topic's files are missing or malformed; the message says which file."""
 
 
+def display(path: Path) -> str:
+    """A path as messages show it: relative to the project when it is inside it."""
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
 @dataclass(frozen=True)
 class Case:
     """One example request and the response every framework must give."""
@@ -83,24 +88,37 @@ class Topic:
         return tuple(fw for fw in FRAMEWORKS if self.snippet_path(fw).exists())
 
     def code_files(self, framework: str) -> list[Path]:
-        """Every Python file of one framework: the main snippet and its helpers."""
-        return sorted(self.folder.glob(f"{framework}*.py"))
+        """Every file of one framework: the main snippet first, then its helpers.
+
+        A file belongs to a framework when its path inside the topic starts with
+        the framework's name: ``django_models.py``, ``django_templates/items.html``.
+        """
+        main = self.snippet_path(framework)
+        owned = sorted(
+            p
+            for p in self.folder.rglob("*")
+            if p.is_file()
+            and p != main
+            and "__pycache__" not in p.parts
+            and p.relative_to(self.folder).parts[0].startswith(framework)
+        )
+        return [main, *owned]
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise TopicError(f"{path.relative_to(ROOT)}: file is missing") from exc
+        raise TopicError(f"{display(path)}: file is missing") from exc
     except yaml.YAMLError as exc:
-        raise TopicError(f"{path.relative_to(ROOT)}: invalid YAML: {exc}") from exc
+        raise TopicError(f"{display(path)}: invalid YAML: {exc}") from exc
     if not isinstance(data, dict):
-        raise TopicError(f"{path.relative_to(ROOT)}: expected a mapping at the top level")
+        raise TopicError(f"{display(path)}: expected a mapping at the top level")
     return data
 
 
 def _parse_case(slug: str, raw: dict[str, Any], source: Path) -> Case:
-    where = f"{source.relative_to(ROOT)}: case {raw.get('name', '?')!r}"
+    where = f"{display(source)}: case {raw.get('name', '?')!r}"
     for key in ("name", "request", "response"):
         if key not in raw:
             raise TopicError(f"{where}: missing key {key!r}")
@@ -126,10 +144,10 @@ def load_topic(slug: str) -> Topic:
     cases = tuple(_parse_case(slug, raw, cases_file) for raw in raw_cases)
     names = [case.name for case in cases]
     if len(names) != len(set(names)):
-        raise TopicError(f"{cases_file.relative_to(ROOT)}: case names must be unique")
+        raise TopicError(f"{display(cases_file)}: case names must be unique")
     for key in ("title", "order"):
         if key not in meta:
-            raise TopicError(f"{(folder / 'topic.yaml').relative_to(ROOT)}: missing key {key!r}")
+            raise TopicError(f"{display(folder / 'topic.yaml')}: missing key {key!r}")
     return Topic(slug, meta["title"], int(meta["order"]), meta, cases)
 
 
@@ -151,7 +169,7 @@ def import_snippet(topic: Topic, framework: str) -> ModuleType:
     """Import a framework's snippet module, naming the file when it is missing."""
     path = topic.snippet_path(framework)
     if not path.exists():
-        raise TopicError(f"{path.relative_to(ROOT)}: snippet file is missing")
+        raise TopicError(f"{display(path)}: snippet file is missing")
     return importlib.import_module(topic.module_name(framework))
 
 

@@ -45,3 +45,10 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stderr[-4000:]}"
     return path
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the browser tests last: Playwright's sync API keeps an event loop running in the
+    main thread for the whole session, and asgiref (Flask and Django async views) refuses to
+    start its own loop where one is running."""
+    items.sort(key=lambda item: "tests/browser/" in item.nodeid)

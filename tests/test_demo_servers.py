@@ -7,42 +7,43 @@ with the tail of its log.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
 import pytest
 
-from scripts.servers import DEMO_SERVERS, serve
-from scripts.topics import all_topics
+from scripts.servers import DEMO_SERVERS, RunningServer, serve
+from scripts.topics import Case, Topic, all_topics
 from tests.support.clients import request_parts
 from tests.support.responses import Observed, mismatches
 
 pytestmark = pytest.mark.slow
 
 
-def _framework(server_name: str) -> str:
-    return server_name.split("-")[0]
+def _run_case(server: RunningServer, topic: Topic, case: Case, framework: str) -> list[str]:
+    """Send a case (its setup requests first) on a fresh client, so cookies never leak."""
+    with httpx.Client(base_url=server.base_url, timeout=10) as client:
+        for request in (*case.before, case.request):
+            body, headers = request_parts(request)
+            path = f"/{topic.slug}{request['path']}"
+            resp = client.request(request["method"], path, content=body, headers=headers)
+    observed = Observed(
+        resp.status_code, resp.headers.get("content-type", ""), resp.content, dict(resp.headers)
+    )
+    return mismatches(case.expected(framework), observed)
 
 
 @pytest.mark.parametrize("server_name", sorted(DEMO_SERVERS))
-def test_demo_app_answers_every_case(server_name: str, tmp_path) -> None:
-    framework = _framework(server_name)
+def test_demo_app_answers_every_case(server_name: str, tmp_path: Path) -> None:
+    framework = server_name.split("-")[0]
     env = {"GUIDE_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}"}
     failures = []
-    with (
-        serve(server_name, DEMO_SERVERS[server_name], env=env) as server,
-        httpx.Client(base_url=server.base_url, timeout=10) as client,
-    ):
+    with serve(server_name, DEMO_SERVERS[server_name], env=env) as server:
         for topic in all_topics():
             for case in topic.cases:
                 if framework not in case.frameworks:
                     continue
-                for request in (*case.before, case.request):
-                    body, headers = request_parts(request)
-                    path = f"/{topic.slug}{request['path']}"
-                    resp = client.request(request["method"], path, content=body, headers=headers)
-                observed = Observed(
-                    resp.status_code, resp.headers.get("content-type", ""), resp.content
-                )
-                problems = mismatches(case.expected(framework), observed)
+                problems = _run_case(server, topic, case, framework)
                 if problems:
                     snippet = topic.snippet_path(framework).relative_to(topic.folder.parent.parent)
                     failures.append(f"{snippet} / {case.name}: " + "; ".join(problems))

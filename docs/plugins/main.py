@@ -14,6 +14,7 @@ snippets preprocessor runs after Jinja, so template syntax inside a snippet
 from __future__ import annotations
 
 import json
+import shlex
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -22,8 +23,10 @@ from mkdocs.exceptions import PluginError
 
 from scripts.bench.report import MACROS as BENCH_MACROS
 from scripts.check_embeds import broken_embeds, embeds_in, orphans
+from scripts.claims import claims_verdicts
 from scripts.live.support import placeholder as live_placeholder
 from scripts.live.support import script_json
+from scripts.servers import DEMO_SERVERS
 from scripts.topics import FRAMEWORK_TITLES, ROOT, Topic, all_topics, get_topic
 
 # --------------------------------------------------------------------------- helpers
@@ -91,7 +94,7 @@ def framework_tabs(slug: str) -> str:
     )
     shared = shared_files(topic)
     if shared:
-        parts.append("Files shared by the three versions:\n\n")
+        parts.append("Files used by more than one version:\n\n")
         parts.extend(_code_block(path) + "\n" for path in shared)
     return "".join(parts)
 
@@ -129,15 +132,34 @@ def tested_versions(slug: str) -> str:
     return "Tested with " + "; ".join(items) + "."
 
 
+def _headers_summary(headers: dict[str, Any]) -> list[str]:
+    return [
+        f"no `{name}`" if value is None else f"`{name}: {value}`" for name, value in headers.items()
+    ]
+
+
 def _response_summary(expected: dict[str, Any]) -> str:
-    body = ""
+    parts = [f"**{expected['status']}**"]
     if expected.get("json") is not None:
-        body = f"`{json.dumps(expected['json'])}`"
+        parts.append(f"`{json.dumps(expected['json'])}`")
     elif expected.get("text"):
-        body = f"`{expected['text']}`"
+        parts.append(f"`{expected['text']}`")
     elif expected.get("contains"):
-        body = "contains " + ", ".join(f"`{c}`" for c in expected["contains"])
-    return f"**{expected['status']}** {body}".strip()
+        parts.append("contains " + ", ".join(f"`{c}`" for c in expected["contains"]))
+    if expected.get("not_contains"):
+        parts.append("never " + ", ".join(f"`{c}`" for c in expected["not_contains"]))
+    parts.extend(_headers_summary(expected.get("headers") or {}))
+    return " ".join(parts)
+
+
+def _request_summary(request: dict[str, Any]) -> str:
+    parts = [f"`{request['method']} {request['path']}`"]
+    parts.extend(_headers_summary(request.get("headers") or {}))
+    if "json" in request:
+        parts.append(f"`{json.dumps(request['json'])}`")
+    elif "body" in request:
+        parts.append(f"`{request['body']}`")
+    return "<br>".join(parts)
 
 
 def cases_table(slug: str) -> str:
@@ -146,17 +168,11 @@ def cases_table(slug: str) -> str:
     frameworks = topic.frameworks()
     rows = []
     for case in topic.cases:
-        req = case.request
-        request = f"`{req['method']} {req['path']}`"
-        if "json" in req:
-            request += f"<br>`{json.dumps(req['json'])}`"
-        elif "body" in req:
-            request += f"<br>`{req['body']}`"
         cells = [
             _response_summary(case.expected(fw)) if fw in case.frameworks else "n/a"
             for fw in frameworks
         ]
-        rows.append([case.name, request, *cells])
+        rows.append([case.name, _request_summary(case.request), *cells])
     header = ["Case", "Request", *(FRAMEWORK_TITLES[fw] for fw in frameworks)]
     return _table(header, rows)
 
@@ -176,13 +192,31 @@ def topic_index() -> str:
     return _table(["Topic", "What it shows"], rows)
 
 
+def server_commands() -> str:
+    """The demo apps' production commands, rendered from ``scripts.servers.DEMO_SERVERS``."""
+    rows = [
+        [f"`{name}`", f"`{shlex.join(arg.replace('{port}', '8000') for arg in argv)}`"]
+        for name, argv in DEMO_SERVERS.items()
+    ]
+    return _table(["Demo app and server", "Command"], rows)
+
+
 _embedded: set[str] = set()
 
 
 def define_env(env: Any) -> None:
     """mkdocs-macros entry point (once per build): the functions pages may call."""
     _embedded.clear()
-    for macro in (framework_tabs, free_table, loc_table, tested_versions, cases_table, topic_index):
+    for macro in (
+        framework_tabs,
+        free_table,
+        loc_table,
+        tested_versions,
+        cases_table,
+        topic_index,
+        server_commands,
+        claims_verdicts,
+    ):
         env.macro(macro)
     for macro in BENCH_MACROS:  # benchmark tables and charts, from docs/data/benchmarks/
         env.macro(macro)

@@ -30,12 +30,15 @@ def request_parts(request: dict[str, Any]) -> tuple[bytes | None, dict[str, str]
 def fastapi_sender(topic: Topic) -> Sender:
     from fastapi.testclient import TestClient
 
-    client = TestClient(import_snippet(topic, "fastapi").app)
+    # Like the demo-server test (httpx), do not follow redirects: a case sees the 3xx itself.
+    client = TestClient(import_snippet(topic, "fastapi").app, follow_redirects=False)
 
     def send(request: dict[str, Any]) -> Observed:
         body, headers = request_parts(request)
         resp = client.request(request["method"], request["path"], content=body, headers=headers)
-        return Observed(resp.status_code, resp.headers.get("content-type", ""), resp.content)
+        return Observed(
+            resp.status_code, resp.headers.get("content-type", ""), resp.content, dict(resp.headers)
+        )
 
     return send
 
@@ -46,7 +49,12 @@ def flask_sender(topic: Topic) -> Sender:
     def send(request: dict[str, Any]) -> Observed:
         body, headers = request_parts(request)
         resp = client.open(request["path"], method=request["method"], data=body, headers=headers)
-        return Observed(resp.status_code, resp.headers.get("Content-Type", ""), resp.get_data())
+        return Observed(
+            resp.status_code,
+            resp.headers.get("Content-Type", ""),
+            resp.get_data(),
+            dict(resp.headers),
+        )
 
     return send
 
@@ -74,7 +82,9 @@ def django_sender(topic: Topic) -> Sender:
             content_type=content_type,
             headers=headers,
         )
-        return Observed(resp.status_code, resp.get("Content-Type", ""), resp.content)
+        return Observed(
+            resp.status_code, resp.get("Content-Type", ""), resp.content, dict(resp.headers)
+        )
 
     return send
 

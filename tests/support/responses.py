@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -14,6 +14,8 @@ class Observed:
     status: int
     content_type: str
     body: bytes
+    #: Response headers; names are compared case-insensitively.
+    headers: dict[str, str] = field(default_factory=dict)
 
     @property
     def text(self) -> str:
@@ -50,10 +52,22 @@ def mismatches(expected: dict[str, Any], observed: Observed) -> list[str]:
                 problems.append(f"JSON body {body!r} lacks {subset!r}")
     if expected.get("text") is not None and observed.text != expected["text"]:
         problems.append(f"body {observed.text!r}, expected {expected['text']!r}")
+    received = {name.lower(): value for name, value in observed.headers.items()}
+    for name, want in (expected.get("headers") or {}).items():
+        got = received.get(name.lower())
+        if want is None and got is not None:
+            problems.append(f"header {name} is {got!r}, expected it absent")
+        elif want is not None and got != str(want):
+            problems.append(f"header {name} is {got!r}, expected {str(want)!r}")
     problems.extend(
         f"body lacks {fragment!r}"
         for fragment in expected.get("contains") or []
         if fragment not in observed.text
+    )
+    problems.extend(
+        f"body contains {fragment!r}"
+        for fragment in expected.get("not_contains") or []
+        if fragment in observed.text
     )
     if problems:
         problems.append(f"body was: {observed.text[:500]!r}")

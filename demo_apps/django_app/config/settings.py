@@ -24,7 +24,6 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "ninja",
     "demo_apps.django_app.guide",
 ]
 
@@ -44,7 +43,8 @@ ROOT_URLCONF = "demo_apps.django_app.config.urls"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # The templates topic's Django templates (snippets/templates/django_templates/catalog/).
+        "DIRS": [BASE_DIR.parent.parent / "snippets" / "templates" / "django_templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -89,6 +89,25 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background tasks (topic "background"): run inline, in the request. A real
+# deployment points this at a backend with a worker (e.g. django-tasks' database backend).
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+# The configuration topic's settings (snippets/configuration/django_settings.py).
+from snippets.configuration.django_settings import APP_NAME, NEW_CHECKOUT  # noqa: E402, F401
+
+# The security topic (snippets/security/django_settings.py): CORS and Django's CSP middleware.
+from snippets.security.django_settings import (  # noqa: E402, F401
+    CORS_ALLOWED_ORIGINS,
+    SECURE_CONTENT_TYPE_NOSNIFF,
+    SECURE_REFERRER_POLICY,
+    X_FRAME_OPTIONS,
+)
+
+INSTALLED_APPS.append("corsheaders")
+MIDDLEWARE.insert(0, "corsheaders.middleware.CorsMiddleware")
+MIDDLEWARE.append("django.middleware.csp.ContentSecurityPolicyMiddleware")
 
 # --- benchmarks (scripts/bench, issue 4): edited by the benchmark harness's owner only ---
 _BENCH_DSN = os.environ.get("GUIDE_DATABASE_URL", "")

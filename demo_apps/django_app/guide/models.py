@@ -6,3 +6,4 @@ so the demo project has one database and one set of migrations.
 """
 
 from snippets.bench.django_models import BenchRow  # noqa: F401
+from snippets.database.django_models import Item  # noqa: F401

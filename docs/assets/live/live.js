@@ -1,0 +1,254 @@
+// Live demos: a Run button under every snippet that runs it in the browser (Pyodide in a Web
+// Worker, served by this site from live/). Nothing of Pyodide is fetched before the first Run;
+// the worker is then reused by every demo on the page until Stop or the time limit ends it.
+// Responses are always shown with textContent, so a <script> in a body stays text.
+
+"use strict";
+
+(() => {
+  const SCRIPT_URL = document.currentScript.src;
+  const BUNDLE_URL = new URL("../../live/", SCRIPT_URL).href;
+  const WORKER_URL = new URL("worker.js", SCRIPT_URL).href;
+  const TIME_LIMIT_MS = 15000; // for the reader's code only: loading and setup are not counted
+  const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+
+  let worker = null;
+  let current = null; // the run in flight: {id, demo, resolve, timer}
+  let nextId = 1;
+  let editorModule = null;
+
+  function el(tag, props = {}, children = []) {
+    const node = Object.assign(document.createElement(tag), props);
+    for (const child of children) node.append(child);
+    return node;
+  }
+
+  function loadEditor() {
+    editorModule ??= import(BUNDLE_URL + "editor.js").catch((err) => {
+      editorModule = null;
+      throw new Error(`Failed to load ${BUNDLE_URL}editor.js: ${err.message}`);
+    });
+    return editorModule;
+  }
+
+  // --- the worker ---------------------------------------------------------------------------
+
+  function ensureWorker() {
+    if (worker) return worker;
+    worker = new Worker(WORKER_URL, { type: "module" });
+    worker.onmessage = ({ data }) => {
+      if (!current || data.id !== current.id) return;
+      if (data.type === "progress") current.demo.setProgress(data.text);
+      else if (data.type === "running") {
+        current.timer = setTimeout(() => stop(`Time limit of ${TIME_LIMIT_MS / 1000} s reached`), TIME_LIMIT_MS);
+      } else finish(data);
+    };
+    worker.onerror = (event) => {
+      event.preventDefault();
+      finish({ type: "error", error: `The worker failed: ${event.message || "failed to load " + WORKER_URL}` });
+    };
+    return worker;
+  }
+
+  function finish(outcome) {
+    if (!current) return;
+    clearTimeout(current.timer);
+    const { resolve } = current;
+    current = null;
+    document.querySelectorAll(".live-demo__run").forEach((b) => (b.disabled = false));
+    resolve(outcome);
+  }
+
+  /** End runaway code: terminating the worker is the only way to interrupt a busy Pyodide. */
+  function stop(reason) {
+    if (worker) worker.terminate();
+    worker = null;
+    finish({ type: "stopped", reason });
+  }
+
+  function runInWorker(demo, payload) {
+    document.querySelectorAll(".live-demo__run").forEach((b) => (b.disabled = true));
+    return new Promise((resolve) => {
+      current = { id: nextId++, demo, resolve, timer: null };
+      ensureWorker().postMessage({ type: "run", id: current.id, bundleUrl: BUNDLE_URL, ...payload });
+    });
+  }
+
+  // --- one demo -----------------------------------------------------------------------------
+
+  class Demo {
+    constructor(root, cases) {
+      this.root = root;
+      this.topic = root.dataset.topic;
+      this.framework = root.dataset.framework;
+      this.cases = cases.filter((c) => !c.frameworks || c.frameworks.includes(this.framework));
+      this.original = snippetSource(root, this.topic, this.framework);
+      this.editor = null;
+      this.build();
+    }
+
+    build() {
+      const file = `snippets/${this.topic}/${this.framework}.py`;
+      this.runButton = el("button", { type: "button", className: "md-button md-button--primary live-demo__run", textContent: "Run" });
+      this.stopButton = el("button", { type: "button", className: "md-button live-demo__stop", textContent: "Stop", disabled: true });
+      this.resetButton = el("button", { type: "button", className: "md-button live-demo__reset", textContent: "Reset", hidden: true });
+      this.progress = el("span", { className: "live-demo__progress" });
+      this.progress.setAttribute("role", "status");
+      this.editorBox = el("div", { className: "live-demo__editor" });
+      this.caseSelect = el("select", { className: "live-demo__case" });
+      this.cases.forEach((c, i) => this.caseSelect.append(el("option", { value: String(i), textContent: c.name })));
+      this.caseSelect.append(el("option", { value: "custom", textContent: "Custom request" }));
+      this.method = el("select", { className: "live-demo__method" });
+      METHODS.forEach((m) => this.method.append(el("option", { value: m, textContent: m })));
+      this.path = el("input", { type: "text", className: "live-demo__path", spellcheck: false });
+      this.body = el("textarea", { className: "live-demo__body", rows: 2, spellcheck: false, placeholder: "(no body)" });
+      this.panel = el("div", { className: "live-demo__panel", hidden: true }, [
+        el("p", { className: "live-demo__hint", textContent: `Edit ${file} and the request, then Run. Reset restores the snippet. ` +
+          "This runs in your browser (Pyodide), without threads: passwords are hashed there with a pure-Python " +
+          "PBKDF2-SHA256 at 1,000 iterations, a demo setting, where the real apps use their framework's default." }),
+        this.editorBox,
+        el("fieldset", { className: "live-demo__request" }, [
+          el("legend", { textContent: "Request" }),
+          el("label", {}, ["Example ", this.caseSelect]),
+          el("label", {}, ["Method ", this.method]),
+          el("label", { className: "live-demo__path-label" }, ["Path ", this.path]),
+          el("label", { className: "live-demo__body-label" }, ["JSON body ", this.body]),
+        ]),
+      ]);
+      this.status = el("p", { className: "live-demo__status" });
+      this.headers = el("pre", { className: "live-demo__headers" });
+      this.responseBody = el("pre", { className: "live-demo__response-body" });
+      this.response = el("section", { className: "live-demo__response", hidden: true }, [
+        this.status,
+        el("details", {}, [el("summary", { textContent: "Headers" }), this.headers]),
+        this.responseBody,
+      ]);
+      this.response.setAttribute("role", "region");
+      this.response.setAttribute("aria-label", "Response");
+      const bar = el("div", { className: "live-demo__bar" }, [this.runButton, this.stopButton, this.resetButton, this.progress]);
+      this.root.append(bar, this.panel, this.response);
+
+      this.runButton.addEventListener("click", () => this.run());
+      this.stopButton.addEventListener("click", () => stop("Stopped"));
+      this.resetButton.addEventListener("click", () => this.editor && this.editor.set(this.original));
+      this.caseSelect.addEventListener("change", () => this.showCase());
+      for (const field of [this.method, this.path, this.body]) {
+        field.addEventListener("input", () => (this.caseSelect.value = "custom"));
+      }
+      this.showCase();
+    }
+
+    showCase() {
+      const c = this.cases[Number(this.caseSelect.value)];
+      if (!c) return;
+      const r = c.request;
+      this.method.value = (r.method || "GET").toUpperCase();
+      this.path.value = r.path;
+      this.body.value = r.json !== undefined ? JSON.stringify(r.json) : r.body || "";
+    }
+
+    /** What to send: the selected case as the tests send it (its `before` requests first), or
+     *  the request the reader typed. */
+    requests() {
+      const c = this.cases[Number(this.caseSelect.value)];
+      if (c) return { request: c.request, before: c.before || [] };
+      const request = { method: this.method.value, path: this.path.value || "/" };
+      const text = this.body.value.trim();
+      if (text) {
+        try {
+          request.json = JSON.parse(text);
+        } catch {
+          request.body = text;
+          request.headers = { "Content-Type": "application/json" };
+        }
+      }
+      return { request, before: [] };
+    }
+
+    setProgress(text) {
+      this.progress.textContent = text;
+    }
+
+    async openEditor() {
+      if (this.editor) return;
+      this.setProgress("Loading the editor…");
+      const { createEditor } = await loadEditor();
+      this.editor = createEditor(this.editorBox, this.original, `Code of snippets/${this.topic}/${this.framework}.py`);
+      this.panel.hidden = false;
+      this.resetButton.hidden = false;
+    }
+
+    async run() {
+      if (current) return;
+      try {
+        await this.openEditor();
+      } catch (err) {
+        this.show({ type: "error", error: err.message });
+        return;
+      }
+      this.stopButton.disabled = false;
+      this.response.dataset.state = "running";
+      this.setProgress("Starting…");
+      const started = performance.now();
+      const outcome = await runInWorker(this, {
+        topic: this.topic,
+        framework: this.framework,
+        source: this.editor.get(),
+        ...this.requests(),
+      });
+      this.stopButton.disabled = true;
+      this.root.dataset.lastRunMs = String(Math.round(performance.now() - started));
+      this.show(outcome);
+    }
+
+    show(outcome) {
+      this.response.hidden = false;
+      this.response.dataset.state = outcome.type;
+      if (outcome.type === "result") {
+        const { status, headers, body } = outcome.response;
+        this.setProgress("");
+        this.status.textContent = `Status ${status}`;
+        this.headers.textContent = headers.map(([k, v]) => `${k}: ${v}`).join("\n");
+        this.responseBody.textContent = body;
+      } else if (outcome.type === "stopped") {
+        this.setProgress(`${outcome.reason}: the Python runtime was terminated. Run starts a fresh one.`);
+        this.status.textContent = `${outcome.reason}: no response`;
+        this.headers.textContent = "";
+        this.responseBody.textContent = "";
+      } else {
+        this.setProgress("");
+        this.status.textContent = "Python error: no response";
+        this.headers.textContent = "";
+        this.responseBody.textContent = outcome.error;
+      }
+    }
+  }
+
+  /** The snippet's code as shown on the page: the code block titled with its file name. */
+  function snippetSource(root, topic, framework) {
+    const file = `snippets/${topic}/${framework}.py`;
+    const block = root.closest(".tabbed-block") || root.parentElement;
+    for (const highlight of block.querySelectorAll(".highlight")) {
+      const title = highlight.querySelector(".filename");
+      if (title && title.textContent.trim() === file) return highlight.querySelector("code").textContent;
+    }
+    return block.querySelector("code").textContent;
+  }
+
+  function casesFor(topic) {
+    const script = document.querySelector(`script.topic-cases[data-topic="${topic}"]`);
+    return script ? JSON.parse(script.textContent) : [];
+  }
+
+  function init() {
+    for (const root of document.querySelectorAll(".live-demo:not([data-unsupported])")) {
+      if (!root.dataset.ready) {
+        root.dataset.ready = "true";
+        new Demo(root, casesFor(root.dataset.topic));
+      }
+    }
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

@@ -1,0 +1,76 @@
+"""Command line: `python -m scripts.bench run [--smoke] ...` or `... check FILE...`."""
+
+import argparse
+import json
+import signal
+import sys
+from pathlib import Path
+
+from scripts.bench import config, results, runner
+from scripts.bench.wrk import WrkMissing
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    """SIGTERM behaves like Ctrl-C, so every `finally` stops its server."""
+    raise KeyboardInterrupt
+
+
+def _progress(cell: dict) -> None:
+    if cell["status"] == "ok":
+        figure = (
+            f"{cell['rps']:>9.0f} rps ({cell['rps_min']:.0f}-{cell['rps_max']:.0f})"
+            f"  p99 {cell['latency_ms']['p99']:.1f} ms"
+            + ("  [wrk-limited]" if cell["wrk_limited"] else "")
+        )
+    else:
+        figure = f"FAILED: {cell['reason']}"
+    print(
+        f"{cell['config']:<22} {cell['endpoint']:<10} c={cell['concurrency']:<4} {figure}",
+        flush=True,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m scripts.bench", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="measure and write a result file")
+    run.add_argument("--smoke", action="store_true", help="two configurations, two endpoints")
+    run.add_argument("--out", type=Path, default=results.RESULTS_DIR, help="result directory")
+    run.add_argument("--workers", type=int, default=1, help="server worker processes")
+    run.add_argument("--db", help="database URL, e.g. postgresql://u:p@host/db (default: SQLite)")
+    run.add_argument("--duration", type=float, help="seconds per measured run")
+    check = commands.add_parser("check", help="validate result files against the schema")
+    check.add_argument("files", type=Path, nargs="+")
+    args = parser.parse_args(argv)
+
+    if args.command == "check":
+        problems = {f: results.validate(json.loads(f.read_text())) for f in args.files}
+        for file, found in problems.items():
+            print(f"{file}: {'ok' if not found else '; '.join(found)}")
+        return 1 if any(problems.values()) else 0
+
+    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(
+        signal.SIGINT, signal.default_int_handler
+    )  # even when started as a background job
+    options = runner.Options(
+        suite=config.SMOKE if args.smoke else config.FULL,
+        out_dir=args.out,
+        workers=args.workers,
+        db=args.db,
+        duration_s=args.duration,
+    )
+    try:
+        path = runner.run(options, progress=_progress)
+    except WrkMissing as error:
+        print(error, file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted: servers stopped, no result file written", file=sys.stderr)
+        return 130
+    print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

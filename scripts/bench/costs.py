@@ -1,0 +1,114 @@
+"""What each framework costs before it serves anything: install footprint, import, start, memory.
+
+Installs go into fresh virtual environments made by uv at the versions this project locks, so
+the figures are the reader's `pip install <framework>`, not this project's full environment.
+"""
+
+import importlib.metadata
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from scripts.bench.config import GUNICORN, UVICORN, Configuration
+from scripts.bench.servers import serve
+from scripts.servers import ROOT
+
+IMPORT_REPEATS = 5
+SETTLE_S = 1.0  # let the idle server finish lazy start-up work before reading its memory
+
+
+@dataclass(frozen=True)
+class Framework:
+    """A framework's package, its hello app, and the server it is measured on."""
+
+    name: str
+    package: str
+    import_code: str
+    hello: Configuration
+
+
+DJANGO_ENV = {"DJANGO_SETTINGS_MODULE": "scripts.bench.hello_django_settings"}
+FRAMEWORKS = (
+    Framework(
+        "fastapi",
+        "fastapi",
+        "import snippets.hello.fastapi",
+        Configuration("hello-fastapi", "fastapi", UVICORN, "snippets.hello.fastapi:app", ""),
+    ),
+    Framework(
+        "django",
+        "django",
+        "import django; django.setup(); import snippets.hello.django",
+        Configuration(
+            "hello-django",
+            "django",
+            GUNICORN,
+            "django.core.wsgi:get_wsgi_application()",
+            "",
+            env=DJANGO_ENV,
+        ),
+    ),
+    Framework(
+        "flask",
+        "flask",
+        "import snippets.hello.flask",
+        Configuration("hello-flask", "flask", GUNICORN, "snippets.hello.flask:app", ""),
+    ),
+)
+
+
+def _run(argv: list[str], env: dict[str, str] | None = None) -> str:
+    return subprocess.run(
+        argv, check=True, capture_output=True, text=True, timeout=300, cwd=ROOT, env=env
+    ).stdout
+
+
+def install_footprint(package: str) -> tuple[int, float]:
+    """(packages installed, MiB on disk) for `pip install <package>` at the locked version."""
+    version = importlib.metadata.version(package)
+    with tempfile.TemporaryDirectory(prefix=f"bench-venv-{package}-") as venv:
+        python = f"{venv}/bin/python"
+        _run(["uv", "venv", "--quiet", "--python", sys.executable, venv])
+        _run(["uv", "pip", "install", "--quiet", "--python", python, f"{package}=={version}"])
+        listed = json.loads(_run(["uv", "pip", "list", "--python", python, "--format", "json"]))
+        site = next(Path(venv).glob("lib/python*/site-packages"))
+        size = sum(f.stat().st_size for f in site.rglob("*") if f.is_file())
+    return len(listed), size / 1024**2
+
+
+def import_seconds(code: str, env: dict[str, str]) -> float:
+    """Median wall time of importing the hello app in a fresh interpreter, start-up excluded."""
+    timed = f"import time; t = time.perf_counter(); {code}; print(time.perf_counter() - t)"
+    full_env = {**os.environ, **env}
+    return statistics.median(
+        float(_run([sys.executable, "-c", timed], full_env)) for _ in range(IMPORT_REPEATS)
+    )
+
+
+def measure(framework: Framework, cpus: str | None) -> dict:
+    packages, size_mb = install_footprint(framework.package)
+    with serve(framework.hello, "/", 1, cpus, framework.hello.env) as (server, (start_s, status)):
+        if status != 200:
+            raise RuntimeError(f"{framework.name} hello app answered {status}, expected 200")
+        time.sleep(SETTLE_S)
+        idle_rss = server.rss_mb()
+    return {
+        "framework": framework.name,
+        "package": f"{framework.package}=={importlib.metadata.version(framework.package)}",
+        "packages_installed": packages,
+        "install_mb": round(size_mb, 1),
+        "import_ms": round(import_seconds(framework.import_code, framework.hello.env) * 1000, 1),
+        "server": framework.hello.server.name,
+        "start_to_first_200_ms": round(start_s * 1000, 1),
+        "idle_rss_mb": round(idle_rss, 1),
+    }
+
+
+def measure_all(cpus: str | None) -> list[dict]:
+    return [measure(framework, cpus) for framework in FRAMEWORKS]

@@ -1,0 +1,112 @@
+"""Decide which distributions (name, version) the live-demo bundle needs.
+
+The versions come from uv.lock, so the browser runs the same library versions as the tests.
+The list starts from bundle.yaml's requirements plus whatever the snippets import, then follows
+uv.lock's dependency edges whose markers hold on Pyodide (sys_platform == "emscripten").
+"""
+
+from __future__ import annotations
+
+import ast
+import tomllib
+from importlib.metadata import packages_distributions
+from pathlib import Path
+
+from packaging.markers import Marker
+from packaging.utils import canonicalize_name
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def pyodide_environment(python_version: str) -> dict[str, str]:
+    """Marker environment of Pyodide, to evaluate uv.lock's dependency markers for the browser."""
+    return {
+        "implementation_name": "cpython",
+        "implementation_version": f"{python_version}.0",
+        "os_name": "posix",
+        "platform_machine": "wasm32",
+        "platform_python_implementation": "CPython",
+        "platform_release": "",
+        "platform_system": "Emscripten",
+        "platform_version": "",
+        "python_full_version": f"{python_version}.0",
+        "python_version": python_version,
+        "sys_platform": "emscripten",
+        "extra": "",
+    }
+
+
+def snippet_imports(snippets_dir: Path) -> set[str]:
+    """Top-level modules imported by any snippet (relative imports excluded)."""
+    modules: set[str] = set()
+    for path in snippets_dir.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                modules.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                modules.add(node.module.split(".")[0])
+    return modules
+
+
+def distributions_for_imports(modules: set[str]) -> set[str]:
+    """Map import names to installed distributions; stdlib and project modules map to none."""
+    mapping = packages_distributions()
+    names: set[str] = set()
+    for module in modules:
+        for dist in mapping.get(module, []):
+            if canonicalize_name(dist) != "verified-guide":
+                names.add(canonicalize_name(dist))
+    return names
+
+
+def load_lock(lock_path: Path) -> dict[str, dict]:
+    """uv.lock packages by canonical name (the newest version when the lock forks)."""
+    data = tomllib.loads(lock_path.read_text(encoding="utf-8"))
+    packages: dict[str, dict] = {}
+    for package in data["package"]:
+        name = canonicalize_name(package["name"])
+        if name not in packages or _version_key(package) > _version_key(packages[name]):
+            packages[name] = package
+    return packages
+
+
+def _version_key(package: dict) -> tuple:
+    from packaging.version import Version
+
+    return (Version(package.get("version", "0")),)
+
+
+def closure(
+    roots: set[str], lock: dict[str, dict], python_version: str, exclude: set[str]
+) -> dict[str, str]:
+    """Every distribution reachable from roots on Pyodide, as {name: version from uv.lock}."""
+    env = pyodide_environment(python_version)
+    pinned: dict[str, str] = {}
+    seen: set[tuple[str, str]] = set()
+    pending: list[tuple[str, str]] = [(root, "") for root in sorted(roots)]
+    while pending:
+        raw_name, extra = pending.pop()
+        name = canonicalize_name(raw_name)
+        if (name, extra) in seen or name in exclude:
+            continue
+        seen.add((name, extra))
+        package = lock.get(name)
+        if package is None:
+            raise SystemExit(f"live bundle: {name} is not in uv.lock")
+        pinned[name] = package["version"]
+        deps = package.get("optional-dependencies", {}).get(extra, []) if extra else []
+        for dep in deps or package.get("dependencies", []):
+            marker = dep.get("marker")
+            if marker is None or Marker(marker).evaluate(env):
+                pending.append((dep["name"], ""))
+                pending.extend((dep["name"], e) for e in dep.get("extra", []))
+    return pinned
+
+
+def resolve(config: dict) -> dict[str, str]:
+    """The bundle's distributions: configured roots plus snippet imports, closed over uv.lock."""
+    roots = {canonicalize_name(r) for r in config["requirements"]}
+    roots |= distributions_for_imports(snippet_imports(ROOT / "snippets"))
+    exclude = {canonicalize_name(e) for e in config.get("exclude", [])}
+    return closure(roots, load_lock(ROOT / "uv.lock"), config["python_version"], exclude)

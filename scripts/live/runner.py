@@ -1,0 +1,360 @@
+"""Send one request to one snippet through its framework's own request machinery.
+
+The same file runs in the reader's browser (Pyodide, inside the live-demo Web Worker, where it is
+imported as `live_runner`) and in CPython (the parity test), so both answer through the same code.
+Pyodide has no threads, which shapes each adapter:
+
+- Everything runs synchronously: async code (an ASGI app, an async view) is run to completion by
+  `block`, which in the browser is Pyodide's `run_sync` (stack switching through JavaScript
+  Promise Integration; the worker calls `run_job` with `callPromising`). asgiref's AsyncToSync
+  (Django and Flask async views) uses it too, and its SyncToAsync calls inline instead of in a
+  thread.
+- FastAPI: the ASGI app is driven directly (no TestClient, whose portal is a thread), and
+  anyio's thread offloading, used for `def` endpoints and dependencies, runs inline.
+- Django: the demo project's settings on in-memory SQLite, migrations applied; the test
+  Client calls the snippet as ROOT_URLCONF; async-unsafe access is allowed, because an async
+  view runs inside the event loop on the worker's only thread.
+- Flask: the app's own test client.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import importlib.abc
+import importlib.util
+import json
+import linecache
+import os
+import sqlite3
+import sys
+import traceback
+import warnings
+from types import ModuleType
+from typing import Any
+
+IN_BROWSER = sys.platform == "emscripten"
+Response = dict[str, Any]
+
+
+def request_parts(request: dict[str, Any]) -> tuple[bytes, dict[str, str]]:
+    """The raw body and headers of a case's request (JSON or raw text), as the tests build them."""
+    headers = dict(request.get("headers") or {})
+    if request.get("json") is not None:
+        headers.setdefault("Content-Type", "application/json")
+        return json.dumps(request["json"]).encode(), headers
+    if request.get("body"):
+        return str(request["body"]).encode(), headers
+    return b"", headers
+
+
+def load_snippet(topic: str, framework: str, source: str | None = None) -> ModuleType:
+    """Import snippets.<topic>.<framework> afresh, from `source` when the reader edited it.
+
+    The topic's modules are dropped first, so every run starts from a clean module state.
+    Edited source is registered with linecache so tracebacks quote the edited lines.
+    """
+    package = f"snippets.{topic}"
+    for name in [n for n in sys.modules if n == package or n.startswith(package + ".")]:
+        del sys.modules[name]
+    name = f"{package}.{framework}"
+    # Re-importing a topic's Django models re-registers them; expected here, so not a warning.
+    warnings.filterwarnings("ignore", "Model '.*' was already registered", RuntimeWarning)
+    if source is None:
+        return importlib.import_module(name)
+    importlib.import_module(package)
+    spec = importlib.util.find_spec(name)
+    if spec is None:
+        raise ModuleNotFoundError(name)
+    module = importlib.util.module_from_spec(spec)
+    filename = f"snippets/{topic}/{framework}.py"
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    sys.modules[name] = module
+    exec(compile(source, filename, "exec"), module.__dict__)
+    return module
+
+
+# --- FastAPI -------------------------------------------------------------------------------
+
+
+def block(awaitable: Any) -> Any:
+    """Run async code to completion from sync code: run_sync in Pyodide, asyncio.run in CPython."""
+    if IN_BROWSER:
+        from pyodide.ffi import run_sync
+
+        return run_sync(awaitable)
+    return asyncio.run(awaitable)
+
+
+class LoadOnImport(importlib.abc.MetaPathFinder):
+    """Fetch a bundled package the first time anything imports it, blocking with run_sync.
+
+    The worker loads what the snippet's files import before running; this catches the imports
+    it cannot see (a helper's dependency, a Django migration importing another snippet). It sits
+    last on sys.meta_path, so it is asked only about modules nobody else found.
+    """
+
+    def __init__(self) -> None:
+        self.tried: set[str] = set()
+
+    def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
+        from pyodide.ffi import can_run_sync, run_sync
+
+        if path is not None or fullname in self.tried or not can_run_sync():
+            return None
+        self.tried.add(fullname)
+        import pyodide_js
+
+        run_sync(pyodide_js.loadPackagesFromImports(f"import {fullname}"))
+        importlib.invalidate_caches()
+        return importlib.util.find_spec(fullname)
+
+
+def _no_threads(framework: str) -> None:
+    """Pyodide cannot start threads: run the framework's thread offloading inline instead
+    (anyio's for FastAPI; asgiref's, which Django and Flask's async views use, otherwise)."""
+    if framework == "fastapi":
+        import anyio.to_thread
+
+        async def run_sync(func, *args, abandon_on_cancel=False, cancellable=None, limiter=None):
+            return func(*args)
+
+        anyio.to_thread.run_sync = run_sync
+        return
+    from asgiref.sync import AsyncToSync, SyncToAsync
+
+    async def sync_to_async_inline(self, *args, **kwargs):
+        return self.func(*args, **kwargs)
+
+    def async_to_sync_blocking(self, *args, **kwargs):
+        return block(self.awaitable(*args, **kwargs))
+
+    SyncToAsync.__call__ = sync_to_async_inline
+    AsyncToSync.__call__ = async_to_sync_blocking
+
+
+async def call_asgi(app: Any, requests: list[dict[str, Any]]) -> Response:
+    """Send requests in turn to an ASGI app, inside one lifespan (startup, then shutdown)."""
+    lifespan = _Lifespan(app)
+    await lifespan.send("startup")
+    for request in requests:
+        response = await _asgi_request(app, request)
+    await lifespan.send("shutdown")
+    return response
+
+
+async def _asgi_request(app: Any, request: dict[str, Any]) -> Response:
+    """One HTTP request as an ASGI server would deliver it, the response collected."""
+    body, headers = request_parts(request)
+    path, _, query = request["path"].partition("?")
+    raw_headers = [(b"host", b"testserver"), (b"content-length", str(len(body)).encode())]
+    raw_headers += [(k.lower().encode(), str(v).encode()) for k, v in headers.items()]
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
+        "method": request.get("method", "GET").upper(), "scheme": "http",
+        "path": path, "raw_path": path.encode(), "query_string": query.encode(),
+        "root_path": "", "headers": raw_headers,
+        "client": ("127.0.0.1", 50000), "server": ("testserver", 80),
+    }  # fmt: skip
+    sent = {"status": 0, "headers": [], "body": b""}
+    chunks = [{"type": "http.request", "body": body, "more_body": False}]
+
+    async def receive() -> dict[str, Any]:
+        if chunks:
+            return chunks.pop()
+        await asyncio.Event().wait()  # the client never disconnects while the app responds
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            sent["status"] = message["status"]
+            sent["headers"] = [(k.decode(), v.decode()) for k, v in message.get("headers", [])]
+        elif message["type"] == "http.response.body":
+            sent["body"] += message.get("body", b"")
+
+    await app(scope, receive, send)
+    return _response(sent["status"], sent["headers"], sent["body"])
+
+
+class _Lifespan:
+    """The ASGI lifespan protocol, so apps with startup code (e.g. table creation) work."""
+
+    def __init__(self, app: Any) -> None:
+        self.inbox: asyncio.Queue = asyncio.Queue()
+        self.outbox: asyncio.Queue = asyncio.Queue()
+        scope = {"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}
+        self.task = asyncio.ensure_future(app(scope, self.inbox.get, self.outbox.put))
+
+    async def send(self, event: str) -> None:
+        await self.inbox.put({"type": f"lifespan.{event}"})
+        getter = asyncio.ensure_future(self.outbox.get())
+        done, _ = await asyncio.wait({getter, self.task}, return_when=asyncio.FIRST_COMPLETED)
+        if getter not in done:
+            getter.cancel()
+            return  # the app does not speak lifespan: fine, nothing to start
+        message = getter.result()
+        if message["type"].endswith(".failed"):
+            raise RuntimeError(f"lifespan {event} failed: {message.get('message', '')}")
+
+
+def run_fastapi(module: ModuleType, requests: list[dict[str, Any]]) -> Response:
+    return block(call_asgi(module.app, requests))
+
+
+# --- Django --------------------------------------------------------------------------------
+
+
+DEMO_SETTINGS = "demo_apps.django_app.config.settings"
+MEMORY_DB = "file:live-guide?mode=memory&cache=shared"
+_keep_alive: list[sqlite3.Connection] = []
+
+
+def required_imports(framework: str) -> str:
+    """Import lines for what a run loads besides the snippet's own imports, so the worker can
+    fetch those packages first: the framework, and for Django the demo's INSTALLED_APPS."""
+    if framework == "flask":
+        return "import flask\nimport asgiref"  # Flask runs async views with asgiref
+    if framework != "django":
+        return f"import {framework}"
+    apps = importlib.import_module(DEMO_SETTINGS).INSTALLED_APPS
+    names = {"django", *(app.split(".")[0] for app in apps)}
+    return "\n".join(f"import {name}" for name in sorted(names))
+
+
+def _setup_django() -> None:
+    """Configure Django once per runtime: the demo project's settings, on in-memory SQLite.
+
+    The demo project (demo_apps/django_app, shipped beside the snippets) owns the "guide" app
+    whose migrations create the snippets' tables, so the browser gets the same schema.
+    """
+    from django.conf import settings
+
+    if settings.configured:
+        return
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    import django
+    from django.core.management import call_command
+
+    demo = importlib.import_module(DEMO_SETTINGS)
+    values = {name: getattr(demo, name) for name in dir(demo) if name.isupper()}
+    # Shared-cache memory: Django keys connections by context, and every worker call may run in
+    # a new one; a plain ":memory:" database would be a new, empty one each time. The database
+    # lives while one connection is open, so this module keeps one open for good.
+    values["DATABASES"] = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": MEMORY_DB}}
+    _keep_alive.append(sqlite3.connect(MEMORY_DB, uri=True))
+    if IN_BROWSER:
+        import live_hashing
+
+        values["PASSWORD_HASHERS"] = [live_hashing.django_hasher()]
+    settings.configure(**values)
+    django.setup()
+    call_command("migrate", verbosity=0)
+
+
+def run_django(module_name: str, requests: list[dict[str, Any]]) -> Response:
+    """Call the snippet through django.test.Client with the snippet as ROOT_URLCONF."""
+    from django.conf import settings
+    from django.test import Client
+    from django.urls import clear_url_caches, set_urlconf
+
+    settings.ROOT_URLCONF = module_name
+    clear_url_caches()
+    set_urlconf(None)
+    client = Client(enforce_csrf_checks=True)  # as tests/support/clients.py: CSRF enforced
+    for request in requests:
+        body, headers = request_parts(request)
+        content_type = headers.pop("Content-Type", "application/octet-stream")
+        response = client.generic(
+            request.get("method", "GET").upper(), request["path"], data=body,
+            content_type=content_type, headers=headers,
+        )  # fmt: skip
+    return _response(response.status_code, list(response.items()), response.content)
+
+
+def _forget_admin(package: str) -> None:
+    """Unregister the admin classes a previous import of the topic registered, so that
+    re-importing it (every run does) does not raise AlreadyRegistered."""
+    from django.contrib import admin
+
+    for model, model_admin in list(admin.site._registry.items()):
+        if type(model_admin).__module__.startswith(package) or model.__module__.startswith(package):
+            admin.site.unregister(model)
+
+
+# --- Flask ---------------------------------------------------------------------------------
+
+
+def run_flask(module: ModuleType, requests: list[dict[str, Any]]) -> Response:
+    client = module.app.test_client()
+    for request in requests:
+        body, headers = request_parts(request)
+        response = client.open(
+            request["path"],
+            method=request.get("method", "GET").upper(),
+            data=body,
+            headers=headers,
+        )
+    return _response(response.status_code, list(response.headers.items()), response.get_data())
+
+
+# --- Entry points --------------------------------------------------------------------------
+
+
+def _response(status: int, headers: list[tuple[str, str]], body: bytes) -> Response:
+    return {
+        "status": status,
+        "headers": [[k, v] for k, v in headers],
+        "body": body.decode("utf-8", errors="replace"),
+    }
+
+
+def prepare(framework: str) -> None:
+    """Everything a framework needs before the reader's code runs (Django: settings and
+    migrations), apart, so that the worker's time limit counts only the reader's code."""
+    if IN_BROWSER:
+        import live_hashing
+
+        live_hashing.install(framework)
+        _no_threads(framework)
+        if not any(isinstance(f, LoadOnImport) for f in sys.meta_path):
+            sys.meta_path.append(LoadOnImport())
+    if framework == "django":
+        _setup_django()
+    else:
+        importlib.import_module(framework)  # the slow part of a cold start, not the reader's
+
+
+def run(
+    topic: str,
+    framework: str,
+    request: dict[str, Any],
+    source: str | None = None,
+    before: list[dict[str, Any]] | None = None,
+) -> Response:
+    """The snippet's answer to `request` (after the case's `before` requests, on one client):
+    status, headers (list of pairs) and body text."""
+    prepare(framework)
+    requests = [*(before or []), request]
+    if framework == "django":
+        _forget_admin(f"snippets.{topic}")
+        module = load_snippet(topic, framework, source)
+        return run_django(module.__name__, requests)
+    module = load_snippet(topic, framework, source)
+    if framework == "fastapi":
+        return run_fastapi(module, requests)
+    if framework == "flask":
+        return run_flask(module, requests)
+    raise ValueError(f"unknown framework {framework!r}")
+
+
+def run_job(payload: str) -> str:
+    """JSON in, JSON out, for the worker: {"response": ...} or {"error": "<traceback>"}."""
+    args = json.loads(payload)
+    try:
+        response = run(
+            args["topic"], args["framework"], args["request"], args.get("source"),
+            args.get("before"),
+        )  # fmt: skip
+    except BaseException as exc:  # the reader's code may raise anything, even SystemExit
+        return json.dumps({"error": "".join(traceback.format_exception(exc))})
+    return json.dumps({"response": response})

@@ -1,0 +1,48 @@
+"""Which snippets the live demo can run, and the page placeholder it attaches to.
+
+snippets/live_unsupported.yaml lists every snippet that cannot run in the browser, with the
+reason; the parity test checks the list is exact, and the page shows the reason instead of Run.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+UNSUPPORTED_FILE = ROOT / "snippets" / "live_unsupported.yaml"
+
+
+@cache
+def unsupported() -> dict[tuple[str, str], str]:
+    """{(topic, framework): reason} for snippets that cannot run in Pyodide."""
+    data = yaml.safe_load(UNSUPPORTED_FILE.read_text(encoding="utf-8")) or {}
+    return {
+        (entry["topic"], entry["framework"]): entry["reason"]
+        for entry in data.get("unsupported") or []
+    }
+
+
+def placeholder(topic: str, framework: str) -> str:
+    """The element live.js turns into the Run controls, or a note saying why there are none."""
+    attrs = f'class="live-demo" data-topic="{topic}" data-framework="{framework}"'
+    reason = unsupported().get((topic, framework))
+    if reason is None:
+        return f"<div {attrs}></div>"
+    return (
+        f'<div {attrs} data-unsupported="true"><p class="live-demo__note">'
+        f"No live demo for this snippet: {html.escape(reason)}</p></div>"
+    )
+
+
+def script_json(data: object) -> str:
+    """JSON safe inside <script>: `<`, `>` and `&` escaped the JSON way, which JSON.parse undoes.
+
+    HTML entities would not do: a <script> element's text is not entity-decoded.
+    """
+    text = json.dumps(data)
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")

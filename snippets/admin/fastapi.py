@@ -1,0 +1,46 @@
+from fastapi import FastAPI
+from sqladmin import Admin, ModelView
+from sqladmin.authentication import AuthenticationBackend
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from wtforms import FloatField
+
+from snippets.auth.fastapi import SECRET_KEY, authenticate_user
+from snippets.database.fastapi_db import Item, engine
+
+
+def admin_user_id(username: str, password: str) -> int | None:
+    with Session(engine) as session:
+        user = authenticate_user(session, username, password)
+        return user.id if user is not None and user.is_admin else None
+
+
+class AdminAuth(AuthenticationBackend):
+    async def login(self, request: Request) -> bool:
+        form = await request.form()
+        user_id = await run_in_threadpool(
+            admin_user_id, str(form.get("username", "")), str(form.get("password", ""))
+        )
+        if user_id is None:
+            return False
+        request.session["user_id"] = user_id
+        return True
+
+    async def logout(self, request: Request) -> bool:
+        request.session.clear()
+        return True
+
+    async def authenticate(self, request: Request) -> bool:
+        return "user_id" in request.session
+
+
+class ItemAdmin(ModelView, model=Item):
+    column_list = [Item.id, Item.name, Item.price]
+    column_searchable_list = [Item.name]
+    form_overrides = {"price": FloatField}  # no built-in converter for SQLAlchemy 2.1's Float
+
+
+app = FastAPI()
+admin = Admin(app, engine, base_url="/", authentication_backend=AdminAuth(secret_key=SECRET_KEY))
+admin.add_view(ItemAdmin)

@@ -1,0 +1,36 @@
+import os
+
+from flask import Flask
+from flask_admin import Admin, AdminIndexView
+from flask_admin.contrib.sqla import ModelView
+from flask_admin.form import SecureForm
+from flask_login import current_user
+from wtforms import FloatField
+
+from snippets.auth.flask import auth, login_manager
+from snippets.database.flask_db import Item, db, init_db
+
+
+class AdminOnly:
+    def is_accessible(self):  # anyone else gets 403
+        return current_user.is_authenticated and current_user.is_admin
+
+
+class IndexView(AdminOnly, AdminIndexView):
+    pass
+
+
+class ItemView(AdminOnly, ModelView):
+    form_base_class = SecureForm  # a CSRF token in every form
+    column_list = ["id", "name", "price"]
+    column_searchable_list = ["name"]
+    form_overrides = {"price": FloatField}  # no built-in converter for SQLAlchemy 2.1's Float
+
+
+app = Flask(__name__)
+app.config["SECRET_KEY"] = os.environ.get("GUIDE_SECRET_KEY", "dev-only-secret-change-me")
+init_db(app)
+login_manager.init_app(app)
+app.register_blueprint(auth, url_prefix="/auth")  # the auth topic's /auth/login
+admin = Admin(app, name="Guide admin", url="/", index_view=IndexView(url="/"))
+admin.add_view(ItemView(Item, db))

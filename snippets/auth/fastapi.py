@@ -1,0 +1,84 @@
+import os
+from datetime import UTC, datetime, timedelta
+from typing import Annotated
+
+import jwt
+from fastapi import Depends, FastAPI, HTTPException, status
+from fastapi.security import OAuth2PasswordBearer, OAuth2PasswordRequestForm
+from pwdlib import PasswordHash
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from snippets.database.fastapi_db import User, get_session
+
+SECRET_KEY = os.environ.get("GUIDE_SECRET_KEY", "dev-only-secret-change-me-0123456789abcdef")
+ALGORITHM = "HS256"
+TOKEN_LIFETIME = timedelta(minutes=30)
+
+app = FastAPI()
+password_hash = PasswordHash.recommended()  # Argon2
+DUMMY_HASH = password_hash.hash("dummy password")
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="login")
+SessionDep = Annotated[Session, Depends(get_session)]
+UNAUTHORIZED = {
+    "status_code": status.HTTP_401_UNAUTHORIZED,
+    "headers": {"WWW-Authenticate": "Bearer"},
+}
+
+
+class Registration(BaseModel):
+    username: str = Field(min_length=1, max_length=150)
+    password: str = Field(min_length=8)
+
+
+class UserOut(BaseModel):
+    username: str
+
+
+class Token(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+
+
+def authenticate_user(session: Session, username: str, password: str) -> User | None:
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        password_hash.verify(password, DUMMY_HASH)  # same time as a real check: no user probing
+        return None
+    return user if password_hash.verify(password, user.password_hash) else None
+
+
+def get_current_user(token: Annotated[str, Depends(oauth2_scheme)], session: SessionDep) -> User:
+    try:
+        username = jwt.decode(token, SECRET_KEY, algorithms=[ALGORITHM])["sub"]
+    except jwt.InvalidTokenError:
+        raise HTTPException(detail="Could not validate credentials", **UNAUTHORIZED) from None
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise HTTPException(detail="Could not validate credentials", **UNAUTHORIZED)
+    return user
+
+
+@app.post("/register", status_code=201)
+def register(data: Registration, session: SessionDep) -> UserOut:
+    if session.scalar(select(User).where(User.username == data.username)):
+        raise HTTPException(status_code=409, detail="Username already taken")
+    user = User(username=data.username, password_hash=password_hash.hash(data.password))
+    session.add(user)
+    session.commit()
+    return UserOut(username=user.username)
+
+
+@app.post("/login")
+def login(form: Annotated[OAuth2PasswordRequestForm, Depends()], session: SessionDep) -> Token:
+    user = authenticate_user(session, form.username, form.password)
+    if user is None:
+        raise HTTPException(detail="Incorrect username or password", **UNAUTHORIZED)
+    claims = {"sub": user.username, "exp": datetime.now(UTC) + TOKEN_LIFETIME}
+    return Token(access_token=jwt.encode(claims, SECRET_KEY, algorithm=ALGORITHM))
+
+
+@app.get("/me")
+def me(user: Annotated[User, Depends(get_current_user)]) -> UserOut:
+    return UserOut(username=user.username)

@@ -1,0 +1,58 @@
+import os
+
+from flask import Blueprint, Flask, request
+from flask_login import LoginManager, current_user, login_required, login_user, logout_user
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from snippets.database.flask_db import User, db, init_db
+
+login_manager = LoginManager()
+auth = Blueprint("auth", __name__)
+
+
+@login_manager.user_loader
+def load_user(user_id):
+    return db.session.get(User, int(user_id))
+
+
+@auth.post("/register")
+def register():
+    data = request.get_json(silent=True) or {}
+    username, password = data.get("username"), data.get("password")
+    if not isinstance(username, str) or not 1 <= len(username) <= 150:
+        return {"detail": "username: 1 to 150 characters"}, 422
+    if not isinstance(password, str) or len(password) < 8:
+        return {"detail": "password: at least 8 characters"}, 422
+    if db.session.scalar(db.select(User).filter_by(username=username)):
+        return {"detail": "Username already taken"}, 409
+    db.session.add(User(username=username, password_hash=generate_password_hash(password)))
+    db.session.commit()
+    return {"username": username}, 201
+
+
+@auth.post("/login")
+def login():
+    user = db.session.scalar(db.select(User).filter_by(username=request.form["username"]))
+    if user is None or not check_password_hash(user.password_hash, request.form["password"]):
+        return {"detail": "Incorrect username or password"}, 401
+    login_user(user)
+    return {"username": user.username}
+
+
+@auth.post("/logout")
+def logout():
+    logout_user()
+    return "", 204
+
+
+@auth.get("/me")
+@login_required
+def me():
+    return {"username": current_user.username}
+
+
+app = Flask(__name__)
+app.config["SECRET_KEY"] = os.environ.get("GUIDE_SECRET_KEY", "dev-only-secret-change-me")
+init_db(app)
+login_manager.init_app(app)
+app.register_blueprint(auth)

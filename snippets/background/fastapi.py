@@ -1,0 +1,24 @@
+from fastapi import BackgroundTasks, FastAPI
+from pydantic import BaseModel, Field
+
+app = FastAPI()
+OUTBOX: list[str] = []  # stands in for a mail server
+
+
+class Signup(BaseModel):
+    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+async def send_welcome(email: str) -> None:
+    OUTBOX.append(email)  # a real task would await an SMTP or HTTP client here
+
+
+@app.post("/signup", status_code=202)
+async def signup(body: Signup, background_tasks: BackgroundTasks):
+    background_tasks.add_task(send_welcome, body.email)  # runs after the response is sent
+    return {"queued": body.email}
+
+
+@app.get("/outbox")
+async def outbox():
+    return {"sent": OUTBOX}

@@ -1,0 +1,60 @@
+import asyncio
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.responses import HTMLResponse, PlainTextResponse
+from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from snippets.bench.fastapi_db import Row, get_session
+
+app = FastAPI()
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+ITEMS = [f"item {i}" for i in range(20)] + ["<script>alert('x')</script>"]
+
+
+class Item(BaseModel):
+    name: str
+    price: float
+    description: str | None = None
+
+
+@app.get("/plaintext", response_class=PlainTextResponse)
+async def plaintext():
+    return "Hello, World!"
+
+
+@app.get("/json")
+async def json():
+    return {"message": "Hello, World!"}
+
+
+@app.get("/items/{item_id}")
+async def read_item(item_id: int, q: str | None = None):
+    return {"item_id": item_id, "q": q}
+
+
+@app.post("/items", status_code=201)
+async def create_item(item: Item):
+    return item
+
+
+@app.get("/db/{row_id}")
+def read_row(row_id: int, session: Annotated[Session, Depends(get_session)]):
+    row = session.get(Row, row_id)
+    if row is None:
+        raise HTTPException(status_code=404)
+    return {"id": row.id, "title": row.title, "views": row.views}
+
+
+@app.get("/template", response_class=HTMLResponse)
+async def template(request: Request):
+    return templates.TemplateResponse(request, "items.html", {"title": "Items", "items": ITEMS})
+
+
+@app.get("/io")
+async def io():
+    await asyncio.sleep(0.01)
+    return {"waited_ms": 10}

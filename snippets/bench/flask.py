@@ -1,0 +1,68 @@
+import time
+
+from flask import Flask, render_template, request
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy.orm import Mapped, mapped_column
+
+from snippets.bench.seed import database_url, seed
+
+seed()
+app = Flask(__name__)
+app.config["SQLALCHEMY_DATABASE_URI"] = database_url()
+db = SQLAlchemy(app)
+ITEMS = [f"item {i}" for i in range(20)] + ["<script>alert('x')</script>"]
+
+
+class Row(db.Model):
+    __tablename__ = "bench_row"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str]
+    views: Mapped[int]
+
+
+@app.get("/plaintext")
+def plaintext():
+    return "Hello, World!", {"Content-Type": "text/plain"}
+
+
+@app.get("/json")
+def json():
+    return {"message": "Hello, World!"}
+
+
+@app.get("/items/<int:item_id>")
+def read_item(item_id):
+    return {"item_id": item_id, "q": request.args.get("q")}
+
+
+@app.post("/items")
+def create_item():
+    data = request.get_json(silent=True)
+    item = data if isinstance(data, dict) else {}
+    name, price, description = item.get("name"), item.get("price"), item.get("description")
+    if (
+        not isinstance(name, str)
+        or not isinstance(price, int | float)
+        or isinstance(price, bool)
+        or not isinstance(description, str | None)
+    ):
+        return {"error": "name (string) and price (number) are required"}, 400
+    return {"name": name, "price": float(price), "description": description}, 201
+
+
+@app.get("/db/<int:row_id>")
+def read_row(row_id):
+    row = db.get_or_404(Row, row_id)
+    return {"id": row.id, "title": row.title, "views": row.views}
+
+
+@app.get("/template")
+def template():
+    return render_template("items.html", title="Items", items=ITEMS)
+
+
+@app.get("/io")
+def io():
+    time.sleep(0.01)
+    return {"waited_ms": 10}

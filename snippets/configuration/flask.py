@@ -1,0 +1,33 @@
+from flask import Flask
+
+
+def create_app() -> Flask:
+    app = Flask(__name__)
+    app.config.from_mapping(
+        APP_NAME="Verified guide",
+        NEW_CHECKOUT=False,
+        SECRET_KEY="dev-only-insecure",  # set SHOP_SECRET_KEY in production
+    )
+    # SHOP_NEW_CHECKOUT=true -> NEW_CHECKOUT = True: values are parsed as JSON when they can be.
+    app.config.from_prefixed_env("SHOP")
+
+    @app.get("/info")
+    def info():
+        # Name what may be shown; never return app.config.
+        config = app.config
+        return {
+            "app_name": config["APP_NAME"],
+            "new_checkout": config["NEW_CHECKOUT"],
+            "debug": app.debug,
+        }
+
+    @app.get("/checkout")
+    def checkout():
+        if not app.config["NEW_CHECKOUT"]:
+            return {"detail": "Not enabled"}, 404
+        return {"checkout": "new"}
+
+    return app
+
+
+app = create_app()

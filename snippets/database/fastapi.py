@@ -1,0 +1,44 @@
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, HTTPException
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from snippets.database.fastapi_db import Item, get_session
+
+app = FastAPI()
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+class ItemIn(BaseModel):
+    name: str = Field(min_length=1, max_length=100)
+    price: float = Field(gt=0)
+
+
+class ItemOut(ItemIn):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+
+
+@app.post("/items", status_code=201)
+def create_item(data: ItemIn, session: SessionDep) -> ItemOut:
+    item = Item(**data.model_dump())
+    session.add(item)
+    session.commit()
+    session.refresh(item)
+    return item
+
+
+@app.get("/items/{item_id}")
+def read_item(item_id: int, session: SessionDep) -> ItemOut:
+    item = session.get(Item, item_id)
+    if item is None:
+        raise HTTPException(status_code=404, detail="Item not found")
+    return item
+
+
+@app.get("/items")
+def list_items(session: SessionDep) -> list[ItemOut]:
+    return session.scalars(select(Item).order_by(Item.id)).all()

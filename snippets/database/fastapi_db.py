@@ -1,0 +1,52 @@
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Float, String, create_engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+DEFAULT_URL = f"sqlite:///{Path(tempfile.gettempdir()) / 'guide.sqlite3'}"
+DATABASE_URL = os.environ.get("GUIDE_DATABASE_URL", DEFAULT_URL)
+engine = create_engine(DATABASE_URL)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Item(Base):
+    __tablename__ = "items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    price: Mapped[float] = mapped_column(Float)  # bare Mapped[float] would be Double
+
+
+class User(Base):
+    """The account model of the auth and admin topics."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(150), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    is_admin: Mapped[bool] = mapped_column(default=False)
+
+
+def get_session() -> Iterator[Session]:
+    with Session(engine) as session:
+        yield session
+
+
+def upgrade_database(url: str = DATABASE_URL) -> None:
+    """What `alembic upgrade head` does, run when the app starts."""
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parent / "fastapi_alembic"))
+    config.set_main_option("sqlalchemy.url", url)
+    command.upgrade(config, "head")
+
+
+upgrade_database()

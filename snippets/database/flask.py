@@ -1,0 +1,38 @@
+from flask import Flask, request
+from pydantic import BaseModel, Field, ValidationError
+
+from snippets.database.flask_db import Item, db, init_db
+
+app = Flask(__name__)
+init_db(app)
+
+
+class ItemIn(BaseModel):
+    name: str = Field(min_length=1, max_length=100)
+    price: float = Field(gt=0)
+
+
+def item_dict(item):
+    return {"id": item.id, "name": item.name, "price": item.price}
+
+
+@app.post("/items")
+def create_item():
+    try:
+        data = ItemIn.model_validate(request.get_json(silent=True))
+    except ValidationError as exc:
+        return {"detail": exc.errors(include_url=False, include_context=False)}, 422
+    item = Item(**data.model_dump())
+    db.session.add(item)
+    db.session.commit()
+    return item_dict(item), 201
+
+
+@app.get("/items/<int:item_id>")
+def read_item(item_id):
+    return item_dict(db.get_or_404(Item, item_id))
+
+
+@app.get("/items")
+def list_items():
+    return [item_dict(item) for item in db.session.scalars(db.select(Item).order_by(Item.id))]

@@ -1,0 +1,61 @@
+from functools import lru_cache
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Header, HTTPException
+from pydantic import BaseModel
+from pydantic_settings import BaseSettings
+
+app = FastAPI()
+TOKENS = {"token-ada": "ada", "token-bob": "bob"}  # stands in for a user table
+ITEMS = [f"item-{n}" for n in range(1, 101)]
+
+
+class Settings(BaseSettings):
+    max_page_size: int = 50  # overridable with the MAX_PAGE_SIZE environment variable
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
+
+
+class User(BaseModel):
+    name: str
+
+
+def current_user(x_token: Annotated[str | None, Header()] = None) -> User:
+    if x_token is None:
+        raise HTTPException(401, "Missing X-Token header")
+    if x_token not in TOKENS:
+        raise HTTPException(401, "Invalid token")
+    return User(name=TOKENS[x_token])
+
+
+class Page(BaseModel):
+    limit: int
+    offset: int
+
+
+def pagination(
+    settings: Annotated[Settings, Depends(get_settings)], limit: int = 10, offset: int = 0
+) -> Page:
+    if not 1 <= limit <= settings.max_page_size or offset < 0:
+        raise HTTPException(422, f"limit must be 1-{settings.max_page_size}, offset >= 0")
+    return Page(limit=limit, offset=offset)
+
+
+@app.get("/me")
+async def me(user: Annotated[User, Depends(current_user)]):
+    return {"user": user.name}
+
+
+@app.get("/items")
+async def list_items(
+    page: Annotated[Page, Depends(pagination)], user: Annotated[User, Depends(current_user)]
+):
+    return {
+        "user": user.name,
+        "limit": page.limit,
+        "offset": page.offset,
+        "items": ITEMS[page.offset : page.offset + page.limit],
+    }

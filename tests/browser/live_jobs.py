@@ -1,0 +1,45 @@
+"""The parity test's jobs (every case of every runnable snippet) and their CPython answers.
+
+`python -m tests.browser.live_jobs JOBS.json` prints the CPython results as JSON: run in a
+subprocess, because the runner configures Django for the whole process.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from scripts.live.support import unsupported
+from scripts.topics import all_topics
+
+
+def parity_jobs() -> list[dict[str, Any]]:
+    """One job per (topic, framework, case), with the snippet's source as the page shows it."""
+    skipped = unsupported()
+    jobs = []
+    for topic in all_topics():
+        for case in topic.cases:
+            for framework in case.frameworks:
+                if (topic.slug, framework) in skipped:
+                    continue
+                jobs.append({
+                    "id": f"{topic.slug}/{framework}/{case.name}",
+                    "topic": topic.slug,
+                    "framework": framework,
+                    "source": topic.snippet_path(framework).read_text(encoding="utf-8"),
+                    "request": case.request,
+                    "before": list(case.before),
+                })  # fmt: skip
+    return jobs
+
+
+def main(jobs_file: str) -> None:
+    from scripts.live.runner import run_job
+
+    jobs = json.loads(open(jobs_file, encoding="utf-8").read())  # noqa: SIM115
+    json.dump([json.loads(run_job(json.dumps(job))) for job in jobs], sys.stdout)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

@@ -1,0 +1,217 @@
+"""The live demos as a reader uses them, in headless Chromium with every other host blocked.
+
+Per topic page: nothing of Pyodide is fetched before Run; Run under each framework's tab answers
+the topic's first case as the tests expect. On the hello page: an edit changes the response, a
+bad request gets its 4xx, a Python error shows its traceback, a <script> body stays text, Stop
+ends an endless loop and the next Run recovers, Reset restores the snippet.
+Timings and bytes are written to .cache/live-metrics.json (see the report in the test output).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from scripts.live.support import unsupported
+from scripts.topics import ROOT, get_topic
+from tests.browser.conftest import offline_context
+from tests.support.responses import Observed, mismatches
+
+pytestmark = pytest.mark.slow
+
+TOPICS = ["hello", "routing", "validation"]
+TAB_TITLES = {"fastapi": "FastAPI", "django": "Django", "flask": "Flask"}
+RUN_TIMEOUT_MS = 180_000
+METRICS: dict[str, Any] = {}
+
+
+class Traffic:
+    """Bytes the page (and its worker) fetched, so far and per URL."""
+
+    def __init__(self, page: Any) -> None:
+        self.urls: list[tuple[str, int]] = []
+        page.on("requestfinished", self._finished)
+
+    def _finished(self, request: Any) -> None:
+        sizes = request.sizes()
+        self.urls.append((request.url, sizes["responseBodySize"] + sizes["responseHeadersSize"]))
+
+    def total(self) -> int:
+        return sum(size for _, size in self.urls)
+
+
+def demo(page: Any, topic: str, framework: str) -> Any:
+    return page.locator(f'.live-demo[data-topic="{topic}"][data-framework="{framework}"]')
+
+
+def run(page: Any, topic: str, framework: str) -> dict[str, Any]:
+    """Press Run under one tab and wait for the Response region to show the outcome."""
+    page.locator(".tabbed-labels label", has_text=TAB_TITLES[framework]).first.click()
+    box = demo(page, topic, framework)
+    box.get_by_role("button", name="Run", exact=True).click()
+    region = box.get_by_role("region", name="Response")
+    page.wait_for_function(
+        "el => el.dataset.state && el.dataset.state !== 'running'",
+        arg=region.element_handle(timeout=RUN_TIMEOUT_MS),
+        timeout=RUN_TIMEOUT_MS,
+    )
+    return {
+        "state": region.get_attribute("data-state"),
+        "status": region.locator(".live-demo__status").text_content(),
+        "headers": region.locator(".live-demo__headers").text_content(),
+        "body": region.locator(".live-demo__response-body").text_content(),
+        "progress": box.locator(".live-demo__progress").text_content(),
+    }
+
+
+def observed(shown: dict[str, Any]) -> Observed:
+    status = int(shown["status"].removeprefix("Status "))
+    content_type = next(
+        (line.split(":", 1)[1].strip() for line in shown["headers"].splitlines()
+         if line.lower().startswith("content-type:")),
+        "",
+    )  # fmt: skip
+    return Observed(status, content_type, shown["body"].encode())
+
+
+def set_code(page: Any, topic: str, framework: str, code: str) -> None:
+    """Replace the editor's text the way a reader would: select all, then type."""
+    editor = demo(page, topic, framework).locator(".cm-content")
+    editor.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.insert_text(code)
+
+
+@pytest.fixture(scope="module")
+def context(browser: Any) -> Iterator[Any]:
+    context = offline_context(browser)
+    yield context
+    context.close()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def write_metrics() -> Iterator[None]:
+    yield
+    out = ROOT / ".cache" / "live-metrics.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(METRICS, indent=1))
+    print(f"\nlive-demo metrics ({out.relative_to(ROOT)}):\n{json.dumps(METRICS, indent=1)}")
+
+
+@pytest.mark.parametrize("topic", TOPICS)
+def test_run_answers_the_first_case_under_every_tab(
+    browser: Any, base_url: str, topic: str
+) -> None:
+    context = offline_context(browser)  # cold: a fresh context per page
+    try:
+        page = context.new_page()
+        traffic = Traffic(page)
+        page.goto(f"{base_url}guide/{topic}/", wait_until="networkidle")
+        before = traffic.total()
+        bundle = f"{base_url}live/"  # Pyodide, wheels, editor: all under the site's live/
+        pyodide_before = sum(size for url, size in traffic.urls if url.startswith(bundle))
+        assert pyodide_before == 0, f"fetched before any Run: {traffic.urls}"
+        timings = {}
+        for framework in get_topic(topic).frameworks():
+            if (topic, framework) in unsupported():
+                continue
+            case = next(c for c in get_topic(topic).cases if framework in c.frameworks)
+            started = time.perf_counter()
+            shown = run(page, topic, framework)
+            timings[framework] = round(time.perf_counter() - started, 2)
+            if len(timings) == 1:
+                first_run_bytes = traffic.total() - before
+            assert shown["state"] == "result", shown
+            problems = mismatches(case.expected(framework), observed(shown))
+            assert not problems, f"{topic}/{framework} {case.name}: {problems}"
+        started = time.perf_counter()
+        assert run(page, topic, "fastapi")["state"] == "result"
+        METRICS[topic] = {
+            "bytes_before_first_run": before,
+            "pyodide_bytes_before_first_run": pyodide_before,
+            "bytes_on_first_run": first_run_bytes,
+            "seconds_to_response": timings,
+            "seconds_second_fastapi_run": round(time.perf_counter() - started, 2),
+        }
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def hello(context: Any, base_url: str) -> Any:
+    page = context.new_page()
+    page.goto(f"{base_url}guide/hello/")
+    assert run(page, "hello", "fastapi")["state"] == "result"
+    return page
+
+
+def test_an_edit_changes_the_response(hello: Any) -> None:
+    original = get_topic("hello").snippet_path("fastapi").read_text(encoding="utf-8")
+    set_code(hello, "hello", "fastapi", original.replace("Hello, World!", "Hello, edited!"))
+    shown = run(hello, "hello", "fastapi")
+    assert shown["body"] == '{"message":"Hello, edited!"}', shown
+
+
+def test_a_bad_request_gets_a_4xx(hello: Any) -> None:
+    box = demo(hello, "hello", "fastapi")
+    box.locator(".live-demo__path").fill("/nowhere")
+    shown = run(hello, "hello", "fastapi")
+    assert shown["status"] == "Status 404", shown
+    box.locator(".live-demo__case").select_option(index=0)
+
+
+def test_a_python_error_shows_its_traceback(hello: Any) -> None:
+    set_code(hello, "hello", "fastapi", "from fastapi import FastAPI\n\napp = FastAPI()\n1 / 0\n")
+    shown = run(hello, "hello", "fastapi")
+    assert shown["state"] == "error", shown
+    assert "Traceback (most recent call last)" in shown["body"], shown
+    assert "ZeroDivisionError" in shown["body"], shown
+
+
+def test_a_script_in_a_response_stays_text(hello: Any) -> None:
+    code = (
+        "from fastapi import FastAPI\nfrom fastapi.responses import HTMLResponse\n\n"
+        "app = FastAPI()\n\n\n@app.get('/')\ndef page():\n"
+        "    return HTMLResponse('<script>window.pwned = 1</script><b>bold</b>')\n"
+    )
+    set_code(hello, "hello", "fastapi", code)
+    shown = run(hello, "hello", "fastapi")
+    assert shown["body"] == "<script>window.pwned = 1</script><b>bold</b>", shown
+    region = demo(hello, "hello", "fastapi").get_by_role("region", name="Response")
+    assert region.locator("script, b").count() == 0
+    assert hello.evaluate("window.pwned") is None
+
+
+def test_stop_ends_an_endless_loop_and_run_recovers(hello: Any) -> None:
+    code = "from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get('/')\ndef spin():\n"
+    set_code(hello, "hello", "fastapi", code + "    while True:\n        pass\n")
+    box = demo(hello, "hello", "fastapi")
+    box.get_by_role("button", name="Run", exact=True).click()
+    hello.wait_for_function(
+        "el => el.textContent.startsWith('Running')", arg=box.locator(".live-demo__progress")
+        .element_handle(), timeout=RUN_TIMEOUT_MS,
+    )  # fmt: skip
+    box.get_by_role("button", name="Stop", exact=True).click()
+    region = box.get_by_role("region", name="Response")
+    assert region.get_attribute("data-state") == "stopped"
+    assert "terminated" in box.locator(".live-demo__progress").text_content()
+    box.get_by_role("button", name="Reset", exact=True).click()
+    shown = run(hello, "hello", "fastapi")
+    assert shown["body"] == '{"message":"Hello, World!"}', shown
+
+
+def test_a_bundle_file_that_fails_to_load_is_named(browser: Any, base_url: str) -> None:
+    context = offline_context(browser)
+    context.route("**/live/python_stdlib.zip", lambda route: route.fulfill(status=404))
+    try:
+        page = context.new_page()
+        page.goto(f"{base_url}guide/hello/")
+        shown = run(page, "hello", "flask")
+        assert shown["state"] == "error", shown
+        assert "Failed to load" in shown["body"] and "python_stdlib.zip" in shown["body"], shown
+    finally:
+        context.close()

@@ -1,0 +1,146 @@
+"""Parity: every runnable snippet answers every case the same in Pyodide as in CPython.
+
+The browser side runs the site's own worker (docs/assets/live/worker.js) in headless Chromium,
+so it checks exactly what a reader gets; the CPython side runs the same runner in a subprocess.
+Snippets listed in snippets/live_unsupported.yaml are left out here and show no Run button.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from scripts.live.support import unsupported
+from scripts.topics import FRAMEWORKS, ROOT, Case, all_topics, get_topic
+from tests.browser.conftest import offline_context
+from tests.browser.live_jobs import parity_jobs
+from tests.support.responses import Observed, mismatches
+
+pytestmark = pytest.mark.slow
+
+# Runs the jobs one after another in a fresh worker, as live.js does for one demo at a time.
+RUN_IN_WORKER = """async (jobs) => {
+  const worker = new Worker(new URL("assets/live/worker.js", document.baseURI), {type: "module"});
+  const bundleUrl = new URL("live/", document.baseURI).href;
+  const results = [];
+  try {
+    for (const [index, job] of jobs.entries()) {
+      results.push(await new Promise((resolve) => {
+        worker.onmessage = ({data}) => {
+          if (data.type === "result") resolve({response: data.response});
+          else if (data.type === "error") resolve({error: data.error});
+        };
+        worker.postMessage({type: "run", id: index, bundleUrl, ...job});
+      }));
+    }
+  } finally {
+    worker.terminate();
+  }
+  return results;
+}"""
+
+
+@pytest.fixture(scope="module")
+def jobs() -> list[dict[str, Any]]:
+    return parity_jobs()
+
+
+@pytest.fixture(scope="module")
+def results(
+    jobs: list[dict[str, Any]], browser: Any, base_url: str, tmp_path_factory: Any
+) -> tuple[dict, dict]:
+    """(CPython results, Pyodide results) by job id; CPython runs meanwhile in a subprocess."""
+    jobs_file = tmp_path_factory.mktemp("parity") / "jobs.json"
+    jobs_file.write_text(json.dumps(jobs))
+    # A fresh database file, as the browser's is: both sides then see the same state.
+    database = f"sqlite:///{jobs_file.parent / 'guide.sqlite3'}"
+    cpython = subprocess.Popen(
+        [sys.executable, "-m", "tests.browser.live_jobs", str(jobs_file)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "GUIDE_DATABASE_URL": database},
+    )  # fmt: skip
+    context = offline_context(browser)
+    try:
+        page = context.new_page()
+        page.goto(base_url)
+        in_browser = page.evaluate(RUN_IN_WORKER, jobs)
+    finally:
+        context.close()
+        stdout, stderr = cpython.communicate(timeout=600)
+    assert cpython.returncode == 0, stderr[-3000:]
+    ids = [job["id"] for job in jobs]
+    return (
+        dict(zip(ids, json.loads(stdout), strict=True)),
+        dict(zip(ids, in_browser, strict=True)),
+    )
+
+
+SNIPPETS = [(t.slug, fw) for t in all_topics() for fw in t.frameworks()]
+RUNNABLE = [snippet for snippet in SNIPPETS if snippet not in unsupported()]
+
+
+def _key(result: dict) -> tuple[int, str]:
+    """Status and body, with per-response random values (CSP nonces, CSRF tokens) blanked."""
+    body = re.sub(r'nonce="[^"]*"', 'nonce="…"', result["response"]["body"])
+    body = re.sub(r"[A-Za-z0-9_.-]{32,}", "…", body)  # tokens and hashes: 32+ random chars
+    return result["response"]["status"], body
+
+
+def _passes(case: Case, framework: str, result: dict) -> bool:
+    """Whether a response meets the case's expectation, checked as tests/test_cases.py does."""
+    response = result["response"]
+    content_type = next((v for k, v in response["headers"] if k.lower() == "content-type"), "")
+    observed = Observed(response["status"], content_type, response["body"].encode())
+    return not mismatches(case.expected(framework), observed)
+
+
+@pytest.mark.parametrize(("topic", "framework"), RUNNABLE, ids=[f"{t}/{f}" for t, f in RUNNABLE])
+def test_snippet_runs_alike_in_pyodide_and_cpython(
+    topic: str, framework: str, results: tuple[dict, dict]
+) -> None:
+    """Same status and body; a body may differ only by random values (a CSRF token, a session
+    id) when both sides still meet the case's expectation."""
+    cpython_results, browser_results = results
+    problems = []
+    for case in get_topic(topic).cases:
+        job_id = f"{topic}/{framework}/{case.name}"
+        if job_id not in cpython_results:
+            continue
+        got, want = browser_results[job_id], cpython_results[job_id]
+        if "error" in got or "error" in want:
+            problems.append(f"{job_id}: error\n{got.get('error') or want.get('error')}")
+            continue
+        both_pass = _passes(case, framework, got) and _passes(case, framework, want)
+        if _key(got)[0] == _key(want)[0] and (_key(got) == _key(want) or both_pass):
+            continue
+        diff = difflib.unified_diff(
+            want["response"]["body"].splitlines(), got["response"]["body"].splitlines(),
+            "CPython", "Pyodide", lineterm="", n=1,
+        )  # fmt: skip
+        statuses = f"status CPython {_key(want)[0]}, Pyodide {_key(got)[0]}"
+        problems.append(f"{job_id}: {statuses}\n" + "\n".join(list(diff)[:40]))
+    assert not problems, "\n".join(problems)
+
+
+def test_unsupported_list_names_real_snippets_and_pages_hide_run(site_dir: Path) -> None:
+    """Every listed snippet exists and has a reason; its page placeholder carries no Run."""
+    topics = {t.slug: t for t in all_topics()}
+    for (topic, framework), reason in unsupported().items():
+        assert topic in topics and framework in FRAMEWORKS, f"unknown snippet {topic}/{framework}"
+        assert topics[topic].snippet_path(framework).exists(), f"no file for {topic}/{framework}"
+        assert reason.strip(), f"{topic}/{framework}: a reason is required"
+    pages = "".join(p.read_text(encoding="utf-8") for p in site_dir.rglob("*.html"))
+    for topic, framework in SNIPPETS:
+        marker = f'data-topic="{topic}" data-framework="{framework}"'
+        if marker not in pages:
+            continue  # a topic no page embeds is the orphan check's business
+        hidden = f'{marker} data-unsupported="true"' in pages
+        assert hidden == ((topic, framework) in unsupported()), f"{topic}/{framework} placeholder"

@@ -1,0 +1,146 @@
+"""Each admin, used like a person would: log in as an admin user, add an item through the admin's
+own form (CSRF token included where the admin has one), then find it in the item list.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+from django.contrib.auth.models import User as DjangoUser
+from django.test import Client
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.security import generate_password_hash
+
+from snippets.admin import fastapi as fastapi_admin
+from snippets.admin import flask as flask_admin
+from snippets.auth.fastapi import password_hash
+from snippets.database import fastapi_db, flask_db
+from snippets.database.django_models import Item as DjangoItem
+
+PASSWORD = "correct-horse-battery"
+
+
+def _unique(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+def _hidden(html: str, name: str) -> str:
+    match = re.search(rf'name="{name}"[^>]*value="([^"]+)"', html) or re.search(
+        rf'value="([^"]+)"[^>]*name="{name}"', html
+    )
+    assert match, f"no hidden field {name!r} in the page"
+    return match.group(1)
+
+
+def _fastapi_user(is_admin: bool) -> str:
+    username = _unique("fastapi-admin" if is_admin else "fastapi-user")
+    with Session(fastapi_db.engine) as session:
+        hashed = password_hash.hash(PASSWORD)
+        session.add(fastapi_db.User(username=username, password_hash=hashed, is_admin=is_admin))
+        session.commit()
+    return username
+
+
+def test_sqladmin_login_add_item_then_list_it_then_logout() -> None:
+    client = TestClient(fastapi_admin.app, follow_redirects=False)
+    login = client.post("/login", data={"username": _fastapi_user(True), "password": PASSWORD})
+    assert login.status_code == 302
+    assert client.get("/item/create").status_code == 200
+
+    name = _unique("SQLAdmin lamp")
+    created = client.post("/item/create", data={"name": name, "price": "12.5"})
+    assert created.status_code == 302
+    assert f">{name}<" in client.get("/item/list", params={"search": name}).text
+    with Session(fastapi_db.engine) as session:
+        item = session.scalar(select(fastapi_db.Item).where(fastapi_db.Item.name == name))
+        assert item.price == 12.5
+
+    assert client.get("/logout").status_code == 302
+    assert client.get("/item/list").status_code == 302
+
+
+def test_sqladmin_refuses_a_user_who_is_not_admin() -> None:
+    client = TestClient(fastapi_admin.app, follow_redirects=False)
+    login = client.post("/login", data={"username": _fastapi_user(False), "password": PASSWORD})
+    assert login.status_code == 400
+    assert client.get("/item/list").status_code == 302
+
+
+def _flask_user(is_admin: bool) -> str:
+    username = _unique("flask-admin" if is_admin else "flask-user")
+    with flask_admin.app.app_context():
+        flask_db.db.session.add(
+            flask_db.User(
+                username=username,
+                password_hash=generate_password_hash(PASSWORD),
+                is_admin=is_admin,
+            )
+        )
+        flask_db.db.session.commit()
+    return username
+
+
+def test_flask_admin_login_add_item_with_csrf_token_then_list_it() -> None:
+    client = flask_admin.app.test_client()
+    login = client.post("/auth/login", data={"username": _flask_user(True), "password": PASSWORD})
+    assert login.status_code == 200
+    assert client.get("/").status_code == 200
+
+    name = _unique("Flask lamp")
+    without_token = client.post("/item/new/", data={"name": name, "price": "12.5"})
+    assert without_token.status_code == 200  # the form again, with a CSRF error
+    with flask_admin.app.app_context():
+        assert (
+            flask_db.db.session.scalar(flask_db.db.select(flask_db.Item).filter_by(name=name))
+            is None
+        )
+
+    token = _hidden(client.get("/item/new/").get_data(as_text=True), "csrf_token")
+    created = client.post("/item/new/", data={"csrf_token": token, "name": name, "price": "12.5"})
+    assert created.status_code == 302
+    listing = client.get("/item/", query_string={"search": name}).get_data(as_text=True)
+    assert re.search(rf'<td class="col-name">\s*{re.escape(name)}\s*<', listing)
+    with flask_admin.app.app_context():
+        item = flask_db.db.session.scalar(flask_db.db.select(flask_db.Item).filter_by(name=name))
+        assert item.price == 12.5
+
+
+def test_flask_admin_refuses_a_logged_in_user_who_is_not_admin() -> None:
+    client = flask_admin.app.test_client()
+    client.post("/auth/login", data={"username": _flask_user(False), "password": PASSWORD})
+    assert client.get("/auth/me").status_code == 200
+    assert client.get("/item/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_django_admin_login_add_item_then_list_it(settings) -> None:
+    settings.ROOT_URLCONF = "snippets.admin.django"
+    DjangoUser.objects.create_superuser("root", password=PASSWORD)
+    client = Client(enforce_csrf_checks=True)
+
+    assert client.get("/guide/item/")["Location"] == "/login/?next=/guide/item/"
+    token = _hidden(client.get("/login/").text, "csrfmiddlewaretoken")
+    form = {"username": "root", "password": PASSWORD, "csrfmiddlewaretoken": token}
+    assert client.post("/login/", form).status_code == 302
+
+    token = _hidden(client.get("/guide/item/add/").text, "csrfmiddlewaretoken")
+    form = {"name": "Django lamp", "price": "12.5", "csrfmiddlewaretoken": token}
+    assert client.post("/guide/item/add/", form).status_code == 302
+    assert DjangoItem.objects.get(name="Django lamp").price == 12.5
+    assert "Django lamp" in client.get("/guide/item/").text
+
+
+@pytest.mark.django_db
+def test_django_admin_refuses_a_user_who_is_not_staff(settings) -> None:
+    settings.ROOT_URLCONF = "snippets.admin.django"
+    DjangoUser.objects.create_user("ada", password=PASSWORD)
+    client = Client(enforce_csrf_checks=True)
+    token = _hidden(client.get("/login/").text, "csrfmiddlewaretoken")
+    form = {"username": "ada", "password": PASSWORD, "csrfmiddlewaretoken": token}
+    refused = client.post("/login/", form)
+    assert refused.status_code == 200
+    assert "staff account" in refused.text

@@ -1,0 +1,122 @@
+"""Full login flows, one per framework: what the cases cannot carry from one request to the next
+(a bearer token, a CSRF token), and what the server stores (a password hash, not the password).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import jwt
+import pytest
+from django.contrib.auth.models import User as DjangoUser
+from django.test import Client
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from snippets.auth import fastapi as fastapi_auth
+from snippets.auth import flask as flask_auth
+from snippets.database import fastapi_db, flask_db
+
+PASSWORD = "correct-horse-battery"
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+def _username() -> str:
+    return f"user-{uuid.uuid4().hex[:12]}"
+
+
+def test_fastapi_password_flow_issues_a_jwt_that_opens_me() -> None:
+    client = TestClient(fastapi_auth.app)
+    name = _username()
+    assert (
+        client.post("/register", json={"username": name, "password": PASSWORD}).status_code == 201
+    )
+    with fastapi_db.Session(fastapi_db.engine) as session:
+        stored = session.scalar(select(fastapi_db.User).where(fastapi_db.User.username == name))
+    assert stored.password_hash.startswith("$argon2id$")
+    assert PASSWORD not in stored.password_hash
+
+    wrong = client.post("/login", data={"username": name, "password": "nope-nope-nope"})
+    assert wrong.status_code == 401
+    assert wrong.headers["www-authenticate"] == "Bearer"
+
+    token = client.post("/login", data={"username": name, "password": PASSWORD}).json()
+    assert token["token_type"] == "bearer"
+    claims = jwt.decode(token["access_token"], fastapi_auth.SECRET_KEY, algorithms=["HS256"])
+    assert claims["sub"] == name
+    me = client.get("/me", headers={"Authorization": f"Bearer {token['access_token']}"})
+    assert me.status_code == 200
+    assert me.json() == {"username": name}
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        pytest.param({"sub": "ada", "exp": datetime.now(UTC) - timedelta(minutes=1)}, id="expired"),
+        pytest.param({"sub": "no-such-user-ever"}, id="unknown user"),
+    ],
+)
+def test_fastapi_rejects_expired_tokens_and_vanished_users(claims) -> None:
+    token = jwt.encode(claims, fastapi_auth.SECRET_KEY, algorithm="HS256")
+    resp = TestClient(fastapi_auth.app).get("/me", headers={"Authorization": f"Bearer {token}"})
+    assert resp.status_code == 401
+    assert resp.json() == {"detail": "Could not validate credentials"}
+
+
+def test_flask_login_sets_a_session_cookie_and_logout_clears_it() -> None:
+    client = flask_auth.app.test_client()
+    name = _username()
+    assert (
+        client.post("/register", json={"username": name, "password": PASSWORD}).status_code == 201
+    )
+    with flask_auth.app.app_context():
+        stored = flask_db.db.session.scalar(
+            flask_db.db.select(flask_db.User).filter_by(username=name)
+        )
+        assert stored.password_hash.startswith("scrypt:")
+
+    assert client.get("/me").status_code == 401
+    resp = client.post("/login", data={"username": name, "password": PASSWORD})
+    assert resp.status_code == 200
+    assert "session=" in resp.headers["Set-Cookie"]
+    assert "HttpOnly" in resp.headers["Set-Cookie"]
+    assert client.get("/me").get_json() == {"username": name}
+    assert client.post("/logout").status_code == 204
+    assert client.get("/me").status_code == 401
+
+
+def test_flask_register_rejects_a_missing_username() -> None:
+    resp = flask_auth.app.test_client().post("/register", json={"password": PASSWORD})
+    assert resp.status_code == 422
+
+
+@pytest.mark.django_db
+def test_django_login_with_csrf_token_then_me_then_logout(settings) -> None:
+    settings.ROOT_URLCONF = "snippets.auth.django"
+    user = DjangoUser.objects.create_user("ada", password=PASSWORD)
+    assert user.password.startswith("pbkdf2_sha256$")
+    client = Client(enforce_csrf_checks=True)
+
+    assert client.get("/me").status_code == 302
+    token = client.get("/login").json()["csrfToken"]
+    headers = {"X-CSRFToken": token}
+    assert (
+        client.post("/login", {"username": "ada", "password": "wrong"}, headers=headers).status_code
+        == 401
+    )
+    anonymous_session = client.cookies.get("sessionid")
+
+    resp = client.post("/login", {"username": "ada", "password": PASSWORD}, headers=headers)
+    assert resp.status_code == 200
+    assert resp.json() == {"username": "ada"}
+    assert client.cookies["sessionid"] != anonymous_session
+    # login() rotates the CSRF token too: use the new one from the cookie
+    headers = {"X-CSRFToken": client.cookies["csrftoken"].value}
+    assert client.get("/me").json() == {"username": "ada"}
+
+    assert client.post("/logout", headers={"X-CSRFToken": "wrong" * 8}).status_code == 403
+    assert client.post("/logout", headers=headers).status_code == 204
+    resp = client.get("/me")
+    assert resp.status_code == 302
+    assert resp["Location"] == "/login?next=/me"

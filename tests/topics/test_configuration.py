@@ -1,0 +1,73 @@
+"""Environment variables change the settings: a fresh settings object or app sees them."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+from django.test import Client
+
+from snippets.configuration import django_settings
+from snippets.configuration import fastapi as fastapi_snippet
+from snippets.configuration import flask as flask_snippet
+
+ENV = {"SHOP_APP_NAME": "Corner shop", "SHOP_NEW_CHECKOUT": "true", "SHOP_SECRET_KEY": "hunter2"}
+EXPECTED = {"app_name": "Corner shop", "new_checkout": True, "debug": False}
+
+
+@pytest.fixture
+def shop_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in ENV.items():
+        monkeypatch.setenv(name, value)
+
+
+@pytest.mark.usefixtures("shop_env")
+def test_fastapi_settings_come_from_the_environment() -> None:
+    from fastapi.testclient import TestClient
+
+    settings = fastapi_snippet.Settings()
+    assert settings.secret_key.get_secret_value() == "hunter2"
+    assert "hunter2" not in repr(settings)
+    app = fastapi_snippet.app
+    app.dependency_overrides[fastapi_snippet.get_settings] = lambda: settings
+    try:
+        client = TestClient(app)
+        info = client.get("/info")
+        assert info.json() == EXPECTED
+        assert "hunter2" not in info.text
+        assert client.get("/checkout").json() == {"checkout": "new"}
+    finally:
+        app.dependency_overrides.clear()
+
+
+@pytest.mark.usefixtures("shop_env")
+def test_flask_config_comes_from_the_environment() -> None:
+    app = flask_snippet.create_app()
+    assert app.config["SECRET_KEY"] == "hunter2"
+    client = app.test_client()
+    info = client.get("/info")
+    assert info.get_json() == EXPECTED
+    assert b"hunter2" not in info.data
+    assert client.get("/checkout").get_json() == {"checkout": "new"}
+
+
+@pytest.mark.usefixtures("shop_env")
+def test_django_settings_come_from_the_environment(settings) -> None:
+    fresh = importlib.reload(django_settings)
+    try:
+        assert (fresh.APP_NAME, fresh.NEW_CHECKOUT) == ("Corner shop", True)
+        settings.ROOT_URLCONF = "snippets.configuration.django"
+        settings.APP_NAME, settings.NEW_CHECKOUT = fresh.APP_NAME, fresh.NEW_CHECKOUT
+        client = Client()
+        assert client.get("/info").json() == EXPECTED
+        assert client.get("/checkout").json() == {"checkout": "new"}
+    finally:
+        importlib.reload(django_settings)
+
+
+def test_defaults_without_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ENV:
+        monkeypatch.delenv(name, raising=False)
+    assert fastapi_snippet.Settings().new_checkout is False
+    assert flask_snippet.create_app().config["NEW_CHECKOUT"] is False
+    assert importlib.reload(django_settings).NEW_CHECKOUT is False

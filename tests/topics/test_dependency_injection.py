@@ -1,0 +1,63 @@
+"""Swapping dependencies in tests: what the cases (one request each) cannot show."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from snippets.dependency_injection import fastapi as fastapi_snippet
+from snippets.dependency_injection import flask as flask_snippet
+from snippets.dependency_injection.fastapi import Settings, User, current_user, get_settings
+
+
+@pytest.fixture
+def overrides():
+    app = fastapi_snippet.app
+    yield app.dependency_overrides
+    app.dependency_overrides.clear()
+
+
+def test_fastapi_override_current_user(overrides) -> None:
+    overrides[current_user] = lambda: User(name="test-user")
+    resp = TestClient(fastapi_snippet.app).get("/me")  # no token header needed any more
+    assert resp.status_code == 200
+    assert resp.json() == {"user": "test-user"}
+
+
+def test_fastapi_override_settings_reaches_nested_dependency(overrides) -> None:
+    overrides[get_settings] = lambda: Settings(max_page_size=5)
+    client = TestClient(fastapi_snippet.app)
+    headers = {"X-Token": "token-ada"}
+    assert client.get("/items?limit=5", headers=headers).status_code == 200
+    resp = client.get("/items?limit=6", headers=headers)
+    assert resp.status_code == 422
+    assert resp.json() == {"detail": "limit must be 1-5, offset >= 0"}
+
+
+def test_fastapi_settings_read_from_environment(monkeypatch) -> None:
+    monkeypatch.setenv("MAX_PAGE_SIZE", "3")
+    assert Settings().max_page_size == 3
+
+
+def test_flask_page_size_from_config(monkeypatch) -> None:
+    monkeypatch.setitem(flask_snippet.app.config, "MAX_PAGE_SIZE", 2)
+    client = flask_snippet.app.test_client()
+    resp = client.get("/items?limit=3", headers={"X-Token": "token-bob"})
+    assert resp.status_code == 400
+    assert resp.json == {"detail": "limit must be 1-2, offset >= 0"}
+
+
+def test_flask_g_is_per_request() -> None:
+    client = flask_snippet.app.test_client()
+    assert client.get("/me", headers={"X-Token": "token-ada"}).json == {"user": "ada"}
+    assert client.get("/me", headers={"X-Token": "token-bob"}).json == {"user": "bob"}
+    assert client.get("/me").status_code == 401
+
+
+def test_django_middleware_sets_request_attribute(rf) -> None:
+    from snippets.dependency_injection.django import me
+
+    request = rf.get("/me", headers={"X-Token": "token-bob"})
+    resp = me(request)
+    assert resp.status_code == 200
+    assert request.token_user == "bob"

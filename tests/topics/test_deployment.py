@@ -1,0 +1,82 @@
+"""The deployment page's commands, started for real: the exact commands the page renders from
+DEMO_SERVERS (one per framework), gunicorn with the snippet's config file, and two workers."""
+
+from __future__ import annotations
+
+import importlib
+import multiprocessing
+from pathlib import Path
+
+import httpx
+import pytest
+
+from scripts.servers import DEMO_SERVERS, HOST, serve
+
+pytestmark = pytest.mark.slow
+
+GUNICORN_CONF = "snippets/deployment/gunicorn_conf.py"
+#: Django needs its project (settings, wsgi.py); the Flask snippet is served on its own.
+WSGI_APPS = {
+    "django": ("demo_apps.django_app.config.wsgi:application", "/deployment/health"),
+    "flask": ("snippets.deployment.flask:app", "/health"),
+}
+
+
+def _children(pid: int) -> list[int]:
+    """Processes whose parent is ``pid`` (the server's workers), read from /proc."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _health(base_url: str, path: str = "/deployment/health") -> httpx.Response:
+    return httpx.get(f"{base_url}{path}", timeout=10)
+
+
+#: One command per framework; tests/test_demo_servers.py starts all of them with every case,
+#: the health check included.
+FIRST_PER_FRAMEWORK = {name.split("-")[0]: name for name in reversed(DEMO_SERVERS)}
+
+
+@pytest.mark.parametrize("server_name", sorted(FIRST_PER_FRAMEWORK.values()))
+def test_the_command_on_the_page_serves_the_health_check(server_name: str) -> None:
+    with serve(server_name, DEMO_SERVERS[server_name]) as server:
+        resp = _health(server.base_url)
+    assert resp.status_code == 200, server.log_tail()
+    assert resp.json() == {"status": "ok"}
+
+
+@pytest.mark.parametrize("framework", sorted(WSGI_APPS))
+def test_gunicorn_with_the_config_file_starts_two_workers(framework: str) -> None:
+    app, health = WSGI_APPS[framework]
+    argv = ["gunicorn", "-c", GUNICORN_CONF, "--bind", f"{HOST}:{{port}}", app]
+    with serve(f"{framework}-gunicorn-conf", argv, env={"WEB_CONCURRENCY": "2"}) as server:
+        assert _health(server.base_url, health).status_code == 200, server.log_tail()
+        assert len(_children(server.process.pid)) == 2, server.log_tail()
+
+
+def test_uvicorn_with_two_workers_serves_the_health_check() -> None:
+    """The page's uvicorn command with the snippet as the app and two workers."""
+    argv = DEMO_SERVERS["fastapi-uvicorn"]
+    i = argv.index("--workers")
+    argv = [*argv[: i + 1], "2", *argv[i + 2 :]]
+    argv[argv.index("demo_apps.fastapi_app.main:app")] = "snippets.deployment.fastapi:app"
+    with serve("fastapi-uvicorn-2", argv) as server:
+        for _ in range(5):
+            assert _health(server.base_url, "/health").status_code == 200, server.log_tail()
+        assert len(_children(server.process.pid)) >= 2, server.log_tail()
+
+
+def test_gunicorn_conf_worker_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    from snippets.deployment import gunicorn_conf
+
+    monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
+    assert importlib.reload(gunicorn_conf).workers == 2 * multiprocessing.cpu_count() + 1
+    monkeypatch.setenv("WEB_CONCURRENCY", "3")
+    assert importlib.reload(gunicorn_conf).workers == 3

@@ -1,0 +1,76 @@
+"""What the error-handling cases cannot express: Django's project-level handlers and logging."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from django.test import Client
+from django.urls import get_resolver
+
+from snippets.errors import django_root_urls
+
+
+@pytest.fixture
+def root_urls(settings) -> None:
+    settings.ROOT_URLCONF = "snippets.errors.django_root_urls"
+
+
+@pytest.mark.usefixtures("root_urls")
+def test_handler404_in_the_root_urlconf_answers_unknown_urls() -> None:
+    resp = Client().get("/no/such/page")
+    assert resp.status_code == 404
+    assert resp.json() == {"error": {"status": 404, "message": "Not Found"}}
+
+
+@pytest.mark.usefixtures("root_urls")
+def test_the_included_api_keeps_its_own_handlers() -> None:
+    resp = Client().get("/api/items/99")
+    assert resp.json() == {"error": {"status": 404, "message": "Item 99 not found"}}
+
+
+@pytest.mark.usefixtures("root_urls")
+def test_handler500_is_resolved_from_the_root_urlconf(rf) -> None:
+    handler = get_resolver().resolve_error_handler(500)
+    assert handler is django_root_urls.server_error
+    resp = handler(rf.get("/"))
+    assert resp.status_code == 500
+    assert b"Traceback" not in resp.content
+
+
+def test_handler404_in_an_included_module_is_ignored(settings) -> None:
+    """The pitfall: the demo project includes the snippet, so Django's HTML 404 answers."""
+    settings.ROOT_URLCONF = "demo_apps.django_app.config.urls"
+    resp = Client().get("/errors/no/such/page")
+    assert resp.status_code == 404
+    assert resp["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize("framework", ["fastapi", "flask"])
+def test_500_logs_the_traceback_but_does_not_send_it(framework, caplog) -> None:
+    if framework == "fastapi":
+        from fastapi.testclient import TestClient
+
+        from snippets.errors.fastapi import app
+
+        resp = TestClient(app).get("/boom")
+        body = resp.content
+    else:
+        from snippets.errors.flask import app
+
+        resp = app.test_client().get("/boom")
+        body = resp.get_data()
+    assert resp.status_code == 500
+    assert b"hunter2" not in body
+    assert b"Traceback" not in body
+    assert any(r.exc_info and "hunter2" in str(r.exc_info[1]) for r in caplog.records)
+
+
+@pytest.mark.django_db
+def test_django_500_logs_the_traceback_but_does_not_send_it(settings, caplog) -> None:
+    settings.ROOT_URLCONF = "snippets.errors.django"
+    with caplog.at_level(logging.ERROR):
+        resp = Client().get("/boom")
+    assert resp.status_code == 500
+    assert b"hunter2" not in resp.content
+    assert any(r.exc_info and "hunter2" in str(r.exc_info[1]) for r in caplog.records)
