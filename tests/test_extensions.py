@@ -11,7 +11,7 @@ from importlib.metadata import packages_distributions, version
 
 import pytest
 
-from scripts.topics import all_topics
+from scripts.topics import ROOT, all_topics
 
 PARAMS = [
     pytest.param(topic, framework, package, id=f"{topic.slug}/{framework}/{package}")
@@ -72,3 +72,21 @@ def test_named_extension_is_installed_and_imported(topic, framework: str, packag
         f"snippets/{topic.slug}/{framework}*.py name {package} in topic.yaml but never import it"
         f" (imports reach: {sorted(imported)})"
     )
+
+
+ALSO_NAMED = [
+    pytest.param(topic, name, id=f"{topic.slug}/{name}")
+    for topic in all_topics()
+    for name in topic.meta.get("also_named") or []
+]
+
+
+@pytest.mark.parametrize(("topic", "name"), ALSO_NAMED)
+def test_tools_named_but_untested_are_on_the_page_and_not_claimed(topic, name: str) -> None:
+    """A tool a page names without testing it is listed as such, never as an extension."""
+    page = (ROOT / "docs" / "guide" / f"{topic.slug}.md").read_text(encoding="utf-8")
+    assert name in page, (
+        f"docs/guide/{topic.slug}.md no longer names {name}: drop it from also_named"
+    )
+    claimed = {p.lower() for pkgs in (topic.meta.get("extensions") or {}).values() for p in pkgs}
+    assert name.lower() not in claimed, f"{name} is both an extension and an untested mention"

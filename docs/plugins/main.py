@@ -129,7 +129,13 @@ def tested_versions(slug: str) -> str:
     for framework in topic.frameworks():
         pinned = ", ".join(f"{p} {installed_version(p)}" for p in packages.get(framework, []))
         items.append(f"**{FRAMEWORK_TITLES[framework]}**: {pinned}")
-    return "Tested with " + "; ".join(items) + "."
+    text = "Tested with " + "; ".join(items) + "."
+    named = topic.meta.get("also_named") or []
+    if named:
+        text += (
+            " Also named on this page, but not installed or tested here: " + ", ".join(named) + "."
+        )
+    return text
 
 
 def _headers_summary(headers: dict[str, Any]) -> list[str]:

@@ -138,21 +138,6 @@ def measure_cell(
     return {**base, **results.summarise(runs, wrk_share, server_share, rss.peak_mb), "status": "ok"}
 
 
-def _measured_or_failed(
-    server: RunningServer,
-    base: dict,
-    path: str,
-    suite: Suite,
-    wrk_cpus: str | None,
-    server_cores: int,
-) -> dict:
-    """A wrk that crashes or prints no result fails its cell, not the whole run."""
-    try:
-        return measure_cell(server, base, path, suite, wrk_cpus, server_cores)
-    except (RuntimeError, ValueError) as error:
-        return failed(base, f"wrk: {error}")
-
-
 def measure_configuration(
     config: Configuration, options: Options, env: dict[str, str], progress: Any
 ) -> list[dict]:
@@ -183,7 +168,10 @@ def measure_configuration(
                 elif checked[name]:
                     cell = failed(base, checked[name])
                 else:
-                    cell = _measured_or_failed(server, base, path, suite, wrk_cpus, server_cores)
+                    try:
+                        cell = measure_cell(server, base, path, suite, wrk_cpus, server_cores)
+                    except (RuntimeError, ValueError) as error:  # wrk crashed or printed nothing
+                        cell = failed(base, f"wrk: {error}")
                 progress(cell)
                 cells.append(cell)
     except ServerStartError as error:
