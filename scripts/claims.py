@@ -17,7 +17,8 @@ from typing import Any
 
 import yaml
 
-from scripts.bench.report import newest
+from scripts.bench import results
+from scripts.markdown import table
 from scripts.topics import FRAMEWORK_TITLES, ROOT, all_topics, get_topic
 
 CLAIMS_FILE = ROOT / "docs" / "data" / "claims.yaml"
@@ -86,14 +87,11 @@ def snippet_lines(claim: dict, doc: Document | None) -> Verdict:
     )
 
 
-def _loc(slug: str, framework: str) -> int:
-    from docs.plugins.main import lines_of_code
-
-    return sum(lines_of_code(p) for p in get_topic(slug).code_files(framework))
-
-
 def loc_compare(claim: dict, doc: Document | None) -> Verdict:
-    totals = {fw: sum(_loc(slug, fw) for slug in claim["topics"]) for fw in FRAMEWORK_TITLES}
+    totals = {
+        fw: sum(get_topic(slug).lines_of_code(fw) for slug in claim["topics"])
+        for fw in FRAMEWORK_TITLES
+    }
     least = min(totals, key=totals.get)
     figures = ", ".join(f"{FRAMEWORK_TITLES[fw]} {n}" for fw, n in totals.items())
     label = "supported" if least == claim["expect_least"] else "partly"
@@ -238,13 +236,16 @@ def verdict(claim: dict, doc: Document | None) -> Verdict:
 
 def claims_verdicts() -> str:
     """Every claim with its computed verdict, for ``docs/claims.md``."""
-    found = newest()
-    doc = found[1] if found else None
+    path = results.latest()
+    doc = results.load(path) if path else None
     rows = []
     for claim in load_claims():
         result = verdict(claim, doc)
         rows.append([f"`{claim['id']}`", claim["claim"], f"**{result.label}**", result.detail])
-    lines = ["| Claim | What the article says | Verdict | Evidence |", "|---|---|---|---|"]
-    lines += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in rows]
-    source = f"Benchmark figures from `{found[0].relative_to(ROOT)}`." if found else ""
-    return "\n".join(lines) + "\n\n" + source + "\n"
+    source = f"Benchmark figures from `{path.relative_to(ROOT)}`." if path else ""
+    return (
+        table(["Claim", "What the article says", "Verdict", "Evidence"], rows)
+        + "\n"
+        + source
+        + "\n"
+    )

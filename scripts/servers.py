@@ -23,7 +23,8 @@ from pathlib import Path
 
 import httpx
 
-ROOT = Path(__file__).resolve().parent.parent
+from scripts.topics import ROOT
+
 HOST = "127.0.0.1"
 BIN = Path(sys.executable).parent
 

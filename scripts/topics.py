@@ -104,6 +104,15 @@ class Topic:
         )
         return [main, *owned]
 
+    def lines_of_code(self, framework: str) -> int:
+        """Lines that carry code in a framework's files: not blank, not only a comment."""
+        return sum(
+            1
+            for path in self.code_files(framework)
+            for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.strip().startswith("#")
+        )
+
 
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:

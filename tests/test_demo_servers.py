@@ -12,9 +12,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from scripts.live.runner import request_parts
 from scripts.servers import DEMO_SERVERS, RunningServer, serve
 from scripts.topics import Case, Topic, all_topics
-from tests.support.clients import request_parts
 from tests.support.responses import Observed, mismatches
 
 pytestmark = pytest.mark.slow

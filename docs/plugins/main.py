@@ -26,8 +26,9 @@ from scripts.check_embeds import broken_embeds, embeds_in, orphans
 from scripts.claims import claims_verdicts
 from scripts.live.support import placeholder as live_placeholder
 from scripts.live.support import script_json
+from scripts.markdown import table
 from scripts.servers import DEMO_SERVERS
-from scripts.topics import FRAMEWORK_TITLES, ROOT, Topic, all_topics, get_topic
+from scripts.topics import DATA_FILES, FRAMEWORK_TITLES, ROOT, Topic, all_topics, get_topic
 
 # --------------------------------------------------------------------------- helpers
 
@@ -48,17 +49,8 @@ def shared_files(topic: Topic) -> list[Path]:
         for p in topic.folder.rglob("*")
         if p.is_file()
         and p not in own
-        and p.name not in {"__init__.py", "cases.yaml", "topic.yaml"}
+        and p.name not in DATA_FILES
         and "__pycache__" not in p.parts
-    )
-
-
-def lines_of_code(path: Path) -> int:
-    """Lines that carry code: not blank, not only a comment."""
-    return sum(
-        1
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if line.strip() and not line.strip().startswith("#")
     )
 
 
@@ -67,12 +59,6 @@ def installed_version(package: str) -> str:
         return version(package)
     except PackageNotFoundError as exc:
         raise PluginError(f"package {package!r} named in a topic.yaml is not installed") from exc
-
-
-def _table(header: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
-    return "\n".join(lines) + "\n"
 
 
 # --------------------------------------------------------------------------- macros
@@ -107,7 +93,7 @@ def free_table(slug: str) -> str:
         for row in topic.meta.get("free", [])
     ]
     header = ["", *(FRAMEWORK_TITLES[fw] for fw in topic.frameworks())]
-    return _table(header, rows)
+    return table(header, rows)
 
 
 def loc_table(slug: str) -> str:
@@ -117,8 +103,8 @@ def loc_table(slug: str) -> str:
     for framework in topic.frameworks():
         files = topic.code_files(framework)
         names = ", ".join(f"`{p.name}`" for p in files)
-        rows.append([FRAMEWORK_TITLES[framework], str(sum(map(lines_of_code, files))), names])
-    return _table(["Framework", "Lines of code", "Files"], rows)
+        rows.append([FRAMEWORK_TITLES[framework], str(topic.lines_of_code(framework)), names])
+    return table(["Framework", "Lines of code", "Files"], rows)
 
 
 def tested_versions(slug: str) -> str:
@@ -180,7 +166,7 @@ def cases_table(slug: str) -> str:
         ]
         rows.append([case.name, _request_summary(case.request), *cells])
     header = ["Case", "Request", *(FRAMEWORK_TITLES[fw] for fw in frameworks)]
-    return _table(header, rows)
+    return table(header, rows)
 
 
 def page_of(topic: Topic) -> str:
@@ -195,7 +181,7 @@ def topic_index() -> str:
         for t in all_topics()
         if page_of(t).startswith("guide/")
     ]
-    return _table(["Topic", "What it shows"], rows)
+    return table(["Topic", "What it shows"], rows)
 
 
 def server_commands() -> str:
@@ -204,7 +190,7 @@ def server_commands() -> str:
         [f"`{name}`", f"`{shlex.join(arg.replace('{port}', '8000') for arg in argv)}`"]
         for name, argv in DEMO_SERVERS.items()
     ]
-    return _table(["Demo app and server", "Command"], rows)
+    return table(["Demo app and server", "Command"], rows)
 
 
 _embedded: set[str] = set()

@@ -9,7 +9,8 @@ DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1"]
 ROOT_URLCONF = "snippets.hello.django"
 INSTALLED_APPS: list[str] = []
-MIDDLEWARE = [  # what startproject gives, as in the demo project
+# startproject's middleware, less what needs an installed app (sessions, auth, messages).
+MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

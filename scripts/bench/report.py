@@ -9,16 +9,16 @@ from pathlib import Path
 from typing import Any
 
 import matplotlib
-import yaml
 
 from scripts.bench import results
 from scripts.bench.config import ENDPOINTS
+from scripts.claims import load_claims
+from scripts.markdown import table
+from scripts.topics import ROOT
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
-ROOT = Path(__file__).resolve().parents[2]
-CLAIMS_FILE = ROOT / "docs" / "data" / "claims.yaml"
 NO_DATA = (
     "*No benchmark result file in `docs/data/benchmarks/` yet: run `make bench` "
     "(see [how to reproduce](reproduce.md)).*\n"
@@ -31,12 +31,6 @@ Document = dict[str, Any]
 def newest() -> tuple[Path, Document] | None:
     path = results.latest()
     return (path, results.load(path)) if path else None
-
-
-def _table(header: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
-    return "\n".join(lines) + "\n"
 
 
 def _cells(doc: Document, endpoint: str, concurrency: int | None = None) -> list[dict]:
@@ -91,7 +85,7 @@ def endpoint_table(doc: Document, endpoint: str) -> str:
                 f"{cell['peak_rss_mb']:.0f}",
             ]
         )
-    return _table(
+    return table(
         ["Framework", "Server", "Requests/s (median)", "min-max", "p50 / p99 ms", "peak RSS MiB"],
         rows,
     )
@@ -151,7 +145,7 @@ def ceiling_table(doc: Document) -> str:
                 else f"{cell['rps'] / ceiling['rps']:.0%}"
             )
             rows.append([endpoint, cell["label"], cell["server"], _rps(cell), _rps(ceiling), share])
-    return _table(
+    return table(
         ["Endpoint", "Framework", "Server", "Framework req/s", "Raw app req/s", "Share of ceiling"],
         rows,
     )
@@ -184,7 +178,7 @@ def sweep_table(doc: Document, endpoint: str) -> str:
                 for level in levels
             ]
         )
-    return _table(["Framework", "Server", *[f"{n} connections" for n in levels]], rows)
+    return table(["Framework", "Server", *[f"{n} connections" for n in levels]], rows)
 
 
 def sweep_chart(doc: Document, endpoint: str) -> str:
@@ -228,7 +222,7 @@ def costs_table(doc: Document) -> str:
         ]
         for c in doc["costs"]
     ]
-    return _table(
+    return table(
         [
             "Framework",
             "Installed",
@@ -242,11 +236,9 @@ def costs_table(doc: Document) -> str:
     )
 
 
-def claims_table(doc: Document, claims_file: Path = CLAIMS_FILE) -> str:
+def claims_table(doc: Document) -> str:
     """The article's figures next to ours, and both as ratios to Flask (hardware cancels out)."""
-    claims = [
-        c for c in yaml.safe_load(claims_file.read_text())["claims"] if c["evidence"] == "rps"
-    ]
+    claims = [c for c in load_claims() if c["evidence"] == "rps"]
     flask = next(c for c in claims if c["id"] == "rps-flask")
     flask_cell = _find(doc, flask["config"], flask["endpoint"])
     flask_rps = flask_cell["rps"] if flask_cell and flask_cell["status"] == "ok" else None
@@ -265,7 +257,7 @@ def claims_table(doc: Document, claims_file: Path = CLAIMS_FILE) -> str:
                 ours,
             ]
         )
-    return _table(
+    return table(
         [
             "Claim",
             "What the article says",
@@ -296,7 +288,7 @@ def environment_table(doc: Document) -> str:
         )
     ]
     rows += [[name, version or "not installed"] for name, version in env["packages"].items()]
-    return _table(["", "value"], rows)
+    return table(["", "value"], rows)
 
 
 def endpoint_title(endpoint: str) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 from packaging.markers import Marker
 from packaging.utils import canonicalize_name
 
-ROOT = Path(__file__).resolve().parents[2]
+from scripts.topics import ROOT
 
 
 def pyodide_environment(python_version: str) -> dict[str, str]:

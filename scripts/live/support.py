@@ -9,11 +9,11 @@ from __future__ import annotations
 import html
 import json
 from functools import cache
-from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
+from scripts.topics import ROOT
+
 UNSUPPORTED_FILE = ROOT / "snippets" / "live_unsupported.yaml"
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from scripts.bench import config, report, results, servers, wrk
+from scripts.claims import load_claims
 
 WRK_LINE = (
     'BENCH_JSON {"requests": 30000, "duration_us": 3000000, "bytes": 1, "connect": 0, '
@@ -183,11 +184,7 @@ def test_pages_say_so_when_there_is_no_result_file(monkeypatch: pytest.MonkeyPat
 
 
 def test_every_rps_claim_names_a_measured_configuration() -> None:
-    claims = [
-        c
-        for c in report.yaml.safe_load(report.CLAIMS_FILE.read_text())["claims"]
-        if c["evidence"] == "rps"
-    ]
+    claims = [c for c in load_claims() if c["evidence"] == "rps"]
     assert {c["id"] for c in claims} == {
         "rps-fastapi",
         "rps-django-sync",

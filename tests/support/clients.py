@@ -6,25 +6,14 @@ FastAPI/Starlette ``TestClient``, Django's ``Client``, Flask's ``test_client``.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
+from scripts.live.runner import request_parts
 from scripts.topics import Topic, import_snippet
 from tests.support.responses import Observed
 
 Sender = Callable[[dict[str, Any]], Observed]
-
-
-def request_parts(request: dict[str, Any]) -> tuple[bytes | None, dict[str, str]]:
-    """The raw body and headers of a case's request (JSON or raw text)."""
-    headers = dict(request.get("headers") or {})
-    if "json" in request:
-        headers.setdefault("Content-Type", "application/json")
-        return json.dumps(request["json"]).encode(), headers
-    if "body" in request:
-        return request["body"].encode(), headers
-    return None, headers
 
 
 def fastapi_sender(topic: Topic) -> Sender:
