@@ -9,8 +9,12 @@ UV := $(PYTHON) -m uv
 RUN := $(UV) run --frozen
 SITE_DIR ?= site
 LINT_PATHS := snippets demo_apps scripts tests docs/plugins
+# The outcomes of the tests marked @pytest.mark.claim, which the claims page turns into verdicts.
+EVIDENCE := .cache/claims/evidence.json
+EVIDENCE_INPUTS := $(shell find snippets demo_apps scripts tests docs/data -type f \
+	\( -name '*.py' -o -name '*.yaml' -o -name '*.json' -o -name '*.html' \) 2>/dev/null)
 
-.PHONY: setup bundle serve build test lint bench bench-smoke clean
+.PHONY: setup bundle serve build test lint evidence bench bench-smoke clean
 
 setup:
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
@@ -21,19 +25,36 @@ setup:
 bundle: setup
 	$(RUN) python -m scripts.live.build_bundle
 
-serve: bundle
+# The claim tests first (about 3 minutes), so the site can judge the claims; `make serve` and
+# `make build` re-run them only when a snippet, app, script, test or data file has changed.
+# A failing claim test is recorded, not fatal here: the strict build then stops on that claim,
+# naming it. Any other pytest exit (collection error, interrupt) stops at once.
+$(EVIDENCE): $(EVIDENCE_INPUTS) | setup
+	$(RUN) coverage run -p -m pytest -m claim --claims-report $(EVIDENCE); \
+	status=$$?; [ $$status -le 1 ] || { rm -f $(EVIDENCE); exit $$status; }
+
+evidence:
+	rm -f $(EVIDENCE)
+	$(MAKE) $(EVIDENCE)
+
+serve: bundle $(EVIDENCE)
 	$(RUN) mkdocs serve --strict -a 127.0.0.1:8000
 
-build: bundle
+build: bundle $(EVIDENCE)
 	$(RUN) mkdocs build --strict -d $(SITE_DIR)
 
 lint: setup
 	$(RUN) ruff check $(LINT_PATHS)
 	$(RUN) ruff format --check $(LINT_PATHS)
 
-test: lint build
+# Claim tests, then the site (which reads their outcomes), then every other test; coverage
+# of snippets/ adds up both pytest runs.
+test: lint
 	$(RUN) coverage erase
-	GUIDE_SITE_DIR=$(abspath $(SITE_DIR)) $(RUN) coverage run -m pytest
+	$(MAKE) evidence
+	$(MAKE) build
+	GUIDE_SITE_DIR=$(abspath $(SITE_DIR)) $(RUN) coverage run -p -m pytest -m "not claim"
+	$(RUN) coverage combine
 	$(RUN) coverage report --fail-under=100
 
 # The full benchmark suite (about 30 minutes on 2 cores): a new docs/data/benchmarks/*.json.
@@ -47,4 +68,4 @@ bench-smoke: setup
 	$(RUN) python -m scripts.bench check "$$tmp"/*.json
 
 clean:
-	rm -rf $(SITE_DIR) .coverage .pytest_cache
+	rm -rf $(SITE_DIR) .coverage .coverage.* .pytest_cache $(EVIDENCE)

@@ -1,105 +1,240 @@
-"""Verdicts on the article's claims, computed at build time from the evidence.
+"""Verdicts on the article's claims, computed at build time from evidence, never typed.
 
-Each claim in ``docs/data/claims.yaml`` names one kind of evidence; a function
-here turns that evidence (the newest benchmark result file, the snippet files,
-the topics' data, the tests that check behaviour) into a verdict and the
-figures behind it. No verdict is typed: change the evidence and the page changes.
+Two kinds of evidence meet here:
+
+* **tests** that carry ``@pytest.mark.claim("<id>")``. ``make evidence`` runs them and writes
+  their outcomes to an evidence report (``tests/support/claim_evidence.py``); a claim whose
+  tests did not all pass is shown as *evidence failing* and fails the strict build;
+* **figures**: the newest benchmark result file, the snippet files, the topics' data and the
+  decision guide's rules. Each claim in ``docs/data/claims.yaml`` names a *rule* below that
+  turns those figures into a verdict; each rule's text is printed on the claims page.
 """
 
 from __future__ import annotations
 
+import itertools
+import json
+import logging
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from statistics import median
 from typing import Any
 
 import yaml
 
 from scripts.bench import results
-from scripts.markdown import table
+from scripts.bench.config import CONFIGURATIONS
 from scripts.topics import FRAMEWORK_TITLES, ROOT, all_topics, get_topic
 
 CLAIMS_FILE = ROOT / "docs" / "data" / "claims.yaml"
+EVIDENCE_FILE = ROOT / ".cache" / "claims" / "evidence.json"
+EVIDENCE_SCHEMA = 1
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+CONFIRMED, PARTLY, REFUTED, NOT_CHECKABLE = (
+    "confirmed",
+    "partly true",
+    "refuted",
+    "not checkable here",
+)
+FAILING = "evidence failing"
+LABELS = (CONFIRMED, PARTLY, REFUTED, NOT_CHECKABLE, FAILING)
+
+RATIO_TOLERANCE = 0.25  # a measured ratio within 25% of the claimed one confirms it
+MATTERS = 1.5  # a throughput gap of 1.5 times or more is one a high-throughput API feels
+AGREE = 2 / 3  # the decision guide agrees "mostly" with a profile above this share
+
 Document = dict[str, Any]
+log = logging.getLogger("mkdocs.plugins.claims")  # under "mkdocs": strict counts its warnings
 
 
 class ClaimError(Exception):
-    """A claim's evidence is misconfigured (unknown kind, missing test file...)."""
+    """The claims or their evidence are misconfigured: stops the build with what and where."""
+
+
+# ----------------------------------------------------------------------------- evidence
 
 
 @dataclass(frozen=True)
-class Verdict:
-    """What the evidence says: a one-word label and the sentence with the figures."""
+class Outcome:
+    nodeid: str
+    claims: tuple[str, ...]
+    outcome: str  # passed, failed, error, skipped
+    duration_s: float
+    message: str
 
-    label: str  # "supported", "partly", "not supported", "not checked"
-    detail: str
+    @property
+    def function(self) -> str:
+        """The test's name without its parameters: how the page groups parametrised runs."""
+        return self.nodeid.split("[")[0]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One run of the claim tests, as the report written by ``make evidence``."""
+
+    path: Path
+    finished: str
+    suite_size: int
+    tests: tuple[Outcome, ...]
+
+    def for_claim(self, claim_id: str) -> list[Outcome]:
+        return [t for t in self.tests if claim_id in t.claims]
+
+
+def evidence_path() -> Path:
+    return Path(os.environ.get("GUIDE_CLAIMS_EVIDENCE") or EVIDENCE_FILE)
+
+
+def load_evidence(path: Path | None = None) -> Evidence:
+    path = path or evidence_path()
+    hint = "run `make evidence` (pytest -m claim --claims-report PATH) to write it"
+    if not path.is_file():
+        raise ClaimError(f"no claim evidence report at {path}: {hint}")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("schema") != EVIDENCE_SCHEMA:
+            raise ClaimError(f"{path}: schema {data.get('schema')!r}, expected {EVIDENCE_SCHEMA}")
+        tests = tuple(
+            Outcome(t["nodeid"], tuple(t["claims"]), t["outcome"], t["duration_s"], t["message"])
+            for t in data["tests"]
+        )
+        return Evidence(path, data["finished"], data["suite_size"], tests)
+    except (json.JSONDecodeError, KeyError, TypeError) as error:
+        raise ClaimError(f"{path} is not a claim evidence report ({error!r}): {hint}") from error
+
+
+# ----------------------------------------------------------------------------- claims
 
 
 def load_claims(path: Path = CLAIMS_FILE) -> list[dict[str, Any]]:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))["claims"]
+    claims = yaml.safe_load(path.read_text(encoding="utf-8"))["claims"]
+    for claim in claims:
+        missing = {"id", "title", "claim", "rule"} - claim.keys()
+        if missing:
+            raise ClaimError(f"{path}: claim {claim.get('id', '?')} lacks {sorted(missing)}")
+        if claim["rule"] not in RULES:
+            raise ClaimError(f"{path}: claim {claim['id']}: unknown rule {claim['rule']!r}")
+    return claims
 
 
-# --------------------------------------------------------------------- benchmark helpers
+@cache
+def known_claim_ids() -> frozenset[str]:
+    return frozenset(c["id"] for c in load_claims())
 
 
-def _ok_cell(doc: Document, config: str, endpoint: str) -> dict | None:
-    level = doc["suite"]["concurrency"]
-    for cell in doc["results"]:
-        if (cell["config"], cell["endpoint"], cell["concurrency"]) == (config, endpoint, level):
-            return cell if cell["status"] == "ok" else None
-    return None
+@dataclass(frozen=True)
+class Finding:
+    """What a rule reads from the figures: a label, the sentence with the figures, and
+    the benchmark cells and cost rows it used (the page links to them)."""
+
+    label: str
+    text: str
+    cells: tuple[tuple[str, str], ...] = ()  # (configuration, endpoint)
+    costs: tuple[str, ...] = ()  # frameworks whose cost row was read
 
 
-def _rps_ratio(doc: Document, a: str, b: str, endpoint: str) -> float | None:
-    cell_a, cell_b = _ok_cell(doc, a, endpoint), _ok_cell(doc, b, endpoint)
+# ----------------------------------------------------------------------------- rules
+
+RuleFunction = Callable[[dict, Document | None], Finding]
+RULES: dict[str, tuple[str, RuleFunction]] = {}
+
+
+def rule(description: str) -> Callable[[RuleFunction], RuleFunction]:
+    """Register a rule under its function name, with the sentence the page prints for it."""
+
+    def register(function: RuleFunction) -> RuleFunction:
+        RULES[function.__name__] = (description, function)
+        return function
+
+    return register
+
+
+def _cell(doc: Document, config: str, endpoint: str) -> dict | None:
+    """The cell at the suite's main concurrency, only if its run had no errors."""
+    cell = results.find_cell(doc, config, endpoint)
+    return cell if cell and cell["status"] == "ok" else None
+
+
+def rps_ratio_of(doc: Document, a: str, b: str, endpoint: str) -> float | None:
+    cell_a, cell_b = _cell(doc, a, endpoint), _cell(doc, b, endpoint)
     return cell_a["rps"] / cell_b["rps"] if cell_a and cell_b else None
 
 
-def _no_bench() -> Verdict:
-    return Verdict("not checked", "No benchmark result file yet (run `make bench`).")
+def label_of(config: str) -> str:
+    configuration = CONFIGURATIONS[config]
+    return f"{configuration.label} on {configuration.server.name.capitalize()}"
 
 
-# --------------------------------------------------------------------- evidence kinds
+def _no_figures(claim: dict, doc: Document | None) -> Finding | None:
+    if doc is None:
+        return Finding(NOT_CHECKABLE, "No benchmark result file yet: run `make bench`.")
+    return None
 
 
-def not_reproducible(claim: dict, doc: Document | None) -> Verdict:
-    return Verdict("not checked", claim["reason"])
+@rule("Checked by tests alone: confirmed when every test that carries the claim passes.")
+def tests_pass(claim: dict, doc: Document | None) -> Finding:
+    return Finding(CONFIRMED, claim["finding"])
 
 
-def tests(claim: dict, doc: Document | None) -> Verdict:
-    """Behaviour checked by named tests: they run on every change and a failure blocks it."""
-    missing = [t for t in claim["tests"] if not (ROOT / t.split("::")[0]).is_file()]
-    if missing:
-        raise ClaimError(f"claim {claim['id']}: test files not found: {missing}")
-    names = ", ".join(f"`{t}`" for t in claim["tests"])
-    return Verdict("supported", f"{claim['finding']} Checked by {names}.")
+@rule(
+    "Popularity and other facts about the world outside this repository: not checkable "
+    "here; the verdict says what evidence would settle it."
+)
+def not_checkable(claim: dict, doc: Document | None) -> Finding:
+    return Finding(NOT_CHECKABLE, f"{claim['reason']} What would settle it: {claim['settle']}")
 
 
-def snippet_lines(claim: dict, doc: Document | None) -> Verdict:
-    topic = get_topic(claim["topic"])
-    path = topic.snippet_path(claim["framework"])
+@rule("Confirmed when the snippet has at most the claimed number of non-blank lines.")
+def snippet_lines(claim: dict, doc: Document | None) -> Finding:
+    path = get_topic(claim["topic"]).snippet_path(claim["framework"])
     lines = sum(1 for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
-    label = "supported" if lines <= claim["max_lines"] else "not supported"
-    return Verdict(
-        label, f"`{path.relative_to(ROOT)}` has {lines} non-blank lines and passes its cases."
+    verdict = CONFIRMED if lines <= claim["max_lines"] else REFUTED
+    return Finding(
+        verdict,
+        f"`{path.relative_to(ROOT)}` is one file of {lines} non-blank lines "
+        f"(the claim allows {claim['max_lines']}), and it answers its examples.",
     )
 
 
-def loc_compare(claim: dict, doc: Document | None) -> Verdict:
-    totals = {
-        fw: sum(get_topic(slug).lines_of_code(fw) for slug in claim["topics"])
-        for fw in FRAMEWORK_TITLES
+@rule(
+    "Lines of code for the same features, counted from the snippets: confirmed when the "
+    "framework needs the fewest on every topic, partly true when on the total only, "
+    "refuted otherwise."
+)
+def fewest_lines(claim: dict, doc: Document | None) -> Finding:
+    counts = {
+        slug: {fw: get_topic(slug).lines_of_code(fw) for fw in FRAMEWORK_TITLES}
+        for slug in claim["topics"]
     }
-    least = min(totals, key=totals.get)
-    figures = ", ".join(f"{FRAMEWORK_TITLES[fw]} {n}" for fw, n in totals.items())
-    label = "supported" if least == claim["expect_least"] else "partly"
-    topics = ", ".join(get_topic(s).title.lower() for s in claim["topics"])
-    return Verdict(label, f"Lines of code for {topics} together: {figures}.")
+    totals = {fw: sum(c[fw] for c in counts.values()) for fw in FRAMEWORK_TITLES}
+    target = claim["framework"]
+    wins = [min(c, key=c.get) == target for c in counts.values()]
+    if all(wins):
+        verdict = CONFIRMED
+    else:
+        verdict = PARTLY if min(totals, key=totals.get) == target else REFUTED
+    per_topic = "; ".join(
+        f"{get_topic(slug).title.lower()}: "
+        + ", ".join(f"{FRAMEWORK_TITLES[fw]} {n}" for fw, n in c.items())
+        for slug, c in counts.items()
+    )
+    return Finding(
+        verdict,
+        f"Lines of code for the same features ({per_topic}); in total "
+        + ", ".join(f"{FRAMEWORK_TITLES[fw]} {n}" for fw, n in totals.items())
+        + f". {claim['finding']}",
+    )
 
 
-def extensions(claim: dict, doc: Document | None) -> Verdict:
+@rule(
+    "Confirmed when every named package has a snippet in the guide that passes its tests "
+    "with the installed release; partly true when some have; not checkable here when none."
+)
+def packages_covered(claim: dict, doc: Document | None) -> Finding:
     named = {
         pkg.lower()
         for topic in all_topics()
@@ -115,137 +250,302 @@ def extensions(claim: dict, doc: Document | None) -> Verdict:
             covered.append(f"{pkg} {installed}")
         else:
             uncovered.append(pkg)
-    label = "supported" if not uncovered else ("partly" if covered else "not checked")
-    detail = "Tested in the guide: " + (", ".join(covered) or "none") + "."
+    verdict = CONFIRMED if not uncovered else (PARTLY if covered else NOT_CHECKABLE)
+    text = "Shown and tested in the guide: " + (", ".join(covered) or "none") + "."
     if uncovered:
-        detail += " Not covered by a snippet: " + ", ".join(uncovered) + "."
-    return Verdict(label, detail)
+        text += " Not covered by a snippet here, so not checked: " + ", ".join(uncovered) + "."
+    return Finding(verdict, f"{text} {claim.get('finding', '')}".strip())
 
 
-def _costs(doc: Document) -> dict[str, dict]:
-    return {c["framework"]: c for c in doc.get("costs") or []}
+def _costs(doc: Document | None) -> dict[str, dict]:
+    return {c["framework"]: c for c in (doc or {}).get("costs") or []}
 
 
-def costs_least(claim: dict, doc: Document | None) -> Verdict:
-    costs = _costs(doc) if doc else {}
-    if not costs:
-        return _no_bench()
-    metrics = claim["metrics"]
-    wins = []
-    parts = []
-    for metric in metrics:
-        values = {fw: c[metric] for fw, c in costs.items()}
-        wins.append(min(values, key=values.get) == claim["framework"])
-        parts.append(f"{metric}: " + ", ".join(f"{fw} {v:g}" for fw, v in values.items()))
-    label = "supported" if all(wins) else ("partly" if any(wins) else "not supported")
-    return Verdict(label, "; ".join(parts) + ".")
-
-
-def costs_most(claim: dict, doc: Document | None) -> Verdict:
-    costs = _costs(doc) if doc else {}
-    if not costs:
-        return _no_bench()
-    metric = claim["metric"]
-    values = {fw: c[metric] for fw, c in costs.items()}
-    most = max(values, key=values.get)
-    label = "supported" if most == claim["framework"] else "not supported"
-    figures = ", ".join(f"{fw} {v:g}" for fw, v in values.items())
-    return Verdict(label, f"{metric} in a fresh virtual environment: {figures}.")
-
-
-def rps(claim: dict, doc: Document | None) -> Verdict:
-    if not doc:
-        return _no_bench()
-    cell = _ok_cell(doc, claim["config"], claim["endpoint"])
-    if cell is None:
-        return Verdict("not checked", f"The {claim['config']} {claim['endpoint']} cell failed.")
-    share = cell["rps"] / claim["rps"]
-    label = "supported" if 0.67 <= share <= 1.5 else "not supported"
-    return Verdict(
-        label,
-        f"Measured median {cell['rps']:,.0f} req/s against {claim['rps']:,} claimed "
-        f"({share:.0%} of the claim) on the recorded machine; ratios are on the results page.",
-    )
-
-
-def faster(claim: dict, doc: Document | None) -> Verdict:
-    """Config ``a`` beats ``b`` on an endpoint by at least ``min_ratio``."""
-    if not doc:
-        return _no_bench()
-    ratio = _rps_ratio(doc, claim["a"], claim["b"], claim["endpoint"])
-    if ratio is None:
-        return Verdict("not checked", "One of the two cells failed.")
-    label = "supported" if ratio >= claim["min_ratio"] else "not supported"
-    return Verdict(
-        label,
-        f"{claim['a']} ÷ {claim['b']} on `{claim['endpoint']}`: {ratio:.2f} times (median req/s).",
-    )
-
-
-def gap_by_endpoint(claim: dict, doc: Document | None) -> Verdict:
-    """Ratio of ``a`` to ``b`` per endpoint; with ``narrow``, whether the gap shrinks there."""
-    if not doc:
-        return _no_bench()
-    ratios = {
-        ep: r
-        for ep in claim["endpoints"]
-        if (r := _rps_ratio(doc, claim["a"], claim["b"], ep)) is not None
-    }
-    if not ratios:
-        return Verdict("not checked", "The cells failed.")
-    figures = ", ".join(f"`{ep}` {r:.2f} times" for ep, r in ratios.items())
-    detail = f"{claim['a']} ÷ {claim['b']}: {figures}."
-    if "narrow" in claim:
-        wide, narrow = ratios.get(claim["wide"]), ratios.get(claim["narrow"])
-        if wide is None or narrow is None:
-            return Verdict("not checked", detail)
-        return Verdict("supported" if narrow < wide else "not supported", detail)
-    typical = median(ratios.values())
-    return Verdict("supported" if typical >= claim["min_ratio"] else "partly", detail)
-
-
-def decision(claim: dict, doc: Document | None) -> Verdict:
-    pages = ", ".join(f"[{get_topic(s).title}](guide/{s}.md#verdict)" for s in claim["topics"])
-    return Verdict("partly", f"{claim['finding']} See the per-topic verdicts: {pages}.")
-
-
-KINDS: dict[str, Callable[[dict, Document | None], Verdict]] = {
-    f.__name__: f
-    for f in (
-        not_reproducible,
-        tests,
-        snippet_lines,
-        loc_compare,
-        extensions,
-        costs_least,
-        costs_most,
-        rps,
-        faster,
-        gap_by_endpoint,
-        decision,
-    )
+COST_NAMES = {
+    "packages_installed": "packages installed",
+    "install_mb": "install size (MiB)",
+    "import_ms": "import time (ms)",
+    "idle_rss_mb": "idle memory (MiB)",
 }
 
 
-def verdict(claim: dict, doc: Document | None) -> Verdict:
-    kind = claim.get("evidence")
-    if kind not in KINDS:
-        raise ClaimError(f"claim {claim.get('id')}: unknown evidence kind {kind!r}")
-    return KINDS[kind](claim, doc)
-
-
-def claims_verdicts() -> str:
-    """Every claim with its computed verdict, for ``docs/claims.md``."""
-    path = results.latest()
-    doc = results.load(path) if path else None
-    rows = []
-    for claim in load_claims():
-        result = verdict(claim, doc)
-        rows.append([f"`{claim['id']}`", claim["claim"], f"**{result.label}**", result.detail])
-    source = f"Benchmark figures from `{path.relative_to(ROOT)}`." if path else ""
-    return (
-        table(["Claim", "What the article says", "Verdict", "Evidence"], rows)
-        + "\n"
-        + source
-        + "\n"
+def _cost_figures(costs: dict[str, dict], metric: str) -> str:
+    return f"{COST_NAMES[metric]}: " + ", ".join(
+        f"{FRAMEWORK_TITLES[fw]} {c[metric]:g}" for fw, c in costs.items()
     )
+
+
+@rule(
+    "From the cost step of the benchmark: confirmed when the framework is lowest on every "
+    "measured cost, partly true when on some, refuted when on none."
+)
+def lowest_costs(claim: dict, doc: Document | None) -> Finding:
+    costs = _costs(doc)
+    if not costs:
+        return _no_figures(claim, None) or Finding(NOT_CHECKABLE, "No cost figures.")
+    target = claim["framework"]
+    wins = [min(costs, key=lambda fw: costs[fw][m]) == target for m in claim["metrics"]]
+    verdict = CONFIRMED if all(wins) else (PARTLY if any(wins) else REFUTED)
+    figures = "; ".join(_cost_figures(costs, m) for m in claim["metrics"])
+    return Finding(verdict, f"{figures}. {claim['finding']}", costs=tuple(costs))
+
+
+@rule(
+    "From the cost step of the benchmark: confirmed when the framework is highest on the "
+    "metric, refuted when lowest, partly true in between."
+)
+def highest_cost(claim: dict, doc: Document | None) -> Finding:
+    costs = _costs(doc)
+    if not costs:
+        return _no_figures(claim, None) or Finding(NOT_CHECKABLE, "No cost figures.")
+    metric, target = claim["metric"], claim["framework"]
+    ranked = sorted(costs, key=lambda fw: costs[fw][metric])
+    verdict = CONFIRMED if ranked[-1] == target else REFUTED if ranked[0] == target else PARTLY
+    return Finding(
+        verdict,
+        f"In a fresh virtual environment, {_cost_figures(costs, metric)}: the most is "
+        f"{FRAMEWORK_TITLES[ranked[-1]]}, the fewest {FRAMEWORK_TITLES[ranked[0]]}. "
+        f"{claim.get('finding', '')}".strip(),
+        costs=tuple(costs),
+    )
+
+
+@rule(
+    "Absolute figures depend on the hardware, so the claim is judged by its ratio to a "
+    "reference setup measured on the same machine: confirmed when the measured ratio is "
+    f"within {RATIO_TOLERANCE:.0%} of the ratio the article's own figures give, partly true "
+    "when it is on the same side of 1 (the order holds, the size does not), refuted when "
+    "the order is reversed."
+)
+def rps_ratio(claim: dict, doc: Document | None) -> Finding:
+    if found := _no_figures(claim, doc):
+        return found
+    reference = next(c for c in load_claims() if c["id"] == claim["reference_claim"])
+    config, ref_config, endpoint = claim["config"], reference["config"], claim["endpoint"]
+    cells = ((config, endpoint), (ref_config, endpoint))
+    measured = rps_ratio_of(doc, config, ref_config, endpoint)
+    if measured is None:
+        return Finding(NOT_CHECKABLE, "A cell this claim needs failed; see the results.", cells)
+    claimed = claim["rps"] / reference["rps"]
+    if abs(measured / claimed - 1) <= RATIO_TOLERANCE:
+        verdict = CONFIRMED
+    elif (measured > 1) == (claimed > 1):
+        verdict = PARTLY
+    else:
+        verdict = REFUTED
+    mine = _cell(doc, config, endpoint)["rps"]
+    return Finding(
+        verdict,
+        f"The article's figures give {label_of(config)} {claimed:.2f} times "
+        f"{label_of(ref_config)} ({claim['rps']:,} against {reference['rps']:,} req/s); "
+        f"measured here it is {measured:.2f} times ({mine:,.0f} against "
+        f"{_cell(doc, ref_config, endpoint)['rps']:,.0f} req/s, median of the runs, one "
+        f"worker, {doc['suite']['concurrency']} connections). {claim.get('finding', '')}".strip(),
+        cells,
+    )
+
+
+@rule(
+    "Confirmed when the first setup serves at least the stated multiple of the second's "
+    "requests per second on the endpoint, partly true when it is faster by less, refuted "
+    "when it is not faster."
+)
+def faster(claim: dict, doc: Document | None) -> Finding:
+    if found := _no_figures(claim, doc):
+        return found
+    a, b, endpoint = claim["a"], claim["b"], claim["endpoint"]
+    cells = ((a, endpoint), (b, endpoint))
+    ratio = rps_ratio_of(doc, a, b, endpoint)
+    if ratio is None:
+        return Finding(NOT_CHECKABLE, "A cell this claim needs failed; see the results.", cells)
+    verdict = CONFIRMED if ratio >= claim["min_ratio"] else PARTLY if ratio > 1 else REFUTED
+    return Finding(
+        verdict,
+        f"On `{endpoint}`, {label_of(a)} serves {_cell(doc, a, endpoint)['rps']:,.0f} req/s and "
+        f"{label_of(b)} {_cell(doc, b, endpoint)['rps']:,.0f}: {ratio:.1f} times (the rule asks "
+        f"for {claim['min_ratio']:g}). {claim.get('finding', '')}".strip(),
+        cells,
+    )
+
+
+def _ratios(doc: Document, claim: dict) -> dict[tuple[str, str], float]:
+    return {
+        (other, ep): r
+        for other in claim["others"]
+        for ep in claim["endpoints"]
+        if (r := rps_ratio_of(doc, claim["a"], other, ep)) is not None
+    }
+
+
+def _ratio_lines(claim: dict, ratios: dict[tuple[str, str], float]) -> str:
+    return "; ".join(
+        f"÷ {label_of(other)}: "
+        + ", ".join(f"`{ep}` {r:.2f}" for (o, ep), r in ratios.items() if o == other)
+        for other in claim["others"]
+    )
+
+
+@rule(
+    f"The gap matters when the first setup serves at least {MATTERS:g} times the others' "
+    "requests per second: confirmed when it does on every endpoint against every other "
+    "setup, partly true when on some, refuted when on none."
+)
+def gap_matters(claim: dict, doc: Document | None) -> Finding:
+    if found := _no_figures(claim, doc):
+        return found
+    ratios = _ratios(doc, claim)
+    cells = tuple((c, ep) for c in (claim["a"], *claim["others"]) for ep in claim["endpoints"])
+    if not ratios:
+        return Finding(NOT_CHECKABLE, "The cells this claim needs failed.", cells)
+    big = [r >= MATTERS for r in ratios.values()]
+    verdict = CONFIRMED if all(big) else PARTLY if any(big) else REFUTED
+    text = (
+        f"{label_of(claim['a'])}, as a multiple of the others' req/s per endpoint: "
+        f"{_ratio_lines(claim, ratios)}. {sum(big)} of {len(big)} pairs reach {MATTERS:g}."
+    )
+    same_server = claim.get("same_server")
+    if same_server and (r := rps_ratio_of(doc, *same_server, "json")) is not None:
+        text += (
+            f" On one server for both, {label_of(same_server[0])} ÷ {label_of(same_server[1])}"
+            f" on `json` is {r:.2f}: much of the gap is the server, not the framework."
+        )
+        cells += tuple((c, "json") for c in same_server)
+    return Finding(verdict, text, cells)
+
+
+@rule(
+    "The database is the limit if the gap between frameworks shrinks when each request "
+    "reads a row: confirmed when the ratio on the database endpoint is smaller than on "
+    "the JSON endpoint against every other setup, partly true against some, refuted "
+    "against none."
+)
+def gap_narrows(claim: dict, doc: Document | None) -> Finding:
+    if found := _no_figures(claim, doc):
+        return found
+    ratios = _ratios(doc, claim)
+    wide, narrow = claim["endpoints"]
+    cells = tuple((c, ep) for c in (claim["a"], *claim["others"]) for ep in claim["endpoints"])
+    pairs = [
+        (ratios.get((o, wide)), ratios.get((o, narrow)))
+        for o in claim["others"]
+        if (o, wide) in ratios and (o, narrow) in ratios
+    ]
+    if not pairs:
+        return Finding(NOT_CHECKABLE, "The cells this claim needs failed.", cells)
+    shrinks = [n < w for w, n in pairs]
+    verdict = CONFIRMED if all(shrinks) else PARTLY if any(shrinks) else REFUTED
+    return Finding(
+        verdict,
+        f"{label_of(claim['a'])} as a multiple of the others: {_ratio_lines(claim, ratios)}. "
+        f"{claim.get('finding', '')}".strip(),
+        cells,
+    )
+
+
+@rule(
+    "The decision guide's rules (each reason linked to its evidence) are asked every "
+    "combination of the answers the article's advice leaves open: confirmed when, for "
+    f"each of its profiles, the guide names the same framework alone in more than "
+    f"{AGREE:.0%} of them, refuted when in under {1 - AGREE:.0%} for every profile, partly "
+    "true otherwise."
+)
+def decision_agrees(claim: dict, doc: Document | None) -> Finding:
+    from scripts.decision import load_rules, recommend  # the guide's own rules, not a copy
+
+    questions = load_rules()
+    shares = []
+    for profile in claim["profiles"]:
+        fixed = profile["answers"]
+        free = [q for q in questions if q.id not in fixed]
+        combos = itertools.product(*[[o.id for o in q.options] for q in free])
+        outcomes = [
+            recommend(questions, {**fixed, **dict(zip((q.id for q in free), combo, strict=True))})
+            for combo in combos
+        ]
+        agree = sum(o.winners == (profile["framework"],) for o in outcomes)
+        shares.append((profile, agree / len(outcomes)))
+    if all(share > AGREE for _, share in shares):
+        verdict = CONFIRMED
+    elif all(share < 1 - AGREE for _, share in shares):
+        verdict = REFUTED
+    else:
+        verdict = PARTLY
+    parts = "; ".join(
+        f"{p['name']} → {FRAMEWORK_TITLES[p['framework']]} in {share:.0%}" for p, share in shares
+    )
+    return Finding(verdict, f"The guide agrees with the article: {parts}. {claim['finding']}")
+
+
+# ----------------------------------------------------------------------------- verdicts
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A claim's verdict with everything the page shows beside it."""
+
+    claim: dict
+    label: str
+    text: str
+    tests: tuple[Outcome, ...]
+    finding: Finding
+
+
+def finding(claim: dict, doc: Document | None) -> Finding:
+    """The rule's reading of the figures alone (what the reproduction tests compare)."""
+    return RULES[claim["rule"]][1](claim, doc)
+
+
+def judge(claim: dict, doc: Document | None, evidence: Evidence) -> Verdict:
+    """The verdict: the rule's, unless a test carrying the claim did not pass."""
+    found = finding(claim, doc)
+    if claim["rule"] == "not_checkable":
+        return Verdict(claim, found.label, found.text, (), found)
+    tests = tuple(evidence.for_claim(claim["id"]))
+    if not tests:
+        raise ClaimError(
+            f"claim {claim['id']}: no test marked @pytest.mark.claim({claim['id']!r}) ran "
+            f"in {evidence.path}; every checkable claim needs at least one"
+        )
+    bad = [t for t in tests if t.outcome != "passed"]
+    if not bad:
+        return Verdict(claim, found.label, found.text, tests, found)
+    listed = "; ".join(f"`{t.nodeid}` {t.outcome}: {t.message}" for t in bad)
+    return Verdict(
+        claim,
+        FAILING,
+        f"{len(bad)} of {len(tests)} tests of this claim did not pass, so no verdict is "
+        f"shown until they do: {listed}.",
+        tests,
+        found,
+    )
+
+
+def all_verdicts(doc: Document | None = None) -> list[Verdict]:
+    """Every claim judged from the evidence report and ``doc`` (default: the newest result)."""
+    if doc is None and (path := results.latest()):
+        doc = results.load(path)
+    evidence = load_evidence()
+    return [judge(claim, doc, evidence) for claim in load_claims()]
+
+
+def report_failures(verdicts: list[Verdict]) -> None:
+    """Warn (so a strict build fails) on every claim whose tests did not pass.
+
+    A test *skipped* for a missing tool only fails the build in CI; on a laptop the page
+    shows the claim as failing with the skip's reason, and the build goes on.
+    """
+    for v in verdicts:
+        if v.label != FAILING:
+            continue
+        only_skipped = all(t.outcome in {"passed", "skipped"} for t in v.tests)
+        emit = log.info if only_skipped and not IN_CI else log.warning
+        emit("claim %s: evidence failing: %s", v.claim["id"], v.text)
+
+
+def rule_descriptions() -> list[tuple[str, str]]:
+    return [(name, description) for name, (description, _) in RULES.items()]
+
+
+def label_counts(verdicts: list[Verdict]) -> dict[str, int]:
+    """How many claims got each label (for the landing page's counts)."""
+    return {label: sum(v.label == label for v in verdicts) for label in LABELS}

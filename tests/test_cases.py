@@ -2,7 +2,8 @@
 
 The cases live in ``snippets/<topic>/cases.yaml``; this one test runs them all
 through each framework's own test client, so a broken snippet fails with its
-file name and the case that caught it.
+file name and the case that caught it. A topic's ``claims`` (in ``topic.yaml``) name the
+article's claims its cases are evidence for, per framework.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ def _params() -> list:
         for case in topic.cases:
             for framework in case.frameworks:
                 marks = [pytest.mark.django_db] if framework == "django" else []
+                claims = (topic.meta.get("claims") or {}).get(framework)
+                if claims:
+                    marks.append(pytest.mark.claim(*claims))
                 params.append(
                     pytest.param(
                         topic,

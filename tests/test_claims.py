@@ -1,88 +1,212 @@
-"""Claim verdicts follow the evidence: change the figures and the verdict changes."""
+"""Claim verdicts follow the evidence: change a figure or fail a test and the verdict changes."""
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
-from scripts.claims import ClaimError, load_claims, verdict
+from scripts.claims import (
+    CONFIRMED,
+    FAILING,
+    NOT_CHECKABLE,
+    PARTLY,
+    REFUTED,
+    ClaimError,
+    Evidence,
+    Outcome,
+    finding,
+    judge,
+    load_claims,
+    load_evidence,
+)
+from scripts.claims_page import claims_page
+from scripts.topics import ROOT
+from tests.support.reports import write_evidence
+
+#: The ids of the shared claims list (../shared/source-claims.md): every one must be judged.
+SHARED_IDS = {
+    "popularity", "django-batteries", "fastapi-api-default", "fastapi-event-loop",
+    "fastapi-auto-docs", "flask-lightest", "flask-single-file", "flask-extensions",
+    "django-ecosystem", "django-heavy-deps", "django-io-throughput", "rps-fastapi",
+    "rps-django-sync", "rps-django-async", "rps-flask", "fastapi-gap-matters", "db-bound",
+    "verdict",
+}  # fmt: skip
+CLAIMS = {c["id"]: c for c in load_claims()}
 
 
-def _doc(cells: dict[tuple[str, str], float], failed: set = frozenset(), costs=()) -> dict:
+def _doc(cells: dict[tuple[str, str], float], failed: frozenset = frozenset(), costs=()) -> dict:
     results = [
-        {
-            "config": config,
-            "endpoint": endpoint,
-            "concurrency": 64,
-            "rps": rps,
-            "status": "failed" if (config, endpoint) in failed else "ok",
-        }
-        for (config, endpoint), rps in cells.items()
-    ]
+        {"config": cfg, "endpoint": ep, "concurrency": 64, "rps": rps,
+         "status": "failed" if (cfg, ep) in failed else "ok"}
+        for (cfg, ep), rps in cells.items()
+    ]  # fmt: skip
     return {"suite": {"concurrency": 64}, "results": results, "costs": list(costs)}
 
 
-RPS_CLAIM = {
-    "id": "x",
-    "evidence": "rps",
-    "rps": 2500,
-    "config": "flask-gunicorn",
-    "endpoint": "json",
-}
+def _evidence(outcomes: dict[str, str], path: Path = Path("report.json")) -> Evidence:
+    tests = tuple(
+        Outcome(f"tests/test_x.py::test_{claim}", (claim,), outcome, 0.1, "boom")
+        for claim, outcome in outcomes.items()
+    )
+    return Evidence(path, "2026-11-25T00:00:00+00:00", 600, tests)
 
 
-def test_rps_within_the_tolerance_is_supported() -> None:
-    assert verdict(RPS_CLAIM, _doc({("flask-gunicorn", "json"): 2000})).label == "supported"
+def _json_cells(fastapi: float, django: float, flask: float) -> dict:
+    return {
+        ("fastapi-uvicorn", "json"): fastapi,
+        ("django-gunicorn", "json"): django,
+        ("flask-gunicorn", "json"): flask,
+    }
 
 
-def test_rps_far_from_the_claim_is_not_supported() -> None:
-    assert verdict(RPS_CLAIM, _doc({("flask-gunicorn", "json"): 900})).label == "not supported"
+@pytest.mark.parametrize(
+    ("fastapi_rps", "expected"),
+    [(16_000, CONFIRMED), (20_000, CONFIRMED), (5_000, PARTLY), (1_500, REFUTED)],
+)
+def test_rps_claims_are_judged_by_their_ratio_to_the_reference(fastapi_rps, expected) -> None:
+    # The article: FastAPI 20,000 and Flask 2,500, so 8 times; here Flask serves 2,000.
+    doc = _doc(_json_cells(fastapi_rps, 1_000, 2_000))
+    assert finding(CLAIMS["rps-fastapi"], doc).label == expected
 
 
 def test_a_failed_cell_never_yields_a_verdict_from_its_number() -> None:
-    doc = _doc({("flask-gunicorn", "json"): 2500}, failed={("flask-gunicorn", "json")})
-    assert verdict(RPS_CLAIM, doc).label == "not checked"
+    doc = _doc(_json_cells(16_000, 1_000, 2_000), failed=frozenset({("flask-gunicorn", "json")}))
+    assert finding(CLAIMS["rps-fastapi"], doc).label == NOT_CHECKABLE
 
 
-def test_without_a_result_file_benchmark_claims_are_not_checked() -> None:
-    assert verdict(RPS_CLAIM, None).label == "not checked"
+def test_without_a_result_file_figure_claims_are_not_checkable() -> None:
+    assert finding(CLAIMS["rps-fastapi"], None).label == NOT_CHECKABLE
+    assert finding(CLAIMS["flask-lightest"], None).label == NOT_CHECKABLE
 
 
-def test_db_bound_is_supported_only_when_the_gap_narrows() -> None:
-    claim = {
-        "id": "db-bound", "evidence": "gap_by_endpoint", "a": "f", "b": "g",
-        "endpoints": ["json", "db"], "wide": "json", "narrow": "db",
-    }  # fmt: skip
-    narrows = _doc({("f", "json"): 4000, ("g", "json"): 1000, ("f", "db"): 1500, ("g", "db"): 1000})
-    widens = _doc({("f", "json"): 2000, ("g", "json"): 1000, ("f", "db"): 3000, ("g", "db"): 1000})
-    assert verdict(claim, narrows).label == "supported"
-    assert verdict(claim, widens).label == "not supported"
+def test_db_bound_needs_the_gap_to_narrow_against_every_other_setup() -> None:
+    cells = {**_json_cells(4_000, 1_000, 2_000), ("fastapi-uvicorn", "db"): 1_000}
+    narrows = _doc({**cells, ("django-gunicorn", "db"): 800, ("flask-gunicorn", "db"): 900})
+    half = _doc({**cells, ("django-gunicorn", "db"): 200, ("flask-gunicorn", "db"): 900})
+    widens = _doc({**cells, ("django-gunicorn", "db"): 200, ("flask-gunicorn", "db"): 100})
+    assert finding(CLAIMS["db-bound"], narrows).label == CONFIRMED
+    assert finding(CLAIMS["db-bound"], half).label == PARTLY
+    assert finding(CLAIMS["db-bound"], widens).label == REFUTED
 
 
-def test_lightest_needs_the_least_on_every_metric() -> None:
-    claim = {"id": "l", "evidence": "costs_least", "framework": "flask", "metrics": ["a", "b"]}
+def test_io_throughput_needs_the_stated_multiple() -> None:
+    claim = CLAIMS["django-io-throughput"]
+    cells = {("fastapi-uvicorn", "io"): 5_000}
+    assert finding(claim, _doc({**cells, ("django-gunicorn", "io"): 100})).label == CONFIRMED
+    assert finding(claim, _doc({**cells, ("django-gunicorn", "io"): 4_000})).label == PARTLY
+    assert finding(claim, _doc({**cells, ("django-gunicorn", "io"): 6_000})).label == REFUTED
+
+
+def test_lightest_needs_the_lowest_cost_on_every_metric() -> None:
+    row = {"packages_installed": 5, "install_mb": 5.0, "import_ms": 500, "idle_rss_mb": 50}
     costs = [
-        {"framework": "flask", "a": 1, "b": 5},
-        {"framework": "django", "a": 2, "b": 3},
+        {"framework": "fastapi", **row},
+        {"framework": "django", **row, "packages_installed": 3},
+        {"framework": "flask", **row, "install_mb": 2.0, "import_ms": 300, "idle_rss_mb": 40},
     ]
-    assert verdict(claim, _doc({}, costs=costs)).label == "partly"
+    assert finding(CLAIMS["flask-lightest"], _doc({}, costs=costs)).label == PARTLY
+    assert finding(CLAIMS["django-heavy-deps"], _doc({}, costs=costs)).label == REFUTED
 
 
-def test_a_claim_naming_a_missing_test_fails_the_build() -> None:
-    claim = {"id": "t", "evidence": "tests", "finding": "", "tests": ["tests/nope.py::test_x"]}
-    with pytest.raises(ClaimError, match=r"nope\.py"):
-        verdict(claim, None)
+def test_a_claim_whose_test_failed_shows_evidence_failing() -> None:
+    doc = _doc(_json_cells(16_000, 1_000, 2_000))
+    passing = judge(CLAIMS["rps-fastapi"], doc, _evidence({"rps-fastapi": "passed"}))
+    failing = judge(CLAIMS["rps-fastapi"], doc, _evidence({"rps-fastapi": "failed"}))
+    assert passing.label == CONFIRMED
+    assert failing.label == FAILING and "test_rps-fastapi" in failing.text
 
 
-def test_an_unknown_evidence_kind_fails_the_build() -> None:
-    with pytest.raises(ClaimError, match="unknown evidence kind"):
-        verdict({"id": "u", "evidence": "vibes"}, None)
+def test_a_checkable_claim_without_tests_stops_the_build() -> None:
+    with pytest.raises(
+        ClaimError, match=re.escape("no test marked @pytest.mark.claim('flask-lightest')")
+    ):
+        judge(CLAIMS["flask-lightest"], None, _evidence({}))
 
 
-@pytest.mark.parametrize("claim", load_claims(), ids=lambda c: c["id"])
-def test_every_published_claim_gets_a_verdict(claim: dict) -> None:
-    assert verdict(claim, None).label in {"supported", "partly", "not supported", "not checked"}
+def test_a_missing_or_broken_report_names_the_file_and_the_fix(tmp_path: Path) -> None:
+    with pytest.raises(ClaimError, match="make evidence"):
+        load_evidence(tmp_path / "absent.json")
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"schema": 1}')
+    with pytest.raises(ClaimError, match=r"broken\.json"):
+        load_evidence(broken)
 
 
-def test_every_shared_claim_id_is_on_the_page() -> None:
-    ids = {c["id"] for c in load_claims()}
-    assert len(ids) == 18
+def test_every_shared_claim_is_judged_with_a_title_and_a_rule() -> None:
+    assert set(CLAIMS) == SHARED_IDS
+
+
+def test_the_page_shows_a_failing_claim_as_failing(tmp_path, monkeypatch) -> None:
+    report = write_evidence(tmp_path / "evidence.json", failing="fastapi-auto-docs")
+    monkeypatch.setenv("GUIDE_CLAIMS_EVIDENCE", str(report))
+    page = claims_page()
+    section = page.split("{#fastapi-auto-docs}")[1].split("\n## ")[0]
+    assert FAILING in section and "AssertionError: boom" in section
+
+
+@pytest.mark.slow
+def test_failing_evidence_fails_the_strict_build(tmp_path: Path) -> None:
+    write_evidence(tmp_path / "evidence.json", failing="flask-single-file")
+    build = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "site")],
+        cwd=ROOT,
+        env={**os.environ, "GUIDE_CLAIMS_EVIDENCE": str(tmp_path / "evidence.json")},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert build.returncode != 0
+    assert "claim flask-single-file: evidence failing" in build.stderr
+
+
+EVIDENCE_TESTS = """
+import pytest
+
+@pytest.mark.claim("rps-flask")
+def test_holds():
+    pass
+
+@pytest.mark.claim("rps-flask", "db-bound")
+def test_breaks():
+    assert 1 == 2, "the evidence broke"
+
+def test_unrelated():
+    pass
+"""
+
+
+def _inner_pytest(tmp_path: Path, source: str) -> subprocess.CompletedProcess:
+    (tmp_path / "test_inner.py").write_text(source)
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", str(tmp_path / "test_inner.py"), "-q",
+         "-p", "tests.support.claim_evidence", "-p", "no:cacheprovider", "-c", os.devnull,
+         "--rootdir", str(tmp_path), "--claims-report", str(tmp_path / "report.json")],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+
+
+def test_the_report_records_each_claim_test_and_its_outcome(tmp_path: Path) -> None:
+    run = _inner_pytest(tmp_path, EVIDENCE_TESTS)
+    assert run.returncode == 1, run.stdout
+    report = load_evidence(tmp_path / "report.json")
+    assert report.suite_size == 3
+    outcomes = {t.nodeid.split("::")[1]: (t.outcome, t.claims) for t in report.tests}
+    assert outcomes == {
+        "test_holds": ("passed", ("rps-flask",)),
+        "test_breaks": ("failed", ("db-bound", "rps-flask")),
+    }
+    [broken] = [t for t in report.tests if t.outcome == "failed"]
+    assert "the evidence broke" in broken.message
+
+
+def test_an_unknown_claim_id_is_refused_at_collection(tmp_path: Path) -> None:
+    run = _inner_pytest(
+        tmp_path, '@__import__("pytest").mark.claim("fastest")\ndef test_x(): pass\n'
+    )
+    assert run.returncode != 0
+    assert "unknown claim id(s) ['fastest']" in run.stdout + run.stderr

@@ -13,8 +13,18 @@ import pytest
 
 from scripts.topics import ROOT, all_topics
 
+#: The article's claims about each framework's extensions, which these tests are evidence for.
+EXTENSION_CLAIMS = {"flask": "flask-extensions", "django": "django-ecosystem"}
 PARAMS = [
-    pytest.param(topic, framework, package, id=f"{topic.slug}/{framework}/{package}")
+    pytest.param(
+        topic,
+        framework,
+        package,
+        id=f"{topic.slug}/{framework}/{package}",
+        marks=[pytest.mark.claim(EXTENSION_CLAIMS[framework])]
+        if framework in EXTENSION_CLAIMS
+        else [],
+    )
     for topic in all_topics()
     for framework, packages in (topic.meta.get("extensions") or {}).items()
     for package in packages

@@ -13,17 +13,24 @@ snippets preprocessor runs after Jinja, so template syntax inside a snippet
 
 from __future__ import annotations
 
+import html
 import json
 import shlex
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+from mkdocs.utils import get_relative_url
 
+from scripts.bench import results
 from scripts.bench.report import MACROS as BENCH_MACROS
 from scripts.check_embeds import broken_embeds, embeds_in, orphans
-from scripts.claims import claims_verdicts
+from scripts.claims_page import claims_page, headline_table, locked_versions, site_counts
+from scripts.decision import Question, as_data, load_rules
 from scripts.live.support import placeholder as live_placeholder
 from scripts.live.support import script_json
 from scripts.markdown import table
@@ -193,6 +200,106 @@ def server_commands() -> str:
     return table(["Demo app and server", "Command"], rows)
 
 
+# --------------------------------------------------------------------------- decision guide
+
+
+def _decision_form(questions: list[Question]) -> str:
+    """The questionnaire: hidden until decide.js, which scores it, removes ``hidden``."""
+    parts = ['<form class="decision-guide" hidden aria-label="Questionnaire">']
+    for q in questions:
+        parts.append(f"<fieldset><legend>{html.escape(q.text)}</legend>")
+        for o in q.options:
+            field = f"decide-{q.id}-{o.id}"
+            parts.append(
+                f'<div class="decision-guide__option"><input type="radio" name="{q.id}" '
+                f'id="{field}" value="{o.id}"><label for="{field}">{html.escape(o.label)}'
+                "</label></div>"
+            )
+        parts.append("</fieldset>")
+    parts.append(
+        '<button type="reset" class="md-button">Clear the answers</button>'
+        '<div class="decision-guide__result" role="status" aria-live="polite" '
+        'aria-label="Recommendation"></div></form>'
+    )
+    return "".join(parts)
+
+
+def _decision_table(questions: list[Question], page_src: str) -> str:
+    """Every rule as a table row, linked like any Markdown link so the build checks anchors."""
+    rows = []
+    for q in questions:
+        first = True
+        for o in q.options:
+            effects = o.effects or (None,)
+            for effect in effects:
+                why, to = "no points: this answer favours none", "none"
+                if effect is not None:
+                    path, _, anchor = effect.link.partition("#")
+                    link = f"{get_relative_url(path, page_src)}#{anchor}"
+                    why = f"[{html.escape(effect.reason, quote=False)}]({link})"
+                    to = f"{FRAMEWORK_TITLES[effect.framework]} +{effect.points}"
+                question = f"**{html.escape(q.text, quote=False)}**" if first else ""
+                rows.append([question, html.escape(o.label, quote=False), to, why])
+                first = False
+    return table(["Question", "Answer", "Points to", "Why"], rows)
+
+
+@pass_context
+def decision_guide(context: Context) -> str:
+    """The decision guide of the page that calls it: questionnaire, rules as JSON for its script
+    (links made relative to this page's URL), and the same rules as a table for readers
+    without JavaScript.
+
+    The page is read from the Jinja context (the same page as the macros env's ``env.page``),
+    so the links are right whichever page calls the macro.
+    """
+    page = context["page"]
+    directory_urls = context["config"]["use_directory_urls"]
+    questions = load_rules()
+
+    def resolve(link: str) -> str:
+        path, _, anchor = link.partition("#")
+        url = File(path, None, "", directory_urls).url
+        return f"{get_relative_url(url, page.url)}#{anchor}"
+
+    rules = script_json(as_data(questions, resolve))
+    return (
+        '<noscript><p>The questionnaire needs JavaScript. <a href="#all-the-rules">All the '
+        "rules</a> below are the same rules as a table: add up the points of your answers."
+        "</p></noscript>\n\n"
+        f"{_decision_form(questions)}\n\n"
+        f'<script type="application/json" id="decision-rules">{rules}</script>\n\n'
+        f"## All the rules\n\n{_decision_table(questions, page.file.src_uri)}"
+    )
+
+
+# --------------------------------------------------------------------------- landing page
+
+
+def landing_counts() -> str:
+    """What the site checks, counted at build time from the snippets, tests and results."""
+    n = site_counts()
+    labels = ", ".join(f"{count} {label}" for label, count in n["labels"].items())
+    return (
+        f"- **{n['snippets']} snippet files** in {n['topics']} topics, every one embedded in a "
+        "page and run by the tests;\n"
+        f"- **{n['tests']} tests**, run on every change;\n"
+        f"- **{n['checked']} of the article's {n['claims']} claims checked** against evidence "
+        f"({labels});\n"
+        f"- **{n['cells']} benchmark cells** in the current result file"
+        + (f", {n['failed_cells']} failed and not shown as figures" if n["failed_cells"] else "")
+        + ".\n"
+    )
+
+
+def headline_comparison() -> str:
+    """The article's throughput figures beside ours, with verdicts, from the newest result."""
+    path = results.latest()
+    if path is None:
+        return "*No benchmark result file yet: run `make bench`.*\n"
+    return headline_table(results.load(path))
+
+
 _embedded: set[str] = set()
 
 
@@ -207,7 +314,11 @@ def define_env(env: Any) -> None:
         cases_table,
         topic_index,
         server_commands,
-        claims_verdicts,
+        decision_guide,
+        claims_page,
+        landing_counts,
+        headline_comparison,
+        locked_versions,
     ):
         env.macro(macro)
     for macro in BENCH_MACROS:  # benchmark tables and charts, from docs/data/benchmarks/

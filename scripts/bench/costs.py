@@ -7,6 +7,7 @@ the figures are the reader's `pip install <framework>`, not this project's full 
 import importlib.metadata
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -20,6 +21,8 @@ from scripts.bench.servers import serve
 from scripts.servers import ROOT
 
 IMPORT_REPEATS = 5
+# `uv run` names its own binary in $UV; a fresh pip-installed uv may not be on PATH yet.
+UV = os.environ.get("UV") or shutil.which("uv") or "uv"
 SETTLE_S = 1.0  # let the idle server finish lazy start-up work before reading its memory
 
 
@@ -74,9 +77,9 @@ def install_footprint(package: str) -> tuple[int, float]:
     version = importlib.metadata.version(package)
     with tempfile.TemporaryDirectory(prefix=f"bench-venv-{package}-") as venv:
         python = f"{venv}/bin/python"
-        _run(["uv", "venv", "--quiet", "--python", sys.executable, venv])
-        _run(["uv", "pip", "install", "--quiet", "--python", python, f"{package}=={version}"])
-        listed = json.loads(_run(["uv", "pip", "list", "--python", python, "--format", "json"]))
+        _run([UV, "venv", "--quiet", "--python", sys.executable, venv])
+        _run([UV, "pip", "install", "--quiet", "--python", python, f"{package}=={version}"])
+        listed = json.loads(_run([UV, "pip", "list", "--python", python, "--format", "json"]))
         site = next(Path(venv).glob("lib/python*/site-packages"))
         size = sum(f.stat().st_size for f in site.rglob("*") if f.is_file())
     return len(listed), size / 1024**2

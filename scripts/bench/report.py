@@ -12,7 +12,7 @@ import matplotlib
 
 from scripts.bench import results
 from scripts.bench.config import ENDPOINTS
-from scripts.claims import load_claims
+from scripts.claims_page import cell_anchor, cost_anchor, headline_table
 from scripts.markdown import table
 from scripts.topics import ROOT
 
@@ -38,20 +38,12 @@ def _cells(doc: Document, endpoint: str, concurrency: int | None = None) -> list
     return [c for c in doc["results"] if c["endpoint"] == endpoint and c["concurrency"] == level]
 
 
-def _find(doc: Document, config: str, endpoint: str) -> dict | None:
-    return next(iter(c for c in _cells(doc, endpoint) if c["config"] == config), None)
-
-
 def _rps(cell: dict | None) -> str:
     if cell is None:
         return "not measured"
     if cell["status"] != "ok":
         return f"failed: {cell['reason']}"
     return f"{cell['rps']:,.0f}" + (WRK_FLAG if cell["wrk_limited"] else "")
-
-
-def _ratio(a: float, b: float) -> str:
-    return f"{a / b:.2f}" if b else "n/a"
 
 
 def source_note(doc_path: Path, doc: Document) -> str:
@@ -71,7 +63,8 @@ def source_note(doc_path: Path, doc: Document) -> str:
 def endpoint_table(doc: Document, endpoint: str) -> str:
     rows = []
     for cell in _cells(doc, endpoint):
-        name = [cell["label"], cell["server"]]
+        anchor = f'<span id="{cell_anchor(cell["config"], endpoint)}"></span>'
+        name = [anchor + cell["label"], cell["server"]]
         if cell["status"] != "ok":
             rows.append([*name, _rps(cell), "", "", ""])
             continue
@@ -212,7 +205,7 @@ def costs_table(doc: Document) -> str:
         return "*This result file has no cost figures (a smoke run).*\n"
     rows = [
         [
-            c["framework"],
+            f'<span id="{cost_anchor(c["framework"])}"></span>{c["framework"]}',
             c["package"],
             str(c["packages_installed"]),
             f"{c['install_mb']:.1f}",
@@ -231,40 +224,6 @@ def costs_table(doc: Document) -> str:
             "Import ms",
             "Start to first 200, ms",
             "Idle RSS MiB",
-        ],
-        rows,
-    )
-
-
-def claims_table(doc: Document) -> str:
-    """The article's figures next to ours, and both as ratios to Flask (hardware cancels out)."""
-    claims = [c for c in load_claims() if c["evidence"] == "rps"]
-    flask = next(c for c in claims if c["id"] == "rps-flask")
-    flask_cell = _find(doc, flask["config"], flask["endpoint"])
-    flask_rps = flask_cell["rps"] if flask_cell and flask_cell["status"] == "ok" else None
-    rows = []
-    for claim in claims:
-        cell = _find(doc, claim["config"], claim["endpoint"])
-        measured_ok = cell is not None and cell["status"] == "ok"
-        ours = _ratio(cell["rps"], flask_rps) if measured_ok and flask_rps else "n/a"
-        rows.append(
-            [
-                f"`{claim['id']}`",
-                claim["claim"],
-                f"{claim['rps']:,}",
-                _rps(cell),
-                _ratio(claim["rps"], flask["rps"]),
-                ours,
-            ]
-        )
-    return table(
-        [
-            "Claim",
-            "What the article says",
-            "Claimed req/s",
-            "Measured req/s (median)",
-            "Claimed ÷ Flask",
-            "Measured ÷ Flask",
         ],
         rows,
     )
@@ -348,8 +307,8 @@ def bench_costs(found: tuple[Path, Document]) -> str:
 
 @_page
 def bench_claims(found: tuple[Path, Document]) -> str:
-    """The article's four figures against ours."""
-    return claims_table(found[1])
+    """The article's four figures against ours, as ratios too, with their verdicts."""
+    return headline_table(found[1], base="../")
 
 
 @_page

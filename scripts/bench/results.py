@@ -155,3 +155,16 @@ def latest(directory: Path = RESULTS_DIR) -> Path | None:
     """The newest result file: names start with a UTC timestamp, so the last name sorts last."""
     files = sorted(directory.glob("*.json")) if directory.is_dir() else []
     return files[-1] if files else None
+
+
+def find_cell(document: dict[str, Any], config: str, endpoint: str) -> dict[str, Any] | None:
+    """The cell of a configuration and endpoint at the suite's main concurrency, failed or not."""
+    level = document["suite"]["concurrency"]
+    return next(
+        (
+            c
+            for c in document["results"]
+            if (c["config"], c["endpoint"], c["concurrency"]) == (config, endpoint, level)
+        ),
+        None,
+    )

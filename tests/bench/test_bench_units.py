@@ -7,6 +7,8 @@ import pytest
 
 from scripts.bench import config, report, results, servers, wrk
 from scripts.claims import load_claims
+from scripts.claims_page import headline_table
+from tests.support.reports import write_evidence
 
 WRK_LINE = (
     'BENCH_JSON {"requests": 30000, "duration_us": 3000000, "bytes": 1, "connect": 0, '
@@ -139,21 +141,31 @@ def test_write_is_atomic_and_refuses_invalid_documents(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json"]
 
 
-def test_claims_table_computes_ratios_to_flask_on_both_sides() -> None:
+def test_headline_compares_ratios_and_shows_a_failed_cell_as_failed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GUIDE_CLAIMS_EVIDENCE", str(write_evidence(tmp_path / "evidence.json")))
     doc = document(
         [
             cell("fastapi-uvicorn", "json", 8000),
             cell("flask-gunicorn", "json", 2000),
-            cell("django-gunicorn", "json", None),
+            cell("django-gunicorn", "json", 2400),
+            cell("django-uvicorn", "json", None),
         ]
     )
     rows = {
-        line.split(" | ")[0].strip("| `"): line.split(" | ")
-        for line in report.claims_table(doc).splitlines()[2:]
+        line.split(" | ")[0].strip("| "): line.split(" | ")
+        for line in headline_table(doc).splitlines()[2:]
     }
-    assert rows["rps-fastapi"][3:] == ["8,000", "8.00", "4.00 |"]  # 20000/2500 and 8000/2000
-    assert rows["rps-django-sync"][3].startswith("failed: check: status 500")
-    assert rows["rps-django-async"][3] == "not measured"
+    # The article: 20,000 / 2,500 = 8.00; measured 8,000 / 2,000 = 4.00, the same side of 1.
+    fastapi = rows["FastAPI on Uvicorn"]
+    assert fastapi[1:3] == ["20,000", "[8,000](benchmarks/index.md#cell-fastapi-uvicorn-json)"]
+    assert fastapi[4:6] == ["8.00", "4.00"] and "partly true" in fastapi[6]
+    # Sync Django: 3,000 / 2,500 = 1.20 claimed, 2,400 / 2,000 = 1.20 measured.
+    assert "confirmed" in rows["Django (sync view) on Gunicorn"][6]
+    async_row = rows["Django (async view) on Uvicorn"]
+    assert async_row[2] == "failed" and async_row[5] == "n/a"
+    assert "not checkable here" in async_row[6]
 
 
 def test_failed_cells_render_as_reasons_never_numbers() -> None:
@@ -184,7 +196,7 @@ def test_pages_say_so_when_there_is_no_result_file(monkeypatch: pytest.MonkeyPat
 
 
 def test_every_rps_claim_names_a_measured_configuration() -> None:
-    claims = [c for c in load_claims() if c["evidence"] == "rps"]
+    claims = [c for c in load_claims() if c["rule"] == "rps_ratio"]
     assert {c["id"] for c in claims} == {
         "rps-fastapi",
         "rps-django-sync",

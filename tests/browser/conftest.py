@@ -68,9 +68,12 @@ def browser() -> Iterator[object]:
             browser.close()
 
 
-def offline_context(browser: object) -> object:
-    """A fresh context (cold HTTP cache) that aborts every request not to 127.0.0.1."""
-    context = browser.new_context()
+def offline_context(browser: object, **options: object) -> object:
+    """A fresh context (cold HTTP cache) that aborts every request not to 127.0.0.1.
+
+    ``options`` go to ``browser.new_context``, e.g. ``java_script_enabled=False``.
+    """
+    context = browser.new_context(**options)
 
     def guard(route: object) -> None:
         if urlparse(route.request.url).hostname == "127.0.0.1":

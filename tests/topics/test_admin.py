@@ -116,6 +116,7 @@ def test_flask_admin_refuses_a_logged_in_user_who_is_not_admin() -> None:
     assert client.get("/item/").status_code == 403
 
 
+@pytest.mark.claim("django-batteries")
 @pytest.mark.django_db
 def test_django_admin_login_add_item_then_list_it(settings) -> None:
     settings.ROOT_URLCONF = "snippets.admin.django"
@@ -134,6 +135,7 @@ def test_django_admin_login_add_item_then_list_it(settings) -> None:
     assert "Django lamp" in client.get("/guide/item/").text
 
 
+@pytest.mark.claim("django-batteries")
 @pytest.mark.django_db
 def test_django_admin_refuses_a_user_who_is_not_staff(settings) -> None:
     settings.ROOT_URLCONF = "snippets.admin.django"

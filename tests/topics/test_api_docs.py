@@ -24,6 +24,7 @@ def fastapi_schema() -> dict:
     return TestClient(import_snippet(TOPIC, "fastapi").app).get("/openapi.json").json()
 
 
+@pytest.mark.claim("fastapi-auto-docs", "fastapi-api-default")
 def test_fastapi_schema_has_the_422_error_model(fastapi_schema: dict) -> None:
     create = fastapi_schema["paths"]["/items"]["post"]
     ref = create["responses"]["422"]["content"]["application/json"]["schema"]["$ref"]
@@ -33,12 +34,14 @@ def test_fastapi_schema_has_the_422_error_model(fastapi_schema: dict) -> None:
     )
 
 
+@pytest.mark.claim("fastapi-auto-docs")
 def test_fastapi_schema_has_the_declared_404_model(fastapi_schema: dict) -> None:
     read = fastapi_schema["paths"]["/items/{item_id}"]["get"]
     ref = read["responses"]["404"]["content"]["application/json"]["schema"]["$ref"]
     assert ref == "#/components/schemas/Error"
 
 
+@pytest.mark.claim("fastapi-auto-docs")
 def test_fastapi_schema_marks_only_the_protected_endpoint(fastapi_schema: dict) -> None:
     assert fastapi_schema["components"]["securitySchemes"] == {
         "HTTPBearer": {"type": "http", "scheme": "bearer"}
@@ -58,6 +61,7 @@ def _schema_of_app_with(model: type) -> dict:
     return TestClient(app).get("/openapi.json").json()
 
 
+@pytest.mark.claim("fastapi-auto-docs")
 def test_fastapi_schema_follows_a_changed_model() -> None:
     item = import_snippet(TOPIC, "fastapi").Item
     before = _schema_of_app_with(item)["components"]["schemas"]["Item"]

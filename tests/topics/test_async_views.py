@@ -52,6 +52,7 @@ async def _batch(base_url: str, path: str, runs: int) -> tuple[float, list[int]]
         return best, statuses
 
 
+@pytest.mark.claim("fastapi-event-loop")
 @pytest.mark.parametrize("server_name", SCENARIOS)
 def test_concurrent_requests_to_io_endpoint(server_name, tmp_path) -> None:
     env = {"GUIDE_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}"}

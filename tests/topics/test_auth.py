@@ -64,6 +64,7 @@ def test_fastapi_rejects_expired_tokens_and_vanished_users(claims) -> None:
     assert resp.json() == {"detail": "Could not validate credentials"}
 
 
+@pytest.mark.claim("flask-extensions")
 def test_flask_login_sets_a_session_cookie_and_logout_clears_it() -> None:
     client = flask_auth.app.test_client()
     name = _username()
@@ -91,6 +92,7 @@ def test_flask_register_rejects_a_missing_username() -> None:
     assert resp.status_code == 422
 
 
+@pytest.mark.claim("django-batteries")
 @pytest.mark.django_db
 def test_django_login_with_csrf_token_then_me_then_logout(settings) -> None:
     settings.ROOT_URLCONF = "snippets.auth.django"

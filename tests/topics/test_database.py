@@ -52,6 +52,7 @@ def test_fastapi_item_round_trip() -> None:
     )
 
 
+@pytest.mark.claim("flask-extensions")
 def test_flask_item_round_trip() -> None:
     client = flask_snippet.app.test_client()
     _round_trip(
@@ -60,6 +61,7 @@ def test_flask_item_round_trip() -> None:
     )
 
 
+@pytest.mark.claim("django-batteries")
 @pytest.mark.django_db
 def test_django_item_round_trip(settings) -> None:
     settings.ROOT_URLCONF = "snippets.database.django"
@@ -84,6 +86,7 @@ def test_alembic_migrations_build_and_drop_the_fastapi_tables(tmp_path) -> None:
     assert _tables(url) == {"alembic_version"}
 
 
+@pytest.mark.claim("flask-extensions")
 def test_flask_migrate_upgrade_builds_and_downgrade_drops_the_tables(tmp_path) -> None:
     url = f"sqlite:///{tmp_path / 'flask.db'}"
     app = Flask(__name__)
@@ -95,12 +98,14 @@ def test_flask_migrate_upgrade_builds_and_downgrade_drops_the_tables(tmp_path) -
     assert _tables(url) == {"flask_alembic_version"}
 
 
+@pytest.mark.claim("django-batteries")
 @pytest.mark.django_db
 def test_django_migrations_match_the_models() -> None:
     # Fails (exit 1) when a model changed without `makemigrations`.
     call_command("makemigrations", "guide", "--check", "--dry-run", verbosity=0)
 
 
+@pytest.mark.claim("django-batteries")
 @pytest.mark.django_db
 def test_django_migration_created_the_item_table() -> None:
     assert "guide_item" in connection.introspection.table_names()
@@ -123,6 +128,7 @@ def test_fastapi_models_match_the_alembic_scripts(tmp_path) -> None:
     assert _pending_changes(url, fastapi_db.Base.metadata, "alembic_version") == []
 
 
+@pytest.mark.claim("flask-extensions")
 def test_flask_models_match_the_flask_migrate_scripts(tmp_path) -> None:
     url = f"sqlite:///{tmp_path / 'compare.db'}"
     app = Flask(__name__)

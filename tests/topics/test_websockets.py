@@ -51,6 +51,7 @@ def test_fastapi_unknown_socket_path_is_refused() -> None:
 # --------------------------------------------------------------------------- Django
 
 
+@pytest.mark.claim("django-ecosystem")
 def test_django_consumer_echo() -> None:
     run(_consumer_echo())
 
@@ -72,6 +73,7 @@ async def _consumer_echo() -> None:
 @pytest.mark.parametrize(
     ("origin", "accepted"), [(b"http://localhost", True), (b"https://evil.example", False)]
 )
+@pytest.mark.claim("django-ecosystem")
 def test_django_routing_checks_origin(origin: bytes, accepted: bool) -> None:
     run(_routing_checks_origin(origin, accepted))
 

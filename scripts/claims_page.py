@@ -1,0 +1,217 @@
+"""Markdown for the claims page and the landing page, from the computed verdicts.
+
+Links are written as Markdown links to ``.md`` files, relative to the docs root (or to the
+page, with ``base``), so MkDocs checks every one of them, anchors included, in a strict build.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from scripts.bench import results
+from scripts.claims import (
+    FAILING,
+    LABELS,
+    NOT_CHECKABLE,
+    Outcome,
+    Verdict,
+    all_verdicts,
+    label_counts,
+    label_of,
+    load_evidence,
+    report_failures,
+    rule_descriptions,
+)
+from scripts.markdown import table
+from scripts.topics import FRAMEWORK_TITLES, ROOT, all_topics, snippet_files
+
+LOCK_FILE = ROOT / "uv.lock"
+#: The packages whose locked versions the landing page lists, in reading order.
+HEADLINE_PACKAGES = (
+    "fastapi", "starlette", "pydantic", "django", "flask", "werkzeug",
+    "uvicorn", "gunicorn", "granian", "mkdocs", "mkdocs-material",
+)  # fmt: skip
+PAGE_TITLES = {
+    "benchmarks/index.md": "Benchmark results",
+    "benchmarks/methodology.md": "Benchmark methodology",
+    "decide.md": "Decision guide",
+}
+
+
+def badge(label: str) -> str:
+    css = label.replace(" ", "-")
+    return f'<span class="verdict verdict-{css}">{label}</span>'
+
+
+def page_link(target: str, base: str = "") -> str:
+    """``guide/admin.md#verdict`` -> ``[Admin (verdict)](guide/admin.md#verdict)``."""
+    path, _, anchor = target.partition("#")
+    topics = {f"guide/{t.slug}.md": t.title for t in all_topics()}
+    title = topics.get(path) or PAGE_TITLES.get(path)
+    if title is None:
+        raise ValueError(f"docs/data/claims.yaml links to {target!r}, a page with no title here")
+    if anchor:
+        title += f": {anchor.replace('-', ' ')}"
+    return f"[{title}]({base}{target})"
+
+
+def cell_anchor(config: str, endpoint: str) -> str:
+    return f"cell-{config}-{endpoint}"
+
+
+def cost_anchor(framework: str) -> str:
+    return f"cost-{framework}"
+
+
+def _test_lines(tests: tuple[Outcome, ...]) -> list[str]:
+    """One line per test function; parametrised runs are counted, not listed."""
+    groups: dict[str, list[Outcome]] = {}
+    for test in tests:
+        groups.setdefault(test.function, []).append(test)
+    lines = []
+    for function, runs in groups.items():
+        passed = sum(t.outcome == "passed" for t in runs)
+        status = runs[0].outcome if len(runs) == 1 else f"{passed} of {len(runs)} runs passed"
+        lines.append(f"`{function}`: {status}")
+    return lines
+
+
+def _evidence_list(verdict: Verdict, doc: dict | None) -> str:
+    items = []
+    if verdict.tests:
+        items.append("Tests: " + "; ".join(_test_lines(verdict.tests)) + ".")
+    pages = verdict.claim.get("pages") or []
+    if pages:
+        items.append("Pages: " + ", ".join(page_link(p) for p in pages) + ".")
+    by_config: dict[str, list[str]] = {}
+    for config, endpoint in dict.fromkeys(verdict.finding.cells):
+        cell = results.find_cell(doc, config, endpoint) if doc else None
+        figure = f"{cell['rps']:,.0f}" if cell and cell["status"] == "ok" else "failed"
+        by_config.setdefault(config, []).append(
+            f"[`{endpoint}`](benchmarks/index.md#{cell_anchor(config, endpoint)}) {figure}"
+        )
+    if by_config:
+        groups = "; ".join(f"{label_of(cfg)}: {', '.join(c)}" for cfg, c in by_config.items())
+        items.append(f"Benchmark cells (req/s): {groups}.")
+    if verdict.finding.costs:
+        rows = ", ".join(
+            f"[{FRAMEWORK_TITLES[fw]}](benchmarks/index.md#{cost_anchor(fw)})"
+            for fw in verdict.finding.costs
+        )
+        items.append(f"Cost rows: {rows}.")
+    return "".join(f"- {item}\n" for item in items)
+
+
+def claims_page() -> str:
+    """Everything below the introduction of ``docs/claims.md``: summary, one section per
+    claim, and the rules; warns (failing the strict build) on failing evidence."""
+    verdicts = all_verdicts()
+    report_failures(verdicts)
+    path = results.latest()
+    doc = results.load(path) if path else None
+    evidence = load_evidence()
+    summary = table(
+        ["Claim", "Verdict"],
+        [[f"[{v.claim['title']}](#{v.claim['id']})", badge(v.label)] for v in verdicts],
+    )
+    source = (
+        f"Test outcomes from the evidence run that finished {evidence.finished} "
+        f"({len(evidence.tests)} claim tests"
+        + (f"; benchmark figures from `{path.relative_to(ROOT)}`" if path else "")
+        + ").\n"
+    )
+    sections = []
+    for v in verdicts:
+        sections.append(
+            f"## {v.claim['title']} {{#{v.claim['id']}}}\n\n"
+            f"**The article says:** {v.claim['claim'].strip()}\n\n"
+            f"**Verdict:** {badge(v.label)} (rule: `{v.claim['rule']}`)\n\n"
+            f"{v.text}\n\n"
+            + (_evidence_list(v, doc) if v.label != NOT_CHECKABLE or v.tests else "")
+        )
+    rules = "".join(f"- **`{name}`**: {text}\n" for name, text in rule_descriptions())
+    return (
+        summary
+        + "\n"
+        + source
+        + "\n"
+        + "\n".join(sections)
+        + "\n## How the verdicts are computed {#rules}\n\n"
+        + "Each claim names one of these rules in `docs/data/claims.yaml`; the rule reads "
+        "the figures, and the claim's tests must all have passed for its verdict to show. "
+        f"A claim whose tests did not pass is marked *{FAILING}*, and the strict build of "
+        "the site fails.\n\n" + rules
+    )
+
+
+# ----------------------------------------------------------------------------- landing page
+
+
+def headline_table(doc: dict, base: str = "") -> str:
+    """The article's throughput figures next to ours, as absolute figures and as ratios."""
+    verdicts = [v for v in all_verdicts(doc) if v.claim["rule"] == "rps_ratio"]
+    claims = {v.claim["id"]: v.claim for v in verdicts}
+    rows = []
+    for v in verdicts:
+        claim, reference = v.claim, claims[v.claim["reference_claim"]]
+        cells = {
+            cfg: results.find_cell(doc, cfg, claim["endpoint"])
+            for cfg in (claim["config"], reference["config"])
+        }
+        ok = all(c and c["status"] == "ok" for c in cells.values())
+        mine, theirs = (cells[claim["config"]], cells[reference["config"]])
+        rows.append(
+            [
+                label_of(claim["config"]),
+                f"{claim['rps']:,}",
+                f"[{mine['rps']:,.0f}]({base}benchmarks/index.md#"
+                f"{cell_anchor(claim['config'], claim['endpoint'])})"
+                if ok
+                else "failed",
+                label_of(reference["config"]),
+                f"{claim['rps'] / reference['rps']:.2f}",
+                f"{mine['rps'] / theirs['rps']:.2f}" if ok else "n/a",
+                f"[{badge(v.label)}]({base}claims.md#{claim['id']})",
+            ]
+        )
+    return table(
+        [
+            "Setup (one worker, JSON)",
+            "Article, req/s",
+            "Measured, req/s",
+            "Ratio to",
+            "Article's ratio",
+            "Measured ratio",
+            "Verdict",
+        ],
+        rows,
+    )
+
+
+def locked_versions(lock: Path = LOCK_FILE) -> str:
+    """The versions the site was tested with, read from ``uv.lock``."""
+    packages = {p["name"]: p["version"] for p in tomllib.loads(lock.read_text())["package"]}
+    missing = [name for name in HEADLINE_PACKAGES if name not in packages]
+    if missing:
+        raise ValueError(f"{lock}: no locked version for {missing}")
+    return ", ".join(f"{name} {packages[name]}" for name in HEADLINE_PACKAGES)
+
+
+def site_counts() -> dict[str, Any]:
+    """The figures the landing page states about the site itself, counted at build time."""
+    verdicts = all_verdicts()
+    counts = label_counts(verdicts)
+    path = results.latest()
+    cells = results.load(path)["results"] if path else []
+    return {
+        "snippets": len(snippet_files()),
+        "topics": len(all_topics()),
+        "tests": load_evidence().suite_size,
+        "claims": len(verdicts),
+        "checked": len(verdicts) - counts[NOT_CHECKABLE] - counts[FAILING],
+        "cells": sum(c["status"] == "ok" for c in cells),
+        "failed_cells": sum(c["status"] != "ok" for c in cells),
+        "labels": {label: counts[label] for label in LABELS if counts[label]},
+    }

@@ -1,0 +1,110 @@
+"""pytest plugin: the ``claim`` marker, and the evidence report the site's claims page reads.
+
+A test that checks one of the article's claims says so with ``@pytest.mark.claim("<id>")``.
+Run with ``--claims-report PATH`` (``make evidence`` does), pytest writes every such test's
+outcome to PATH as JSON; ``scripts/claims.py`` turns those outcomes into verdicts at build time,
+so the page can only say "confirmed" for a claim whose tests passed in the run it reads.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from scripts.claims import EVIDENCE_SCHEMA, known_claim_ids
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--claims-report",
+        metavar="PATH",
+        help="write the outcome of every @pytest.mark.claim test to PATH (JSON)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "claim(*ids): the test is evidence for these claims of the article"
+    )
+    config.pluginmanager.register(EvidenceRecorder(config.getoption("--claims-report")))
+
+
+def claim_ids(item: pytest.Item) -> list[str]:
+    """The claim ids an item's markers name; a bare or unknown id is a usage error."""
+    ids = []
+    for mark in item.iter_markers("claim"):
+        if not mark.args:
+            raise pytest.UsageError(f"{item.nodeid}: @pytest.mark.claim needs a claim id")
+        ids.extend(mark.args)
+    unknown = sorted(set(ids) - known_claim_ids())
+    if unknown:
+        raise pytest.UsageError(
+            f"{item.nodeid}: unknown claim id(s) {unknown}; the ids are in docs/data/claims.yaml"
+        )
+    return sorted(set(ids))
+
+
+def _failure_message(report: pytest.TestReport) -> str:
+    """The exception's own first line (``AssertionError: ...``), else the report's last line."""
+    crash = getattr(report.longrepr, "reprcrash", None)
+    text = crash.message if crash is not None else report.longreprtext
+    lines = text.strip().splitlines() or ["(no message)"]
+    return (lines[0] if crash is not None else lines[-1])[:300]
+
+
+class EvidenceRecorder:
+    """Collects the outcome of each claim test and writes the report at the end of the session."""
+
+    def __init__(self, path: str | None) -> None:
+        self.path = Path(path) if path else None
+        self.suite_size = 0
+        self.outcomes: dict[str, dict] = {}
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        """Count the whole suite before ``-m`` deselects; tag claim tests for their reports."""
+        self.suite_size = len(items)
+        for item in items:
+            ids = claim_ids(item)
+            if ids:
+                item.user_properties.append(("claims", ids))
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        """Keep the worst phase of each claim test: an error in setup counts against it."""
+        claims = dict(report.user_properties).get("claims")
+        if not claims:
+            return
+        entry = self.outcomes.setdefault(
+            report.nodeid,
+            {"claims": claims, "outcome": "passed", "duration_s": 0.0, "message": ""},
+        )
+        entry["duration_s"] = round(entry["duration_s"] + report.duration, 3)
+        if report.failed:
+            entry["outcome"] = "failed" if report.when == "call" else "error"
+            entry["message"] = _failure_message(report)
+        elif report.skipped and entry["outcome"] == "passed":
+            entry["outcome"] = "skipped"
+            longrepr = report.longrepr
+            entry["message"] = str(longrepr[-1]) if isinstance(longrepr, tuple) else ""
+
+    def pytest_sessionfinish(self, exitstatus: int) -> None:
+        if self.path is None:
+            return
+        document = {
+            "schema": EVIDENCE_SCHEMA,
+            "finished": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+            "suite_size": self.suite_size,
+            "exit_status": int(exitstatus),
+            "tests": [{"nodeid": key, **entry} for key, entry in sorted(self.outcomes.items())],
+        }
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(
+            "w", dir=self.path.parent, delete=False, suffix=".tmp", encoding="utf-8"
+        ) as tmp:
+            json.dump(document, tmp, indent=1)
+        os.replace(tmp.name, self.path)
