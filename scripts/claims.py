@@ -23,11 +23,9 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from scripts.bench import results
 from scripts.bench.config import CONFIGURATIONS
-from scripts.topics import FRAMEWORK_TITLES, ROOT, all_topics, get_topic
+from scripts.topics import FRAMEWORK_TITLES, ROOT, all_topics, get_topic, load_yaml
 
 CLAIMS_FILE = ROOT / "docs" / "data" / "claims.yaml"
 EVIDENCE_FILE = ROOT / ".cache" / "claims" / "evidence.json"
@@ -111,7 +109,7 @@ def load_evidence(path: Path | None = None) -> Evidence:
 
 
 def load_claims(path: Path = CLAIMS_FILE) -> list[dict[str, Any]]:
-    claims = yaml.safe_load(path.read_text(encoding="utf-8"))["claims"]
+    claims = load_yaml(path, ClaimError)["claims"]
     for claim in claims:
         missing = {"id", "title", "claim", "rule"} - claim.keys()
         if missing:

@@ -17,9 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from scripts.topics import FRAMEWORK_TITLES, ROOT, display
+from scripts.topics import FRAMEWORK_TITLES, ROOT, display, load_yaml
 
 RULES_FILE = ROOT / "docs" / "data" / "decision.yaml"
 DOCS = ROOT / "docs"
@@ -168,12 +166,7 @@ def _question(raw: Any, source: str, number: int, seen: set[str]) -> Question:
 
 def load_rules(path: Path = RULES_FILE) -> list[Question]:
     """The questions of the rules file, checked; ``RulesError`` names the bad entry."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise RulesError(f"{display(path)}: file is missing") from exc
-    except yaml.YAMLError as exc:
-        raise RulesError(f"{display(path)}: invalid YAML: {exc}") from exc
+    data = load_yaml(path, RulesError)
     if not isinstance(data, list) or not data:
         raise RulesError(f"{display(path)}: expected a list of questions at the top level")
     seen: set[str] = set()

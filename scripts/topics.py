@@ -114,13 +114,18 @@ class Topic:
         )
 
 
-def _read_yaml(path: Path) -> dict[str, Any]:
+def load_yaml(path: Path, error: type[Exception]) -> Any:
+    """A data file's content; a missing or unparsable file raises ``error`` naming it."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise TopicError(f"{display(path)}: file is missing") from exc
+        raise error(f"{display(path)}: file is missing") from exc
     except yaml.YAMLError as exc:
-        raise TopicError(f"{display(path)}: invalid YAML: {exc}") from exc
+        raise error(f"{display(path)}: invalid YAML: {exc}") from exc
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    data = load_yaml(path, TopicError)
     if not isinstance(data, dict):
         raise TopicError(f"{display(path)}: expected a mapping at the top level")
     return data
