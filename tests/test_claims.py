@@ -210,3 +210,11 @@ def test_an_unknown_claim_id_is_refused_at_collection(tmp_path: Path) -> None:
     )
     assert run.returncode != 0
     assert "unknown claim id(s) ['fastest']" in run.stdout + run.stderr
+
+
+def test_every_claim_has_its_anchor_and_a_verdict_on_the_built_page(site_dir: Path) -> None:
+    page = (site_dir / "claims" / "index.html").read_text(encoding="utf-8")
+    for claim_id in SHARED_IDS:
+        section = page.split(f'id="{claim_id}"', 1)[1].split("<h2", 1)[0]
+        assert re.search(r'class="verdict verdict-[a-z-]+">', section), claim_id
+    assert 'class="verdict verdict-evidence-failing"' not in page
