@@ -32,7 +32,7 @@ bundle: setup
 # A failing claim test is recorded, not fatal here: the strict build then stops on that claim,
 # naming it. Any other pytest exit (collection error, interrupt) stops at once.
 $(EVIDENCE): $(EVIDENCE_INPUTS) | setup
-	$(RUN) coverage run -p -m pytest -m claim --claims-report $(EVIDENCE); \
+	$(RUN) coverage run -p -m pytest -m claim --claims-report=$(EVIDENCE); \
 	status=$$?; [ $$status -le 1 ] || { rm -f $(EVIDENCE); exit $$status; }
 
 evidence:

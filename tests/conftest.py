@@ -12,8 +12,6 @@ import pytest
 
 from scripts.topics import ROOT
 
-pytest_plugins = ["tests.support.claim_evidence"]  # the claim marker and evidence report
-
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
