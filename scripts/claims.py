@@ -25,6 +25,7 @@ from typing import Any
 
 from scripts.bench import results
 from scripts.bench.config import CONFIGURATIONS
+from scripts.decision import load_rules, recommend
 from scripts.topics import FRAMEWORK_TITLES, ROOT, all_topics, get_topic, load_yaml
 
 CLAIMS_FILE = ROOT / "docs" / "data" / "claims.yaml"
@@ -167,10 +168,7 @@ def label_of(config: str) -> str:
     return f"{configuration.label} on {configuration.server.name.capitalize()}"
 
 
-def _no_figures(claim: dict, doc: Document | None) -> Finding | None:
-    if doc is None:
-        return Finding(NOT_CHECKABLE, "No benchmark result file yet: run `make bench`.")
-    return None
+NO_RESULTS = Finding(NOT_CHECKABLE, "No benchmark result file yet: run `make bench`.")
 
 
 @rule("Checked by tests alone: confirmed when every test that carries the claim passes.")
@@ -280,7 +278,7 @@ def _cost_figures(costs: dict[str, dict], metric: str) -> str:
 def lowest_costs(claim: dict, doc: Document | None) -> Finding:
     costs = _costs(doc)
     if not costs:
-        return _no_figures(claim, None) or Finding(NOT_CHECKABLE, "No cost figures.")
+        return NO_RESULTS
     target = claim["framework"]
     wins = [min(costs, key=lambda fw: costs[fw][m]) == target for m in claim["metrics"]]
     verdict = CONFIRMED if all(wins) else (PARTLY if any(wins) else REFUTED)
@@ -295,7 +293,7 @@ def lowest_costs(claim: dict, doc: Document | None) -> Finding:
 def highest_cost(claim: dict, doc: Document | None) -> Finding:
     costs = _costs(doc)
     if not costs:
-        return _no_figures(claim, None) or Finding(NOT_CHECKABLE, "No cost figures.")
+        return NO_RESULTS
     metric, target = claim["metric"], claim["framework"]
     ranked = sorted(costs, key=lambda fw: costs[fw][metric])
     verdict = CONFIRMED if ranked[-1] == target else REFUTED if ranked[0] == target else PARTLY
@@ -316,8 +314,8 @@ def highest_cost(claim: dict, doc: Document | None) -> Finding:
     "the order is reversed."
 )
 def rps_ratio(claim: dict, doc: Document | None) -> Finding:
-    if found := _no_figures(claim, doc):
-        return found
+    if doc is None:
+        return NO_RESULTS
     reference = next(c for c in load_claims() if c["id"] == claim["reference_claim"])
     config, ref_config, endpoint = claim["config"], reference["config"], claim["endpoint"]
     cells = ((config, endpoint), (ref_config, endpoint))
@@ -349,8 +347,8 @@ def rps_ratio(claim: dict, doc: Document | None) -> Finding:
     "when it is not faster."
 )
 def faster(claim: dict, doc: Document | None) -> Finding:
-    if found := _no_figures(claim, doc):
-        return found
+    if doc is None:
+        return NO_RESULTS
     a, b, endpoint = claim["a"], claim["b"], claim["endpoint"]
     cells = ((a, endpoint), (b, endpoint))
     ratio = rps_ratio_of(doc, a, b, endpoint)
@@ -389,8 +387,8 @@ def _ratio_lines(claim: dict, ratios: dict[tuple[str, str], float]) -> str:
     "setup, partly true when on some, refuted when on none."
 )
 def gap_matters(claim: dict, doc: Document | None) -> Finding:
-    if found := _no_figures(claim, doc):
-        return found
+    if doc is None:
+        return NO_RESULTS
     ratios = _ratios(doc, claim)
     cells = tuple((c, ep) for c in (claim["a"], *claim["others"]) for ep in claim["endpoints"])
     if not ratios:
@@ -418,8 +416,8 @@ def gap_matters(claim: dict, doc: Document | None) -> Finding:
     "against none."
 )
 def gap_narrows(claim: dict, doc: Document | None) -> Finding:
-    if found := _no_figures(claim, doc):
-        return found
+    if doc is None:
+        return NO_RESULTS
     ratios = _ratios(doc, claim)
     wide, narrow = claim["endpoints"]
     cells = tuple((c, ep) for c in (claim["a"], *claim["others"]) for ep in claim["endpoints"])
@@ -448,8 +446,6 @@ def gap_narrows(claim: dict, doc: Document | None) -> Finding:
     "true otherwise."
 )
 def decision_agrees(claim: dict, doc: Document | None) -> Finding:
-    from scripts.decision import load_rules, recommend  # the guide's own rules, not a copy
-
     questions = load_rules()
     shares = []
     for profile in claim["profiles"]:
@@ -518,12 +514,24 @@ def judge(claim: dict, doc: Document | None, evidence: Evidence) -> Verdict:
     )
 
 
-def all_verdicts(doc: Document | None = None) -> list[Verdict]:
+@dataclass(frozen=True)
+class Ledger:
+    """Every claim's verdict, with the result file and evidence report they were judged from."""
+
+    verdicts: list[Verdict]
+    doc: Document | None
+    doc_path: Path | None
+    evidence: Evidence
+
+
+def all_verdicts(doc: Document | None = None) -> Ledger:
     """Every claim judged from the evidence report and ``doc`` (default: the newest result)."""
+    path = None
     if doc is None and (path := results.latest()):
         doc = results.load(path)
     evidence = load_evidence()
-    return [judge(claim, doc, evidence) for claim in load_claims()]
+    verdicts = [judge(claim, doc, evidence) for claim in load_claims()]
+    return Ledger(verdicts, doc, path, evidence)
 
 
 def report_failures(verdicts: list[Verdict]) -> None:

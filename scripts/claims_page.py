@@ -20,7 +20,6 @@ from scripts.claims import (
     all_verdicts,
     label_counts,
     label_of,
-    load_evidence,
     report_failures,
     rule_descriptions,
 )
@@ -107,11 +106,9 @@ def _evidence_list(verdict: Verdict, doc: dict | None) -> str:
 def claims_page() -> str:
     """Everything below the introduction of ``docs/claims.md``: summary, one section per
     claim, and the rules; warns (failing the strict build) on failing evidence."""
-    verdicts = all_verdicts()
+    ledger = all_verdicts()
+    verdicts, doc, path, evidence = ledger.verdicts, ledger.doc, ledger.doc_path, ledger.evidence
     report_failures(verdicts)
-    path = results.latest()
-    doc = results.load(path) if path else None
-    evidence = load_evidence()
     summary = table(
         ["Claim", "Verdict"],
         [[f"[{v.claim['title']}](#{v.claim['id']})", badge(v.label)] for v in verdicts],
@@ -151,7 +148,7 @@ def claims_page() -> str:
 
 def headline_table(doc: dict, base: str = "") -> str:
     """The article's throughput figures next to ours, as absolute figures and as ratios."""
-    verdicts = [v for v in all_verdicts(doc) if v.claim["rule"] == "rps_ratio"]
+    verdicts = [v for v in all_verdicts(doc).verdicts if v.claim["rule"] == "rps_ratio"]
     claims = {v.claim["id"]: v.claim for v in verdicts}
     rows = []
     for v in verdicts:
@@ -201,14 +198,14 @@ def locked_versions(lock: Path = LOCK_FILE) -> str:
 
 def site_counts() -> dict[str, Any]:
     """The figures the landing page states about the site itself, counted at build time."""
-    verdicts = all_verdicts()
+    ledger = all_verdicts()
+    verdicts = ledger.verdicts
     counts = label_counts(verdicts)
-    path = results.latest()
-    cells = results.load(path)["results"] if path else []
+    cells = ledger.doc["results"] if ledger.doc else []
     return {
         "snippets": len(snippet_files()),
         "topics": len(all_topics()),
-        "tests": load_evidence().suite_size,
+        "tests": ledger.evidence.suite_size,
         "claims": len(verdicts),
         "checked": len(verdicts) - counts[NOT_CHECKABLE] - counts[FAILING],
         "cells": sum(c["status"] == "ok" for c in cells),

@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from scripts.claims import IN_CI
 from scripts.topics import ROOT
-
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
 def require_tool(name: str, install_hint: str) -> str:
