@@ -161,8 +161,10 @@ async def _asgi_request(app: Any, request: dict[str, Any]) -> Response:
     """One HTTP request as an ASGI server would deliver it, the response collected."""
     body, headers = request_parts(request)
     path, _, query = request["path"].partition("?")
-    raw_headers = [(b"host", b"localhost"), (b"content-length", str(len(body)).encode())]
+    raw_headers = [(b"content-length", str(len(body)).encode())]
     raw_headers += [(k.lower().encode(), str(v).encode()) for k, v in headers.items()]
+    if not any(name == b"host" for name, _ in raw_headers):  # a case may name its own Host
+        raw_headers.insert(0, (b"host", b"localhost"))
     scope = {
         "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
         "method": request.get("method", "GET").upper(), "scheme": "http",

@@ -48,7 +48,7 @@ class UserOut(BaseModel):
 
 class Token(BaseModel):
     access_token: str
-    token_type: str = "bearer"
+    token_type: str = "bearer"  # noqa: S105 (OAuth2's token type name, not a password)
 
 
 def authenticate_user(session: Session, username: str, password: str) -> User | None:
