@@ -14,12 +14,16 @@ from __future__ import annotations
 
 import ast
 import base64
+import importlib
+import io
 import json
+import logging
 import os
 import re
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from http.cookiejar import DefaultCookiePolicy
@@ -29,6 +33,7 @@ import httpx
 import itsdangerous
 import jwt
 import pytest
+from django.urls import path as url_path
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 
@@ -299,3 +304,41 @@ def test_django_api_token_from_the_repository_is_refused(settings) -> None:
         )
         results.append((token, resp.status_code))
     _assert_refused_then_control(results, {401}, 201)
+
+
+# --- what the issue found weaker than the checklists -----------------------------------------
+
+
+@pytest.mark.parametrize("module", ["fastapi_db", "flask_db"])
+def test_default_sqlite_file_is_in_a_private_directory(module: str) -> None:
+    """Not in the shared temp dir: a folder only its owner can open."""
+    db_module = importlib.import_module(f"snippets.database.{module}")
+    path = Path(db_module.DEFAULT_URL.removeprefix("sqlite:///"))
+    assert not path.is_relative_to(tempfile.gettempdir())
+    assert path.parent.stat().st_mode & 0o077 == 0, oct(path.parent.stat().st_mode)
+
+
+def _raise_error(request):
+    raise RuntimeError("boom for the log")
+
+
+urlpatterns = [url_path("boom", _raise_error)]
+
+
+def test_django_500_leaves_a_traceback_on_stderr(settings) -> None:
+    """With DEBUG off, Django's default logging mails tracebacks to ADMINS and prints nothing;
+    the demo project's LOGGING sends them to stderr, where a server's log collects them."""
+    from django.test import Client
+
+    settings.ROOT_URLCONF = __name__
+    handlers = [h for h in logging.getLogger("django").handlers if h.get_name() == "stderr"]
+    assert handlers, "the demo project's LOGGING has no stderr handler on the django logger"
+    stream = io.StringIO()
+    previous = handlers[0].setStream(stream)
+    try:
+        resp = Client(raise_request_exception=False).get("/boom")
+    finally:
+        handlers[0].setStream(previous)
+    assert resp.status_code == 500
+    assert "Traceback" in stream.getvalue()
+    assert "RuntimeError: boom for the log" in stream.getvalue()
