@@ -261,8 +261,9 @@ def cluster(bindir: Path | None = None) -> Iterator[Cluster]:
 
 
 def _stop(prefix: list[str], bindir: Path, data: Path) -> None:
-    """Stop the server: a fast shutdown, then an immediate one, then SIGKILL by its pid file."""
-    for mode in ("fast", "immediate"):
+    """Stop the server: an immediate shutdown (no checkpoint: the files are deleted next),
+    then SIGKILL by its pid file."""
+    for mode in ("immediate",):
         result = subprocess.run(
             [
                 *prefix,

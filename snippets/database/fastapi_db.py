@@ -8,9 +8,13 @@ from alembic.config import Config
 from sqlalchemy import Float, String, create_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
+# No URL means local development: a SQLite file (not a secret, so a default is fine).
+# PostgreSQL: postgresql+psycopg://user:password@host:5432/name (psycopg 3).
 DEFAULT_URL = f"sqlite:///{Path(tempfile.gettempdir()) / 'guide.sqlite3'}"
 DATABASE_URL = os.environ.get("GUIDE_DATABASE_URL", DEFAULT_URL)
-engine = create_engine(DATABASE_URL)
+# SQLAlchemy's QueuePool: up to 5 kept + 10 extra connections per process, each checked
+# with a cheap ping before use so a restarted server does not fail the next request.
+engine = create_engine(DATABASE_URL, pool_size=5, max_overflow=10, pool_pre_ping=True)
 
 
 class Base(DeclarativeBase):

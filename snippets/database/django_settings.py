@@ -1,0 +1,30 @@
+# Lines of the project's settings.py: the database comes from GUIDE_DATABASE_URL.
+import os
+import tempfile
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+# No URL means local development: the SQLite file the other versions use too.
+DEFAULT_URL = f"sqlite:///{Path(tempfile.gettempdir()) / 'guide.sqlite3'}"
+
+
+def database_from_url(url):
+    parts = urlsplit(url)
+    if parts.scheme == "sqlite":
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": unquote(parts.path[1:])}
+    if parts.scheme not in {"postgresql", "postgresql+psycopg"}:
+        raise ValueError(f"GUIDE_DATABASE_URL: unsupported scheme {parts.scheme!r}")
+    return {
+        "ENGINE": "django.db.backends.postgresql",  # psycopg 3
+        "NAME": parts.path[1:],
+        "USER": unquote(parts.username or ""),
+        "PASSWORD": unquote(parts.password or ""),
+        "HOST": parts.hostname or "",
+        "PORT": str(parts.port or ""),
+        # Django's own psycopg_pool integration: connections are reused across requests
+        # (it replaces CONN_MAX_AGE, which must stay 0 with a pool).
+        "OPTIONS": {"pool": {"min_size": 1, "max_size": 10, "timeout": 10}},
+    }
+
+
+DATABASES = {"default": database_from_url(os.environ.get("GUIDE_DATABASE_URL", DEFAULT_URL))}
