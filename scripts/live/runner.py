@@ -308,9 +308,21 @@ def _response(status: int, headers: list[tuple[str, str]], body: bytes) -> Respo
     }
 
 
+def _supply_secrets() -> None:
+    """The snippets refuse to start without their secrets; the browser is a sandbox, not a
+    deployment, so each runtime gets fresh random ones (never a constant from the repository)."""
+    if IN_BROWSER:
+        import live_secrets as secret_env
+    else:
+        from scripts import secret_env
+    for name, value in secret_env.throwaway_secrets().items():
+        os.environ.setdefault(name, value)
+
+
 def prepare(framework: str) -> None:
     """Everything a framework needs before the reader's code runs (Django: settings and
-    migrations), apart, so that the worker's time limit counts only the reader's code."""
+    migrations, secrets), apart, so that the worker's time limit counts only the reader's code."""
+    _supply_secrets()
     if IN_BROWSER:
         import live_hashing
 
