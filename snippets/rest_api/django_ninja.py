@@ -2,7 +2,7 @@ import os
 import secrets
 
 from django.urls import path
-from ninja import Field, NinjaAPI, Query, Schema
+from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
@@ -62,7 +62,7 @@ def list_books(request, filters: Query[Filters]):
 def create_book(request, data: BookIn):
     book = Book(id=max(BOOKS, default=0) + 1, **data.dict())
     BOOKS[book.id] = book
-    return 201, book
+    return Status(201, book)
 
 
 @api.get("/books/{int:book_id}", response=Book)
@@ -79,7 +79,7 @@ def update_book(request, book_id: int, data: BookIn):
 @api.delete("/books/{int:book_id}", response={204: None}, auth=BearerToken())
 def delete_book(request, book_id: int):
     del BOOKS[get_book(book_id).id]
-    return 204, None
+    return Status(204, None)
 
 
 urlpatterns = [

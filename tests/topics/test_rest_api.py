@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import runpy
 from collections.abc import Callable
 from types import ModuleType
 from typing import Any
@@ -184,3 +185,29 @@ def test_openapi_schemas_document_the_same_operations(settings: Any) -> None:
         assert set(ops) == expected, name
         assert "201" in ops[("/books", "post")], name
         assert "204" in ops[("/books/{id}", "delete")], name
+    assert "422" not in operations["django_ninja"][("/books", "post")]  # only what response= lists
+
+
+def test_openapi_extras_each_generator_adds() -> None:
+    """What the page says each generator adds unasked, on the create operation."""
+    with flask_snippet.app.app_context():
+        flask_post = _operations(flask_snippet.app.spec)[("/books", "post")]
+    fastapi_post = _operations(fastapi_snippet.app.openapi())[("/books", "post")]
+    assert "422" in fastapi_post
+    assert {"401", "422"} <= flask_post
+
+
+@pytest.mark.parametrize("name", list(IMPLEMENTATIONS))
+def test_missing_token_stops_the_app(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("BOOKS_API_TOKEN")
+    with pytest.raises(KeyError, match="BOOKS_API_TOKEN"):
+        runpy.run_path(IMPLEMENTATIONS[name].__file__)
+
+
+@pytest.mark.django_db
+def test_empty_token_never_matches(send: Send, monkeypatch: pytest.MonkeyPatch) -> None:
+    for module in IMPLEMENTATIONS.values():
+        monkeypatch.setattr(module, "API_TOKEN", "")
+    monkeypatch.setenv("BOOKS_API_TOKEN", "")
+    status, _ = send("POST", "/books", {"title": "Solaris", "year": 1961})
+    assert status == 401
