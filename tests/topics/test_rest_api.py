@@ -14,6 +14,7 @@ import json
 import os
 import runpy
 from collections.abc import Callable
+from functools import cache
 from types import ModuleType
 from typing import Any
 
@@ -155,6 +156,13 @@ def test_django_ninja_answers_the_cases(case: Any, settings: Any) -> None:
     assert not problems, f"snippets/rest_api/django_ninja.py fails {case.name!r}: {problems}"
 
 
+@cache
+def _flask_spec() -> dict:
+    """APIFlask's spec, generated once (a second generation warns about re-added schemas)."""
+    with flask_snippet.app.app_context():
+        return flask_snippet.app.spec
+
+
 def _operations(schema: dict) -> dict[tuple[str, str], set[str]]:
     """(path, method) -> the documented status codes, with path parameters normalised."""
     operations = {}
@@ -169,12 +177,10 @@ def test_openapi_schemas_document_the_same_operations(settings: Any) -> None:
     """FastAPI, Django Ninja and APIFlask generate OpenAPI from the code; the same operations
     appear in all three (DRF needs drf-spectacular, which this site does not install)."""
     settings.ROOT_URLCONF = DJANGO_URLCONFS["django_ninja"]  # Ninja reverses its URLs
-    with flask_snippet.app.app_context():
-        flask_schema = flask_snippet.app.spec
     schemas = {
         "fastapi": fastapi_snippet.app.openapi(),
         "django_ninja": ninja_snippet.api.get_openapi_schema(),
-        "flask": flask_schema,
+        "flask": _flask_spec(),
     }
     operations = {name: _operations(schema) for name, schema in schemas.items()}
     expected = {
@@ -190,8 +196,7 @@ def test_openapi_schemas_document_the_same_operations(settings: Any) -> None:
 
 def test_openapi_extras_each_generator_adds() -> None:
     """What the page says each generator adds unasked, on the create operation."""
-    with flask_snippet.app.app_context():
-        flask_post = _operations(flask_snippet.app.spec)[("/books", "post")]
+    flask_post = _operations(_flask_spec())[("/books", "post")]
     fastapi_post = _operations(fastapi_snippet.app.openapi())[("/books", "post")]
     assert "422" in fastapi_post
     assert {"401", "422"} <= flask_post
