@@ -23,4 +23,4 @@ SECRET_VARIABLES: dict[str, str] = {
 
 def throwaway_secrets() -> dict[str, str]:
     """A fresh random value for every secret: for test sessions and local servers only."""
-    return {name: secrets.token_urlsafe(32) for name in SECRET_VARIABLES}
+    return {name: secrets.token_urlsafe(50) for name in SECRET_VARIABLES}  # Django wants 50+

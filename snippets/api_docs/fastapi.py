@@ -1,4 +1,3 @@
-import os
 import secrets
 from typing import Annotated
 
@@ -6,7 +5,9 @@ from fastapi import Depends, FastAPI, HTTPException
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
-API_TOKEN = os.environ.get("ITEMS_API_TOKEN", "demo-token")
+from snippets.configuration.secret_env import require_secret
+
+API_TOKEN = require_secret("ITEMS_API_TOKEN")
 
 app = FastAPI(title="Items API", version="1.0.0")
 bearer = HTTPBearer()

@@ -1,11 +1,13 @@
 # Lines of the project's settings.py: the database comes from GUIDE_DATABASE_URL.
 import os
-import tempfile
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-# No URL means local development: the SQLite file the other versions use too.
-DEFAULT_URL = f"sqlite:///{Path(tempfile.gettempdir()) / 'guide.sqlite3'}"
+# No URL means local development: the SQLite file the other versions use too, in a folder
+# only its owner can open (not a secret, so a default is fine).
+DATA_DIR = Path.home() / ".local" / "share" / "verified-guide"
+DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+DEFAULT_URL = f"sqlite:///{DATA_DIR / 'guide.sqlite3'}"
 
 
 def database_from_url(url):

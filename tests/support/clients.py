@@ -20,7 +20,10 @@ def fastapi_sender(topic: Topic) -> Sender:
     from fastapi.testclient import TestClient
 
     # Like the demo-server test (httpx), do not follow redirects: a case sees the 3xx itself.
-    client = TestClient(import_snippet(topic, "fastapi").app, follow_redirects=False)
+    # HTTPS and a host name the snippets trust, as in production: Secure cookies come back.
+    client = TestClient(
+        import_snippet(topic, "fastapi").app, base_url="https://localhost", follow_redirects=False
+    )
 
     def send(request: dict[str, Any]) -> Observed:
         body, headers = request_parts(request)
