@@ -16,6 +16,7 @@ SECRET_VARIABLES: dict[str, str] = {
     "GUIDE_SECRET_KEY": "FastAPI and Flask snippets: JWT signing, session cookies, CSRF tokens",
     "DJANGO_SECRET_KEY": "Django's SECRET_KEY (sessions, CSRF, password reset tokens)",
     "ITEMS_API_TOKEN": "the bearer token of the api_docs topic's write endpoint",
+    "BOOKS_API_TOKEN": "the bearer token of the rest_api topic's write endpoints",
     "SHOP_SECRET_KEY": "the configuration topic's secret setting",
 }
 

@@ -6,11 +6,13 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from scripts.claims import IN_CI
+from scripts.postgres import Cluster, PostgresNotInstalled, cluster, find_bindir
 from scripts.topics import ROOT
 
 
@@ -51,3 +53,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     main thread for the whole session, and asgiref (Flask and Django async views) refuses to
     start its own loop where one is running."""
     items.sort(key=lambda item: "tests/browser/" in item.nodeid)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Cluster]:
+    """One throwaway PostgreSQL cluster for the session (``scripts/postgres.py``); skips on
+    a laptop without PostgreSQL, with the install hint, and fails in CI."""
+    try:
+        bindir = find_bindir()
+    except PostgresNotInstalled as exc:
+        if IN_CI:
+            pytest.fail(str(exc), pytrace=False)
+        pytest.skip(str(exc))
+    with cluster(bindir) as running:
+        yield running

@@ -26,9 +26,11 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
+from scripts import postgres
 from scripts.bench import results
 from scripts.bench.report import MACROS as BENCH_MACROS
 from scripts.check_embeds import broken_embeds, embeds_in, orphans
+from scripts.claims import IN_CI
 from scripts.claims_page import claims_page, headline_table, locked_versions, site_counts
 from scripts.decision import Question, as_data, load_rules
 from scripts.live.support import placeholder as live_placeholder
@@ -129,6 +131,18 @@ def tested_versions(slug: str) -> str:
             " Also named on this page, but not installed or tested here: " + ", ".join(named) + "."
         )
     return text
+
+
+def postgres_version() -> str:
+    """The PostgreSQL server version the tests run against: the binaries ``scripts/postgres.py``
+    starts (a test pins the running server to this). Without PostgreSQL, CI stops; a laptop
+    build says it is missing."""
+    try:
+        return f"PostgreSQL {postgres.installed_version()}"
+    except postgres.PostgresNotInstalled as exc:
+        if IN_CI:
+            raise PluginError(str(exc)) from exc
+        return f"PostgreSQL (not installed where this page was built: `{postgres.INSTALL_HINT}`)"
 
 
 def _headers_summary(headers: dict[str, Any]) -> list[str]:
@@ -311,6 +325,7 @@ def define_env(env: Any) -> None:
         free_table,
         loc_table,
         tested_versions,
+        postgres_version,
         cases_table,
         topic_index,
         server_commands,

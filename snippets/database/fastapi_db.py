@@ -7,13 +7,17 @@ from alembic.config import Config
 from sqlalchemy import Float, String, create_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
+# No URL means local development: a SQLite file (not a secret, so a default is fine).
+# PostgreSQL: postgresql+psycopg://user:password@host:5432/name (psycopg 3).
 # Not the shared temp dir, where every user of the machine could read the file: a folder
 # only its owner can open.
 DATA_DIR = Path.home() / ".local" / "share" / "verified-guide"
 DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
 DEFAULT_URL = f"sqlite:///{DATA_DIR / 'guide.sqlite3'}"
 DATABASE_URL = os.environ.get("GUIDE_DATABASE_URL", DEFAULT_URL)
-engine = create_engine(DATABASE_URL)
+# SQLAlchemy's QueuePool: up to 5 kept + 10 extra connections per process, each checked
+# with a cheap ping before use so a restarted server does not fail the next request.
+engine = create_engine(DATABASE_URL, pool_size=5, max_overflow=10, pool_pre_ping=True)
 
 
 class Base(DeclarativeBase):

@@ -44,6 +44,10 @@ def init_db(app):
     app.config.setdefault(
         "SQLALCHEMY_DATABASE_URI", os.environ.get("GUIDE_DATABASE_URL", DEFAULT_URL)
     )
+    # The engine's pool, as in the FastAPI version (SQLAlchemy's QueuePool).
+    app.config.setdefault(
+        "SQLALCHEMY_ENGINE_OPTIONS", {"pool_size": 5, "max_overflow": 10, "pool_pre_ping": True}
+    )
     db.init_app(app)
     migrate.init_app(app)
     with app.app_context():

@@ -1,11 +1,20 @@
 """The database topic: a created item is read back by id, and each migration tool builds the schema.
 
 Cases cannot carry an id from one request to the next, so the round trip is here; the
-migration tests apply each framework's migrations to a fresh SQLite file and look at the tables.
+migration tests apply each framework's migrations to a fresh database and look at the tables.
+Every test taking ``database_url`` runs on SQLite and on PostgreSQL (a throwaway cluster,
+``scripts/postgres.py``); ``test_topic_on_postgresql`` re-runs the topic's cases and the
+Django tests with the demo settings pointed at PostgreSQL. The page's table of what differs
+between the two backends is pinned by the ``test_backend_*`` tests.
 """
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,12 +30,33 @@ from fastapi.testclient import TestClient
 from flask import Flask
 from flask_migrate import downgrade
 
+from scripts.topics import ROOT
 from snippets.database import fastapi_db, flask_db
 from snippets.database import flask as flask_snippet
 from snippets.database.fastapi import app as fastapi_app
 
 ALEMBIC_DIR = Path(fastapi_db.__file__).parent / "fastapi_alembic"
 ITEM = {"name": "Round trip", "price": 4.5}
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty database: a SQLite file, or a new database in the session's cluster."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'topic.db'}"
+    cluster = request.getfixturevalue("postgres")
+    name = "t_" + re.sub(r"[^a-z0-9]+", "_", request.node.name.lower())[:50]
+    return cluster.create_database(name)
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[sa.Engine]:
+    """An engine on a database the FastAPI migrations have built (the snippet's tables)."""
+    fastapi_db.upgrade_database(database_url)
+    engine = sa.create_engine(database_url)
+    yield engine
+    engine.dispose()
 
 
 def _tables(url: str) -> set[str]:
@@ -72,8 +102,8 @@ def test_django_item_round_trip(settings) -> None:
     )
 
 
-def test_alembic_migrations_build_and_drop_the_fastapi_tables(tmp_path) -> None:
-    url = f"sqlite:///{tmp_path / 'alembic.db'}"
+def test_alembic_migrations_build_and_drop_the_fastapi_tables(database_url: str) -> None:
+    url = database_url
     fastapi_db.upgrade_database(url)
     assert {"items", "users", "alembic_version"} <= _tables(url)
     columns = {c["name"] for c in sa.inspect(sa.create_engine(url)).get_columns("items")}
@@ -87,8 +117,8 @@ def test_alembic_migrations_build_and_drop_the_fastapi_tables(tmp_path) -> None:
 
 
 @pytest.mark.claim("flask-extensions")
-def test_flask_migrate_upgrade_builds_and_downgrade_drops_the_tables(tmp_path) -> None:
-    url = f"sqlite:///{tmp_path / 'flask.db'}"
+def test_flask_migrate_upgrade_builds_and_downgrade_drops_the_tables(database_url: str) -> None:
+    url = database_url
     app = Flask(__name__)
     app.config["SQLALCHEMY_DATABASE_URI"] = url
     flask_db.init_db(app)  # runs flask_migrate.upgrade(), as `flask db upgrade` does
@@ -122,16 +152,170 @@ def _pending_changes(url: str, metadata: sa.MetaData, version_table: str) -> lis
     return diff
 
 
-def test_fastapi_models_match_the_alembic_scripts(tmp_path) -> None:
-    url = f"sqlite:///{tmp_path / 'compare.db'}"
+def test_fastapi_models_match_the_alembic_scripts(database_url: str) -> None:
+    url = database_url
     fastapi_db.upgrade_database(url)
     assert _pending_changes(url, fastapi_db.Base.metadata, "alembic_version") == []
 
 
 @pytest.mark.claim("flask-extensions")
-def test_flask_models_match_the_flask_migrate_scripts(tmp_path) -> None:
-    url = f"sqlite:///{tmp_path / 'compare.db'}"
+def test_flask_models_match_the_flask_migrate_scripts(database_url: str) -> None:
+    url = database_url
     app = Flask(__name__)
     app.config["SQLALCHEMY_DATABASE_URI"] = url
     flask_db.init_db(app)
     assert _pending_changes(url, flask_db.db.metadata, "flask_alembic_version") == []
+
+
+# --- What differs between SQLite and PostgreSQL (the page's table; each row pinned here) ---
+
+
+def _rejects(engine: sa.Engine, statement: str, **params: object) -> bool:
+    """Whether the database refuses the statement (and rolls it back)."""
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text(statement), params)
+    except sa.exc.DBAPIError:
+        return True
+    return False
+
+
+def test_backend_string_longer_than_the_column(engine: sa.Engine) -> None:
+    """``String(100)``: PostgreSQL enforces the length, SQLite stores the whole string."""
+    rejected = _rejects(engine, "INSERT INTO items (name, price) VALUES (:n, 1)", n="x" * 101)
+    assert rejected is (engine.dialect.name == "postgresql")
+
+
+def test_backend_text_in_a_number_column(engine: sa.Engine) -> None:
+    """SQLite's type affinity keeps ``'cheap'`` in a FLOAT column; PostgreSQL refuses it."""
+    rejected = _rejects(engine, "INSERT INTO items (name, price) VALUES ('x', 'cheap')")
+    assert rejected is (engine.dialect.name == "postgresql")
+
+
+def test_backend_id_beyond_32_bits(engine: sa.Engine) -> None:
+    """An ``Integer`` primary key is 32-bit on PostgreSQL and 64-bit on SQLite."""
+    rejected = _rejects(engine, "INSERT INTO items (id, name, price) VALUES (:i, 'x', 1)", i=2**31)
+    assert rejected is (engine.dialect.name == "postgresql")
+
+
+def test_backend_like_is_case_sensitive_on_postgresql_only(engine: sa.Engine) -> None:
+    items = sa.table("items", sa.column("name"), sa.column("price"))
+    with engine.begin() as conn:
+        conn.execute(items.insert().values(name="Widget", price=1))
+        like = conn.scalar(sa.select(sa.func.count()).where(items.c.name.like("widget%")))
+        ilike = conn.scalar(sa.select(sa.func.count()).where(items.c.name.ilike("widget%")))
+    assert like == (1 if engine.dialect.name == "sqlite" else 0)
+    assert ilike == 1  # SQLAlchemy's ilike(): ILIKE on PostgreSQL, lower() LIKE lower() on SQLite
+
+
+def test_backend_a_second_writer_waits_on_sqlite_only(engine: sa.Engine) -> None:
+    """SQLite locks the whole database for a writing transaction; PostgreSQL locks rows, so
+    two transactions insert at the same time."""
+    first, second = engine.connect(), engine.connect()
+    try:
+        if engine.dialect.name == "sqlite":
+            second.exec_driver_sql("PRAGMA busy_timeout = 100")
+            second.commit()
+        first.begin()
+        first.exec_driver_sql("INSERT INTO items (name, price) VALUES ('first', 1)")
+        second.begin()
+        try:
+            second.exec_driver_sql("INSERT INTO items (name, price) VALUES ('second', 2)")
+            second.commit()
+            blocked = False
+        except sa.exc.OperationalError as exc:
+            assert "database is locked" in str(exc)
+            blocked = True
+        first.commit()
+    finally:
+        first.close()
+        second.close()
+    assert blocked is (engine.dialect.name == "sqlite")
+
+
+def test_backend_ddl_rolls_back_on_postgresql_only(engine: sa.Engine) -> None:
+    """A CREATE TABLE in a rolled-back transaction: gone on PostgreSQL, kept on SQLite, where
+    Python's sqlite3 driver (as SQLAlchemy uses it) opens a transaction only before
+    INSERT/UPDATE/DELETE, so the DDL commits at once."""
+    with engine.connect() as conn:
+        conn.begin()
+        conn.exec_driver_sql("CREATE TABLE scratch (id INTEGER)")
+        conn.rollback()
+    kept = "scratch" in sa.inspect(engine).get_table_names()
+    assert kept is (engine.dialect.name == "sqlite")
+
+
+def test_backend_both_enforce_unique(engine: sa.Engine) -> None:
+    insert = "INSERT INTO users (username, password_hash, is_admin) VALUES ('ada', 'h', false)"
+    assert not _rejects(engine, insert)
+    assert _rejects(engine, insert)
+
+
+def test_backend_alembic_migrations_transactional_on_postgresql_only(engine: sa.Engine) -> None:
+    """Why a failed migration can leave SQLite half-migrated: Alembic wraps the scripts in
+    one transaction only where the database's DDL and Alembic's dialect support it."""
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn)
+        assert context.impl.transactional_ddl is (engine.dialect.name == "postgresql")
+
+
+def test_sqlalchemy_pool_reuses_connections() -> None:
+    """The snippet's engine keeps a QueuePool of 5: the next checkout gets the same connection."""
+    pool = fastapi_db.engine.pool
+    assert isinstance(pool, sa.pool.QueuePool) and pool.size() == 5
+    with fastapi_db.engine.connect() as conn:
+        first = conn.connection.dbapi_connection
+    with fastapi_db.engine.connect() as conn:
+        assert conn.connection.dbapi_connection is first
+
+
+@pytest.mark.django_db
+def test_django_connection_handling_per_backend() -> None:
+    """Django: psycopg's pool on PostgreSQL (from the snippet's OPTIONS), one connection per
+    request on SQLite (CONN_MAX_AGE 0, the default)."""
+    connection.ensure_connection()
+    if connection.vendor == "postgresql":
+        assert connection.pool is not None and connection.pool.max_size == 10
+    else:
+        assert connection.settings_dict["CONN_MAX_AGE"] == 0
+
+
+@pytest.mark.django_db
+def test_django_contains_ignores_case_on_sqlite_only() -> None:
+    from snippets.database.django_models import Item
+
+    Item.objects.create(name="Widget", price=1)
+    found = Item.objects.filter(name__contains="widget").exists()
+    assert found is (connection.vendor == "sqlite")
+    assert Item.objects.filter(name__icontains="widget").exists()
+
+
+def test_django_settings_read_both_url_forms() -> None:
+    from snippets.database.django_settings import database_from_url
+
+    sqlite = database_from_url("sqlite:////tmp/x%20y.db")
+    assert sqlite == {"ENGINE": "django.db.backends.sqlite3", "NAME": "/tmp/x y.db"}
+    pg = database_from_url("postgresql+psycopg://ada:p%40ss@127.0.0.1:5433/shop")
+    assert pg["ENGINE"] == "django.db.backends.postgresql"
+    assert (pg["USER"], pg["PASSWORD"], pg["HOST"], pg["PORT"], pg["NAME"]) == (
+        "ada", "p@ss", "127.0.0.1", "5433", "shop",
+    )  # fmt: skip
+    with pytest.raises(ValueError, match="unsupported scheme 'mysql'"):
+        database_from_url("mysql://x@y/z")
+
+
+def test_topic_on_postgresql(postgres) -> None:
+    """The topic's cases, round trips and Django tests again, with the demo settings and the
+    snippets pointed at PostgreSQL through ``GUIDE_DATABASE_URL``."""
+    url = postgres.create_database("topic_cases")
+    result = subprocess.run(
+        [
+            sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x",
+            "tests/test_cases.py", "tests/topics/test_database.py",
+            "-k", "database and not bench and not sqlite and not postgresql",
+        ],
+        cwd=ROOT, env={**os.environ, "GUIDE_DATABASE_URL": url},
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-2000:]
+    assert " passed" in result.stdout and "skipped" not in result.stdout, result.stdout[-2000:]

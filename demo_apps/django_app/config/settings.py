@@ -69,20 +69,9 @@ WSGI_APPLICATION = "demo_apps.django_app.config.wsgi.application"
 ASGI_APPLICATION = "demo_apps.django_app.config.asgi.application"
 
 
-def _database_name() -> str:
-    """``GUIDE_DATABASE_URL=sqlite:////abs/path.db`` or the project's own file."""
-    url = os.environ.get("GUIDE_DATABASE_URL", "")
-    if url.startswith("sqlite:///"):
-        return url.removeprefix("sqlite:///")
-    return str(BASE_DIR / "db.sqlite3")
-
-
-DATABASES = {
-    "default": {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": _database_name(),
-    }
-}
+# The database topic (snippets/database/django_settings.py): SQLite or PostgreSQL from
+# GUIDE_DATABASE_URL; without it, the project's own SQLite file.
+from snippets.database.django_settings import DATABASES  # noqa: E402
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
