@@ -11,7 +11,7 @@ API_TOKEN = os.environ.get("ITEMS_API_TOKEN", "demo-token")
 
 class BearerToken(HttpBearer):
     def authenticate(self, request, token):
-        if secrets.compare_digest(token, API_TOKEN):
+        if secrets.compare_digest(token.encode(), API_TOKEN.encode()):
             return token
         return None
 
@@ -21,7 +21,7 @@ api = NinjaAPI(title="Items API", version="1.0.0", urls_namespace="api_docs")
 
 class Item(Schema):
     name: str = Field(min_length=1, max_length=100)
-    price: float = Field(gt=0)
+    price: float = Field(gt=0, allow_inf_nan=False)
 
 
 class Error(Schema):

@@ -5,6 +5,7 @@ from flask_login import LoginManager, current_user, login_required, login_user, 
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from snippets.database.flask_db import User, db, init_db
+from snippets.validation.flask_strict import strict_json
 
 login_manager = LoginManager()
 auth = Blueprint("auth", __name__)
@@ -12,12 +13,17 @@ auth = Blueprint("auth", __name__)
 
 @login_manager.user_loader
 def load_user(user_id):
-    return db.session.get(User, int(user_id))
+    try:
+        return db.session.get(User, int(user_id))
+    except (TypeError, ValueError, OverflowError):  # not an id we wrote ("²", 2**63): no user
+        return None
 
 
 @auth.post("/register")
 def register():
-    data = request.get_json(silent=True) or {}
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):  # also [] or "text": valid JSON, but not an object
+        return {"detail": "Request body must be a JSON object"}, 400
     username, password = data.get("username"), data.get("password")
     if not isinstance(username, str) or not 1 <= len(username) <= 150:
         return {"detail": "username: 1 to 150 characters"}, 422
@@ -51,7 +57,7 @@ def me():
     return {"username": current_user.username}
 
 
-app = Flask(__name__)
+app = strict_json(Flask(__name__))  # see the validation page
 app.config["SECRET_KEY"] = os.environ.get("GUIDE_SECRET_KEY", "dev-only-secret-change-me")
 init_db(app)
 login_manager.init_app(app)
