@@ -6,8 +6,11 @@ Run it: ``uvicorn demo_apps.fastapi_app.main:app``.
 from fastapi import FastAPI
 
 from scripts.topics import all_topics, import_snippet
+from snippets.security.fastapi import BodySizeLimit
 
 app = FastAPI(title="Verified guide: FastAPI demo")
+# The security topic's body limit in front of every topic: uvicorn and granian have none.
+app.add_middleware(BodySizeLimit)
 
 for _topic in all_topics():
     if "fastapi" in _topic.frameworks():

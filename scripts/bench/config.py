@@ -6,6 +6,7 @@ concurrency. The runner (runner.py) measures every cell of a suite; nothing else
 
 from dataclasses import dataclass, field
 
+from scripts.secret_env import throwaway_secrets
 from scripts.servers import (
     DJANGO_ASGI,
     DJANGO_WSGI,
@@ -158,8 +159,10 @@ SMOKE = Suite(
     costs=False,
 )
 
-# Database and environment every server gets: production flags, as the guide recommends.
+# Database and environment every server gets: production flags, as the guide recommends, and
+# random secrets (the apps refuse to start without them).
 SERVER_ENV = {
+    **throwaway_secrets(),
     "GUIDE_DEBUG": "0",
     "DJANGO_SETTINGS_MODULE": "demo_apps.django_app.config.settings",
     "PYTHONUNBUFFERED": "1",

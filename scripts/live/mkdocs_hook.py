@@ -17,7 +17,11 @@ from scripts.live.resolve import ROOT
 
 HERE = Path(__file__).resolve().parent
 # The browser-side modules, by the top-level names the worker imports them as.
-BROWSER_MODULES = {"live_runner.py": HERE / "runner.py", "live_hashing.py": HERE / "hashing.py"}
+BROWSER_MODULES = {
+    "live_runner.py": HERE / "runner.py",
+    "live_hashing.py": HERE / "hashing.py",
+    "live_secrets.py": HERE.parent / "secret_env.py",
+}
 
 
 def _sync(source: Path, dest: Path) -> None:

@@ -26,6 +26,7 @@ import importlib.util
 import json
 import linecache
 import os
+import re
 import sqlite3
 import sys
 import traceback
@@ -37,9 +38,22 @@ IN_BROWSER = sys.platform == "emscripten"
 Response = dict[str, Any]
 
 
+def _expand_secrets(value: str) -> str:
+    """A header value with each ``${NAME}`` replaced by that environment variable: a case that
+    needs a secret (a bearer token) names it instead of carrying a usable credential."""
+
+    def secret(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in os.environ:
+            raise KeyError(f"a case's header needs ${{{name}}}, which is not in the environment")
+        return os.environ[name]
+
+    return re.sub(r"\$\{([A-Z][A-Z0-9_]*)\}", secret, value)
+
+
 def request_parts(request: dict[str, Any]) -> tuple[bytes, dict[str, str]]:
     """The raw body and headers of a case's request (JSON or raw text), as the tests build them."""
-    headers = dict(request.get("headers") or {})
+    headers = {k: _expand_secrets(str(v)) for k, v in (request.get("headers") or {}).items()}
     if request.get("json") is not None:
         headers.setdefault("Content-Type", "application/json")
         return json.dumps(request["json"]).encode(), headers
@@ -147,14 +161,16 @@ async def _asgi_request(app: Any, request: dict[str, Any]) -> Response:
     """One HTTP request as an ASGI server would deliver it, the response collected."""
     body, headers = request_parts(request)
     path, _, query = request["path"].partition("?")
-    raw_headers = [(b"host", b"testserver"), (b"content-length", str(len(body)).encode())]
+    raw_headers = [(b"content-length", str(len(body)).encode())]
     raw_headers += [(k.lower().encode(), str(v).encode()) for k, v in headers.items()]
+    if not any(name == b"host" for name, _ in raw_headers):  # a case may name its own Host
+        raw_headers.insert(0, (b"host", b"localhost"))
     scope = {
         "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
         "method": request.get("method", "GET").upper(), "scheme": "http",
         "path": path, "raw_path": path.encode(), "query_string": query.encode(),
         "root_path": "", "headers": raw_headers,
-        "client": ("127.0.0.1", 50000), "server": ("testserver", 80),
+        "client": ("127.0.0.1", 50000), "server": ("localhost", 80),
     }  # fmt: skip
     sent = {"status": 0, "headers": [], "body": b""}
     chunks = [{"type": "http.request", "body": body, "more_body": False}]
@@ -308,9 +324,21 @@ def _response(status: int, headers: list[tuple[str, str]], body: bytes) -> Respo
     }
 
 
+def _supply_secrets() -> None:
+    """The snippets refuse to start without their secrets; the browser is a sandbox, not a
+    deployment, so each runtime gets fresh random ones (never a constant from the repository)."""
+    if IN_BROWSER:
+        import live_secrets as secret_env
+    else:
+        from scripts import secret_env
+    for name, value in secret_env.throwaway_secrets().items():
+        os.environ.setdefault(name, value)
+
+
 def prepare(framework: str) -> None:
     """Everything a framework needs before the reader's code runs (Django: settings and
-    migrations), apart, so that the worker's time limit counts only the reader's code."""
+    migrations, secrets), apart, so that the worker's time limit counts only the reader's code."""
+    _supply_secrets()
     if IN_BROWSER:
         import live_hashing
 

@@ -7,13 +7,19 @@ from starlette.requests import Request
 from wtforms import FloatField
 
 from snippets.auth.fastapi import SECRET_KEY, authenticate_user
-from snippets.database.fastapi_db import Item, engine
+from snippets.database.fastapi_db import Item, User, engine
 
 
 def admin_user_id(username: str, password: str) -> int | None:
     with Session(engine) as session:
         user = authenticate_user(session, username, password)
         return user.id if user is not None and user.is_admin else None
+
+
+def is_admin(user_id: int) -> bool:
+    with Session(engine) as session:
+        user = session.get(User, user_id)
+        return user is not None and user.is_admin
 
 
 class AdminAuth(AuthenticationBackend):
@@ -32,7 +38,10 @@ class AdminAuth(AuthenticationBackend):
         return True
 
     async def authenticate(self, request: Request) -> bool:
-        return "user_id" in request.session
+        # Every request re-reads the user: a deleted account or a revoked is_admin locks
+        # the session out at once, not when the cookie expires.
+        user_id = request.session.get("user_id")
+        return isinstance(user_id, int) and await run_in_threadpool(is_admin, user_id)
 
 
 class ItemAdmin(ModelView, model=Item):
@@ -42,5 +51,7 @@ class ItemAdmin(ModelView, model=Item):
 
 
 app = FastAPI()
-admin = Admin(app, engine, base_url="/", authentication_backend=AdminAuth(secret_key=SECRET_KEY))
+# The session cookie: signed with the auth topic's key, HTTPS only, not sent cross-site, 8 hours.
+backend = AdminAuth(secret_key=SECRET_KEY, https_only=True, same_site="strict", max_age=8 * 3600)
+admin = Admin(app, engine, base_url="/", authentication_backend=backend)
 admin.add_view(ItemAdmin)

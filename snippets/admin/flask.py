@@ -1,5 +1,3 @@
-import os
-
 from flask import Flask
 from flask_admin import Admin, AdminIndexView
 from flask_admin.contrib.sqla import ModelView
@@ -8,11 +6,14 @@ from flask_login import current_user
 from wtforms import FloatField
 
 from snippets.auth.flask import auth, login_manager
+from snippets.configuration.secret_env import require_secret
 from snippets.database.flask_db import Item, db, init_db
 
 
 class AdminOnly:
     def is_accessible(self):  # anyone else gets 403
+        # Asked on every request, of the user Flask-Login just loaded from the database:
+        # revoking is_admin takes effect at once, even for a session already open.
         return current_user.is_authenticated and current_user.is_admin
 
 
@@ -28,7 +29,12 @@ class ItemView(AdminOnly, ModelView):
 
 
 app = Flask(__name__)
-app.config["SECRET_KEY"] = os.environ.get("GUIDE_SECRET_KEY", "dev-only-secret-change-me")
+app.config.update(
+    SECRET_KEY=require_secret("GUIDE_SECRET_KEY"),
+    SESSION_COOKIE_SECURE=True,  # as in the auth topic: HTTPS only, not sent cross-site
+    SESSION_COOKIE_SAMESITE="Lax",
+    MAX_CONTENT_LENGTH=1024 * 1024,
+)
 init_db(app)
 login_manager.init_app(app)
 app.register_blueprint(auth, url_prefix="/auth")  # the auth topic's /auth/login

@@ -1,17 +1,15 @@
-import os
 import secrets
 
+from django.conf import settings
 from django.urls import path
 from ninja import NinjaAPI, Schema, Status
 from ninja.security import HttpBearer
 from pydantic import Field
 
-API_TOKEN = os.environ.get("ITEMS_API_TOKEN", "demo-token")
-
 
 class BearerToken(HttpBearer):
     def authenticate(self, request, token):
-        if secrets.compare_digest(token.encode(), API_TOKEN.encode()):
+        if secrets.compare_digest(token.encode(), settings.ITEMS_API_TOKEN.encode()):
             return token
         return None
 

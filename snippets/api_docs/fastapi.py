@@ -1,4 +1,3 @@
-import os
 import secrets
 from typing import Annotated
 
@@ -6,9 +5,10 @@ from fastapi import Depends, FastAPI, HTTPException
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
+from snippets.configuration.secret_env import require_secret
 from snippets.validation.fastapi_strict import strict_json
 
-API_TOKEN = os.environ.get("ITEMS_API_TOKEN", "demo-token")
+API_TOKEN = require_secret("ITEMS_API_TOKEN")
 
 app = strict_json(FastAPI(title="Items API", version="1.0.0"))  # see the validation page
 bearer = HTTPBearer()

@@ -1,11 +1,12 @@
-import os
 import secrets
 
 from apiflask import APIFlask, HTTPTokenAuth, Schema, abort
 from apiflask.fields import Float, String
 from apiflask.validators import Length, Range
 
-API_TOKEN = os.environ.get("ITEMS_API_TOKEN", "demo-token")
+from snippets.configuration.secret_env import require_secret
+
+API_TOKEN = require_secret("ITEMS_API_TOKEN")
 
 app = APIFlask(__name__, title="Items API", version="1.0.0")
 auth = HTTPTokenAuth(scheme="Bearer")

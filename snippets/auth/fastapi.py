@@ -1,19 +1,21 @@
-import os
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 import jwt
-from fastapi import Depends, FastAPI, HTTPException, status
+from fastapi import Depends, FastAPI, HTTPException, Request, status
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
 from fastapi.security import OAuth2PasswordBearer, OAuth2PasswordRequestForm
 from pwdlib import PasswordHash
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from snippets.configuration.secret_env import require_secret
 from snippets.database.fastapi_db import User, get_session
 from snippets.validation.fastapi_strict import strict_json
 
-SECRET_KEY = os.environ.get("GUIDE_SECRET_KEY", "dev-only-secret-change-me-0123456789abcdef")
+SECRET_KEY = require_secret("GUIDE_SECRET_KEY")  # no default: a missing key stops the app
 ALGORITHM = "HS256"
 REQUIRED = {"require": ["sub", "exp"]}  # a token without them is invalid, not a KeyError
 TOKEN_LIFETIME = timedelta(minutes=30)
@@ -29,6 +31,14 @@ UNAUTHORIZED = {
 }
 
 
+@app.exception_handler(RequestValidationError)
+async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    # FastAPI's default 422 echoes every rejected value ("input"): a password too short
+    # would come back in the response, and land in any log that records responses.
+    errors = [{"loc": e["loc"], "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
+    return JSONResponse({"detail": errors}, status_code=422)
+
+
 class Registration(BaseModel):
     username: str = Field(min_length=1, max_length=150)
     password: str = Field(min_length=8)
@@ -40,7 +50,7 @@ class UserOut(BaseModel):
 
 class Token(BaseModel):
     access_token: str
-    token_type: str = "bearer"
+    token_type: str = "bearer"  # noqa: S105 (OAuth2's token type name, not a password)
 
 
 def authenticate_user(session: Session, username: str, password: str) -> User | None:

@@ -1,14 +1,14 @@
-import os
-
 from flask import Blueprint, Flask, request
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from snippets.configuration.secret_env import require_secret
 from snippets.database.flask_db import User, db, init_db
 from snippets.validation.flask_strict import strict_json
 
 login_manager = LoginManager()
 auth = Blueprint("auth", __name__)
+DUMMY_HASH = generate_password_hash("dummy password")  # same method and cost as real hashes
 
 
 @login_manager.user_loader
@@ -39,7 +39,10 @@ def register():
 @auth.post("/login")
 def login():
     user = db.session.scalar(db.select(User).filter_by(username=request.form["username"]))
-    if user is None or not check_password_hash(user.password_hash, request.form["password"]):
+    # Hash the password for unknown users too: the answer takes as long, so timing
+    # does not tell which usernames exist.
+    stored = user.password_hash if user is not None else DUMMY_HASH
+    if not check_password_hash(stored, request.form["password"]) or user is None:
         return {"detail": "Incorrect username or password"}, 401
     login_user(user)
     return {"username": user.username}
@@ -58,7 +61,12 @@ def me():
 
 
 app = strict_json(Flask(__name__))  # see the validation page
-app.config["SECRET_KEY"] = os.environ.get("GUIDE_SECRET_KEY", "dev-only-secret-change-me")
+app.config.update(
+    SECRET_KEY=require_secret("GUIDE_SECRET_KEY"),  # no default: a missing key stops the app
+    SESSION_COOKIE_SECURE=True,  # the session cookie travels over HTTPS only (HttpOnly: default)
+    SESSION_COOKIE_SAMESITE="Lax",  # and is not sent with cross-site POSTs
+    MAX_CONTENT_LENGTH=1024 * 1024,  # a bigger body gets 413 instead of filling memory
+)
 init_db(app)
 login_manager.init_app(app)
 app.register_blueprint(auth)

@@ -2,18 +2,21 @@ from functools import lru_cache
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, HTTPException
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from snippets.configuration.secret_env import require_secret
 
 
 class Settings(BaseSettings):
-    """Read from SHOP_APP_NAME, SHOP_NEW_CHECKOUT, SHOP_SECRET_KEY (or the defaults)."""
+    """Read from SHOP_APP_NAME, SHOP_NEW_CHECKOUT and SHOP_SECRET_KEY."""
 
-    model_config = SettingsConfigDict(env_prefix="SHOP_")
+    model_config = SettingsConfigDict(env_prefix="SHOP_", env_ignore_empty=True)  # "" = unset
 
     app_name: str = "Verified guide"
     new_checkout: bool = False
-    secret_key: SecretStr = SecretStr("dev-only-insecure")  # set SHOP_SECRET_KEY in production
+    # No default key: without SHOP_SECRET_KEY, require_secret stops the app.
+    secret_key: SecretStr = Field(default_factory=lambda: require_secret("SHOP_SECRET_KEY"))
 
 
 @lru_cache
@@ -21,6 +24,7 @@ def get_settings() -> Settings:
     return Settings()
 
 
+get_settings()  # read once at import, so a missing secret stops the server at start
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 app = FastAPI()
 

@@ -1,12 +1,14 @@
 from flask import Flask
 
+from snippets.configuration.secret_env import require_secret
+
 
 def create_app() -> Flask:
     app = Flask(__name__)
     app.config.from_mapping(
         APP_NAME="Verified guide",
         NEW_CHECKOUT=False,
-        SECRET_KEY="dev-only-insecure",  # set SHOP_SECRET_KEY in production
+        SECRET_KEY=require_secret("SHOP_SECRET_KEY"),  # no default: a missing key stops the app
     )
     # SHOP_NEW_CHECKOUT=true -> NEW_CHECKOUT = True: values are parsed as JSON when they can be.
     app.config.from_prefixed_env("SHOP")

@@ -1,5 +1,4 @@
 import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -8,7 +7,11 @@ from alembic.config import Config
 from sqlalchemy import Float, String, create_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-DEFAULT_URL = f"sqlite:///{Path(tempfile.gettempdir()) / 'guide.sqlite3'}"
+# Not the shared temp dir, where every user of the machine could read the file: a folder
+# only its owner can open.
+DATA_DIR = Path.home() / ".local" / "share" / "verified-guide"
+DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+DEFAULT_URL = f"sqlite:///{DATA_DIR / 'guide.sqlite3'}"
 DATABASE_URL = os.environ.get("GUIDE_DATABASE_URL", DEFAULT_URL)
 engine = create_engine(DATABASE_URL)
 

@@ -1,5 +1,4 @@
 import os
-import tempfile
 from pathlib import Path
 
 from flask_login import UserMixin
@@ -8,7 +7,11 @@ from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import Float, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-DEFAULT_URL = f"sqlite:///{Path(tempfile.gettempdir()) / 'guide.sqlite3'}"
+# Not the shared temp dir, where every user of the machine could read the file: a folder
+# only its owner can open.
+DATA_DIR = Path.home() / ".local" / "share" / "verified-guide"
+DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+DEFAULT_URL = f"sqlite:///{DATA_DIR / 'guide.sqlite3'}"
 MIGRATIONS = Path(__file__).parent / "flask_migrations"
 
 

@@ -29,7 +29,10 @@ def fastapi_raw_sender(topic: Topic) -> RawSender:
     from fastapi.testclient import TestClient
 
     # Like the demo-server test (httpx), do not follow redirects: a case sees the 3xx itself.
-    client = TestClient(import_snippet(topic, "fastapi").app, follow_redirects=False)
+    # HTTPS and a host name the snippets trust, as in production: Secure cookies come back.
+    client = TestClient(
+        import_snippet(topic, "fastapi").app, base_url="https://localhost", follow_redirects=False
+    )
 
     def send(method: str, path: str, body: bytes, headers: Sequence[tuple[str, bytes]]):
         resp = client.request(method, path, content=body, headers=list(headers))

@@ -45,8 +45,21 @@ def _fastapi_user(is_admin: bool) -> str:
     return username
 
 
+def _sqladmin_client() -> TestClient:
+    """Over HTTPS, as in production: the admin's session cookie is Secure, and a client on
+    plain HTTP would (rightly) never send it back."""
+    return TestClient(fastapi_admin.app, base_url="https://localhost", follow_redirects=False)
+
+
+def _set_fastapi_admin(username: str, is_admin: bool) -> None:
+    with Session(fastapi_db.engine) as session:
+        user = session.scalar(select(fastapi_db.User).filter_by(username=username))
+        user.is_admin = is_admin
+        session.commit()
+
+
 def test_sqladmin_login_add_item_then_list_it_then_logout() -> None:
-    client = TestClient(fastapi_admin.app, follow_redirects=False)
+    client = _sqladmin_client()
     login = client.post("/login", data={"username": _fastapi_user(True), "password": PASSWORD})
     assert login.status_code == 302
     assert client.get("/item/create").status_code == 200
@@ -64,7 +77,7 @@ def test_sqladmin_login_add_item_then_list_it_then_logout() -> None:
 
 
 def test_sqladmin_refuses_a_user_who_is_not_admin() -> None:
-    client = TestClient(fastapi_admin.app, follow_redirects=False)
+    client = _sqladmin_client()
     login = client.post("/login", data={"username": _fastapi_user(False), "password": PASSWORD})
     assert login.status_code == 400
     assert client.get("/item/list").status_code == 302
@@ -146,3 +159,41 @@ def test_django_admin_refuses_a_user_who_is_not_staff(settings) -> None:
     refused = client.post("/login/", form)
     assert refused.status_code == 200
     assert "staff account" in refused.text
+
+
+def test_sqladmin_session_cookie_is_secure_httponly_and_strict() -> None:
+    client = _sqladmin_client()
+    login = client.post("/login", data={"username": _fastapi_user(True), "password": PASSWORD})
+    cookie = login.headers["set-cookie"].lower()
+    assert {"secure", "httponly", "samesite=strict"} <= {p.strip() for p in cookie.split(";")}
+
+
+def test_sqladmin_rechecks_admin_rights_on_every_request() -> None:
+    """A session opened by an admin stops working the moment the rights are revoked."""
+    client = _sqladmin_client()
+    username = _fastapi_user(True)
+    assert client.post("/login", data={"username": username, "password": PASSWORD}).is_redirect
+    assert client.get("/item/list").status_code == 200
+    _set_fastapi_admin(username, False)
+    assert client.get("/item/list").status_code == 302
+    created = client.post("/item/create", data={"name": _unique("Revoked"), "price": "1"})
+    assert created.status_code == 302
+    assert created.headers["location"].endswith("/login")
+    _set_fastapi_admin(username, True)
+    assert client.get("/item/list").status_code == 200
+
+
+def test_flask_admin_rechecks_admin_rights_on_every_request() -> None:
+    client = flask_admin.app.test_client()
+    username = _flask_user(True)
+    login = client.post("/auth/login", data={"username": username, "password": PASSWORD})
+    cookie = login.headers["Set-Cookie"].lower()
+    assert {"secure", "httponly", "samesite=lax"} <= {p.strip() for p in cookie.split(";")}
+    assert client.get("/item/").status_code == 200
+    with flask_admin.app.app_context():
+        user = flask_db.db.session.scalar(
+            flask_db.db.select(flask_db.User).filter_by(username=username)
+        )
+        user.is_admin = False
+        flask_db.db.session.commit()
+    assert client.get("/item/").status_code == 403

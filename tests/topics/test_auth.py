@@ -122,3 +122,75 @@ def test_django_login_with_csrf_token_then_me_then_logout(settings) -> None:
     resp = client.get("/me")
     assert resp.status_code == 302
     assert resp["Location"] == "/login?next=/me"
+
+
+def _count_calls(
+    monkeypatch: pytest.MonkeyPatch, owner: object, name: str, stored_at: int
+) -> list[str]:
+    """Replace ``owner.name`` (a password check) with a wrapper that records the stored hash
+    each call compares against; ``stored_at`` is that argument's position."""
+    seen: list[str] = []
+    real = getattr(owner, name)
+
+    def counted(*args: str) -> bool:
+        seen.append(args[stored_at])
+        return real(*args)
+
+    monkeypatch.setattr(owner, name, counted)
+    return seen
+
+
+def test_flask_login_hashes_once_for_unknown_and_known_users(monkeypatch) -> None:
+    """Same work for both, so response time does not reveal which usernames exist. Counting
+    hash calls (not wall time) keeps the test exact on a busy machine."""
+    client = flask_auth.app.test_client()
+    name = _username()
+    client.post("/register", json={"username": name, "password": PASSWORD})
+    calls = _count_calls(monkeypatch, flask_auth, "check_password_hash", stored_at=0)
+    for username in (name, _username()):
+        resp = client.post("/login", data={"username": username, "password": "wrong-password"})
+        assert resp.status_code == 401
+    assert len(calls) == 2, "one hash check per login, known user or not"
+    known, unknown = calls
+    assert unknown == flask_auth.DUMMY_HASH
+    # Same algorithm and cost parameters (scrypt:32768:8:1), so each check costs the same.
+    assert known.split("$")[0] == unknown.split("$")[0]
+
+
+def test_fastapi_login_hashes_once_for_unknown_and_known_users(monkeypatch) -> None:
+    client = TestClient(fastapi_auth.app)
+    name = _username()
+    client.post("/register", json={"username": name, "password": PASSWORD})
+    calls = _count_calls(monkeypatch, fastapi_auth.password_hash, "verify", stored_at=1)
+    for username in (name, _username()):
+        resp = client.post("/login", data={"username": username, "password": "wrong-password"})
+        assert resp.status_code == 401
+    assert len(calls) == 2, "one hash check per login, known user or not"
+    known, unknown = calls
+    assert unknown == fastapi_auth.DUMMY_HASH
+    assert known.rsplit("$", 2)[0] == unknown.rsplit("$", 2)[0]  # $argon2id$v=19$m=..,t=..,p=..
+
+
+def test_fastapi_422_does_not_echo_the_rejected_password() -> None:
+    secret = "hunter2"  # seven characters: too short, so rejected
+    resp = TestClient(fastapi_auth.app).post(
+        "/register", json={"username": _username(), "password": secret}
+    )
+    assert resp.status_code == 422
+    assert resp.json()["detail"][0]["loc"] == ["body", "password"]
+    assert secret not in resp.text
+
+
+def test_flask_session_cookie_is_secure_httponly_and_lax() -> None:
+    client = flask_auth.app.test_client()
+    name = _username()
+    client.post("/register", json={"username": name, "password": PASSWORD})
+    cookie = client.post("/login", data={"username": name, "password": PASSWORD})
+    flags = {p.strip().lower() for p in cookie.headers["Set-Cookie"].split(";")}
+    assert {"secure", "httponly", "samesite=lax"} <= flags
+
+
+def test_flask_login_body_over_the_limit_gets_413() -> None:
+    body = b"username=ada&password=" + b"x" * (flask_auth.app.config["MAX_CONTENT_LENGTH"] + 1)
+    resp = flask_auth.app.test_client().post("/login", data=body, headers=FORM)
+    assert resp.status_code == 413

@@ -5,11 +5,14 @@ from __future__ import annotations
 import importlib
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
+from scripts.secret_env import SECRET_VARIABLES
 from snippets.configuration import django_settings
 from snippets.configuration import fastapi as fastapi_snippet
 from snippets.configuration import flask as flask_snippet
+from snippets.configuration.secret_env import MissingSecretError, require_secret
 
 ENV = {"SHOP_APP_NAME": "Corner shop", "SHOP_NEW_CHECKOUT": "true", "SHOP_SECRET_KEY": "hunter2"}
 EXPECTED = {"app_name": "Corner shop", "new_checkout": True, "debug": False}
@@ -66,8 +69,56 @@ def test_django_settings_come_from_the_environment(settings) -> None:
 
 
 def test_defaults_without_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Settings that are not secret have defaults; the secret keeps its session value."""
     for name in ENV:
-        monkeypatch.delenv(name, raising=False)
+        if name != "SHOP_SECRET_KEY":
+            monkeypatch.delenv(name, raising=False)
     assert fastapi_snippet.Settings().new_checkout is False
     assert flask_snippet.create_app().config["NEW_CHECKOUT"] is False
     assert importlib.reload(django_settings).NEW_CHECKOUT is False
+
+
+@pytest.fixture
+def no_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Production mode with every secret missing (one is set but empty: that counts too)."""
+    monkeypatch.delenv("GUIDE_DEBUG", raising=False)
+    for name in SECRET_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SHOP_SECRET_KEY", "")
+
+
+@pytest.mark.usefixtures("no_secrets")
+def test_a_missing_secret_stops_each_framework_naming_the_variable() -> None:
+    with pytest.raises(MissingSecretError, match=r"^SHOP_SECRET_KEY is not set"):
+        fastapi_snippet.Settings()
+    with pytest.raises(MissingSecretError, match=r"^SHOP_SECRET_KEY is not set"):
+        flask_snippet.create_app()
+    try:
+        with pytest.raises(MissingSecretError, match=r"^DJANGO_SECRET_KEY is not set"):
+            importlib.reload(django_settings)
+    finally:
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("DJANGO_SECRET_KEY", settings.SECRET_KEY)
+            importlib.reload(django_settings)
+
+
+@pytest.mark.usefixtures("no_secrets")
+def test_debug_flag_gives_a_random_key_marked_insecure(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GUIDE_DEBUG", "1")
+    with pytest.warns(UserWarning, match="SHOP_SECRET_KEY is not set: using a random INSECURE"):
+        first = require_secret("SHOP_SECRET_KEY")
+    with pytest.warns(UserWarning):
+        second = fastapi_snippet.Settings().secret_key.get_secret_value()
+    assert first.startswith("insecure-development-key-")
+    assert first != second, "a new key per process start, never a constant"
+    assert len(first) > 50
+
+
+@pytest.mark.parametrize("flag", ["0", "true", "yes", ""])
+def test_only_guide_debug_1_enables_the_development_key(
+    flag: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GUIDE_DEBUG", flag)
+    monkeypatch.delenv("SHOP_SECRET_KEY")
+    with pytest.raises(MissingSecretError):
+        require_secret("SHOP_SECRET_KEY")

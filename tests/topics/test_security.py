@@ -1,4 +1,5 @@
-"""The CSRF round trip (token from a GET, then a POST with it) and Django's site-wide CSP."""
+"""The CSRF round trip (token from a GET, then a POST with it), Django's site-wide CSP, and the
+body-size limits (413) that cases cannot carry: a case's body is data, not a megabyte."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ import re
 
 import pytest
 from django.test import Client
+from fastapi import FastAPI, Request
 
 from snippets.security import flask as flask_snippet
+from snippets.security.fastapi import BodySizeLimit
 
 
 def _hidden(name: str, html: str) -> str:
@@ -54,6 +57,43 @@ def test_fastapi_headers_are_on_every_response() -> None:
 
     from snippets.security.fastapi import app
 
-    resp = TestClient(app).get("/api/data")
+    resp = TestClient(app, base_url="https://localhost").get("/api/data")
     assert resp.headers["X-Frame-Options"] == "DENY"
     assert resp.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def _fastapi_echo_app():
+    """A FastAPI app that reads whatever body it gets, behind the snippet's BodySizeLimit."""
+    app = FastAPI()
+
+    @app.post("/echo")
+    async def echo(request: Request) -> dict[str, int]:
+        return {"received": len(await request.body())}
+
+    app.add_middleware(BodySizeLimit, max_bytes=1000)
+    return app
+
+
+def test_fastapi_body_limit_answers_413_for_declared_and_streamed_bodies() -> None:
+    from fastapi.testclient import TestClient
+
+    client = TestClient(_fastapi_echo_app(), base_url="https://localhost")
+    assert client.post("/echo", content=b"x" * 1000).json() == {"received": 1000}
+    assert client.post("/echo", content=b"x" * 1001).status_code == 413  # Content-Length
+
+    def chunks():  # no Content-Length: the limit counts what arrives
+        yield from (b"x" * 600, b"x" * 600)
+
+    streamed = client.post("/echo", content=chunks())
+    assert streamed.status_code == 413
+    assert client.post("/echo", content=b"1", headers={"Content-Length": "1e9"}).status_code == 413
+
+
+def test_flask_body_limit_answers_413() -> None:
+    limit = flask_snippet.app.config["MAX_CONTENT_LENGTH"]
+    resp = flask_snippet.app.test_client().post(
+        "/comment",
+        data=b"text=" + b"x" * limit,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert resp.status_code == 413

@@ -1,20 +1,29 @@
 """Settings of the Django demo project.
 
 This is ``startproject``'s settings file with three changes: secrets and debug
-come from the environment, the database location can be set with
-``GUIDE_DATABASE_URL``, and the guide's app is installed. Production defaults
-(``DEBUG`` off) are what the servers in tests and benchmarks run with.
+come from the environment (no fallback key: a missing ``DJANGO_SECRET_KEY`` stops
+the server), the database location can be set with ``GUIDE_DATABASE_URL``, and the
+guide's app is installed. ``DEBUG`` is off unless ``GUIDE_DEBUG=1``; the servers in
+tests and benchmarks run with these settings over plain HTTP on 127.0.0.1.
+``production.py`` adds what a deployment behind HTTPS needs (``check --deploy``).
 """
 
 import os
 from pathlib import Path
 
+# DEBUG (GUIDE_DEBUG=1) and SECRET_KEY (DJANGO_SECRET_KEY; no default, so a missing key stops
+# the server at start), from the configuration topic; the api_docs topic's bearer token
+# (ITEMS_API_TOKEN), read here rather than in a view for the same reason.
+from snippets.api_docs.django_settings import ITEMS_API_TOKEN  # noqa: F401
+from snippets.configuration.django_settings import (  # noqa: F401
+    APP_NAME,
+    DEBUG,
+    NEW_CHECKOUT,
+    SECRET_KEY,
+)
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-SECRET_KEY = os.environ.get(
-    "DJANGO_SECRET_KEY", "insecure-demo-key-only-for-local-runs-0123456789abcdefghijklmnop"
-)
-DEBUG = os.environ.get("GUIDE_DEBUG", "0") == "1"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 
 INSTALLED_APPS = [
@@ -88,14 +97,20 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+
+# With DEBUG off, Django's default logging sends errors only to mail_admins, so a 500 would
+# leave no trace on the server: send errors (tracebacks of 500s, security events) to stderr.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"stderr": {"class": "logging.StreamHandler"}},
+    "loggers": {"django": {"handlers": ["stderr"], "level": "ERROR"}},
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background tasks (topic "background"): run inline, in the request. A real
 # deployment points this at a backend with a worker (e.g. django-tasks' database backend).
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-
-# The configuration topic's settings (snippets/configuration/django_settings.py).
-from snippets.configuration.django_settings import APP_NAME, NEW_CHECKOUT  # noqa: E402, F401
 
 # The security topic (snippets/security/django_settings.py): CORS and Django's CSP middleware.
 from snippets.security.django_settings import (  # noqa: E402, F401
