@@ -49,13 +49,15 @@ lint: setup
 	$(RUN) ruff check $(LINT_PATHS)
 	$(RUN) ruff format --check $(LINT_PATHS)
 
-# Claim tests, then the site (which reads their outcomes), then every other test; coverage
-# of snippets/ adds up both pytest runs.
+# Claim tests, then the in-process hostile requests (each guide page shows how many its
+# snippets survived), then the site (which reads both), then every other test; coverage of
+# snippets/ adds up all three pytest runs.
 test: lint bundle
 	$(RUN) coverage erase
 	$(MAKE) evidence
+	$(RUN) coverage run -p -m pytest -m hostile
 	$(RUN) mkdocs build --strict -d $(SITE_DIR)
-	GUIDE_SITE_DIR=$(abspath $(SITE_DIR)) $(RUN) coverage run -p -m pytest -m "not claim"
+	GUIDE_SITE_DIR=$(abspath $(SITE_DIR)) $(RUN) coverage run -p -m pytest -m "not claim and not hostile"
 	$(RUN) coverage combine
 	$(RUN) coverage report --fail-under=100
 

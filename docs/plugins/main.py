@@ -143,6 +143,51 @@ def postgres_version() -> str:
         if IN_CI:
             raise PluginError(str(exc)) from exc
         return f"PostgreSQL (not installed where this page was built: `{postgres.INSTALL_HINT}`)"
+#: Written by the hostile-request suite (tests/hostile/); ``make test`` runs its in-process
+#: part before the build, so a page shows the counts of the same run.
+HOSTILE_REPORT = ROOT / ".cache" / "hostile" / "report.json"
+HOSTILE_SUITE = "tests/hostile/"
+_repo_url: list[str] = []
+
+
+def _hostile_rows(slug: str) -> dict[str, dict[str, Any]]:
+    """This topic's in-process tallies per framework, or nothing when the suite has not run."""
+    if not HOSTILE_REPORT.exists():
+        return {}
+    try:
+        report = json.loads(HOSTILE_REPORT.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise PluginError(f"{HOSTILE_REPORT.relative_to(ROOT)}: not JSON ({exc})") from exc
+    return {
+        row["framework"]: row
+        for row in report.get("runs", [])
+        if row["topic"] == slug and row["server"] == "in-process"
+    }
+
+
+def hostile_survival(slug: str) -> str:
+    """How many hostile requests each snippet survived in the last run of the suite."""
+    topic = get_topic(slug)
+    rows = _hostile_rows(slug)
+    suite = (
+        f"[`{HOSTILE_SUITE}`]({_repo_url[0].rstrip('/')}/tree/main/{HOSTILE_SUITE})"
+        if _repo_url and _repo_url[0]
+        else f"`{HOSTILE_SUITE}`"
+    )
+    parts = []
+    for framework in topic.frameworks():
+        row = rows.get(framework)
+        title = FRAMEWORK_TITLES[framework]
+        if row is None:
+            parts.append(f"**{title}**: not run here")
+        else:
+            survived, sent, day = row["sent"] - row["failed"], row["sent"], row["finished"][:10]
+            parts.append(f"**{title}**: {survived:,} of {sent:,} (run {day})")
+    return (
+        "Hostile requests survived (answered with a 4xx or the documented success, within "
+        "5 s, with no traceback or path) in the last run of the hostile-request suite "
+        f"{suite}: " + "; ".join(parts) + "."
+    )
 
 
 def _headers_summary(headers: dict[str, Any]) -> list[str]:
@@ -320,12 +365,14 @@ _embedded: set[str] = set()
 def define_env(env: Any) -> None:
     """mkdocs-macros entry point (once per build): the functions pages may call."""
     _embedded.clear()
+    _repo_url[:] = [env.conf.get("repo_url") or ""]
     for macro in (
         framework_tabs,
         free_table,
         loc_table,
         tested_versions,
         postgres_version,
+        hostile_survival,
         cases_table,
         topic_index,
         server_commands,

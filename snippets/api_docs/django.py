@@ -9,7 +9,7 @@ from pydantic import Field
 
 class BearerToken(HttpBearer):
     def authenticate(self, request, token):
-        if secrets.compare_digest(token, settings.ITEMS_API_TOKEN):
+        if secrets.compare_digest(token.encode(), settings.ITEMS_API_TOKEN.encode()):
             return token
         return None
 
@@ -19,7 +19,7 @@ api = NinjaAPI(title="Items API", version="1.0.0", urls_namespace="api_docs")
 
 class Item(Schema):
     name: str = Field(min_length=1, max_length=100)
-    price: float = Field(gt=0)
+    price: float = Field(gt=0, allow_inf_nan=False)
 
 
 class Error(Schema):

@@ -6,16 +6,17 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
 from snippets.configuration.secret_env import require_secret
+from snippets.validation.fastapi_strict import strict_json
 
 API_TOKEN = require_secret("ITEMS_API_TOKEN")
 
-app = FastAPI(title="Items API", version="1.0.0")
+app = strict_json(FastAPI(title="Items API", version="1.0.0"))  # see the validation page
 bearer = HTTPBearer()
 
 
 class Item(BaseModel):
     name: str = Field(min_length=1, max_length=100)
-    price: float = Field(gt=0)
+    price: float = Field(gt=0, allow_inf_nan=False)
 
 
 class Error(BaseModel):
@@ -26,7 +27,7 @@ ITEMS: dict[int, Item] = {1: Item(name="Widget", price=9.5)}
 
 
 def require_token(credentials: Annotated[HTTPAuthorizationCredentials, Depends(bearer)]) -> None:
-    if not secrets.compare_digest(credentials.credentials, API_TOKEN):
+    if not secrets.compare_digest(credentials.credentials.encode(), API_TOKEN.encode()):
         raise HTTPException(status_code=401, detail="Invalid token")
 
 

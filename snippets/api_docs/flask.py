@@ -12,9 +12,14 @@ app = APIFlask(__name__, title="Items API", version="1.0.0")
 auth = HTTPTokenAuth(scheme="Bearer")
 
 
+@app.errorhandler(RecursionError)  # webargs' json.loads on a body nested 100,000 deep
+def too_deeply_nested(exc):
+    return {"message": "Request body is nested too deeply"}, 400
+
+
 @auth.verify_token
 def verify_token(token):
-    if secrets.compare_digest(token, API_TOKEN):
+    if secrets.compare_digest(token.encode(), API_TOKEN.encode()):
         return token
     return None
 

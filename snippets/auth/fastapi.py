@@ -13,12 +13,14 @@ from sqlalchemy.orm import Session
 
 from snippets.configuration.secret_env import require_secret
 from snippets.database.fastapi_db import User, get_session
+from snippets.validation.fastapi_strict import strict_json
 
 SECRET_KEY = require_secret("GUIDE_SECRET_KEY")  # no default: a missing key stops the app
 ALGORITHM = "HS256"
+REQUIRED = {"require": ["sub", "exp"]}  # a token without them is invalid, not a KeyError
 TOKEN_LIFETIME = timedelta(minutes=30)
 
-app = FastAPI()
+app = strict_json(FastAPI())  # see the validation page
 password_hash = PasswordHash.recommended()  # Argon2
 DUMMY_HASH = password_hash.hash("dummy password")
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="login")
@@ -61,7 +63,7 @@ def authenticate_user(session: Session, username: str, password: str) -> User | 
 
 def get_current_user(token: Annotated[str, Depends(oauth2_scheme)], session: SessionDep) -> User:
     try:
-        username = jwt.decode(token, SECRET_KEY, algorithms=[ALGORITHM])["sub"]
+        username = jwt.decode(token, SECRET_KEY, algorithms=[ALGORITHM], options=REQUIRED)["sub"]
     except jwt.InvalidTokenError:
         raise HTTPException(detail="Could not validate credentials", **UNAUTHORIZED) from None
     user = session.scalar(select(User).where(User.username == username))

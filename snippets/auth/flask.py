@@ -4,6 +4,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from snippets.configuration.secret_env import require_secret
 from snippets.database.flask_db import User, db, init_db
+from snippets.validation.flask_strict import strict_json
 
 login_manager = LoginManager()
 auth = Blueprint("auth", __name__)
@@ -12,12 +13,17 @@ DUMMY_HASH = generate_password_hash("dummy password")  # same method and cost as
 
 @login_manager.user_loader
 def load_user(user_id):
-    return db.session.get(User, int(user_id))
+    try:
+        return db.session.get(User, int(user_id))
+    except (TypeError, ValueError, OverflowError):  # not an id we wrote ("²", 2**63): no user
+        return None
 
 
 @auth.post("/register")
 def register():
-    data = request.get_json(silent=True) or {}
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):  # also [] or "text": valid JSON, but not an object
+        return {"detail": "Request body must be a JSON object"}, 400
     username, password = data.get("username"), data.get("password")
     if not isinstance(username, str) or not 1 <= len(username) <= 150:
         return {"detail": "username: 1 to 150 characters"}, 422
@@ -54,7 +60,7 @@ def me():
     return {"username": current_user.username}
 
 
-app = Flask(__name__)
+app = strict_json(Flask(__name__))  # see the validation page
 app.config.update(
     SECRET_KEY=require_secret("GUIDE_SECRET_KEY"),  # no default: a missing key stops the app
     SESSION_COOKIE_SECURE=True,  # the session cookie travels over HTTPS only (HttpOnly: default)

@@ -1,7 +1,9 @@
 from fastapi import BackgroundTasks, FastAPI
 from pydantic import BaseModel, Field
 
-app = FastAPI()
+from snippets.validation.fastapi_strict import strict_json
+
+app = strict_json(FastAPI())  # see the validation page
 OUTBOX: list[str] = []  # stands in for a mail server
 
 

@@ -3,7 +3,9 @@ from concurrent.futures import ThreadPoolExecutor
 from flask import Flask, request
 from pydantic import BaseModel, Field, ValidationError
 
-app = Flask(__name__)
+from snippets.validation.flask_strict import strict_json
+
+app = strict_json(Flask(__name__))  # see the validation page
 executor = ThreadPoolExecutor(max_workers=2)  # per worker process; lost on restart
 OUTBOX: list[str] = []  # stands in for a mail server
 

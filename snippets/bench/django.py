@@ -27,7 +27,7 @@ class ItemForm(forms.Form):
 def parse_item(request):
     try:
         data = json.loads(request.body)
-    except ValueError:
+    except (ValueError, RecursionError):  # deep nesting exhausts json.loads' recursion
         data = None
     return ItemForm(data if isinstance(data, dict) else {})
 

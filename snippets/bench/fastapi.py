@@ -5,19 +5,20 @@ from typing import Annotated
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse
 from fastapi.templating import Jinja2Templates
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from snippets.bench.fastapi_db import Row, get_session
+from snippets.validation.fastapi_strict import strict_json
 
-app = FastAPI()
+app = strict_json(FastAPI())  # see the validation page
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 ITEMS = [f"item {i}" for i in range(20)] + ["<script>alert('x')</script>"]
 
 
 class Item(BaseModel):
     name: str
-    price: float
+    price: float = Field(allow_inf_nan=False)  # Infinity is no price, and not JSON
     description: str | None = None
 
 

@@ -5,9 +5,10 @@ from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.orm import Mapped, mapped_column
 
 from snippets.bench.seed import database_url, seed
+from snippets.validation.flask_strict import strict_json
 
 seed()
-app = Flask(__name__)
+app = strict_json(Flask(__name__))  # see the validation page
 app.config["SQLALCHEMY_DATABASE_URI"] = database_url()
 db = SQLAlchemy(app)
 ITEMS = [f"item {i}" for i in range(20)] + ["<script>alert('x')</script>"]

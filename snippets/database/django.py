@@ -9,7 +9,7 @@ api = NinjaAPI(urls_namespace="database")
 
 class ItemIn(Schema):
     name: str = Field(min_length=1, max_length=100)
-    price: float = Field(gt=0)
+    price: float = Field(gt=0, allow_inf_nan=False)
 
 
 class ItemOut(ModelSchema):

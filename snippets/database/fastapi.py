@@ -1,19 +1,20 @@
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, HTTPException
+from fastapi import Depends, FastAPI, HTTPException, Path
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from snippets.database.fastapi_db import Item, get_session
+from snippets.validation.fastapi_strict import strict_json
 
-app = FastAPI()
+app = strict_json(FastAPI())  # see the validation page
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
 class ItemIn(BaseModel):
     name: str = Field(min_length=1, max_length=100)
-    price: float = Field(gt=0)
+    price: float = Field(gt=0, allow_inf_nan=False)
 
 
 class ItemOut(ItemIn):
@@ -32,7 +33,7 @@ def create_item(data: ItemIn, session: SessionDep) -> ItemOut:
 
 
 @app.get("/items/{item_id}")
-def read_item(item_id: int, session: SessionDep) -> ItemOut:
+def read_item(item_id: Annotated[int, Path(gt=0, lt=2**63)], session: SessionDep) -> ItemOut:
     item = session.get(Item, item_id)
     if item is None:
         raise HTTPException(status_code=404, detail="Item not found")

@@ -2,14 +2,15 @@ from flask import Flask, request
 from pydantic import BaseModel, Field, ValidationError
 
 from snippets.database.flask_db import Item, db, init_db
+from snippets.validation.flask_strict import strict_json
 
-app = Flask(__name__)
+app = strict_json(Flask(__name__))  # see the validation page
 init_db(app)
 
 
 class ItemIn(BaseModel):
     name: str = Field(min_length=1, max_length=100)
-    price: float = Field(gt=0)
+    price: float = Field(gt=0, allow_inf_nan=False)
 
 
 def item_dict(item):

@@ -1,5 +1,6 @@
 import logging
 
+from django.core.exceptions import SuspiciousOperation
 from django.http import Http404
 from django.urls import path
 from ninja import NinjaAPI, Schema, Status
@@ -38,13 +39,20 @@ def http_error(request, exc: HttpError):
 
 @api.exception_handler(ValidationError)
 def invalid_request(request, exc: ValidationError):
-    fields = {str(e["loc"][-1]): e["msg"] for e in exc.errors}
+    fields = {str(e["loc"][-1]) if e["loc"] else "body": e["msg"] for e in exc.errors}
     return error(request, 422, "Invalid request body", fields=fields)
 
 
 @api.exception_handler(OutOfStock)
 def out_of_stock(request, exc: OutOfStock):
     return error(request, 409, f"Item {exc.item_id} is out of stock")
+
+
+# Django's own 400s, e.g. RequestDataTooBig for a body over DATA_UPLOAD_MAX_MEMORY_SIZE:
+# the client's fault, so not the catch-all's 500 below.
+@api.exception_handler(SuspiciousOperation)
+def bad_request(request, exc):
+    return error(request, 400, "Bad request")
 
 
 # Ninja's default re-raises to Django's handler500 when DEBUG is off; answer here instead.

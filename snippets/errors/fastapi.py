@@ -36,7 +36,7 @@ async def http_error(request: Request, exc: HTTPException):
 async def invalid_request(request: Request, exc: RequestValidationError):
     if any(e["type"] == "json_invalid" for e in exc.errors()):
         return error(400, "Request body is not valid JSON")
-    fields = {str(e["loc"][-1]): e["msg"] for e in exc.errors()}
+    fields = {str(e["loc"][-1]) if e["loc"] else "body": e["msg"] for e in exc.errors()}
     return error(422, "Invalid request body", fields=fields)
 
 

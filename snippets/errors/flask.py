@@ -4,7 +4,9 @@ from flask import Flask, abort, request
 from pydantic import BaseModel, Field, ValidationError
 from werkzeug.exceptions import HTTPException
 
-app = Flask(__name__)
+from snippets.validation.flask_strict import strict_json
+
+app = strict_json(Flask(__name__))  # see the validation page
 ITEMS = {1: {"name": "Widget", "stock": 3}, 2: {"name": "Gadget", "stock": 0}}
 
 
@@ -32,7 +34,7 @@ def http_error(exc: HTTPException):
 
 @app.errorhandler(ValidationError)
 def invalid_request(exc: ValidationError):
-    fields = {str(e["loc"][-1]): e["msg"] for e in exc.errors()}
+    fields = {str(e["loc"][-1]) if e["loc"] else "body": e["msg"] for e in exc.errors()}
     return error(422, "Invalid request body", fields=fields)
 
 

@@ -1,12 +1,14 @@
 from fastapi import FastAPI
 from pydantic import BaseModel, Field
 
-app = FastAPI()
+from snippets.validation.fastapi_strict import strict_json
+
+app = strict_json(FastAPI())  # *_strict.py, in this tab
 
 
 class Item(BaseModel):
     name: str = Field(min_length=1, max_length=100)
-    price: float = Field(gt=0)
+    price: float = Field(gt=0, allow_inf_nan=False)
     description: str | None = None
 
 

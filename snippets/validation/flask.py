@@ -1,12 +1,14 @@
 from flask import Flask, request
 from pydantic import BaseModel, Field, ValidationError
 
-app = Flask(__name__)
+from snippets.validation.flask_strict import strict_json
+
+app = strict_json(Flask(__name__))  # *_strict.py, in this tab
 
 
 class Item(BaseModel):
     name: str = Field(min_length=1, max_length=100)
-    price: float = Field(gt=0)
+    price: float = Field(gt=0, allow_inf_nan=False)
     description: str | None = None
 
 

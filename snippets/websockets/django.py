@@ -10,7 +10,7 @@ class EchoConsumer(AsyncWebsocketConsumer):
     async def receive(self, text_data=None, bytes_data=None):
         try:
             reply = {"echo": json.loads(text_data)["message"]}
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, RecursionError):  # RecursionError: [[[[...
             reply = {"error": 'expected {"message": ...}'}
         await self.send(text_data=json.dumps(reply))
 

@@ -17,7 +17,7 @@ async def echo(websocket: WebSocket):
         while True:
             try:
                 message = json.loads(await websocket.receive_text())["message"]
-            except (ValueError, KeyError, TypeError):
+            except (ValueError, KeyError, TypeError, RecursionError):  # RecursionError: [[[[...
                 await websocket.send_json({"error": 'expected {"message": ...}'})
                 continue
             await websocket.send_json({"echo": message})

@@ -2,11 +2,13 @@
 
 One adapter per framework, so the cases stay data and the test stays one loop:
 FastAPI/Starlette ``TestClient``, Django's ``Client``, Flask's ``test_client``.
+Each adapter also sends raw requests (bytes bodies, repeated header names, header
+values as bytes) for the hostile-request suite.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from scripts.live.runner import request_parts
@@ -14,9 +16,16 @@ from scripts.topics import Topic, import_snippet
 from tests.support.responses import Observed
 
 Sender = Callable[[dict[str, Any]], Observed]
+#: method, path (with query), body, headers (names may repeat; values as sent on the wire)
+RawSender = Callable[[str, str, bytes, Sequence[tuple[str, bytes]]], Observed]
 
 
-def fastapi_sender(topic: Topic) -> Sender:
+def as_wsgi(value: bytes) -> str:
+    """A header value as a WSGI server hands it over: the wire bytes decoded as Latin-1."""
+    return value.decode("latin-1")
+
+
+def fastapi_raw_sender(topic: Topic) -> RawSender:
     from fastapi.testclient import TestClient
 
     # Like the demo-server test (httpx), do not follow redirects: a case sees the 3xx itself.
@@ -25,9 +34,8 @@ def fastapi_sender(topic: Topic) -> Sender:
         import_snippet(topic, "fastapi").app, base_url="https://localhost", follow_redirects=False
     )
 
-    def send(request: dict[str, Any]) -> Observed:
-        body, headers = request_parts(request)
-        resp = client.request(request["method"], request["path"], content=body, headers=headers)
+    def send(method: str, path: str, body: bytes, headers: Sequence[tuple[str, bytes]]):
+        resp = client.request(method, path, content=body, headers=list(headers))
         return Observed(
             resp.status_code, resp.headers.get("content-type", ""), resp.content, dict(resp.headers)
         )
@@ -35,12 +43,12 @@ def fastapi_sender(topic: Topic) -> Sender:
     return send
 
 
-def flask_sender(topic: Topic) -> Sender:
+def flask_raw_sender(topic: Topic) -> RawSender:
     client = import_snippet(topic, "flask").app.test_client()
 
-    def send(request: dict[str, Any]) -> Observed:
-        body, headers = request_parts(request)
-        resp = client.open(request["path"], method=request["method"], data=body, headers=headers)
+    def send(method: str, path: str, body: bytes, headers: Sequence[tuple[str, bytes]]):
+        wsgi_headers = [(name, as_wsgi(value)) for name, value in headers]
+        resp = client.open(path, method=method, data=body, headers=wsgi_headers)
         return Observed(
             resp.status_code,
             resp.headers.get("Content-Type", ""),
@@ -51,7 +59,7 @@ def flask_sender(topic: Topic) -> Sender:
     return send
 
 
-def django_sender(topic: Topic) -> Sender:
+def django_raw_sender(topic: Topic) -> RawSender:
     """Django's test client with the snippet module as the URLconf.
 
     The caller must have switched ``ROOT_URLCONF`` to the snippet (the test does
@@ -64,16 +72,13 @@ def django_sender(topic: Topic) -> Sender:
     # which would hide the 403 a browser or curl gets for an unprotected POST.
     client = Client(enforce_csrf_checks=True)
 
-    def send(request: dict[str, Any]) -> Observed:
-        body, headers = request_parts(request)
-        content_type = headers.pop("Content-Type", "application/octet-stream")
-        resp = client.generic(
-            request["method"],
-            request["path"],
-            data=body or b"",
-            content_type=content_type,
-            headers=headers,
-        )
+    def send(method: str, path: str, body: bytes, headers: Sequence[tuple[str, bytes]]):
+        merged: dict[str, str] = {}
+        for name, value in headers:  # a WSGI environ holds one value per name: joined
+            key = name.title()
+            merged[key] = f"{merged[key]}, {as_wsgi(value)}" if key in merged else as_wsgi(value)
+        content_type = merged.pop("Content-Type", "application/octet-stream")
+        resp = client.generic(method, path, data=body, content_type=content_type, headers=merged)
         return Observed(
             resp.status_code, resp.get("Content-Type", ""), resp.content, dict(resp.headers)
         )
@@ -81,8 +86,25 @@ def django_sender(topic: Topic) -> Sender:
     return send
 
 
+RAW_SENDERS: dict[str, Callable[[Topic], RawSender]] = {
+    "fastapi": fastapi_raw_sender,
+    "django": django_raw_sender,
+    "flask": flask_raw_sender,
+}
+
+
+def case_sender(raw: RawSender) -> Sender:
+    """Send a case's request (JSON or raw text body, headers) through a raw sender."""
+
+    def send(request: dict[str, Any]) -> Observed:
+        body, headers = request_parts(request)
+        encoded = [(name, value.encode()) for name, value in headers.items()]
+        return raw(request["method"], request["path"], body, encoded)
+
+    return send
+
+
 SENDERS: dict[str, Callable[[Topic], Sender]] = {
-    "fastapi": fastapi_sender,
-    "django": django_sender,
-    "flask": flask_sender,
+    framework: (lambda topic, make=make: case_sender(make(topic)))
+    for framework, make in RAW_SENDERS.items()
 }

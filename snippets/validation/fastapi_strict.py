@@ -1,0 +1,44 @@
+import json
+from typing import Any
+
+import pydantic_core
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+
+
+class StrictJSONRequest(Request):
+    async def json(self) -> Any:
+        if not hasattr(self, "_json"):
+            body = await self.body()
+            try:
+                # Unlike json.loads: no NaN/Infinity, no lone surrogates, at most 200 levels deep.
+                self._json = pydantic_core.from_json(body, allow_inf_nan=False)
+            except ValueError as exc:  # FastAPI answers a JSONDecodeError with its usual 422
+                raise json.JSONDecodeError(str(exc), body.decode(errors="replace"), 0) from None
+        return self._json
+
+
+class StrictJSONRoute(APIRoute):
+    def get_route_handler(self):
+        handler = super().get_route_handler()
+
+        async def strict_handler(request: Request) -> Response:
+            return await handler(StrictJSONRequest(request.scope, request.receive))
+
+        return strict_handler
+
+
+async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    # FastAPI's default 422 echoes each rejected "input": a password, or a value
+    # (Infinity, a lone surrogate) that JSON cannot carry, which turns the 422 into a 500.
+    detail = [{key: error[key] for key in ("type", "loc", "msg")} for error in exc.errors()]
+    return JSONResponse({"detail": detail}, status_code=422)
+
+
+def strict_json(app: FastAPI) -> FastAPI:
+    """Call before declaring routes: every route added afterwards parses strictly."""
+    app.router.route_class = StrictJSONRoute
+    app.add_exception_handler(RequestValidationError, validation_error)
+    return app

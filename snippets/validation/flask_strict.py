@@ -1,0 +1,17 @@
+import pydantic_core
+from flask import Flask
+from flask.json.provider import DefaultJSONProvider
+
+
+class StrictJSONProvider(DefaultJSONProvider):
+    def loads(self, s, **kwargs):
+        # Unlike json.loads: no NaN or Infinity, no lone surrogates, at most 200 levels deep
+        # (json.loads raises RecursionError on deep nesting, which get_json does not catch).
+        # Every failure is a ValueError, so request.get_json() answers 400 and
+        # get_json(silent=True) returns None.
+        return pydantic_core.from_json(s, allow_inf_nan=False)
+
+
+def strict_json(app: Flask) -> Flask:
+    app.json = StrictJSONProvider(app)
+    return app

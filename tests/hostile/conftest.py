@@ -1,0 +1,33 @@
+"""Hypothesis settings and the session's report for the hostile-request suite."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis.database import DirectoryBasedExampleDatabase
+
+from scripts.claims import IN_CI
+from scripts.topics import ROOT
+from tests.hostile.verdict import Report
+
+# One place for the examples Hypothesis keeps between runs (failing ones are replayed first);
+# in CI the run is derandomized, so the same requests are sent on every run and the page's
+# counts and any failure are reproducible.
+settings.register_profile(
+    "hostile",
+    database=DirectoryBasedExampleDatabase(ROOT / ".cache" / "hypothesis"),
+    derandomize=IN_CI,
+    deadline=None,  # the 5-second hang limit is checked per request by the suite itself
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    print_blob=True,
+)
+
+
+@pytest.fixture(scope="session")
+def hostile_report() -> Iterator[Report]:
+    """The tallies of this session, written to .cache/hostile/report.json at its end."""
+    report = Report()
+    yield report
+    report.write()

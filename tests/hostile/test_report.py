@@ -1,0 +1,46 @@
+"""The suite's own judge and the page macro that shows its counts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from docs.plugins import main
+from tests.hostile.inputs import HostileRequest
+from tests.hostile.verdict import Answer, Report, problem
+
+
+@pytest.mark.parametrize(
+    ("answer", "why"),
+    [
+        (Answer(422, b'{"detail": "price"}', 0.01), ""),
+        (Answer(201, b"{}", 0.01), ""),
+        (Answer(500, b"", 0.01), "status 500"),
+        (Answer(500, b"", 0.01, "KeyError: 'sub'"), "raised KeyError: 'sub'"),
+        (Answer(400, b"", 6.0), "took 6.0s"),
+        (Answer(400, b"Traceback (most recent call last):", 0.01), "leaks 'Traceback"),
+        (Answer(404, b"see dist-packages/x.py", 0.01), "leaks 'dist-packages'"),
+    ],
+)
+def test_an_answer_passes_only_as_a_quick_clean_non_5xx(answer: Answer, why: str) -> None:
+    assert problem(answer).startswith(why) and bool(problem(answer)) == bool(why)
+
+
+def test_page_says_not_run_here_without_a_report(monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(main, "HOSTILE_REPORT", tmp_path / "missing.json")
+    text = main.hostile_survival("validation")
+    assert text.count("not run here") == 3 and "tests/hostile/" in text
+
+
+def test_page_shows_the_counts_of_the_report(monkeypatch, tmp_path: Path) -> None:
+    report, path = Report(), tmp_path / "report.json"
+    tally = report.tally("validation", "flask", "in-process")
+    request = HostileRequest("POST", "/items")
+    for status in (422, 422, 500, 201):
+        tally.record(request, Answer(status, b"", 0.01))
+    report.write(path)
+    monkeypatch.setattr(main, "HOSTILE_REPORT", path)
+    text = main.hostile_survival("validation")
+    assert "**Flask**: 3 of 4" in text
+    assert "**FastAPI**: not run here" in text

@@ -1,0 +1,78 @@
+"""Hostile requests against the three demo apps under their production servers.
+
+Each server of ``DEMO_SERVERS`` (uvicorn, granian, gunicorn; Django under both WSGI and
+ASGI) runs once, with production settings (debug off), and gets every topic's fixed attacks
+plus Hypothesis-drawn ones over one kept-alive connection. A request that gets a 5xx, no
+answer within five seconds, a dropped connection, or a body with a traceback or a path fails
+the test, which names it. The counts go to ``.cache/hostile/report.json``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+
+from scripts.servers import DEMO_SERVERS, serve
+from scripts.topics import all_topics
+from tests.hostile.attack import failure_message, run_fixed, run_generated
+from tests.hostile.forgery import credentials
+from tests.hostile.inputs import HostileRequest, fixed_requests, templates
+from tests.hostile.verdict import HANG_SECONDS, Answer, Report, Tally
+
+pytestmark = pytest.mark.slow
+
+#: Hypothesis-drawn requests per topic and server, on top of the fixed attacks.
+EXAMPLES = 40
+
+
+def _sender(client: httpx.Client, prefix: str):
+    """Send over the kept-alive connection; a timeout is a hang, a dropped connection a fault.
+
+    Requests the client itself refuses to put on the wire (a NUL in a header value) are not
+    attacks a server can see, and are not counted.
+    """
+
+    def send(request: HostileRequest) -> Answer | None:
+        client.cookies.clear()
+        try:
+            resp = client.request(
+                request.method, prefix + request.path, content=request.body,
+                headers=list(request.headers),
+            )  # fmt: skip
+        except httpx.LocalProtocolError:
+            return None
+        except httpx.TimeoutException:
+            return Answer(0, b"", HANG_SECONDS + 1)
+        except httpx.TransportError as exc:
+            return Answer(0, b"", 0.0, f"connection dropped: {type(exc).__name__}")
+        return Answer(resp.status_code, resp.content, resp.elapsed.total_seconds())
+
+    return send
+
+
+@pytest.mark.parametrize("server_name", sorted(DEMO_SERVERS))
+def test_demo_app_survives_hostile_requests(
+    server_name: str, tmp_path: Path, hostile_report: Report
+) -> None:
+    framework = server_name.split("-")[0]
+    env = {"GUIDE_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}"}
+    failed: list[str] = []
+    with (
+        serve(server_name, DEMO_SERVERS[server_name], env=env) as server,
+        httpx.Client(base_url=server.base_url, timeout=HANG_SECONDS) as client,
+    ):
+        for topic in all_topics():
+            topic_templates = templates(topic, framework)
+            if framework not in topic.frameworks() or not topic_templates:
+                continue
+            tally: Tally = hostile_report.tally(topic.slug, framework, server_name)
+            send = _sender(client, f"/{topic.slug}")
+            tokens, cookies = credentials(topic, framework)
+            run_fixed(send, fixed_requests(topic_templates, tokens, cookies), tally)
+            run_generated(send, topic_templates, tally, EXAMPLES, tokens, cookies)
+            if tally.counts["failed"]:
+                failed.append(failure_message(f"{server_name} /{topic.slug}", tally))
+        assert server.alive(), f"{server_name} died:\n{server.log_tail()}"
+    assert not failed, "\n".join(failed)
