@@ -29,7 +29,13 @@ from mkdocs.utils import get_relative_url
 from scripts.bench import results
 from scripts.bench.report import MACROS as BENCH_MACROS
 from scripts.check_embeds import broken_embeds, embeds_in, orphans
-from scripts.claims_page import claims_page, headline_table, locked_versions, site_counts
+from scripts.claims_page import (
+    claim_counts_sentence,
+    claims_page,
+    headline_table,
+    locked_versions,
+    site_counts,
+)
 from scripts.decision import Question, as_data, load_rules
 from scripts.live.support import placeholder as live_placeholder
 from scripts.live.support import script_json
@@ -96,8 +102,8 @@ def free_table(slug: str) -> str:
     """The topic's "what you get for free" table, from ``topic.yaml``."""
     topic = get_topic(slug)
     rows = [
-        [row["feature"], *(str(row.get(fw, "")) for fw in topic.frameworks())]
-        for row in topic.meta.get("free", [])
+        [row.feature, *(getattr(row, fw) or "" for fw in topic.frameworks())]
+        for row in topic.meta.free
     ]
     header = ["", *(FRAMEWORK_TITLES[fw] for fw in topic.frameworks())]
     return table(header, rows)
@@ -117,13 +123,13 @@ def loc_table(slug: str) -> str:
 def tested_versions(slug: str) -> str:
     """The package versions this page's snippets were tested with (read from the environment)."""
     topic = get_topic(slug)
-    packages = topic.meta.get("packages", {})
+    packages = topic.meta.packages
     items = []
     for framework in topic.frameworks():
         pinned = ", ".join(f"{p} {installed_version(p)}" for p in packages.get(framework, []))
         items.append(f"**{FRAMEWORK_TITLES[framework]}**: {pinned}")
     text = "Tested with " + "; ".join(items) + "."
-    named = topic.meta.get("also_named") or []
+    named = topic.meta.also_named
     if named:
         text += (
             " Also named on this page, but not installed or tested here: " + ", ".join(named) + "."
@@ -178,13 +184,13 @@ def cases_table(slug: str) -> str:
 
 def page_of(topic: Topic) -> str:
     """The page that shows a topic: ``guide/<slug>.md`` unless ``topic.yaml`` says ``page``."""
-    return topic.meta.get("page", f"guide/{topic.slug}.md")
+    return topic.meta.page or f"guide/{topic.slug}.md"
 
 
 def topic_index() -> str:
     """The guide's table of contents, from the topics' own metadata."""
     rows = [
-        [f"[{t.title}]({t.slug}.md)", t.meta.get("summary", "")]
+        [f"[{t.title}]({t.slug}.md)", t.meta.summary]
         for t in all_topics()
         if page_of(t).startswith("guide/")
     ]
@@ -279,13 +285,11 @@ def decision_guide(context: Context) -> str:
 def landing_counts() -> str:
     """What the site checks, counted at build time from the snippets, tests and results."""
     n = site_counts()
-    labels = ", ".join(f"{count} {label}" for label, count in n["labels"].items())
     return (
         f"- **{n['snippets']} snippet files** in {n['topics']} topics, every one embedded in a "
         "page and run by the tests;\n"
         f"- **{n['tests']} tests**, run on every change;\n"
-        f"- **{n['checked']} of the article's {n['claims']} claims checked** against evidence "
-        f"({labels});\n"
+        f"- {claim_counts_sentence(n)}\n"
         f"- **{n['cells']} benchmark cells** in the current result file"
         + (f", {n['failed_cells']} failed and not shown as figures" if n["failed_cells"] else "")
         + ".\n"
