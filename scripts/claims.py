@@ -321,23 +321,28 @@ def published_rank(claim: dict, doc: Document | None) -> Finding:
 
 
 @rule(
-    "Confirmed when the snippet has at most the claimed number of non-blank lines.",
+    "Confirmed when the snippet is one file of at most the claimed number of lines of code "
+    "(counted by the guide's one rule: neither blank nor only a comment).",
     SnippetLinesInputs,
 )
 def snippet_lines(claim: dict, doc: Document | None) -> Finding:
-    path = get_topic(claim["topic"]).snippet_path(claim["framework"])
-    lines = sum(1 for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
-    verdict = CONFIRMED if lines <= claim["max_lines"] else REFUTED
+    topic = get_topic(claim["topic"])
+    path = topic.snippet_path(claim["framework"])
+    files = topic.counted_files(claim["framework"])
+    lines = topic.lines_of_code(claim["framework"])
+    verdict = CONFIRMED if lines <= claim["max_lines"] and files == [path] else REFUTED
     return Finding(
         verdict,
-        f"`{path.relative_to(ROOT)}` is one file of {lines} non-blank lines "
-        f"(the claim allows {claim['max_lines']}), and it answers its examples.",
+        f"`{path.relative_to(ROOT)}` is {'one file' if files == [path] else f'{len(files)} files'}"
+        f" of {lines} lines of code (the claim allows {claim['max_lines']}), and it answers "
+        "its examples.",
     )
 
 
 @rule(
-    "Lines of code for the same features, counted from the snippets: confirmed when the "
-    "framework needs the fewest on every topic, partly true when on the total only, "
+    "Lines of code for the same features, counted from the snippets by the guide's one rule "
+    "(migration scripts, which tools write, are not counted for any framework): confirmed "
+    "when the framework needs the fewest on every topic, partly true when on the total only, "
     "refuted otherwise.",
     FewestLinesInputs,
 )

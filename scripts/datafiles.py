@@ -5,7 +5,7 @@ A data file is read by one pydantic model (``extra="forbid"``, strict types). A 
 check it meant would silently vanish; here it stops the build or the test run with the file, the
 line, the key path and the likely fix::
 
-    snippets/hello/cases.yaml:23: cases[2] (wrong method is 405).response.contain:
+    snippets/hello/cases.yaml:23: cases[2] (wrong method).response.contain:
     unknown key; did you mean `contains`?
 
 Each module that owns a data file declares its model beside the code that reads it and loads
@@ -146,7 +146,7 @@ def _child(node: yaml.Node | None, part: Any) -> tuple[yaml.Node | None, yaml.No
 
 
 def _key_path(steps: list[tuple[Any, Any]]) -> str:
-    """``cases[2] (wrong method is 405).response.contain``: entries named by name or id."""
+    """``cases[2] (wrong method).response.contain``: entries named by name or id."""
     text = ""
     for part, value in steps:
         if isinstance(part, int):

@@ -183,14 +183,38 @@ class Topic:
         )
         return [main, *owned]
 
+    def counted_files(self, framework: str) -> list[Path]:
+        """The files whose lines count (see ``LOC_RULE``): the tab's files but migrations."""
+        return [p for p in self.code_files(framework) if not is_migration(p)]
+
     def lines_of_code(self, framework: str) -> int:
-        """Lines that carry code in a framework's files: not blank, not only a comment."""
-        return sum(
-            1
-            for path in self.code_files(framework)
-            for line in path.read_text(encoding="utf-8").splitlines()
-            if line.strip() and not line.strip().startswith("#")
-        )
+        """A framework's lines of code for this topic, by ``LOC_RULE``."""
+        return sum(count_code_lines(path) for path in self.counted_files(framework))
+
+
+#: The one rule every page and claim counts lines of code by (loc_table, the claims' rules).
+LOC_RULE = (
+    "Lines of code count the lines that are neither blank nor only a `#` comment, in every "
+    "file of the framework's tab (its snippet, helper modules and templates), for all three "
+    "frameworks alike. Migration scripts are shown but not counted, for any framework: "
+    "`makemigrations`, `alembic revision --autogenerate` and `flask db migrate` write them "
+    "from the models. The Alembic environment (`env.py`) counts, because you configure it."
+)
+#: Folders that hold migration scripts: Alembic's ``versions/`` and Django's ``migrations/``.
+MIGRATION_FOLDERS = frozenset({"versions", "migrations"})
+
+
+def is_migration(path: Path) -> bool:
+    return path.parent.name in MIGRATION_FOLDERS
+
+
+def count_code_lines(path: Path) -> int:
+    """Lines of one file that are neither blank nor only a ``#`` comment."""
+    return sum(
+        1
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.strip().startswith("#")
+    )
 
 
 def load_topic(slug: str) -> Topic:

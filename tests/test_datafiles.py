@@ -46,7 +46,7 @@ def test_a_misspelt_check_in_a_case_names_file_line_key_and_fix(
     message = str(error.value)
     assert f"{folder / 'cases.yaml'}:" in message
     assert re.search(
-        r"cases\.yaml:\d+: cases\[2\] \(wrong method is 405\)"
+        r"cases\.yaml:\d+: cases\[2\] \(wrong method\)"
         r"\.overrides\.django\.contain: unknown key; did you mean `contains`\?",
         message,
     ), message

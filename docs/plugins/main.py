@@ -41,7 +41,16 @@ from scripts.live.support import placeholder as live_placeholder
 from scripts.live.support import script_json
 from scripts.markdown import table
 from scripts.servers import DEMO_SERVERS
-from scripts.topics import DATA_FILES, FRAMEWORK_TITLES, ROOT, Topic, all_topics, get_topic
+from scripts.topics import (
+    DATA_FILES,
+    FRAMEWORK_TITLES,
+    LOC_RULE,
+    ROOT,
+    Topic,
+    TopicError,
+    all_topics,
+    get_topic,
+)
 
 # --------------------------------------------------------------------------- helpers
 
@@ -110,14 +119,18 @@ def free_table(slug: str) -> str:
 
 
 def loc_table(slug: str) -> str:
-    """Lines of code per framework, counted from the snippet files at build time."""
+    """Lines of code per framework, counted at build time by the one rule (``LOC_RULE``)."""
     topic = get_topic(slug)
-    rows = []
+    rows, skipped = [], []
     for framework in topic.frameworks():
-        files = topic.code_files(framework)
-        names = ", ".join(f"`{p.name}`" for p in files)
+        counted = topic.counted_files(framework)
+        names = ", ".join(f"`{p.name}`" for p in counted)
         rows.append([FRAMEWORK_TITLES[framework], str(topic.lines_of_code(framework)), names])
-    return table(["Framework", "Lines of code", "Files"], rows)
+        skipped += [p.name for p in topic.code_files(framework) if p not in counted]
+    note = f"\n{LOC_RULE}"
+    if skipped:
+        note += " Not counted here: " + ", ".join(f"`{name}`" for name in skipped) + "."
+    return table(["Framework", "Lines of code", "Files counted"], rows) + note + "\n"
 
 
 def tested_versions(slug: str) -> str:
@@ -180,6 +193,43 @@ def cases_table(slug: str) -> str:
         rows.append([case.name, _request_summary(case.request), *cells])
     header = ["Case", "Request", *(FRAMEWORK_TITLES[fw] for fw in frameworks)]
     return table(header, rows)
+
+
+def status(slug: str, case_name: str, framework: str) -> int:
+    """The status a framework answers in a named case of ``cases.yaml``, for prose: a page
+    says ``{{ status("hello", "wrong method", "django") }}``, never a typed code, so the
+    sentence changes when the case (which the tests run) does."""
+    topic = get_topic(slug)
+    case = next((c for c in topic.cases if c.name == case_name), None)
+    if case is None:
+        names = ", ".join(repr(c.name) for c in topic.cases)
+        raise TopicError(f"snippets/{slug}/cases.yaml: no case {case_name!r} (cases: {names})")
+    if framework not in case.frameworks:
+        raise TopicError(f"snippets/{slug}/cases.yaml: case {case_name!r} skips {framework}")
+    return case.expected(framework)["status"]
+
+
+def bench_figure(config: str, endpoint: str, concurrency: int, field: str) -> str:
+    """One figure of a benchmark cell in the newest result file, for prose: requests per
+    second with thousands separators, a CPU share as a percentage. A missing or failed cell
+    stops the build: a sentence must never quote a figure the run did not produce."""
+    path = results.latest()
+    doc = results.load(path) if path else None
+    cell = next(
+        (
+            c
+            for c in (doc or {"results": []})["results"]
+            if (c["config"], c["endpoint"], c["concurrency"]) == (config, endpoint, concurrency)
+        ),
+        None,
+    )
+    if cell is None or cell["status"] != "ok" or cell.get(field) is None:
+        raise ValueError(
+            f"bench_figure: no {field} for {config} {endpoint} at {concurrency} connections "
+            f"in {path or 'any result file'} (missing or failed cell)"
+        )
+    value = cell[field]
+    return f"{value:.0%}" if field.endswith("_cpu") else f"{value:,.0f}"
 
 
 def page_of(topic: Topic) -> str:
@@ -316,6 +366,8 @@ def define_env(env: Any) -> None:
         loc_table,
         tested_versions,
         cases_table,
+        status,
+        bench_figure,
         topic_index,
         server_commands,
         decision_guide,
