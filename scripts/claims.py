@@ -679,7 +679,7 @@ def failing_text(tests: tuple[Outcome, ...], bad: list[Outcome], found: Finding)
     return (
         f"{len(bad)} of {len(tests)} tests of this claim did not pass on the last evidence run "
         f"({'; '.join(names)}), so no verdict is shown until they do. What the rule reads from "
-        f"the committed figures: {found.text}"
+        f"the rest of the evidence: {found.text}"
     )
 
 

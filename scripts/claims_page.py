@@ -212,10 +212,10 @@ def claim_counts_sentence(counts: dict[str, Any]) -> str:
     """The landing page's line about the claims: every verdict state named once, with counts
     that add up to the number of claims (``tests/test_claims.py`` checks both)."""
     states = ", ".join(f"{n} {label}" for label, n in counts["labels"].items())
-    text = f"**{counts['claims']} of the article's claims judged**, each with one verdict: {states}"
+    text = f"**{counts['claims']} of the article's claims judged**"
     if counts["published"]:
         text += f" ({counts['published']} of them {PUBLISHED_BASIS}, not by a test here)"
-    return text + ";"
+    return f"{text}, each with one verdict: {states};"
 
 
 def site_counts() -> dict[str, Any]:
