@@ -246,3 +246,11 @@ def test_methodology_the_async_io_endpoint_is_cpu_bound_in_the_newest_result() -
         f"{path.relative_to(ROOT)}: FastAPI's io cell uses {cell['server_cpu']:.0%} of its "
         "core at 64 connections: rewrite the 'Small machine' item of methodology.md"
     )
+
+
+def test_async_views_django_async_orm_runs_the_sync_orm_in_a_thread() -> None:
+    """async_views.md: Django's async ORM methods wrap the sync ones with sync_to_async."""
+    from django.db.models.query import QuerySet
+
+    for method in (QuerySet.aget, QuerySet.acreate):
+        assert "sync_to_async(" in inspect.getsource(method), method.__qualname__
