@@ -15,6 +15,7 @@ the file with :func:`load_model`.
 from __future__ import annotations
 
 import difflib
+from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar, get_args, get_origin
 
@@ -25,6 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 MAX_REPORTED = 8  # errors listed per file; a wholesale mistake need not print hundreds
 
 T = TypeVar("T")
+#: libyaml's parser when PyYAML was built with it (several times faster), else PyYAML's own.
+SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class Strict(BaseModel):
@@ -41,7 +44,7 @@ def display(path: Path) -> str:
 def load_yaml(path: Path, error: type[Exception]) -> Any:
     """A data file's content; a missing or unparsable file raises ``error`` naming it."""
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader)
     except FileNotFoundError as exc:
         raise error(f"{display(path)}: file is missing") from exc
     except yaml.YAMLError as exc:
@@ -53,17 +56,21 @@ def load_model(path: Path, model: Any, error: type[Exception]) -> Any:
 
     Raises ``error`` naming the file, and for each problem its line, key path and a fix.
     """
-    data = load_yaml(path, error)
-    return validate(data, model, error, path, _compose(path))
+    return validate(load_yaml(path, error), model, error, path)
 
 
-def validate(
-    data: Any, model: Any, error: type[Exception], path: Path, node: yaml.Node | None = None
-) -> Any:
-    """``data`` (read from ``path``) validated as ``model``; ``node`` gives line numbers."""
+@cache
+def _adapter(model: Any) -> TypeAdapter:
+    return TypeAdapter(model)
+
+
+def validate(data: Any, model: Any, error: type[Exception], path: Path) -> Any:
+    """``data`` (read from ``path``) validated as ``model``; on failure the file is parsed
+    again into YAML nodes, only then, for the line numbers."""
     try:
-        return TypeAdapter(model).validate_python(data)
+        return _adapter(model).validate_python(data)
     except ValidationError as exc:
+        node = _compose(path)
         problems = [_describe(e, data, node, model) for e in exc.errors()]
         shown = problems[:MAX_REPORTED]
         if len(problems) > MAX_REPORTED:
@@ -74,7 +81,7 @@ def validate(
 
 def _compose(path: Path) -> yaml.Node | None:
     try:
-        return yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+        return yaml.compose(path.read_text(encoding="utf-8"), Loader=SafeLoader)
     except yaml.YAMLError:  # already reported by load_yaml
         return None
 
