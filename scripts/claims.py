@@ -126,8 +126,10 @@ class ClaimInputs(Strict):
     finding: str = ""
 
 
+@cache
 def claims_file_model() -> Any:
-    """``claims.yaml``: a list of claims, each checked by the model of the rule it names."""
+    """``claims.yaml``: a list of claims, each checked by the model of the rule it names
+    (built once, after every rule below has registered)."""
     models = tuple(model for _, _, model in RULES.values())
     entry = Annotated[Union[models], Field(discriminator="rule")]  # noqa: UP007
     return create_model("ClaimsFile", __base__=Strict, claims=(list[entry], ...))
