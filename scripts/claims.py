@@ -21,12 +21,16 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import Field, create_model
 
 from scripts.bench import results
 from scripts.bench.config import CONFIGURATIONS
+from scripts.datafiles import Strict, load_model
 from scripts.decision import load_rules, recommend
-from scripts.topics import FRAMEWORK_TITLES, ROOT, all_topics, get_topic, load_yaml
+from scripts.published import get_source
+from scripts.topics import FRAMEWORK_TITLES, ROOT, Framework, all_topics, get_topic
 
 CLAIMS_FILE = ROOT / "docs" / "data" / "claims.yaml"
 EVIDENCE_FILE = ROOT / ".cache" / "claims" / "evidence.json"
@@ -109,14 +113,38 @@ def load_evidence(path: Path | None = None) -> Evidence:
 # ----------------------------------------------------------------------------- claims
 
 
+class ClaimInputs(Strict):
+    """What every claim in ``claims.yaml`` has; each rule's model adds the inputs it reads."""
+
+    id: str
+    title: str
+    claim: str
+    rule: str
+    #: Pages (docs-relative, with an anchor) that show the evidence.
+    pages: list[str] = []
+    #: A sentence the verdict adds after the figures.
+    finding: str = ""
+
+
+@cache
+def claims_file_model() -> Any:
+    """``claims.yaml``: a list of claims, each checked by the model of the rule it names
+    (built once, after every rule below has registered)."""
+    models = tuple(model for _, _, model in RULES.values())
+    entry = Annotated[Union[models], Field(discriminator="rule")]  # noqa: UP007
+    return create_model("ClaimsFile", __base__=Strict, claims=(list[entry], ...))
+
+
 def load_claims(path: Path = CLAIMS_FILE) -> list[dict[str, Any]]:
-    claims = load_yaml(path, ClaimError)["claims"]
+    """Every claim, checked against its rule's inputs, as a dict with each default filled."""
+    claims = [c.model_dump() for c in load_model(path, claims_file_model(), ClaimError).claims]
+    ids = [c["id"] for c in claims]
     for claim in claims:
-        missing = {"id", "title", "claim", "rule"} - claim.keys()
-        if missing:
-            raise ClaimError(f"{path}: claim {claim.get('id', '?')} lacks {sorted(missing)}")
-        if claim["rule"] not in RULES:
-            raise ClaimError(f"{path}: claim {claim['id']}: unknown rule {claim['rule']!r}")
+        if ids.count(claim["id"]) > 1:
+            raise ClaimError(f"{path}: claim id {claim['id']!r} appears twice")
+        reference = claim.get("reference_claim")
+        if reference is not None and reference not in ids:
+            raise ClaimError(f"{path}: claim {claim['id']}: unknown reference_claim {reference!r}")
     return claims
 
 
@@ -139,17 +167,103 @@ class Finding:
 # ----------------------------------------------------------------------------- rules
 
 RuleFunction = Callable[[dict, Document | None], Finding]
-RULES: dict[str, tuple[str, RuleFunction]] = {}
+RULES: dict[str, tuple[str, RuleFunction, type[ClaimInputs]]] = {}
 
 
-def rule(description: str) -> Callable[[RuleFunction], RuleFunction]:
-    """Register a rule under its function name, with the sentence the page prints for it."""
+def rule(
+    description: str, inputs: type[ClaimInputs] = ClaimInputs
+) -> Callable[[RuleFunction], RuleFunction]:
+    """Register a rule under its function name, with the sentence the page prints for it and
+    the model of the inputs a claim gives it (``claims.yaml`` is checked against it)."""
 
     def register(function: RuleFunction) -> RuleFunction:
-        RULES[function.__name__] = (description, function)
+        name = function.__name__
+        model = create_model(
+            f"{name}_claim",
+            __base__=inputs,
+            rule=(Literal[name], ...),  # type: ignore[valid-type]
+        )
+        RULES[name] = (description, function, model)
         return function
 
     return register
+
+
+# The inputs of each rule, as claims.yaml gives them.
+
+
+class WithFinding(ClaimInputs):
+    finding: str
+
+
+class PublishedRankInputs(ClaimInputs):
+    framework: Framework  # type: ignore[valid-type]
+    #: A source id and one of its questions in docs/data/published.yaml.
+    source: str
+    question: str
+
+
+class SnippetLinesInputs(ClaimInputs):
+    topic: str
+    framework: Framework  # type: ignore[valid-type]
+    max_lines: int
+
+
+class FewestLinesInputs(WithFinding):
+    framework: Framework  # type: ignore[valid-type]
+    topics: list[str]
+
+
+class PackagesInputs(ClaimInputs):
+    framework: Framework  # type: ignore[valid-type]
+    #: Distribution names as on PyPI.
+    packages: list[str]
+
+
+class LowestCostsInputs(WithFinding):
+    framework: Framework  # type: ignore[valid-type]
+    metrics: list[str]
+
+
+class HighestCostInputs(ClaimInputs):
+    framework: Framework  # type: ignore[valid-type]
+    metric: str
+
+
+class RpsRatioInputs(ClaimInputs):
+    #: The article's own figure, in requests per second.
+    rps: int
+    config: str
+    endpoint: str
+    reference_claim: str
+
+
+class FasterInputs(ClaimInputs):
+    a: str
+    b: str
+    endpoint: str
+    min_ratio: float
+
+
+class GapInputs(ClaimInputs):
+    a: str
+    others: list[str]
+    endpoints: list[str]
+
+
+class GapMattersInputs(GapInputs):
+    same_server: list[str] | None = None
+
+
+class Profile(Strict):
+    name: str
+    framework: Framework  # type: ignore[valid-type]
+    #: Question id to option id in docs/data/decision.yaml.
+    answers: dict[str, str]
+
+
+class DecisionInputs(WithFinding):
+    profiles: list[Profile]
 
 
 def _cell(doc: Document, config: str, endpoint: str) -> dict | None:
@@ -171,35 +285,68 @@ def label_of(config: str) -> str:
 NO_RESULTS = Finding(NOT_CHECKABLE, "No benchmark result file yet: run `make bench`.")
 
 
-@rule("Checked by tests alone: confirmed when every test that carries the claim passes.")
+@rule(
+    "Checked by tests alone: confirmed when every test that carries the claim passes.",
+    WithFinding,
+)
 def tests_pass(claim: dict, doc: Document | None) -> Finding:
     return Finding(CONFIRMED, claim["finding"])
 
 
 @rule(
-    "Popularity and other facts about the world outside this repository: not checkable "
-    "here; the verdict says what evidence would settle it."
+    "Popularity and other facts about the world outside this repository, which no test here "
+    "can measure: judged from published data (docs/data/published.yaml), cited with its "
+    "source, date and method. Confirmed when the source ranks the framework first, refuted "
+    "otherwise.",
+    PublishedRankInputs,
 )
-def not_checkable(claim: dict, doc: Document | None) -> Finding:
-    return Finding(NOT_CHECKABLE, f"{claim['reason']} What would settle it: {claim['settle']}")
-
-
-@rule("Confirmed when the snippet has at most the claimed number of non-blank lines.")
-def snippet_lines(claim: dict, doc: Document | None) -> Finding:
-    path = get_topic(claim["topic"]).snippet_path(claim["framework"])
-    lines = sum(1 for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
-    verdict = CONFIRMED if lines <= claim["max_lines"] else REFUTED
+def published_rank(claim: dict, doc: Document | None) -> Finding:
+    source = get_source(claim["source"])
+    ranking = source.ranking(claim["question"])
+    name = FRAMEWORK_TITLES[claim["framework"]]
+    verdict = CONFIRMED if ranking.first == name else REFUTED
+    trend = (
+        f", up from {ranking.previous_percent:g}% in the edition before"
+        if ranking.previous_percent is not None
+        else ""
+    )
     return Finding(
         verdict,
-        f"`{path.relative_to(ROOT)}` is one file of {lines} non-blank lines "
-        f"(the claim allows {claim['max_lines']}), and it answers its examples.",
+        f"Judged from published data, not by a test here. The {source.title} "
+        f"([{source.publisher}, published {source.published:%d %B %Y}]({source.url}); "
+        f"more than {source.responses_over:,} responses collected in {source.collected}) "
+        f'asks "{ranking.question}": the answer chosen most is {ranking.first}, by '
+        f"{ranking.share_percent:g}% of respondents{trend}"
+        + ("." if verdict == CONFIRMED else f", not {name}.")
+        + f" Method: {source.method} Biases: {source.biases} {claim['finding']}".rstrip(),
     )
 
 
 @rule(
-    "Lines of code for the same features, counted from the snippets: confirmed when the "
-    "framework needs the fewest on every topic, partly true when on the total only, "
-    "refuted otherwise."
+    "Confirmed when the snippet is one file of at most the claimed number of lines of code "
+    "(counted by the guide's one rule: neither blank nor only a comment).",
+    SnippetLinesInputs,
+)
+def snippet_lines(claim: dict, doc: Document | None) -> Finding:
+    topic = get_topic(claim["topic"])
+    path = topic.snippet_path(claim["framework"])
+    files = topic.counted_files(claim["framework"])
+    lines = topic.lines_of_code(claim["framework"])
+    verdict = CONFIRMED if lines <= claim["max_lines"] and files == [path] else REFUTED
+    return Finding(
+        verdict,
+        f"`{path.relative_to(ROOT)}` is {'one file' if files == [path] else f'{len(files)} files'}"
+        f" of {lines} lines of code (the claim allows {claim['max_lines']}), and it answers "
+        "its examples.",
+    )
+
+
+@rule(
+    "Lines of code for the same features, counted from the snippets by the guide's one rule "
+    "(migration scripts, which tools write, are not counted for any framework): confirmed "
+    "when the framework needs the fewest on every topic, partly true when on the total only, "
+    "refuted otherwise.",
+    FewestLinesInputs,
 )
 def fewest_lines(claim: dict, doc: Document | None) -> Finding:
     counts = {
@@ -228,13 +375,14 @@ def fewest_lines(claim: dict, doc: Document | None) -> Finding:
 
 @rule(
     "Confirmed when every named package has a snippet in the guide that passes its tests "
-    "with the installed release; partly true when some have; not checkable here when none."
+    "with the installed release; partly true when some have; not checkable here when none.",
+    PackagesInputs,
 )
 def packages_covered(claim: dict, doc: Document | None) -> Finding:
     named = {
         pkg.lower()
         for topic in all_topics()
-        for pkg in (topic.meta.get("extensions") or {}).get(claim["framework"], [])
+        for pkg in topic.meta.extensions.get(claim["framework"], [])
     }
     covered, uncovered = [], []
     for pkg in claim["packages"]:
@@ -273,7 +421,8 @@ def _cost_figures(costs: dict[str, dict], metric: str) -> str:
 
 @rule(
     "From the cost step of the benchmark: confirmed when the framework is lowest on every "
-    "measured cost, partly true when on some, refuted when on none."
+    "measured cost, partly true when on some, refuted when on none.",
+    LowestCostsInputs,
 )
 def lowest_costs(claim: dict, doc: Document | None) -> Finding:
     costs = _costs(doc)
@@ -288,7 +437,8 @@ def lowest_costs(claim: dict, doc: Document | None) -> Finding:
 
 @rule(
     "From the cost step of the benchmark: confirmed when the framework is highest on the "
-    "metric, refuted when lowest, partly true in between."
+    "metric, refuted when lowest, partly true in between.",
+    HighestCostInputs,
 )
 def highest_cost(claim: dict, doc: Document | None) -> Finding:
     costs = _costs(doc)
@@ -311,7 +461,8 @@ def highest_cost(claim: dict, doc: Document | None) -> Finding:
     "reference setup measured on the same machine: confirmed when the measured ratio is "
     f"within {RATIO_TOLERANCE:.0%} of the ratio the article's own figures give, partly true "
     "when it is on the same side of 1 (the order holds, the size does not), refuted when "
-    "the order is reversed."
+    "the order is reversed.",
+    RpsRatioInputs,
 )
 def rps_ratio(claim: dict, doc: Document | None) -> Finding:
     if doc is None:
@@ -344,7 +495,8 @@ def rps_ratio(claim: dict, doc: Document | None) -> Finding:
 @rule(
     "Confirmed when the first setup serves at least the stated multiple of the second's "
     "requests per second on the endpoint, partly true when it is faster by less, refuted "
-    "when it is not faster."
+    "when it is not faster.",
+    FasterInputs,
 )
 def faster(claim: dict, doc: Document | None) -> Finding:
     if doc is None:
@@ -384,7 +536,8 @@ def _ratio_lines(claim: dict, ratios: dict[tuple[str, str], float]) -> str:
 @rule(
     f"The gap matters when the first setup serves at least {MATTERS:g} times the others' "
     "requests per second: confirmed when it does on every endpoint against every other "
-    "setup, partly true when on some, refuted when on none."
+    "setup, partly true when on some, refuted when on none.",
+    GapMattersInputs,
 )
 def gap_matters(claim: dict, doc: Document | None) -> Finding:
     if doc is None:
@@ -413,7 +566,8 @@ def gap_matters(claim: dict, doc: Document | None) -> Finding:
     "The database is the limit if the gap between frameworks shrinks when each request "
     "reads a row: confirmed when the ratio on the database endpoint is smaller than on "
     "the JSON endpoint against every other setup, partly true against some, refuted "
-    "against none."
+    "against none.",
+    GapInputs,
 )
 def gap_narrows(claim: dict, doc: Document | None) -> Finding:
     if doc is None:
@@ -443,7 +597,8 @@ def gap_narrows(claim: dict, doc: Document | None) -> Finding:
     "combination of the answers the article's advice leaves open: confirmed when, for "
     f"each of its profiles, the guide names the same framework alone in more than "
     f"{AGREE:.0%} of them, refuted when in under {1 - AGREE:.0%} for every profile, partly "
-    "true otherwise."
+    "true otherwise.",
+    DecisionInputs,
 )
 def decision_agrees(claim: dict, doc: Document | None) -> Finding:
     questions = load_rules()
@@ -484,6 +639,10 @@ class Verdict:
     finding: Finding
 
 
+#: Rules that judge from data outside this repository: no test here can carry them.
+UNTESTED_RULES = frozenset({"published_rank"})
+
+
 def finding(claim: dict, doc: Document | None) -> Finding:
     """The rule's reading of the figures alone (what the reproduction tests compare)."""
     return RULES[claim["rule"]][1](claim, doc)
@@ -492,7 +651,7 @@ def finding(claim: dict, doc: Document | None) -> Finding:
 def judge(claim: dict, doc: Document | None, evidence: Evidence) -> Verdict:
     """The verdict: the rule's, unless a test carrying the claim did not pass."""
     found = finding(claim, doc)
-    if claim["rule"] == "not_checkable":
+    if claim["rule"] in UNTESTED_RULES:
         return Verdict(claim, found.label, found.text, (), found)
     tests = tuple(evidence.for_claim(claim["id"]))
     if not tests:
@@ -503,14 +662,26 @@ def judge(claim: dict, doc: Document | None, evidence: Evidence) -> Verdict:
     bad = [t for t in tests if t.outcome != "passed"]
     if not bad:
         return Verdict(claim, found.label, found.text, tests, found)
-    listed = "; ".join(f"`{t.nodeid}` {t.outcome}: {t.message}" for t in bad)
-    return Verdict(
-        claim,
-        FAILING,
-        f"{len(bad)} of {len(tests)} tests of this claim did not pass, so no verdict is "
-        f"shown until they do: {listed}.",
-        tests,
-        found,
+    return Verdict(claim, FAILING, failing_text(tests, bad, found), tests, found)
+
+
+OUTCOME_WORDS = {"failed": "failed", "error": "could not run", "skipped": "was skipped"}
+
+
+def failing_text(tests: tuple[Outcome, ...], bad: list[Outcome], found: Finding) -> str:
+    """What a reader sees for a claim whose tests did not pass: which tests disagreed, in
+    words, and the figures the rule read. Exception texts and paths of the machine the tests
+    ran on stay in the build log (``report_failures``), not on the page."""
+    names = sorted(
+        {
+            f"`{t.function.rsplit('::', 1)[-1]}` {OUTCOME_WORDS.get(t.outcome, t.outcome)}"
+            for t in bad
+        }
+    )
+    return (
+        f"{len(bad)} of {len(tests)} tests of this claim did not pass on the last evidence run "
+        f"({'; '.join(names)}), so no verdict is shown until they do. What the rule reads from "
+        f"the rest of the evidence: {found.text}"
     )
 
 
@@ -545,11 +716,14 @@ def report_failures(verdicts: list[Verdict]) -> None:
             continue
         only_skipped = all(t.outcome in {"passed", "skipped"} for t in v.tests)
         emit = log.info if only_skipped and not IN_CI else log.warning
-        emit("claim %s: evidence failing: %s", v.claim["id"], v.text)
+        details = "; ".join(
+            f"{t.nodeid} {t.outcome}: {t.message}" for t in v.tests if t.outcome != "passed"
+        )
+        emit("claim %s: evidence failing: %s", v.claim["id"], details)
 
 
 def rule_descriptions() -> list[tuple[str, str]]:
-    return [(name, description) for name, (description, _) in RULES.items()]
+    return [(name, description) for name, (description, *_) in RULES.items()]
 
 
 def label_counts(verdicts: list[Verdict]) -> dict[str, int]:

@@ -15,6 +15,7 @@ from scripts.claims import (
     FAILING,
     LABELS,
     NOT_CHECKABLE,
+    UNTESTED_RULES,
     Outcome,
     Verdict,
     all_verdicts,
@@ -39,9 +40,20 @@ PAGE_TITLES = {
 }
 
 
+PUBLISHED_BASIS = "judged from published data"
+
+
 def badge(label: str) -> str:
     css = label.replace(" ", "-")
     return f'<span class="verdict verdict-{css}">{label}</span>'
+
+
+def verdict_badge(verdict: Verdict) -> str:
+    """The verdict's label, and beside it, for a verdict no test computed, where it comes from,
+    so a survey's verdict never reads like a measured one."""
+    if verdict.claim["rule"] not in UNTESTED_RULES:
+        return badge(verdict.label)
+    return f'{badge(verdict.label)} <span class="verdict-basis">{PUBLISHED_BASIS}</span>'
 
 
 def page_link(target: str, base: str = "") -> str:
@@ -111,7 +123,7 @@ def claims_page() -> str:
     report_failures(verdicts)
     summary = table(
         ["Claim", "Verdict"],
-        [[f"[{v.claim['title']}](#{v.claim['id']})", badge(v.label)] for v in verdicts],
+        [[f"[{v.claim['title']}](#{v.claim['id']})", verdict_badge(v)] for v in verdicts],
     )
     source = (
         f"Test outcomes from the evidence run that finished {evidence.finished} "
@@ -124,7 +136,7 @@ def claims_page() -> str:
         sections.append(
             f"## {v.claim['title']} {{#{v.claim['id']}}}\n\n"
             f"**The article says:** {v.claim['claim'].strip()}\n\n"
-            f"**Verdict:** {badge(v.label)} (rule: `{v.claim['rule']}`)\n\n"
+            f"**Verdict:** {verdict_badge(v)} (rule: `{v.claim['rule']}`)\n\n"
             f"{v.text}\n\n"
             + (_evidence_list(v, doc) if v.label != NOT_CHECKABLE or v.tests else "")
         )
@@ -196,6 +208,16 @@ def locked_versions(lock: Path = LOCK_FILE) -> str:
     return ", ".join(f"{name} {packages[name]}" for name in HEADLINE_PACKAGES)
 
 
+def claim_counts_sentence(counts: dict[str, Any]) -> str:
+    """The landing page's line about the claims: every verdict state named once, with counts
+    that add up to the number of claims (``tests/test_claims.py`` checks both)."""
+    states = ", ".join(f"{n} {label}" for label, n in counts["labels"].items())
+    text = f"**{counts['claims']} of the article's claims judged**"
+    if counts["published"]:
+        text += f" ({counts['published']} of them {PUBLISHED_BASIS}, not by a test here)"
+    return f"{text}, each with one verdict: {states};"
+
+
 def site_counts() -> dict[str, Any]:
     """The figures the landing page states about the site itself, counted at build time."""
     ledger = all_verdicts()
@@ -207,7 +229,7 @@ def site_counts() -> dict[str, Any]:
         "topics": len(all_topics()),
         "tests": ledger.evidence.suite_size,
         "claims": len(verdicts),
-        "checked": len(verdicts) - counts[NOT_CHECKABLE] - counts[FAILING],
+        "published": sum(v.claim["rule"] in UNTESTED_RULES for v in verdicts),
         "cells": sum(c["status"] == "ok" for c in cells),
         "failed_cells": sum(c["status"] != "ok" for c in cells),
         "labels": {label: counts[label] for label in LABELS if counts[label]},

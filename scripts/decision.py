@@ -11,6 +11,7 @@ file and the entry named instead of silently dropping a rule from the page.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -87,7 +88,9 @@ def _fields(
     unknown = sorted(set(raw) - {*required, *optional})
     if unknown:
         allowed = ", ".join((*required, *optional))
-        raise RulesError(f"{where}: unknown key {unknown[0]!r} (allowed: {allowed})")
+        guess = difflib.get_close_matches(unknown[0], (*required, *optional), n=1)
+        fix = f"did you mean {guess[0]!r}? " if guess else ""
+        raise RulesError(f"{where}: unknown key {unknown[0]!r}; {fix}(allowed: {allowed})")
     return raw
 
 

@@ -12,14 +12,18 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, Literal
 
-import yaml
+from pydantic import Field, create_model
 
-ROOT = Path(__file__).resolve().parent.parent
+from scripts.datafiles import ROOT, Strict, display, load_model, load_yaml
+
+__all__ = ["ROOT", "display", "load_yaml"]  # re-exported: older imports read them from here
+
 SNIPPETS = ROOT / "snippets"
 FRAMEWORKS: tuple[str, ...] = ("fastapi", "django", "flask")
 FRAMEWORK_TITLES = {"fastapi": "FastAPI", "django": "Django", "flask": "Flask"}
+Framework = Literal[FRAMEWORKS]  # type: ignore[valid-type]
 #: Files in a topic folder that are data, not code shown on the site.
 DATA_FILES = frozenset({"cases.yaml", "topic.yaml", "__init__.py"})
 
@@ -28,9 +32,84 @@ class TopicError(Exception):
     """A topic's files are missing or malformed; the message says which file."""
 
 
-def display(path: Path) -> str:
-    """A path as messages show it: relative to the project when it is inside it."""
-    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+# ----------------------------------------------------------------------------- file schemas
+# cases.yaml and topic.yaml as CONTRIBUTING.md documents them. Unknown keys are errors, so a
+# misspelt check (``contain:``) fails loudly instead of silently checking nothing.
+
+HttpMethod = Literal["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+
+class RequestSpec(Strict):
+    """A request to send: ``json`` or a raw ``body`` (with its ``headers``)."""
+
+    method: HttpMethod = "GET"
+    path: str
+    json_body: Any = Field(default=None, alias="json")
+    body: str | None = None
+    headers: dict[str, str] = {}
+
+
+class ExpectedSpec(Strict):
+    """Checks on a response; in an override, ``null`` drops a check the shared response makes."""
+
+    status: int | None = None
+    content_type: str | None = None
+    json_body: Any = Field(default=None, alias="json")
+    json_subset: dict[str, Any] | None = None
+    text: str | None = None
+    contains: list[str] | None = None
+    not_contains: list[str] | None = None
+    #: Header name to expected value; ``null`` means the header must be absent.
+    headers: dict[str, str | None] | None = None
+
+
+class ResponseSpec(ExpectedSpec):
+    status: int
+
+
+class CaseSpec(Strict):
+    name: str
+    before: list[RequestSpec] = []
+    request: RequestSpec
+    response: ResponseSpec
+    frameworks: list[Framework] = list(FRAMEWORKS)  # type: ignore[valid-type]
+    overrides: dict[Framework, ExpectedSpec] = {}  # type: ignore[valid-type]
+
+
+class CasesFile(Strict):
+    cases: list[CaseSpec] = []
+
+
+#: A row of the "what you get for free" table: the feature, and a cell per framework.
+FreeRow = create_model(
+    "FreeRow",
+    __base__=Strict,
+    feature=(str, ...),
+    **{fw: (str | None, None) for fw in FRAMEWORKS},  # type: ignore[call-overload]
+)
+
+PerFramework = dict[Framework, list[str]]  # type: ignore[valid-type]
+
+
+class TopicMeta(Strict):
+    """``topic.yaml``: the page's title, place, summary, packages and "for free" table."""
+
+    title: str
+    order: int
+    summary: str
+    #: Only for a topic shown outside the guide; default ``guide/<slug>.md``.
+    page: str | None = None
+    packages: PerFramework = {}
+    extensions: PerFramework = {}
+    also_named: list[str] = []
+    free: list[FreeRow] = []  # type: ignore[valid-type]
+    #: The article's claims (docs/data/claims.yaml) this topic's cases are evidence for.
+    claims: PerFramework = {}
+
+
+def _dump(spec: Strict) -> dict[str, Any]:
+    """The keys the file set (explicit nulls kept: they drop checks), as the tests read them."""
+    return spec.model_dump(by_alias=True, exclude_unset=True)
 
 
 @dataclass(frozen=True)
@@ -69,7 +148,7 @@ class Topic:
     slug: str
     title: str
     order: int
-    meta: dict[str, Any]
+    meta: TopicMeta
     cases: tuple[Case, ...]
 
     @property
@@ -104,65 +183,64 @@ class Topic:
         )
         return [main, *owned]
 
+    def counted_files(self, framework: str) -> list[Path]:
+        """The files whose lines count (see ``LOC_RULE``): the tab's files but migrations."""
+        return [p for p in self.code_files(framework) if not is_migration(p)]
+
     def lines_of_code(self, framework: str) -> int:
-        """Lines that carry code in a framework's files: not blank, not only a comment."""
-        return sum(
-            1
-            for path in self.code_files(framework)
-            for line in path.read_text(encoding="utf-8").splitlines()
-            if line.strip() and not line.strip().startswith("#")
-        )
+        """A framework's lines of code for this topic, by ``LOC_RULE``."""
+        return sum(count_code_lines(path) for path in self.counted_files(framework))
 
 
-def load_yaml(path: Path, error: type[Exception]) -> Any:
-    """A data file's content; a missing or unparsable file raises ``error`` naming it."""
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise error(f"{display(path)}: file is missing") from exc
-    except yaml.YAMLError as exc:
-        raise error(f"{display(path)}: invalid YAML: {exc}") from exc
+#: The one rule every page and claim counts lines of code by (loc_table, the claims' rules).
+LOC_RULE = (
+    "Lines of code count the lines that are neither blank nor only a `#` comment, in every "
+    "file of the framework's tab (its snippet, helper modules and templates), for all three "
+    "frameworks alike. Migration scripts are shown but not counted, for any framework: "
+    "`makemigrations`, `alembic revision --autogenerate` and `flask db migrate` write them "
+    "from the models. The Alembic environment (`env.py`) counts, because you configure it."
+)
+#: Folders that hold migration scripts: Alembic's ``versions/`` and Django's ``migrations/``.
+MIGRATION_FOLDERS = frozenset({"versions", "migrations"})
 
 
-def _read_yaml(path: Path) -> dict[str, Any]:
-    data = load_yaml(path, TopicError)
-    if not isinstance(data, dict):
-        raise TopicError(f"{display(path)}: expected a mapping at the top level")
-    return data
+def is_migration(path: Path) -> bool:
+    return path.parent.name in MIGRATION_FOLDERS
 
 
-def _parse_case(slug: str, raw: dict[str, Any], source: Path) -> Case:
-    where = f"{display(source)}: case {raw.get('name', '?')!r}"
-    for key in ("name", "request", "response"):
-        if key not in raw:
-            raise TopicError(f"{where}: missing key {key!r}")
-    if "status" not in raw["response"]:
-        raise TopicError(f"{where}: response needs a status")
-    frameworks = tuple(raw.get("frameworks", FRAMEWORKS))
-    unknown = (set(frameworks) | set(raw.get("overrides", {}))) - set(FRAMEWORKS)
-    if unknown:
-        raise TopicError(f"{where}: unknown frameworks {sorted(unknown)}")
-    request = {"method": "GET", **raw["request"]}
-    before = tuple({"method": "GET", **r} for r in raw.get("before") or [])
-    return Case(
-        slug, raw["name"], request, raw["response"], frameworks, raw.get("overrides", {}), before
+def count_code_lines(path: Path) -> int:
+    """Lines of one file that are neither blank nor only a ``#`` comment."""
+    return sum(
+        1
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.strip().startswith("#")
     )
 
 
 def load_topic(slug: str) -> Topic:
     """Read one topic folder, failing with the file name when something is off."""
     folder = SNIPPETS / slug
-    meta = _read_yaml(folder / "topic.yaml")
+    meta: TopicMeta = load_model(folder / "topic.yaml", TopicMeta, TopicError)
     cases_file = folder / "cases.yaml"
-    raw_cases = _read_yaml(cases_file).get("cases") or []
-    cases = tuple(_parse_case(slug, raw, cases_file) for raw in raw_cases)
+    specs: CasesFile = load_model(cases_file, CasesFile, TopicError)
+    cases = tuple(_case(slug, spec) for spec in specs.cases)
     names = [case.name for case in cases]
     if len(names) != len(set(names)):
-        raise TopicError(f"{display(cases_file)}: case names must be unique")
-    for key in ("title", "order"):
-        if key not in meta:
-            raise TopicError(f"{display(folder / 'topic.yaml')}: missing key {key!r}")
-    return Topic(slug, meta["title"], int(meta["order"]), meta, cases)
+        duplicate = next(n for n in names if names.count(n) > 1)
+        raise TopicError(f"{display(cases_file)}: case names must be unique: {duplicate!r}")
+    return Topic(slug, meta.title, meta.order, meta, cases)
+
+
+def _case(slug: str, spec: CaseSpec) -> Case:
+    return Case(
+        slug,
+        spec.name,
+        {"method": spec.request.method, **_dump(spec.request)},
+        _dump(spec.response),
+        tuple(spec.frameworks),
+        {fw: _dump(expected) for fw, expected in spec.overrides.items()},
+        tuple({"method": r.method, **_dump(r)} for r in spec.before),
+    )
 
 
 @cache

@@ -21,7 +21,7 @@ def _params() -> list:
         for case in topic.cases:
             for framework in case.frameworks:
                 marks = [pytest.mark.django_db] if framework == "django" else []
-                claims = (topic.meta.get("claims") or {}).get(framework)
+                claims = topic.meta.claims.get(framework)
                 if claims:
                     marks.append(pytest.mark.claim(*claims))
                 params.append(

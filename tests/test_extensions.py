@@ -26,7 +26,7 @@ PARAMS = [
         else [],
     )
     for topic in all_topics()
-    for framework, packages in (topic.meta.get("extensions") or {}).items()
+    for framework, packages in topic.meta.extensions.items()
     for package in packages
 ]
 
@@ -87,7 +87,7 @@ def test_named_extension_is_installed_and_imported(topic, framework: str, packag
 ALSO_NAMED = [
     pytest.param(topic, name, id=f"{topic.slug}/{name}")
     for topic in all_topics()
-    for name in topic.meta.get("also_named") or []
+    for name in topic.meta.also_named
 ]
 
 
@@ -98,5 +98,5 @@ def test_tools_named_but_untested_are_on_the_page_and_not_claimed(topic, name: s
     assert name in page, (
         f"docs/guide/{topic.slug}.md no longer names {name}: drop it from also_named"
     )
-    claimed = {p.lower() for pkgs in (topic.meta.get("extensions") or {}).values() for p in pkgs}
+    claimed = {p.lower() for pkgs in topic.meta.extensions.values() for p in pkgs}
     assert name.lower() not in claimed, f"{name} is both an extension and an untested mention"

@@ -31,13 +31,28 @@ from scripts.bench import results
 from scripts.bench.report import MACROS as BENCH_MACROS
 from scripts.check_embeds import broken_embeds, embeds_in, orphans
 from scripts.claims import IN_CI
-from scripts.claims_page import claims_page, headline_table, locked_versions, site_counts
+from scripts.claims_page import (
+    claim_counts_sentence,
+    claims_page,
+    headline_table,
+    locked_versions,
+    site_counts,
+)
 from scripts.decision import Question, as_data, load_rules
 from scripts.live.support import placeholder as live_placeholder
 from scripts.live.support import script_json
 from scripts.markdown import table
 from scripts.servers import DEMO_SERVERS
-from scripts.topics import DATA_FILES, FRAMEWORK_TITLES, ROOT, Topic, all_topics, get_topic
+from scripts.topics import (
+    DATA_FILES,
+    FRAMEWORK_TITLES,
+    LOC_RULE,
+    ROOT,
+    Topic,
+    TopicError,
+    all_topics,
+    get_topic,
+)
 
 # --------------------------------------------------------------------------- helpers
 
@@ -98,34 +113,38 @@ def free_table(slug: str) -> str:
     """The topic's "what you get for free" table, from ``topic.yaml``."""
     topic = get_topic(slug)
     rows = [
-        [row["feature"], *(str(row.get(fw, "")) for fw in topic.frameworks())]
-        for row in topic.meta.get("free", [])
+        [row.feature, *(getattr(row, fw) or "" for fw in topic.frameworks())]
+        for row in topic.meta.free
     ]
     header = ["", *(FRAMEWORK_TITLES[fw] for fw in topic.frameworks())]
     return table(header, rows)
 
 
 def loc_table(slug: str) -> str:
-    """Lines of code per framework, counted from the snippet files at build time."""
+    """Lines of code per framework, counted at build time by the one rule (``LOC_RULE``)."""
     topic = get_topic(slug)
-    rows = []
+    rows, skipped = [], []
     for framework in topic.frameworks():
-        files = topic.code_files(framework)
-        names = ", ".join(f"`{p.name}`" for p in files)
+        counted = topic.counted_files(framework)
+        names = ", ".join(f"`{p.name}`" for p in counted)
         rows.append([FRAMEWORK_TITLES[framework], str(topic.lines_of_code(framework)), names])
-    return table(["Framework", "Lines of code", "Files"], rows)
+        skipped += [p.name for p in topic.code_files(framework) if p not in counted]
+    note = f"\n{LOC_RULE}"
+    if skipped:
+        note += " Not counted here: " + ", ".join(f"`{name}`" for name in skipped) + "."
+    return table(["Framework", "Lines of code", "Files counted"], rows) + note + "\n"
 
 
 def tested_versions(slug: str) -> str:
     """The package versions this page's snippets were tested with (read from the environment)."""
     topic = get_topic(slug)
-    packages = topic.meta.get("packages", {})
+    packages = topic.meta.packages
     items = []
     for framework in topic.frameworks():
         pinned = ", ".join(f"{p} {installed_version(p)}" for p in packages.get(framework, []))
         items.append(f"**{FRAMEWORK_TITLES[framework]}**: {pinned}")
     text = "Tested with " + "; ".join(items) + "."
-    named = topic.meta.get("also_named") or []
+    named = topic.meta.also_named
     if named:
         text += (
             " Also named on this page, but not installed or tested here: " + ", ".join(named) + "."
@@ -235,15 +254,52 @@ def cases_table(slug: str) -> str:
     return table(header, rows)
 
 
+def status(slug: str, case_name: str, framework: str) -> int:
+    """The status a framework answers in a named case of ``cases.yaml``, for prose: a page
+    says ``{{ status("hello", "wrong method", "django") }}``, never a typed code, so the
+    sentence changes when the case (which the tests run) does."""
+    topic = get_topic(slug)
+    case = next((c for c in topic.cases if c.name == case_name), None)
+    if case is None:
+        names = ", ".join(repr(c.name) for c in topic.cases)
+        raise TopicError(f"snippets/{slug}/cases.yaml: no case {case_name!r} (cases: {names})")
+    if framework not in case.frameworks:
+        raise TopicError(f"snippets/{slug}/cases.yaml: case {case_name!r} skips {framework}")
+    return case.expected(framework)["status"]
+
+
+def bench_figure(config: str, endpoint: str, concurrency: int, field: str) -> str:
+    """One figure of a benchmark cell in the newest result file, for prose: requests per
+    second with thousands separators, a CPU share as a percentage. A missing or failed cell
+    stops the build: a sentence must never quote a figure the run did not produce."""
+    path = results.latest()
+    doc = results.load(path) if path else None
+    cell = next(
+        (
+            c
+            for c in (doc or {"results": []})["results"]
+            if (c["config"], c["endpoint"], c["concurrency"]) == (config, endpoint, concurrency)
+        ),
+        None,
+    )
+    if cell is None or cell["status"] != "ok" or cell.get(field) is None:
+        raise ValueError(
+            f"bench_figure: no {field} for {config} {endpoint} at {concurrency} connections "
+            f"in {path or 'any result file'} (missing or failed cell)"
+        )
+    value = cell[field]
+    return f"{value:.0%}" if field.endswith("_cpu") else f"{value:,.0f}"
+
+
 def page_of(topic: Topic) -> str:
     """The page that shows a topic: ``guide/<slug>.md`` unless ``topic.yaml`` says ``page``."""
-    return topic.meta.get("page", f"guide/{topic.slug}.md")
+    return topic.meta.page or f"guide/{topic.slug}.md"
 
 
 def topic_index() -> str:
     """The guide's table of contents, from the topics' own metadata."""
     rows = [
-        [f"[{t.title}]({t.slug}.md)", t.meta.get("summary", "")]
+        [f"[{t.title}]({t.slug}.md)", t.meta.summary]
         for t in all_topics()
         if page_of(t).startswith("guide/")
     ]
@@ -338,13 +394,11 @@ def decision_guide(context: Context) -> str:
 def landing_counts() -> str:
     """What the site checks, counted at build time from the snippets, tests and results."""
     n = site_counts()
-    labels = ", ".join(f"{count} {label}" for label, count in n["labels"].items())
     return (
         f"- **{n['snippets']} snippet files** in {n['topics']} topics, every one embedded in a "
         "page and run by the tests;\n"
         f"- **{n['tests']} tests**, run on every change;\n"
-        f"- **{n['checked']} of the article's {n['claims']} claims checked** against evidence "
-        f"({labels});\n"
+        f"- {claim_counts_sentence(n)}\n"
         f"- **{n['cells']} benchmark cells** in the current result file"
         + (f", {n['failed_cells']} failed and not shown as figures" if n["failed_cells"] else "")
         + ".\n"
@@ -374,6 +428,8 @@ def define_env(env: Any) -> None:
         postgres_version,
         hostile_survival,
         cases_table,
+        status,
+        bench_figure,
         topic_index,
         server_commands,
         decision_guide,

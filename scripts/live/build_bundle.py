@@ -15,8 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import yaml
-
+from scripts.datafiles import Strict, load_model
 from scripts.live.resolve import ROOT, resolve
 from scripts.live.wheels import build_pure_from_sdist, download_wheels
 
@@ -30,8 +29,25 @@ COMPLETE = "manifest.json"
 PYODIDE_CLI = [sys.executable, "-m", "pyodide_cli"]
 
 
+class BundleConfig(Strict):
+    """``bundle.yaml``: the Pyodide release, its wheel tags and what the bundle holds."""
+
+    pyodide: str
+    platform: str
+    python_version: str
+    abi: str
+    requirements: list[str]
+    pure_from_sdist: list[str] = []
+    exclude: list[str] = []
+
+
+class BundleConfigError(Exception):
+    """bundle.yaml is malformed; the message names the key and the fix."""
+
+
 def load_config() -> dict:
-    return yaml.safe_load((HERE / "bundle.yaml").read_text(encoding="utf-8"))
+    """The bundle's configuration, checked (a misspelt key fails instead of being ignored)."""
+    return load_model(HERE / "bundle.yaml", BundleConfig, BundleConfigError).model_dump()
 
 
 def ensure_npm(version: str) -> Path:

@@ -10,21 +10,32 @@ import html
 import json
 from functools import cache
 
-import yaml
-
-from scripts.topics import ROOT
+from scripts.datafiles import Strict, load_model
+from scripts.topics import ROOT, Framework
 
 UNSUPPORTED_FILE = ROOT / "snippets" / "live_unsupported.yaml"
+
+
+class UnsupportedSnippet(Strict):
+    topic: str
+    framework: Framework  # type: ignore[valid-type]
+    #: Shown on the page instead of the Run button.
+    reason: str
+
+
+class UnsupportedFile(Strict):
+    unsupported: list[UnsupportedSnippet] = []
+
+
+class UnsupportedError(Exception):
+    """live_unsupported.yaml is malformed; the message names the entry and the key."""
 
 
 @cache
 def unsupported() -> dict[tuple[str, str], str]:
     """{(topic, framework): reason} for snippets that cannot run in Pyodide."""
-    data = yaml.safe_load(UNSUPPORTED_FILE.read_text(encoding="utf-8")) or {}
-    return {
-        (entry["topic"], entry["framework"]): entry["reason"]
-        for entry in data.get("unsupported") or []
-    }
+    data = load_model(UNSUPPORTED_FILE, UnsupportedFile, UnsupportedError)
+    return {(entry.topic, entry.framework): entry.reason for entry in data.unsupported}
 
 
 def placeholder(topic: str, framework: str) -> str:

@@ -16,7 +16,7 @@ def write_evidence(path: Path, failing: str | None = None) -> Path:
             "claims": [claim["id"]],
             "duration_s": 0.1,
             "outcome": "failed" if claim["id"] == failing else "passed",
-            "message": "AssertionError: boom",
+            "message": f"AssertionError: boom in {path.parent / 'test_x.py'}",
         }
         for claim in load_claims()
     ]

@@ -1,0 +1,38 @@
+from datetime import date
+
+from fastapi import FastAPI, HTTPException
+from pydantic import BaseModel, Field
+
+app = FastAPI()
+
+
+class UserIn(BaseModel):
+    username: str = Field(min_length=1, max_length=150)
+    email: str = Field(min_length=3, max_length=254)
+    password: str = Field(min_length=8)  # accepted on input, never in a response
+
+
+class UserOut(BaseModel):
+    id: int
+    username: str
+    email: str
+    joined: date
+
+
+USERS = {1: {"id": 1, "username": "ada", "email": "ada@example.com",
+             "joined": date(2024, 5, 1), "password_hash": "pbkdf2_sha256$..."}}  # fmt: skip
+
+
+@app.get("/users/{user_id}", response_model=UserOut)  # the model filters the output
+async def get_user(user_id: int):
+    if user_id not in USERS:
+        raise HTTPException(status_code=404, detail="User not found")
+    return USERS[user_id]
+
+
+@app.post("/users", response_model=UserOut, status_code=201)
+async def create_user(user: UserIn):
+    new_id = max(USERS) + 1
+    USERS[new_id] = {"id": new_id, "username": user.username, "email": user.email,
+                     "joined": date.today(), "password_hash": "hashed elsewhere"}  # fmt: skip
+    return USERS[new_id]

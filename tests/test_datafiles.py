@@ -1,0 +1,214 @@
+"""Every kind of data file refuses a misspelt key, naming the file, the key and the fix.
+
+A typo in a data file used to be ignored: ``contain:`` instead of ``contains:`` in a case
+dropped the check it meant. Each test below copies a real file, misspells one key the way a
+contributor would, and loads it through the same function the site and the tests use.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from scripts import claims, decision, published, topics
+from scripts.datafiles import ROOT
+from scripts.live import build_bundle, support
+
+
+def _misspell(source: Path, target: Path, old: str, new: str) -> None:
+    text = source.read_text(encoding="utf-8")
+    assert old in text, f"{source} no longer contains {old!r}: update this test"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _topic_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, slug: str) -> Path:
+    shutil.copytree(topics.SNIPPETS / slug, tmp_path / slug)
+    monkeypatch.setattr(topics, "SNIPPETS", tmp_path)
+    return tmp_path / slug
+
+
+def test_a_misspelt_check_in_a_case_names_file_line_key_and_fix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _topic_copy(tmp_path, monkeypatch, "hello")
+    _misspell(
+        ROOT / "snippets/hello/cases.yaml",
+        folder / "cases.yaml",
+        "contains: [CSRF",
+        "contain: [CSRF",
+    )
+    with pytest.raises(topics.TopicError) as error:
+        topics.load_topic("hello")
+    message = str(error.value)
+    assert f"{folder / 'cases.yaml'}:" in message
+    assert re.search(
+        r"cases\.yaml:\d+: cases\[2\] \(wrong method\)"
+        r"\.overrides\.django\.contain: unknown key; did you mean `contains`\?",
+        message,
+    ), message
+
+
+def test_a_wrong_type_in_a_case_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = _topic_copy(tmp_path, monkeypatch, "hello")
+    _misspell(
+        ROOT / "snippets/hello/cases.yaml", folder / "cases.yaml", "status: 200", "status: ok"
+    )
+    with pytest.raises(
+        topics.TopicError,
+        match=r"response\.status: Input should be a valid "
+        r"integer \(got 'ok'\)",
+    ):
+        topics.load_topic("hello")
+
+
+def test_an_unknown_framework_in_an_override_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _topic_copy(tmp_path, monkeypatch, "hello")
+    _misspell(
+        ROOT / "snippets/hello/cases.yaml",
+        folder / "cases.yaml",
+        "django: {status: 403",
+        "djnago: {status: 403",
+    )
+    with pytest.raises(topics.TopicError, match=r"overrides\.djnago.*Input should be 'fastapi'"):
+        topics.load_topic("hello")
+
+
+def test_a_misspelt_key_in_topic_yaml_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _topic_copy(tmp_path, monkeypatch, "auth")
+    _misspell(ROOT / "snippets/auth/topic.yaml", folder / "topic.yaml", "extensions:", "extension:")
+    with pytest.raises(
+        topics.TopicError,
+        match=r"topic\.yaml:\d+: extension: unknown key; "
+        r"did you mean `extensions`\?",
+    ):
+        topics.load_topic("auth")
+
+
+def test_a_misspelt_key_in_the_free_table_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _topic_copy(tmp_path, monkeypatch, "hello")
+    _misspell(
+        ROOT / "snippets/hello/topic.yaml",
+        folder / "topic.yaml",
+        '    flask: "yes: return',
+        '    falsk: "yes: return',
+    )
+    with pytest.raises(
+        topics.TopicError,
+        match=r"free\[0\]\.falsk: unknown key; did you mean "
+        r"`flask`\?",
+    ):
+        topics.load_topic("hello")
+
+
+def test_a_misspelt_rule_input_in_claims_yaml_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "claims.yaml"
+    _misspell(claims.CLAIMS_FILE, path, "    max_lines: 10", "    max_line: 10")
+    with pytest.raises(claims.ClaimError) as error:
+        claims.load_claims(path)
+    message = str(error.value)
+    assert re.search(
+        r"claims\.yaml:\d+: claims\[\d+\] \(flask-single-file\)\.max_line: "
+        r"unknown key; did you mean `max_lines`\?",
+        message,
+    ), message
+    assert "max_lines: missing key" in message
+
+
+def test_an_unknown_rule_in_claims_yaml_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "claims.yaml"
+    _misspell(claims.CLAIMS_FILE, path, "rule: snippet_lines", "rule: snippet_line")
+    with pytest.raises(
+        claims.ClaimError,
+        match=r"\(flask-single-file\)\.rule: unknown value "
+        r"'snippet_line'; did you mean `snippet_lines`\?",
+    ):
+        claims.load_claims(path)
+
+
+def test_a_misspelt_key_in_decision_yaml_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "decision.yaml"
+    _misspell(decision.RULES_FILE, path, "      effects:", "      effect:")
+    with pytest.raises(
+        decision.RulesError,
+        match=r"decision\.yaml: question 'building', option 1: "
+        r"unknown key 'effect'; did you mean 'effects'\?",
+    ):
+        decision.load_rules(path)
+
+
+def test_a_misspelt_key_in_live_unsupported_yaml_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "live_unsupported.yaml"
+    _misspell(support.UNSUPPORTED_FILE, path, "reason:", "reasons:")
+    monkeypatch.setattr(support, "UNSUPPORTED_FILE", path)
+    support.unsupported.cache_clear()
+    try:
+        with pytest.raises(
+            support.UnsupportedError,
+            match=r"live_unsupported\.yaml:\d+: "
+            r"unsupported\[0\]\.reasons: unknown key; did you mean `reason`\?",
+        ):
+            support.unsupported()
+    finally:
+        support.unsupported.cache_clear()
+
+
+def test_a_misspelt_key_in_bundle_yaml_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _misspell(build_bundle.HERE / "bundle.yaml", tmp_path / "bundle.yaml", "exclude:", "exlude:")
+    monkeypatch.setattr(build_bundle, "HERE", tmp_path)
+    with pytest.raises(
+        build_bundle.BundleConfigError,
+        match=r"bundle\.yaml:\d+: exlude: unknown "
+        r"key; did you mean `exclude`\?",
+    ):
+        build_bundle.load_config()
+
+
+def test_the_benchmark_cases_are_checked_like_any_topic(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _topic_copy(tmp_path, monkeypatch, "bench")
+    _misspell(
+        ROOT / "snippets/bench/cases.yaml", folder / "cases.yaml", "content_type:", "content-type:"
+    )
+    with pytest.raises(
+        topics.TopicError,
+        match=r"content-type: unknown key; did you mean "
+        r"`content_type`\?",
+    ):
+        topics.load_topic("bench")
+
+
+def test_every_data_file_in_the_repository_loads() -> None:
+    """The real files pass their schemas (the build reads them the same way)."""
+    topics.all_topics.cache_clear()
+    assert topics.all_topics()
+    assert claims.load_claims()
+    assert decision.load_rules()
+    assert build_bundle.load_config()["pyodide"]
+    support.unsupported.cache_clear()
+    assert support.unsupported()
+
+
+def test_a_misspelt_key_in_published_yaml_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "published.yaml"
+    _misspell(published.PUBLISHED_FILE, path, "share_percent:", "share_pct:")
+    with pytest.raises(
+        published.PublishedDataError,
+        match=r"published\.yaml:\d+: sources\[0\] \(python-developers-survey-2024\)\.rankings"
+        r"\[0\]\.share_pct: unknown key; did you mean `share_percent`\?",
+    ):
+        published.load_sources.__wrapped__(path)

@@ -1,0 +1,256 @@
+"""Facts the pages state in prose, pinned to the behaviour of the tested versions.
+
+Status codes and figures in sentences are rendered from the cases and results by macros
+(``status``, ``bench_figure`` in ``docs/plugins/main.py``). What a macro cannot render, a
+behaviour of a framework or server that a sentence describes, is checked here: each test
+names the page it keeps honest, so a failure says which sentence to rewrite.
+"""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import importlib.util
+import inspect
+import os
+import sys
+import sysconfig
+from pathlib import Path
+from unittest import mock
+from urllib.parse import urlparse
+
+import django
+import pytest
+import uvicorn
+from django.conf import global_settings
+from django.contrib.auth import authenticate
+from django.test import Client
+from fastapi import BackgroundTasks, FastAPI
+
+from scripts.bench import results
+from scripts.datafiles import ROOT
+
+STARTPROJECT_SETTINGS = (
+    Path(django.__file__).parent / "conf" / "project_template" / "project_name" / "settings.py-tpl"
+)
+
+
+def _startproject_middleware() -> list[str]:
+    """The MIDDLEWARE list a new project's settings.py gets from ``startproject``."""
+    tree = ast.parse(STARTPROJECT_SETTINGS.read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "MIDDLEWARE":
+            return ast.literal_eval(node.value)
+    raise AssertionError(f"{STARTPROJECT_SETTINGS} has no MIDDLEWARE list")
+
+
+# --------------------------------------------------------------------------- guide/auth.md
+
+
+@pytest.mark.django_db
+def test_auth_django_hashes_the_password_for_an_unknown_user_too() -> None:
+    """auth.md: Django's ModelBackend runs the hasher for an unknown username (timing)."""
+    with mock.patch("django.contrib.auth.base_user.make_password") as make_password:
+        assert authenticate(username="nobody-at-all", password="some-password") is None
+    make_password.assert_called_once_with("some-password")
+
+
+@pytest.mark.django_db
+def test_auth_django_csrf_tokens_do_not_depend_on_the_secret_key(settings) -> None:
+    """auth.md: the CSRF token is a random value checked against its cookie, not signed."""
+    settings.ROOT_URLCONF = "snippets.auth.django"
+    client = Client(enforce_csrf_checks=True)
+    token = client.get("/login").json()["csrfToken"]
+    settings.SECRET_KEY = "a-completely-different-secret-key-" + "x" * 30
+    resp = client.post("/login", {"username": "x", "password": "y"}, headers={"X-CSRFToken": token})
+    assert resp.status_code == 401  # the view ran: the CSRF check passed under the new key
+
+
+def test_auth_argon2_and_bcrypt_each_need_a_package() -> None:
+    """auth.md and the auth free table: Argon2 or bcrypt take a setting plus a package."""
+    from django.contrib.auth.hashers import (
+        Argon2PasswordHasher,
+        BCryptSHA256PasswordHasher,
+        PBKDF2PasswordHasher,
+    )
+
+    assert PBKDF2PasswordHasher.library is None  # the default needs nothing else
+    assert Argon2PasswordHasher.library == "argon2"  # imported from argon2-cffi
+    assert BCryptSHA256PasswordHasher.library == ("bcrypt", "bcrypt")
+    assert "argon2" not in global_settings.PASSWORD_HASHERS[0].lower()
+
+
+# --------------------------------------------------------------------------- security
+
+
+def test_security_django_csp_is_opt_in() -> None:
+    """security.md and its free table: a new Django 6 project sends no CSP."""
+    assert "django.middleware.csp.ContentSecurityPolicyMiddleware" not in (
+        _startproject_middleware()
+    )
+    assert not global_settings.SECURE_CSP and not global_settings.SECURE_CSP_REPORT_ONLY
+
+
+def test_benchmark_methodology_names_the_demo_projects_middleware(settings) -> None:
+    """benchmarks/methodology.md: startproject's seven middleware plus CORS and CSP."""
+    extra = [m for m in settings.MIDDLEWARE if m not in _startproject_middleware()]
+    assert len(_startproject_middleware()) == 7
+    assert [m for m in _startproject_middleware() if m in settings.MIDDLEWARE] == (
+        _startproject_middleware()
+    )
+    assert sorted(extra) == [
+        "corsheaders.middleware.CorsMiddleware",
+        "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    ], "the demo settings' middleware changed: update the 'Apps' item of methodology.md"
+
+
+# --------------------------------------------------------------------------- websockets
+
+
+@pytest.mark.parametrize(
+    ("origin", "allowed"),
+    [
+        ("http://127.0.0.1:8000", True),
+        ("https://127.0.0.1:9999", True),  # another scheme and port: still the same host name
+        ("ftp://localhost", True),
+        ("http://evil.example", False),
+    ],
+)
+def test_websockets_allowed_hosts_origin_validator_compares_host_names_only(
+    origin: str, allowed: bool
+) -> None:
+    """websockets.md: AllowedHostsOriginValidator ignores scheme and port."""
+    from channels.security.websocket import AllowedHostsOriginValidator
+
+    validator = AllowedHostsOriginValidator(application=None)
+    assert validator.valid_origin(urlparse(origin)) is allowed
+
+
+# --------------------------------------------------------------------------- configuration
+
+
+def test_configuration_flask_app_run_loads_the_env_file(tmp_path, monkeypatch) -> None:
+    """The configuration free table: app.run() loads .env too, not only the flask command."""
+    import flask
+
+    (tmp_path / ".env").write_text("GUIDE_PROSE_FACT_CHECK=loaded\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GUIDE_PROSE_FACT_CHECK", raising=False)
+    monkeypatch.delenv("FLASK_SKIP_DOTENV", raising=False)
+    with mock.patch("werkzeug.serving.run_simple") as run_simple:
+        flask.Flask(__name__).run(port=0)
+    run_simple.assert_called_once()
+    assert os.environ.get("GUIDE_PROSE_FACT_CHECK") == "loaded"
+
+
+# --------------------------------------------------------------------------- background
+
+
+def test_background_uvicorn_waits_for_tasks_on_a_graceful_stop() -> None:
+    """background.md: a task still running at a graceful stop completes before exit."""
+    finished: list[bool] = []
+    app = FastAPI()
+
+    async def follow_up() -> None:
+        await asyncio.sleep(0.3)
+        finished.append(True)
+
+    @app.get("/")
+    async def endpoint(tasks: BackgroundTasks) -> dict[str, str]:
+        tasks.add_task(follow_up)
+        return {"ok": "yes"}
+
+    async def scenario() -> None:
+        config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="error", lifespan="off")
+        server = uvicorn.Server(config)
+        serving = asyncio.create_task(server.serve())
+        try:
+            for _ in range(500):
+                if server.started:
+                    break
+                await asyncio.sleep(0.01)
+            port = server.servers[0].sockets[0].getsockname()[1]
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.write(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            await writer.drain()
+            await asyncio.wait_for(reader.readuntil(b'{"ok":"yes"}'), timeout=10)
+            assert not finished, "the response came before the task finished"
+            server.should_exit = True  # what SIGTERM does
+            await asyncio.wait_for(serving, timeout=10)
+            writer.close()
+        finally:
+            server.should_exit = True
+            await asyncio.wait_for(serving, timeout=10)
+        assert finished == [True], "Uvicorn exited before the background task finished"
+
+    asyncio.run(scenario())
+
+
+# --------------------------------------------------------------------------- deployment
+
+
+def test_deployment_fastapi_cli_is_not_installed() -> None:
+    """deployment.md: `fastapi run` needs fastapi[standard], which this project does not use."""
+    assert importlib.util.find_spec("fastapi_cli") is None
+
+
+def test_deployment_the_tested_interpreter_is_the_standard_gil_build() -> None:
+    """deployment.md: the servers run the standard build, one core per process at a time."""
+    assert not sysconfig.get_config_var("Py_GIL_DISABLED")
+    assert getattr(sys, "_is_gil_enabled", lambda: True)()
+
+
+def test_deployment_django_async_views_also_run_under_wsgi(settings) -> None:
+    """deployment.md: async views work under WSGI (each in a one-off loop); ASGI is for
+    overlapping their waits."""
+    from snippets.async_views import django as views
+
+    settings.ROOT_URLCONF = "snippets.async_views.django"
+    assert inspect.iscoroutinefunction(views.wait_for_io)
+    resp = Client().get("/io?ms=0")  # Django's test client is a WSGI request handler
+    assert resp.status_code == 200 and resp.json() == {"waited_ms": 0}
+
+
+def test_methodology_def_endpoints_go_to_the_thread_pool_through_fastapi() -> None:
+    """methodology.md: FastAPI (Starlette's run_in_threadpool) runs `def` endpoints in a
+    thread pool, whatever the server."""
+    from fastapi import FastAPI, routing
+    from fastapi.testclient import TestClient
+
+    app = FastAPI()
+
+    @app.get("/")
+    def sync_endpoint() -> dict[str, int]:
+        return {"n": 1}
+
+    with (
+        mock.patch.object(routing, "run_in_threadpool", wraps=routing.run_in_threadpool) as pool,
+        TestClient(app) as client,
+    ):
+        assert client.get("/").json() == {"n": 1}
+    assert pool.call_count >= 1
+
+
+def test_methodology_the_async_io_endpoint_is_cpu_bound_in_the_newest_result() -> None:
+    """methodology.md says the async I/O endpoint needs more workers too, because its one
+    core is busy at 64 connections; the figures come from the newest result by macro."""
+    path = results.latest()
+    assert path is not None, "no benchmark result file"
+    doc = results.load(path)
+    cell = next(
+        c
+        for c in doc["results"]
+        if (c["config"], c["endpoint"], c["concurrency"]) == ("fastapi-uvicorn", "io", 64)
+    )
+    assert cell["status"] == "ok" and cell["server_cpu"] >= 0.9, (
+        f"{path.relative_to(ROOT)}: FastAPI's io cell uses {cell['server_cpu']:.0%} of its "
+        "core at 64 connections: rewrite the 'Small machine' item of methodology.md"
+    )
+
+
+def test_async_views_django_async_orm_runs_the_sync_orm_in_a_thread() -> None:
+    """async_views.md: Django's async ORM methods wrap the sync ones with sync_to_async."""
+    from django.db.models.query import QuerySet
+
+    for method in (QuerySet.aget, QuerySet.acreate):
+        assert "sync_to_async(" in inspect.getsource(method), method.__qualname__
