@@ -16,7 +16,7 @@ EVIDENCE := .cache/claims/evidence.json
 EVIDENCE_INPUTS := $(shell find snippets demo_apps scripts tests docs/data -type f \
 	\( -name '*.py' -o -name '*.yaml' -o -name '*.json' -o -name '*.html' \) 2>/dev/null)
 
-.PHONY: setup bundle serve build test lint evidence bench bench-smoke clean
+.PHONY: setup bundle serve build test lint evidence bench bench-smoke screenshots clean
 
 setup:
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
@@ -61,6 +61,11 @@ test: lint bundle
 	$(RUN) coverage combine
 	$(RUN) coverage report --fail-under=100
 
+# Home, a guide page, benchmarks and the decision guide at 1280x900 and 390x844, light and
+# dark, as PNGs in screenshots/ (not committed), for reviewing the layout by eye.
+screenshots: build
+	$(RUN) python -m scripts.screenshots $(SITE_DIR) screenshots
+
 # The full benchmark suite (about 30 minutes on 2 cores): a new docs/data/benchmarks/*.json.
 bench: setup
 	$(RUN) python -m scripts.bench run
@@ -72,4 +77,4 @@ bench-smoke: setup
 	$(RUN) python -m scripts.bench check "$$tmp"/*.json
 
 clean:
-	rm -rf $(SITE_DIR) .coverage .coverage.* .pytest_cache $(EVIDENCE)
+	rm -rf $(SITE_DIR) screenshots .coverage .coverage.* .pytest_cache $(EVIDENCE)

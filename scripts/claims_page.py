@@ -25,6 +25,7 @@ from scripts.claims import (
     rule_descriptions,
 )
 from scripts.markdown import table
+from scripts.source_links import links
 from scripts.topics import FRAMEWORK_TITLES, ROOT, all_topics, snippet_files
 
 LOCK_FILE = ROOT / "uv.lock"
@@ -85,7 +86,8 @@ def _test_lines(tests: tuple[Outcome, ...]) -> list[str]:
     for function, runs in groups.items():
         passed = sum(t.outcome == "passed" for t in runs)
         status = runs[0].outcome if len(runs) == 1 else f"{passed} of {len(runs)} runs passed"
-        lines.append(f"`{function}`: {status}")
+        file, _, name = function.partition("::")
+        lines.append(f"{links().link(file, f'`{name or file}`')} (`{file}`): {status}")
     return lines
 
 
@@ -136,7 +138,8 @@ def claims_page() -> str:
         sections.append(
             f"## {v.claim['title']} {{#{v.claim['id']}}}\n\n"
             f"**The article says:** {v.claim['claim'].strip()}\n\n"
-            f"**Verdict:** {verdict_badge(v)} (rule: `{v.claim['rule']}`)\n\n"
+            f"**Verdict:** {verdict_badge(v)} (rule: [`{v.claim['rule']}`](#rules), "
+            f"computed by {links().link('scripts/claims.py')})\n\n"
             f"{v.text}\n\n"
             + (_evidence_list(v, doc) if v.label != NOT_CHECKABLE or v.tests else "")
         )

@@ -5,6 +5,11 @@ scores the reader's answers in the browser with the same algorithm as ``recommen
 ``tests/browser/test_decision_guide.py`` compares the two on every combination of answers, so
 a change to the algorithm is a change to both.
 
+An effect may name a benchmark ``endpoint``: its reason then ends with the best measured
+configuration of every framework on that endpoint, read from the newest result file, so a rule
+cites each framework at its best (whichever server that is) rather than one server, and follows
+a new measurement with no edit.
+
 The rules are checked when they are loaded, so a typo in the data file fails the build with the
 file and the entry named instead of silently dropping a rule from the page.
 """
@@ -18,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from scripts.bench import results
+from scripts.bench.config import ENDPOINTS
 from scripts.topics import FRAMEWORK_TITLES, ROOT, display, load_yaml
 
 RULES_FILE = ROOT / "docs" / "data" / "decision.yaml"
@@ -123,8 +130,35 @@ def _check_link(link: str, where: str) -> str:
     return link
 
 
-def _effect(raw: Any, where: str) -> Effect:
-    raw = _fields(raw, where, ("framework", "points", "reason", "link"))
+def best_measured(doc: dict[str, Any] | None, endpoint: str) -> str:
+    """``Best measured on GET /db: FastAPI 1,234 req/s (granian), ...``: each framework's
+    fastest configuration at the suite's main concurrency, from cells that ran without error."""
+    spec = ENDPOINTS[endpoint]
+    where = f"{spec.method} {spec.path}"
+    if doc is None:
+        return f"({where} has not been measured yet.)"
+    level = doc["suite"]["concurrency"]
+    best = []
+    for framework, title in FRAMEWORK_TITLES.items():
+        cells = [
+            c
+            for c in doc["results"]
+            if c["framework"] == framework
+            and c["endpoint"] == endpoint
+            and c["concurrency"] == level
+            and c["status"] == "ok"
+        ]
+        if cells:
+            top = max(cells, key=lambda c: c["rps"])
+            setup = ", ".join(filter(None, (top["variant"], top["server"])))
+            best.append(f"{title} {top['rps']:,.0f} req/s ({setup})")
+        else:
+            best.append(f"{title} not measured")
+    return f"Best measured on {where}, {level} connections: {'; '.join(best)}."
+
+
+def _effect(raw: Any, where: str, doc: dict[str, Any] | None) -> Effect:
+    raw = _fields(raw, where, ("framework", "points", "reason", "link"), ("endpoint",))
     framework = raw["framework"]
     if framework not in FRAMEWORK_TITLES:
         expected = ", ".join(FRAMEWORK_TITLES)
@@ -135,10 +169,18 @@ def _effect(raw: Any, where: str) -> Effect:
     link = raw["link"]
     if not isinstance(link, str):
         raise RulesError(f"{where}: link must be a string")
-    return Effect(framework, points, _text(raw, "reason", where), _check_link(link, where))
+    reason = _text(raw, "reason", where)
+    if "endpoint" in raw:
+        if raw["endpoint"] not in ENDPOINTS:
+            known = ", ".join(ENDPOINTS)
+            raise RulesError(f"{where}: unknown endpoint {raw['endpoint']!r} (known: {known})")
+        reason = f"{reason} {best_measured(doc, raw['endpoint'])}"
+    return Effect(framework, points, reason, _check_link(link, where))
 
 
-def _option(raw: Any, question: str, number: int, seen: set[str]) -> Option:
+def _option(
+    raw: Any, question: str, number: int, seen: set[str], doc: dict[str, Any] | None
+) -> Option:
     raw = _fields(raw, f"{question}, option {number}", ("id", "label"), ("effects",))
     option_id = _id(raw, f"{question}, option {number}", seen)
     where = f"{question}, option {option_id!r}"
@@ -148,11 +190,13 @@ def _option(raw: Any, question: str, number: int, seen: set[str]) -> Option:
     return Option(
         option_id,
         _text(raw, "label", where),
-        tuple(_effect(e, f"{where}, effect {n}") for n, e in enumerate(effects, 1)),
+        tuple(_effect(e, f"{where}, effect {n}", doc) for n, e in enumerate(effects, 1)),
     )
 
 
-def _question(raw: Any, source: str, number: int, seen: set[str]) -> Question:
+def _question(
+    raw: Any, source: str, number: int, seen: set[str], doc: dict[str, Any] | None
+) -> Question:
     raw = _fields(raw, f"{source}: question {number}", ("id", "text", "options"))
     question_id = _id(raw, f"{source}: question {number}", seen)
     where = f"{source}: question {question_id!r}"
@@ -163,17 +207,27 @@ def _question(raw: Any, source: str, number: int, seen: set[str]) -> Question:
     return Question(
         question_id,
         _text(raw, "text", where),
-        tuple(_option(o, where, n, option_ids) for n, o in enumerate(options, 1)),
+        tuple(_option(o, where, n, option_ids, doc) for n, o in enumerate(options, 1)),
     )
 
 
-def load_rules(path: Path = RULES_FILE) -> list[Question]:
-    """The questions of the rules file, checked; ``RulesError`` names the bad entry."""
+def newest_results() -> dict[str, Any] | None:
+    path = results.latest()
+    return results.load(path) if path else None
+
+
+def load_rules(
+    path: Path = RULES_FILE, doc: dict[str, Any] | str | None = "newest"
+) -> list[Question]:
+    """The questions of the rules file, checked; ``RulesError`` names the bad entry. Figures
+    cited by effects with an ``endpoint`` come from ``doc``, by default the newest result."""
+    if doc == "newest":
+        doc = newest_results()
     data = load_yaml(path, RulesError)
     if not isinstance(data, list) or not data:
         raise RulesError(f"{display(path)}: expected a list of questions at the top level")
     seen: set[str] = set()
-    return [_question(q, display(path), n, seen) for n, q in enumerate(data, 1)]
+    return [_question(q, display(path), n, seen, doc) for n, q in enumerate(data, 1)]
 
 
 # --------------------------------------------------------------------------- scoring

@@ -13,7 +13,18 @@ import pytest
 
 from scripts.claims import IN_CI
 from scripts.postgres import Cluster, PostgresNotInstalled, cluster, find_bindir
+from scripts.source_links import configure as configure_source_links
 from scripts.topics import ROOT
+
+#: Page builders called outside a site build link into this repository address.
+TEST_REPO_URL = "https://github.com/example-owner/example-repo"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _source_links() -> None:
+    """The macros configure the source links once per build; do the same for tests that
+    call the page builders directly."""
+    configure_source_links(TEST_REPO_URL)
 
 
 def require_tool(name: str, install_hint: str) -> str:

@@ -38,6 +38,7 @@ REQUIRED = {
     "team": {"django", "flask", "fastapi", "none"},
     "accounts": {"admin_and_accounts", "accounts", "neither"},
     "load": {"connections", "slow_io", "database", "low"},
+    "database": {"server_orm", "sqlite_orm", "no_orm", "none"},
     "existing": {"flask_app", "django_app", "none"},
 }
 

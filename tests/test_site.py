@@ -62,3 +62,63 @@ def test_versions_on_pages_are_the_installed_ones(site_dir: Path) -> None:
     page = _text_of(_page_html(site_dir, "guide/hello.md"))
     assert f"django {version('django')}" in page
     assert f"fastapi {version('fastapi')}" in page
+
+
+# --------------------------------------------------------------------------- address and sources
+
+
+def _built_pages(site_dir: Path) -> list[Path]:
+    return sorted(site_dir.rglob("*.html"))
+
+
+def test_no_canonical_link_or_sitemap_entry_points_at_a_loopback_address(site_dir: Path) -> None:
+    from scripts.source_links import is_loopback
+
+    canonicals = [
+        (page, found)
+        for page in _built_pages(site_dir)
+        for found in re.findall(r'<link rel="canonical" href="([^"]+)"', page.read_text())
+    ]
+    assert canonicals, "no canonical links in the built site"
+    assert [c for c in canonicals if is_loopback(c[1])] == []
+    sitemap = (site_dir / "sitemap.xml").read_text(encoding="utf-8")
+    locations = re.findall(r"<loc>([^<]+)</loc>", sitemap)
+    assert locations and not [url for url in locations if is_loopback(url)]
+
+
+@pytest.mark.parametrize("topic", TOPICS, ids=lambda t: t.slug)
+def test_every_code_tab_links_to_its_file_in_the_repository(site_dir: Path, topic) -> None:
+    from scripts.source_links import source_ref
+
+    page = _page_html(site_dir, page_of(topic))
+    repo = re.search(r'<a href="([^"]+)" title="Go to repository"', page)
+    assert repo, "no repository link in the header"
+    for framework in topic.frameworks():
+        for path in topic.code_files(framework):
+            rel = path.relative_to(ROOT).as_posix()
+            url = f"{repo[1].rstrip('/')}/blob/{source_ref()}/{rel}"
+            assert f'<a href="{url}"><code>{rel}</code></a>' in page, f"no source link to {rel}"
+    cases = f"{repo[1].rstrip('/')}/blob/{source_ref()}/snippets/{topic.slug}/cases.yaml"
+    if topic.cases:
+        assert cases in page and "tests/test_cases.py" in page
+
+
+def test_benchmark_figures_link_to_the_result_file_and_the_harness(site_dir: Path) -> None:
+    from scripts.bench import results
+
+    page = _page_html(site_dir, "benchmarks/index.md")
+    newest = results.latest()
+    assert newest is not None
+    rel = newest.relative_to(ROOT).as_posix()
+    charts = page.count('<div class="bench-chart">')
+    assert charts > 0
+    assert page.count(f"{rel}</code></a>, written by the harness") >= charts
+    assert "/tree/" in page and "scripts/bench</code></a>" in page
+
+
+def test_every_claim_verdict_links_to_its_rule_and_tests(site_dir: Path) -> None:
+    page = _page_html(site_dir, "claims.md")
+    verdicts = page.count("<strong>Verdict:</strong>")
+    assert verdicts > 0
+    assert page.count('href="#rules"') >= verdicts
+    assert "scripts/claims.py" in page

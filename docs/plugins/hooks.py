@@ -1,4 +1,5 @@
-"""The site's one MkDocs hook: the Guide navigation, built from the topics.
+"""The site's MkDocs hooks: the Guide navigation built from the topics, a check that the
+published address is a real one, and HTML touch-ups the Markdown cannot express.
 
 Topics declare their title and ``order`` in ``snippets/<topic>/topic.yaml``, so
 adding a topic never means editing ``mkdocs.yml``.
@@ -8,14 +9,42 @@ from __future__ import annotations
 
 from typing import Any
 
+from mkdocs.exceptions import PluginError
+
 from docs.plugins.main import page_of
+from docs.plugins.page_html import (
+    exclude_code_from_search,
+    label_table_cells,
+    separate_tab_labels,
+)
+from scripts.source_links import is_loopback
 from scripts.topics import all_topics
+
+_command: list[str] = []
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    """Remember whether this is ``build`` (published) or ``serve`` (local preview)."""
+    _command[:] = [command]
 
 
 def on_config(config: Any) -> Any:
-    """Fill the Guide section of the navigation with the topic pages, in ``order``."""
+    """Fill the Guide section of the navigation with the topic pages, in ``order``; refuse a
+    loopback ``site_url`` in a build, where it would end up in every canonical link and the
+    sitemap."""
+    if _command == ["build"] and is_loopback(config["site_url"] or ""):
+        raise PluginError(
+            f"site_url is {config['site_url']!r}, a loopback address: set SITE_URL to the "
+            "address the site is published at"
+        )
     pages = [{t.title: page_of(t)} for t in all_topics() if page_of(t).startswith("guide/")]
     for entry in config["nav"]:
         if isinstance(entry, dict) and "Guide" in entry:
             entry["Guide"] = ["guide/index.md", *pages]
     return config
+
+
+def on_page_content(html: str, **kwargs: Any) -> str:
+    """Label table cells for the stacked phone layout; keep code out of the search index and
+    tab labels apart in it."""
+    return exclude_code_from_search(separate_tab_labels(label_table_cells(html)))

@@ -29,6 +29,7 @@ from mkdocs.utils import get_relative_url
 from scripts import postgres
 from scripts.bench import results
 from scripts.bench.report import MACROS as BENCH_MACROS
+from scripts.bench.report import data_note
 from scripts.check_embeds import broken_embeds, embeds_in, orphans
 from scripts.claims import IN_CI
 from scripts.claims_page import (
@@ -53,6 +54,8 @@ from scripts.topics import (
     all_topics,
     get_topic,
 )
+from scripts.source_links import configure as configure_source_links
+from scripts.source_links import links
 
 # --------------------------------------------------------------------------- helpers
 
@@ -60,9 +63,13 @@ LANGUAGES = {".py": "python", ".html": "jinja", ".txt": "text", ".yaml": "yaml"}
 
 
 def _code_block(path: Path, indent: str = "") -> str:
+    """The file as a code block, followed by a link to it in the repository."""
     rel = path.relative_to(ROOT)
     lang = LANGUAGES.get(path.suffix, "text")
-    return f'{indent}``` {lang} title="{rel}"\n{indent}--8<-- "{rel}"\n{indent}```\n'
+    return (
+        f'{indent}``` {lang} title="{rel}"\n{indent}--8<-- "{rel}"\n{indent}```\n'
+        f"{indent}Source: {links().link(rel)}\n{indent}{{ .source-link }}\n"
+    )
 
 
 def shared_files(topic: Topic) -> list[Path]:
@@ -166,7 +173,6 @@ def postgres_version() -> str:
 #: part before the build, so a page shows the counts of the same run.
 HOSTILE_REPORT = ROOT / ".cache" / "hostile" / "report.json"
 HOSTILE_SUITE = "tests/hostile/"
-_repo_url: list[str] = []
 
 
 def _hostile_rows(slug: str) -> dict[str, dict[str, Any]]:
@@ -188,11 +194,7 @@ def hostile_survival(slug: str) -> str:
     """How many hostile requests each snippet survived in the last run of the suite."""
     topic = get_topic(slug)
     rows = _hostile_rows(slug)
-    suite = (
-        f"[`{HOSTILE_SUITE}`]({_repo_url[0].rstrip('/')}/tree/main/{HOSTILE_SUITE})"
-        if _repo_url and _repo_url[0]
-        else f"`{HOSTILE_SUITE}`"
-    )
+    suite = links().link(HOSTILE_SUITE)
     parts = []
     for framework in topic.frameworks():
         row = rows.get(framework)
@@ -251,7 +253,12 @@ def cases_table(slug: str) -> str:
         ]
         rows.append([case.name, _request_summary(case.request), *cells])
     header = ["Case", "Request", *(FRAMEWORK_TITLES[fw] for fw in frameworks)]
-    return table(header, rows)
+    source = links()
+    return (
+        table(header, rows) + f"\nThese cases are {source.link(topic.folder / 'cases.yaml')}; "
+        f"{source.link('tests/test_cases.py')} sends each one to every framework's snippet, and "
+        f"{source.link('tests/test_demo_servers.py')} to the demo apps on their servers.\n"
+    )
 
 
 def status(slug: str, case_name: str, framework: str) -> int:
@@ -319,8 +326,16 @@ def server_commands() -> str:
 
 
 def _decision_form(questions: list[Question]) -> str:
-    """The questionnaire: hidden until decide.js, which scores it, removes ``hidden``."""
-    parts = ['<form class="decision-guide" hidden aria-label="Questionnaire">']
+    """The questionnaire: hidden until decide.js, which scores it, removes ``hidden``.
+
+    The questions and the recommendation are siblings so that ``decide.css`` can keep the
+    recommendation in view while the reader answers: beside the questions on a wide screen,
+    pinned to the bottom of the screen on a phone.
+    """
+    parts = [
+        '<form class="decision-guide" hidden aria-label="Questionnaire">'
+        '<div class="decision-guide__questions">'
+    ]
     for q in questions:
         parts.append(f"<fieldset><legend>{html.escape(q.text)}</legend>")
         for o in q.options:
@@ -332,9 +347,9 @@ def _decision_form(questions: list[Question]) -> str:
             )
         parts.append("</fieldset>")
     parts.append(
-        '<button type="reset" class="md-button">Clear the answers</button>'
+        '<button type="reset" class="md-button">Clear the answers</button></div>'
         '<div class="decision-guide__result" role="status" aria-live="polite" '
-        'aria-label="Recommendation"></div></form>'
+        'aria-label="Recommendation" tabindex="0"></div></form>'
     )
     return "".join(parts)
 
@@ -410,7 +425,7 @@ def headline_comparison() -> str:
     path = results.latest()
     if path is None:
         return "*No benchmark result file yet: run `make bench`.*\n"
-    return headline_table(results.load(path))
+    return headline_table(results.load(path)) + data_note(path)
 
 
 _embedded: set[str] = set()
@@ -419,7 +434,7 @@ _embedded: set[str] = set()
 def define_env(env: Any) -> None:
     """mkdocs-macros entry point (once per build): the functions pages may call."""
     _embedded.clear()
-    _repo_url[:] = [env.conf.get("repo_url") or ""]
+    configure_source_links(env.conf["repo_url"])
     for macro in (
         framework_tabs,
         free_table,

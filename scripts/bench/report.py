@@ -4,20 +4,16 @@ Every function takes figures only from the newest result file (or the one passed
 number on the performance pages is typed by hand. Failed cells render as "failed: reason".
 """
 
-import io
 from pathlib import Path
 from typing import Any
 
-import matplotlib
-
 from scripts.bench import results
+from scripts.bench.charts import dot_plot, line_panels, to_svg
 from scripts.bench.config import ENDPOINTS
 from scripts.claims_page import cell_anchor, cost_anchor, headline_table
 from scripts.markdown import table
-from scripts.topics import ROOT
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
+from scripts.source_links import links
+from scripts.topics import FRAMEWORK_TITLES, ROOT
 
 NO_DATA = (
     "*No benchmark result file in `docs/data/benchmarks/` yet: run `make bench` "
@@ -26,6 +22,11 @@ NO_DATA = (
 WRK_FLAG = " ⚑"  # marks a cell where wrk, not the server, may have set the pace
 
 Document = dict[str, Any]
+
+
+def plural(count: int, noun: str) -> str:
+    """``1 worker``, ``2 workers``: the count always agrees with its noun."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def newest() -> tuple[Path, Document] | None:
@@ -56,7 +57,7 @@ def source_note(doc_path: Path, doc: Document) -> str:
         f"server on CPU {env['pinning']['server_cpus']}, wrk on CPU "
         f"{env['pinning']['wrk_cpus']}; {doc['suite']['runs']} runs of "
         f"{doc['suite']['duration_s']:g} s per cell after a {doc['suite']['warmup_s']:g} s "
-        f"warm-up; {doc['suite']['workers']} worker(s).\n"
+        f"warm-up; {plural(doc['suite']['workers'], 'worker')}.\n"
     )
 
 
@@ -84,60 +85,131 @@ def endpoint_table(doc: Document, endpoint: str) -> str:
     )
 
 
-def _svg(figure: Any) -> str:
-    """Deterministic inline SVG: fixed hash salt, no date, text kept as text."""
-    buffer = io.StringIO()
-    with plt.rc_context({"svg.hashsalt": "verified-guide", "svg.fonttype": "none"}):
-        figure.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
-    plt.close(figure)
-    svg = buffer.getvalue()
-    svg = svg[svg.index("<svg") :]
-    return '<div class="bench-chart">' + " ".join(svg.splitlines()) + "</div>\n"
+def _is_ceiling(cell: dict) -> bool:
+    """A framework-less app: the server's ceiling, charted apart from the frameworks."""
+    return cell["framework"] not in FRAMEWORK_TITLES
+
+
+def _frameworks_in(cells: list[dict]) -> list[str]:
+    return list(dict.fromkeys(c["framework"] for c in cells))
+
+
+def _servers_in(cells: list[dict]) -> list[str]:
+    return sorted({c["server"] for c in cells})
+
+
+def _setup_name(cell: dict) -> str:
+    """What tells a framework's configurations apart: its config id without the framework."""
+    return cell["config"].removeprefix(f"{cell['framework']}-")
+
+
+def _range_rows(cells: list[dict]) -> list[tuple[str, float, float, float]]:
+    return [(f"{c['label']}\n{c['server']}", c["rps"], c["rps_min"], c["rps_max"]) for c in cells]
+
+
+def _summary(cells: list[dict], unit: str) -> str:
+    best = max(cells, key=lambda c: c["rps"])
+    worst = min(cells, key=lambda c: c["rps"])
+    return (
+        f"Highest: {best['label']} on {best['server']}, {best['rps']:,.0f} {unit}; lowest: "
+        f"{worst['label']} on {worst['server']}, {worst['rps']:,.0f} {unit}. "
+        "The table below gives every figure."
+    )
 
 
 def endpoint_chart(doc: Document, endpoint: str) -> str:
-    ok = [c for c in _cells(doc, endpoint) if c["status"] == "ok"]
+    """Median and min-max requests/s of each framework configuration; framework-less apps
+    (ceilings) are left to their own chart so they do not shrink the frameworks' scale."""
+    ok = [c for c in _cells(doc, endpoint) if c["status"] == "ok" and not _is_ceiling(c)]
     if not ok:
         return ""
-    labels = [f"{c['label']}\n{c['server']}" for c in ok]
-    medians = [c["rps"] for c in ok]
-    spread = [[c["rps"] - c["rps_min"] for c in ok], [c["rps_max"] - c["rps"] for c in ok]]
-    figure, axes = plt.subplots(figsize=(7, 0.45 * len(ok) + 0.8))
-    axes.barh(labels, medians, xerr=spread, color="#4b6cb7", capsize=3)
-    axes.invert_yaxis()
-    axes.set_xlabel(
-        f"requests/s, {endpoint}, {ok[0]['concurrency']} connections (bar: median, "
-        "whiskers: min-max)"
+    frameworks, servers = _frameworks_in(ok), _servers_in(ok)
+    level = ok[0]["concurrency"]
+    figure = dot_plot(
+        _range_rows(ok),
+        [frameworks.index(c["framework"]) for c in ok],
+        [servers.index(c["server"]) for c in ok],
+        f"requests/s at {level} connections (dot: median; line: slowest to fastest run)",
     )
-    axes.tick_params(labelsize=8)
-    return _svg(figure)
+    title = f"Requests per second, {endpoint_title(endpoint)}, {level} connections"
+    return to_svg(figure, f"chart-{endpoint}", title, _summary(ok, "requests/s"))
+
+
+def ceiling_chart(doc: Document) -> str:
+    """Each framework's throughput as a share of the framework-less app on its server."""
+    rows, colours, markers = [], [], []
+    shares = _ceiling_shares(doc)
+    frameworks = _frameworks_in([cell for _, cell, _ in shares])
+    servers = _servers_in([cell for _, cell, _ in shares])
+    for endpoint, cell, share in shares:
+        if share is None:
+            continue
+        rows.append((f"{cell['label']}\n{cell['server']}, {endpoint}", share, share, share))
+        colours.append(frameworks.index(cell["framework"]))
+        markers.append(servers.index(cell["server"]))
+    if not rows:
+        return ""
+    figure = dot_plot(rows, colours, markers, "share of the raw app's requests/s", "{:.0%}")
+    best = max(rows, key=lambda r: r[1])
+    worst = min(rows, key=lambda r: r[1])
+    description = (
+        f"Highest share: {' on '.join(best[0].splitlines())}, {best[1]:.0%}; lowest: "
+        f"{' on '.join(worst[0].splitlines())}, {worst[1]:.0%}. "
+        "The table below gives every figure."
+    )
+    return to_svg(figure, "chart-ceilings", "Share of the server's ceiling", description)
+
+
+def data_note(doc_path: Path, measured_by: str = "scripts/bench") -> str:
+    """Where a figure's numbers come from: the result file and the harness that wrote it."""
+    source = links()
+    rel = doc_path.relative_to(ROOT) if doc_path.is_relative_to(ROOT) else doc_path
+    return f"\nData: {source.link(rel)}, written by the harness in {source.link(measured_by)}.\n"
+
+
+def _ceiling_of(doc: Document, cell: dict) -> dict | None:
+    return next(
+        (
+            r
+            for r in doc["results"]
+            if _is_ceiling(r)
+            and r["endpoint"] == cell["endpoint"]
+            and r["server"] == cell["server"]
+            and r["interface"] == cell["interface"]
+            and r["concurrency"] == cell["concurrency"]
+        ),
+        None,
+    )
+
+
+def _ceiling_shares(doc: Document) -> list[tuple[str, dict, float | None]]:
+    """(endpoint, framework cell, share of its ceiling or None) for every endpoint that has a
+    framework-less app in the result file."""
+    endpoints = dict.fromkeys(c["endpoint"] for c in doc["results"] if _is_ceiling(c))
+    shares = []
+    for endpoint in endpoints:
+        for cell in _cells(doc, endpoint):
+            if _is_ceiling(cell):
+                continue
+            ceiling = _ceiling_of(doc, cell)
+            ok = cell["status"] == "ok" and ceiling is not None and ceiling["status"] == "ok"
+            shares.append((endpoint, cell, cell["rps"] / ceiling["rps"] if ok else None))
+    return shares
 
 
 def ceiling_table(doc: Document) -> str:
     """Each framework as a fraction of a framework-less app on the same server."""
-    rows = []
-    raw = [c for c in doc["results"] if c["framework"] == "raw"]
-    for endpoint in ("plaintext", "json"):
-        for cell in _cells(doc, endpoint):
-            if cell["framework"] == "raw":
-                continue
-            ceiling = next(
-                (
-                    r
-                    for r in raw
-                    if r["endpoint"] == endpoint
-                    and r["server"] == cell["server"]
-                    and r["interface"] == cell["interface"]
-                    and r["concurrency"] == cell["concurrency"]
-                ),
-                None,
-            )
-            share = (
-                "n/a"
-                if cell["status"] != "ok" or ceiling is None or ceiling["status"] != "ok"
-                else f"{cell['rps'] / ceiling['rps']:.0%}"
-            )
-            rows.append([endpoint, cell["label"], cell["server"], _rps(cell), _rps(ceiling), share])
+    rows = [
+        [
+            endpoint,
+            cell["label"],
+            cell["server"],
+            _rps(cell),
+            _rps(_ceiling_of(doc, cell)),
+            "n/a" if share is None else f"{share:.0%}",
+        ]
+        for endpoint, cell, share in _ceiling_shares(doc)
+    ]
     return table(
         ["Endpoint", "Framework", "Server", "Framework req/s", "Raw app req/s", "Share of ceiling"],
         rows,
@@ -175,29 +247,41 @@ def sweep_table(doc: Document, endpoint: str) -> str:
 
 
 def sweep_chart(doc: Document, endpoint: str) -> str:
+    """Requests/s against connections: one panel per framework, one line per configuration,
+    and the framework-less apps (ceilings) in a panel of their own."""
     levels = doc["suite"]["sweep"]
-    figure, axes = plt.subplots(figsize=(7, 3.5))
-    configs = dict.fromkeys(c["config"] for c in doc["results"] if c["endpoint"] == endpoint)
-    for config in configs:
-        ok = sorted(
-            (c["concurrency"], c["rps"])
-            for c in doc["results"]
-            if c["config"] == config
-            and c["endpoint"] == endpoint
-            and c["status"] == "ok"
-            and c["concurrency"] in levels
-        )
-        if len(ok) > 1:
-            label = next(
-                f"{c['label']} / {c['server']}" for c in doc["results"] if c["config"] == config
+    cells = [
+        c
+        for c in doc["results"]
+        if c["endpoint"] == endpoint and c["status"] == "ok" and c["concurrency"] in levels
+    ]
+    groups: dict[str, dict[str, list[dict]]] = {}
+    for cell in cells:
+        group = "ceiling" if _is_ceiling(cell) else cell["framework"]
+        groups.setdefault(group, {}).setdefault(cell["config"], []).append(cell)
+    panels = []
+    for group, configs in groups.items():
+        series = [
+            (
+                _setup_name(runs[0]) if group != "ceiling" else runs[0]["config"],
+                sorted((c["concurrency"], c["rps"]) for c in runs),
             )
-            axes.plot(*zip(*ok, strict=True), marker="o", label=label)
-    axes.set_xscale("log", base=2)
-    axes.set_xticks(levels, [str(n) for n in levels])
-    axes.set_xlabel("concurrent connections")
-    axes.set_ylabel(f"requests/s ({endpoint})")
-    axes.legend(fontsize=7)
-    return _svg(figure)
+            for runs in configs.values()
+            if len(runs) > 1
+        ]
+        if series:
+            title = FRAMEWORK_TITLES.get(group, "Framework-less apps (ceilings)")
+            panels.append((title, series))
+    if not panels:
+        return ""
+    figure = line_panels(panels, levels, "requests/s")
+    title = f"Requests per second against connections, {endpoint_title(endpoint)}"
+    frameworks = [c for c in cells if not _is_ceiling(c)]
+    description = (
+        f"One panel per framework and one for the framework-less apps; each panel has its own "
+        f"scale. {_summary(frameworks, 'requests/s') if frameworks else ''}"
+    )
+    return to_svg(figure, f"chart-sweep-{endpoint}", title, description)
 
 
 def costs_table(doc: Document) -> str:
@@ -284,31 +368,34 @@ def bench_endpoint(found: tuple[Path, Document], endpoint: str) -> str:
         + endpoint_chart(doc, endpoint)
         + "\n"
         + endpoint_table(doc, endpoint)
+        + data_note(found[0])
     )
 
 
 @_page
 def bench_ceilings(found: tuple[Path, Document]) -> str:
     """Frameworks as a share of the raw app on the same server."""
-    return ceiling_table(found[1])
+    doc = found[1]
+    return ceiling_chart(doc) + "\n" + ceiling_table(doc) + data_note(found[0])
 
 
 @_page
 def bench_sweep(found: tuple[Path, Document], endpoint: str) -> str:
     """Requests/s against the number of connections."""
-    return sweep_chart(found[1], endpoint) + "\n" + sweep_table(found[1], endpoint)
+    doc = found[1]
+    return sweep_chart(doc, endpoint) + "\n" + sweep_table(doc, endpoint) + data_note(found[0])
 
 
 @_page
 def bench_costs(found: tuple[Path, Document]) -> str:
     """Install, import, start-up and memory figures."""
-    return costs_table(found[1])
+    return costs_table(found[1]) + data_note(found[0], "scripts/bench/costs.py")
 
 
 @_page
 def bench_claims(found: tuple[Path, Document]) -> str:
     """The article's four figures against ours, as ratios too, with their verdicts."""
-    return headline_table(found[1], base="../")
+    return headline_table(found[1], base="../") + data_note(found[0])
 
 
 @_page

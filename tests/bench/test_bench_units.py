@@ -216,3 +216,46 @@ def test_server_and_wrk_get_different_cores() -> None:
 def test_committed_result_files_match_the_schema() -> None:
     for path in sorted(results.RESULTS_DIR.glob("*.json")):
         assert results.validate(json.loads(path.read_text())) == [], path
+
+
+def test_charts_follow_the_theme_have_a_name_and_leave_ceilings_out() -> None:
+    doc = document(
+        [
+            cell("fastapi-uvicorn", "json", 5000),
+            cell("flask-gunicorn", "json", 2000),
+            cell("raw-asgi-uvicorn", "json", 70000),
+        ]
+    )
+    svg = report.endpoint_chart(doc, "json")
+    assert 'role="img"' in svg and '<title id="chart-json-title">' in svg
+    assert "Highest: FastAPI on uvicorn, 5,000" in svg  # the description states the figures
+    assert "raw ASGI" not in svg  # the ceiling has its own chart
+    assert "currentColor" in svg and "var(--bench-c1" in svg
+    assert "#ffffff" not in svg and "#000000;" not in svg and "<metadata>" not in svg
+    shares = report.ceiling_chart(doc)
+    assert 'id="chart-ceilings"' in shares and "7%" in shares
+
+
+def test_the_sweep_chart_has_a_panel_per_framework_and_one_for_ceilings() -> None:
+    levels = (16, 64, 256)
+    doc = document(
+        [
+            cell(config_id, "json", rps * level / 64, concurrency=level)
+            for config_id, rps in (
+                ("fastapi-uvicorn", 5000),
+                ("flask-gunicorn", 2000),
+                ("raw-asgi-uvicorn", 70000),
+            )
+            for level in levels
+        ]
+    )
+    doc["suite"]["sweep"] = list(levels)
+    svg = report.sweep_chart(doc, "json")
+    for panel in ("FastAPI", "Flask", "Framework-less apps (ceilings)"):
+        assert f">{panel}<" in svg
+    assert ">uvicorn<" in svg and ">gunicorn<" in svg  # direct labels, no legend
+
+
+def test_plurals_agree_with_their_count() -> None:
+    assert report.plural(1, "worker") == "1 worker"
+    assert report.plural(4, "worker") == "4 workers"

@@ -1,0 +1,106 @@
+"""The site's HTML touch-ups and source links, without a build."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from docs.plugins.page_html import (
+    exclude_code_from_search,
+    label_table_cells,
+    separate_tab_labels,
+)
+from scripts.decision import RulesError, best_measured, load_rules
+from scripts.source_links import SourceLinks, is_loopback
+
+TABLE = (
+    "<table>\n<thead>\n<tr>\n<th></th>\n<th>Fast<abbr>API</abbr></th>\n<th>Flask</th>\n</tr>\n"
+    "</thead>\n<tbody>\n<tr>\n<td>ORM</td>\n<td>no</td>\n<td>no &amp; never</td>\n</tr>\n"
+    "</tbody>\n</table>"
+)
+
+
+def test_table_cells_get_their_header_as_a_label_and_wide_tables_can_stack() -> None:
+    out = label_table_cells(TABLE)
+    assert "<table data-stackable>" in out
+    assert "<td>ORM</td>" in out  # an empty header labels nothing
+    assert '<td data-label="FastAPI">no</td>' in out
+    assert '<td data-label="Flask">no &amp; never</td>' in out
+
+
+def test_a_two_column_table_keeps_its_columns() -> None:
+    two = "<table><thead><tr><th>a</th><th>b</th></tr></thead><tbody><tr><td>1</td><td>2</td>"
+    assert "data-stackable" not in label_table_cells(two + "</tr></tbody></table>")
+
+
+def test_tab_labels_are_separated_and_code_is_left_out_of_search() -> None:
+    labels = '<label for="a">FastAPI</label><label for="b">Django</label>'
+    assert separate_tab_labels(labels) == labels.replace("</label><label", "</label> <label")
+    code = '<div class="language-python highlight"><pre>x</pre></div>'
+    assert 'highlight" data-search-exclude>' in exclude_code_from_search(code)
+
+
+def test_source_links_point_at_the_commit_and_refuse_missing_files() -> None:
+    links = SourceLinks("https://github.com/o/r/", "abc123")
+    assert links.url("scripts") == "https://github.com/o/r/tree/abc123/scripts"
+    assert links.link("Makefile") == "[`Makefile`](https://github.com/o/r/blob/abc123/Makefile)"
+    with pytest.raises(FileNotFoundError, match="no-such-file"):
+        links.url("no-such-file")
+    with pytest.raises(ValueError, match="repo_url is empty"):
+        SourceLinks("", "main")
+
+
+@pytest.mark.parametrize(
+    ("url", "loopback"),
+    [
+        ("http://127.0.0.1:8000/", True),
+        ("http://localhost/x/", True),
+        ("https://example.github.io/guide/", False),
+    ],
+)
+def test_loopback_addresses_are_recognised(url: str, loopback: bool) -> None:
+    assert is_loopback(url) is loopback
+
+
+def _cell(framework: str, server: str, rps: float, status: str = "ok") -> dict:
+    return {
+        "framework": framework, "server": server, "variant": "", "endpoint": "io",
+        "concurrency": 64, "status": status, "rps": rps,
+    }  # fmt: skip
+
+
+def test_rules_cite_every_framework_at_its_best_configuration() -> None:
+    doc = {
+        "suite": {"concurrency": 64},
+        "results": [
+            _cell("fastapi", "uvicorn", 5000),
+            _cell("flask", "gunicorn", 90),
+            _cell("flask", "granian", 4000),
+            _cell("django", "granian", 9999, status="failed"),
+        ],
+    }
+    sentence = best_measured(doc, "io")
+    assert "FastAPI 5,000 req/s (uvicorn)" in sentence
+    assert "Flask 4,000 req/s (granian)" in sentence and "90" not in sentence
+    assert "Django not measured" in sentence
+    assert "has not been measured yet" in best_measured(None, "io")
+
+
+def test_an_unknown_benchmark_endpoint_in_a_rule_is_named(tmp_path: Path) -> None:
+    effect = {"framework": "flask", "points": 1, "reason": "r", "link": "guide/hello.md#verdict"}
+    rules = [
+        {
+            "id": "q",
+            "text": "Q?",
+            "options": [
+                {"id": "a", "label": "A", "effects": [{**effect, "endpoint": "nope"}]},
+                {"id": "b", "label": "B"},
+            ],
+        }
+    ]
+    path = tmp_path / "decision.yaml"
+    path.write_text(yaml.safe_dump(rules))
+    with pytest.raises(RulesError, match="unknown endpoint 'nope'"):
+        load_rules(path, doc=None)
