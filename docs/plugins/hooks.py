@@ -1,4 +1,5 @@
-"""The site's one MkDocs hook: the Guide navigation, built from the topics.
+"""The site's MkDocs hooks: the Guide navigation, built from the topics, and what keeps
+``mkdocs serve`` honest across rebuilds.
 
 Topics declare their title and ``order`` in ``snippets/<topic>/topic.yaml``, so
 adding a topic never means editing ``mkdocs.yml``.
@@ -6,16 +7,47 @@ adding a topic never means editing ``mkdocs.yml``.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from docs.plugins.main import page_of
+from scripts.claims import evidence_path
+from scripts.freshness import stale_notice
 from scripts.topics import all_topics
+
+#: The claims page, which says when its evidence report predates an edit.
+CLAIMS_PAGE = "claims.md"
+
+
+def clear_caches() -> None:
+    """Forget every cached read of the project's data files.
+
+    ``mkdocs serve`` rebuilds in the same process, where ``scripts.*`` modules stay imported;
+    their ``functools.cache``d loaders (topics, cases, claims, the matrix) would otherwise keep
+    serving the files as they were at startup, and an edited ``cases.yaml`` would not show.
+    """
+    for name, module in list(sys.modules.items()):
+        if name.split(".")[0] not in {"scripts", "docs"}:
+            continue
+        for value in list(vars(module).values()):
+            if getattr(value, "__module__", None) == name and callable(
+                getattr(value, "cache_clear", None)
+            ):
+                value.cache_clear()
 
 
 def on_config(config: Any) -> Any:
     """Fill the Guide section of the navigation with the topic pages, in ``order``."""
+    clear_caches()
     pages = [{t.title: page_of(t)} for t in all_topics() if page_of(t).startswith("guide/")]
     for entry in config["nav"]:
         if isinstance(entry, dict) and "Guide" in entry:
             entry["Guide"] = ["guide/index.md", *pages]
     return config
+
+
+def on_page_markdown(markdown: str, page: Any, **_: Any) -> str:
+    """Put the stale-evidence notice at the top of the claims page when it applies."""
+    if page.file.src_uri != CLAIMS_PAGE:
+        return markdown
+    return stale_notice(evidence_path()) + markdown

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import json
+import posixpath
 import shlex
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -34,6 +35,7 @@ from scripts.decision import Question, as_data, load_rules
 from scripts.live.support import placeholder as live_placeholder
 from scripts.live.support import script_json
 from scripts.markdown import table
+from scripts.matrix.page import summary_table, topic_matrix
 from scripts.servers import DEMO_SERVERS
 from scripts.topics import DATA_FILES, FRAMEWORK_TITLES, ROOT, Topic, all_topics, get_topic
 
@@ -114,8 +116,10 @@ def loc_table(slug: str) -> str:
     return table(["Framework", "Lines of code", "Files"], rows)
 
 
-def tested_versions(slug: str) -> str:
-    """The package versions this page's snippets were tested with (read from the environment)."""
+@pass_context
+def tested_versions(context: Context, slug: str) -> str:
+    """The package versions this page's snippets were tested with (read from the environment),
+    then the version matrix: the same cases on each supported release line."""
     topic = get_topic(slug)
     packages = topic.meta.get("packages", {})
     items = []
@@ -128,7 +132,13 @@ def tested_versions(slug: str) -> str:
         text += (
             " Also named on this page, but not installed or tested here: " + ", ".join(named) + "."
         )
-    return text
+    summary = posixpath.relpath("matrix.md", posixpath.dirname(context["page"].file.src_uri))
+    return text + "\n\n" + topic_matrix(slug, summary)
+
+
+def version_matrix() -> str:
+    """The summary page: every topic on every release line."""
+    return summary_table()
 
 
 def _headers_summary(headers: dict[str, Any]) -> list[str]:
@@ -311,6 +321,7 @@ def define_env(env: Any) -> None:
         free_table,
         loc_table,
         tested_versions,
+        version_matrix,
         cases_table,
         topic_index,
         server_commands,
