@@ -21,6 +21,7 @@ import httpx
 import pytest
 
 from scripts.claims import evidence_path
+from scripts.freshness import newer_inputs, stale_notice
 from scripts.topics import ROOT
 from tests.support.claim_evidence import RECORDER_NAME
 
@@ -126,3 +127,14 @@ def test_serve_reuses_an_older_evidence_report(tmp_path: Path) -> None:
     )
     assert "mkdocs serve" in dry_run.stdout
     assert "-m claim" not in dry_run.stdout, dry_run.stdout
+
+
+def test_the_claims_page_says_when_the_evidence_is_stale(tmp_path: Path) -> None:
+    report = tmp_path / "evidence.json"
+    report.write_text("{}", encoding="utf-8")
+    os.utime(report, (0, 0))
+    assert "Evidence is stale" in stale_notice(report)
+    future = time.time() + 3600
+    os.utime(report, (future, future))
+    assert stale_notice(report) == ""
+    assert newer_inputs(tmp_path / "missing.json") == []
