@@ -241,6 +241,8 @@ class Worker:
             target.write_text(original, encoding="utf-8")
         if status == 5:
             raise SystemExit(f"no test selected for topic {topic!r} (pytest exit 5)")
+        where = f"{mutant.path.relative_to(ROOT)}:{mutant.line}"
+        print(f"{'caught  ' if status else 'SURVIVED'} {where} {mutant.description}", flush=True)
         return status != 0
 
 
