@@ -16,7 +16,7 @@ EVIDENCE := .cache/claims/evidence.json
 EVIDENCE_INPUTS := $(shell find snippets demo_apps scripts tests docs/data -type f \
 	\( -name '*.py' -o -name '*.yaml' -o -name '*.json' -o -name '*.html' \) 2>/dev/null)
 
-.PHONY: setup bundle serve build test lint evidence bench bench-smoke screenshots clean
+.PHONY: setup bundle serve build test lint evidence matrix mutation bench bench-smoke screenshots clean
 
 setup:
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
@@ -27,8 +27,9 @@ setup:
 bundle: setup
 	$(RUN) python -m scripts.live.build_bundle
 
-# The claim tests first (about 3 minutes), so the site can judge the claims; `make serve` and
-# `make build` re-run them only when a snippet, app, script, test or data file has changed.
+# The claim tests first (about 3 minutes), so the site can judge the claims; `make build`
+# re-runs them only when a snippet, app, script, test or data file has changed, `make serve`
+# only when there is no report at all (it reuses an older one and the claims page says it is stale).
 # A failing claim test is recorded, not fatal here: the strict build then stops on that claim,
 # naming it. Any other pytest exit (collection error, interrupt) stops at once.
 $(EVIDENCE): $(EVIDENCE_INPUTS) | setup
@@ -39,7 +40,10 @@ evidence:
 	rm -f $(EVIDENCE)
 	$(MAKE) $(EVIDENCE)
 
-serve: bundle $(EVIDENCE)
+# Rebuilds a page within seconds of an edit to its snippet, cases, topic.yaml or page (the
+# `watch:` list in mkdocs.yml); never waits on the claim tests once a report exists.
+serve: bundle
+	@[ -f $(EVIDENCE) ] || $(MAKE) $(EVIDENCE)
 	$(RUN) mkdocs serve --strict -a 127.0.0.1:8000
 
 build: bundle $(EVIDENCE)
@@ -49,17 +53,30 @@ lint: setup
 	$(RUN) ruff check $(LINT_PATHS)
 	$(RUN) ruff format --check $(LINT_PATHS)
 
-# Claim tests, then the in-process hostile requests (each guide page shows how many its
-# snippets survived), then the site (which reads both), then every other test; coverage of
-# snippets/ adds up all three pytest runs.
+# Every topic's cases on each release line in docs/data/versions.yaml, each installed from PyPI
+# into .cache/matrix/envs/ (reused while its pins and uv.lock are unchanged); rewrites
+# docs/data/matrix.json, which the pages render. Commit it.
+matrix: setup
+	$(RUN) python -m scripts.matrix run
+
+# Mutants of the snippets against their topic's tests; prints the share caught (slow: not in
+# `make test`; see CONTRIBUTING.md for the last score).
+mutation: setup
+	$(RUN) python -m scripts.mutation
+
+# Claim tests, the in-process hostile requests (each guide page shows how many its snippets
+# survived), the older release lines of the version matrix (the locked ones are the main run's
+# own cases), then the site (which reads all three), then every other test; coverage of
+# snippets/ adds up every pytest run, and its report is printed even when a test failed.
 test: lint bundle
 	$(RUN) coverage erase
 	$(MAKE) evidence
 	$(RUN) coverage run -p -m pytest -m hostile
+	$(RUN) python -m scripts.matrix check
 	$(RUN) mkdocs build --strict -d $(SITE_DIR)
-	GUIDE_SITE_DIR=$(abspath $(SITE_DIR)) $(RUN) coverage run -p -m pytest -m "not claim and not hostile"
-	$(RUN) coverage combine
-	$(RUN) coverage report --fail-under=100
+	GUIDE_SITE_DIR=$(abspath $(SITE_DIR)) $(RUN) coverage run -p -m pytest -m "not claim and not hostile"; \
+	status=$$?; $(RUN) coverage combine; \
+	$(RUN) coverage report --fail-under=100 && exit $$status
 
 # Home, a guide page, benchmarks and the decision guide at 1280x900 and 390x844, light and
 # dark, as PNGs in screenshots/ (not committed), for reviewing the layout by eye.

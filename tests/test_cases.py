@@ -8,11 +8,16 @@ article's claims its cases are evidence for, per framework.
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from scripts.topics import Case, Topic, all_topics
 from tests.support.clients import SENDERS
 from tests.support.responses import mismatches
+
+#: ``GUIDE_CASE_FRAMEWORKS=django`` runs one framework's cases (the version matrix does).
+ONLY = set(filter(None, os.environ.get("GUIDE_CASE_FRAMEWORKS", "").split(",")))
 
 
 def _params() -> list:
@@ -20,6 +25,8 @@ def _params() -> list:
     for topic in all_topics():
         for case in topic.cases:
             for framework in case.frameworks:
+                if ONLY and framework not in ONLY:
+                    continue
                 marks = [pytest.mark.django_db] if framework == "django" else []
                 claims = topic.meta.claims.get(framework)
                 if claims:

@@ -7,8 +7,8 @@ with the tail of its log.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from http.cookiejar import DefaultCookiePolicy
-from pathlib import Path
 
 import httpx
 import pytest
@@ -18,8 +18,9 @@ from scripts.servers import DEMO_SERVERS, RunningServer, serve
 from scripts.topics import Case, Topic, all_topics
 from tests.support.responses import Observed, mismatches
 
-pytestmark = pytest.mark.slow
 HTTP_AS_HTTPS = DefaultCookiePolicy(secure_protocols=("https", "wss", "http"))
+# A server that is slow to start under load fails the test: the message says so.
+pytestmark = [pytest.mark.slow, pytest.mark.timing]
 
 
 def _run_case(server: RunningServer, topic: Topic, case: Case, framework: str) -> list[str]:
@@ -38,19 +39,29 @@ def _run_case(server: RunningServer, topic: Topic, case: Case, framework: str) -
     return mismatches(case.expected(framework), observed)
 
 
-@pytest.mark.parametrize("server_name", sorted(DEMO_SERVERS))
-def test_demo_app_answers_every_case(server_name: str, tmp_path: Path) -> None:
+@pytest.fixture(scope="module", params=sorted(DEMO_SERVERS))
+def server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, RunningServer]]:
+    """One demo server for all the topics' tests (pytest groups the tests by server)."""
+    name = request.param
+    env = {"GUIDE_DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp(name) / 'demo.db'}"}
+    with serve(name, DEMO_SERVERS[name], env=env) as running:
+        yield name, running
+
+
+# The topic is the test id's first part, so `pytest -k <topic>` selects these tests too.
+@pytest.mark.parametrize("topic", all_topics(), ids=lambda topic: topic.slug)
+def test_demo_app_answers_every_case(server: tuple[str, RunningServer], topic: Topic) -> None:
+    server_name, running = server
     framework = server_name.split("-")[0]
-    env = {"GUIDE_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}"}
     failures = []
-    with serve(server_name, DEMO_SERVERS[server_name], env=env) as server:
-        for topic in all_topics():
-            for case in topic.cases:
-                if framework not in case.frameworks:
-                    continue
-                problems = _run_case(server, topic, case, framework)
-                if problems:
-                    snippet = topic.snippet_path(framework).relative_to(topic.folder.parent.parent)
-                    failures.append(f"{snippet} / {case.name}: " + "; ".join(problems))
-        assert server.process.poll() is None, f"{server_name} died:\n{server.log_tail()}"
+    for case in topic.cases:
+        if framework not in case.frameworks:
+            continue
+        problems = _run_case(running, topic, case, framework)
+        if problems:
+            snippet = topic.snippet_path(framework).relative_to(topic.folder.parent.parent)
+            failures.append(f"{snippet} / {case.name}: " + "; ".join(problems))
+    assert running.process.poll() is None, f"{server_name} died:\n{running.log_tail()}"
     assert not failures, f"{server_name}:\n" + "\n".join(failures)

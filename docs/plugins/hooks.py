@@ -1,5 +1,6 @@
 """The site's MkDocs hooks: the Guide navigation built from the topics, a check that the
-published address is a real one, and HTML touch-ups the Markdown cannot express.
+published address is a real one, what keeps ``mkdocs serve`` honest across rebuilds, and HTML
+touch-ups the Markdown cannot express.
 
 Topics declare their title and ``order`` in ``snippets/<topic>/topic.yaml``, so
 adding a topic never means editing ``mkdocs.yml``.
@@ -7,6 +8,7 @@ adding a topic never means editing ``mkdocs.yml``.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from mkdocs.exceptions import PluginError
@@ -17,8 +19,13 @@ from docs.plugins.page_html import (
     label_table_cells,
     separate_tab_labels,
 )
+from scripts.claims import evidence_path
+from scripts.freshness import stale_notice
 from scripts.source_links import is_loopback
 from scripts.topics import all_topics
+
+#: The claims page, which says when its evidence report predates an edit.
+CLAIMS_PAGE = "claims.md"
 
 _command: list[str] = []
 
@@ -28,10 +35,28 @@ def on_startup(command: str, dirty: bool) -> None:
     _command[:] = [command]
 
 
+def clear_caches() -> None:
+    """Forget every cached read of the project's data files.
+
+    ``mkdocs serve`` rebuilds in the same process, where ``scripts.*`` modules stay imported;
+    their ``functools.cache``d loaders (topics, cases, claims, the matrix) would otherwise keep
+    serving the files as they were at startup, and an edited ``cases.yaml`` would not show.
+    """
+    for name, module in list(sys.modules.items()):
+        if name.split(".")[0] not in {"scripts", "docs"}:
+            continue
+        for value in list(vars(module).values()):
+            if getattr(value, "__module__", None) == name and callable(
+                getattr(value, "cache_clear", None)
+            ):
+                value.cache_clear()
+
+
 def on_config(config: Any) -> Any:
     """Fill the Guide section of the navigation with the topic pages, in ``order``; refuse a
     loopback ``site_url`` in a build, where it would end up in every canonical link and the
     sitemap."""
+    clear_caches()
     if _command == ["build"] and is_loopback(config["site_url"] or ""):
         raise PluginError(
             f"site_url is {config['site_url']!r}, a loopback address: set SITE_URL to the "
@@ -42,6 +67,13 @@ def on_config(config: Any) -> Any:
         if isinstance(entry, dict) and "Guide" in entry:
             entry["Guide"] = ["guide/index.md", *pages]
     return config
+
+
+def on_page_markdown(markdown: str, page: Any, **_: Any) -> str:
+    """Put the stale-evidence notice at the top of the claims page when it applies."""
+    if page.file.src_uri != CLAIMS_PAGE:
+        return markdown
+    return stale_notice(evidence_path()) + markdown
 
 
 def on_page_content(html: str, **kwargs: Any) -> str:

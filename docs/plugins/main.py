@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import json
+import posixpath
 import shlex
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -43,7 +44,10 @@ from scripts.decision import Question, as_data, load_rules
 from scripts.live.support import placeholder as live_placeholder
 from scripts.live.support import script_json
 from scripts.markdown import table
+from scripts.matrix.page import summary_table, topic_matrix
 from scripts.servers import DEMO_SERVERS
+from scripts.source_links import configure as configure_source_links
+from scripts.source_links import links
 from scripts.topics import (
     DATA_FILES,
     FRAMEWORK_TITLES,
@@ -54,8 +58,6 @@ from scripts.topics import (
     all_topics,
     get_topic,
 )
-from scripts.source_links import configure as configure_source_links
-from scripts.source_links import links
 
 # --------------------------------------------------------------------------- helpers
 
@@ -142,8 +144,10 @@ def loc_table(slug: str) -> str:
     return table(["Framework", "Lines of code", "Files counted"], rows) + note + "\n"
 
 
-def tested_versions(slug: str) -> str:
-    """The package versions this page's snippets were tested with (read from the environment)."""
+@pass_context
+def tested_versions(context: Context, slug: str) -> str:
+    """The package versions this page's snippets were tested with (read from the environment),
+    then the version matrix: the same cases on each supported release line."""
     topic = get_topic(slug)
     packages = topic.meta.packages
     items = []
@@ -156,7 +160,13 @@ def tested_versions(slug: str) -> str:
         text += (
             " Also named on this page, but not installed or tested here: " + ", ".join(named) + "."
         )
-    return text
+    summary = posixpath.relpath("matrix.md", posixpath.dirname(context["page"].file.src_uri))
+    return text + "\n\n" + topic_matrix(slug, summary)
+
+
+def version_matrix() -> str:
+    """The summary page: every topic on every release line."""
+    return summary_table()
 
 
 def postgres_version() -> str:
@@ -169,6 +179,8 @@ def postgres_version() -> str:
         if IN_CI:
             raise PluginError(str(exc)) from exc
         return f"PostgreSQL (not installed where this page was built: `{postgres.INSTALL_HINT}`)"
+
+
 #: Written by the hostile-request suite (tests/hostile/); ``make test`` runs its in-process
 #: part before the build, so a page shows the counts of the same run.
 HOSTILE_REPORT = ROOT / ".cache" / "hostile" / "report.json"
@@ -442,6 +454,7 @@ def define_env(env: Any) -> None:
         tested_versions,
         postgres_version,
         hostile_survival,
+        version_matrix,
         cases_table,
         status,
         bench_figure,

@@ -10,7 +10,7 @@ from scripts.bench import config, runner
 from scripts.bench.wrk import INSTALL_HINT
 from tests.conftest import require_tool
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timing]  # wrk and servers: load-sensitive
 BROKEN = config.Configuration(
     "broken", "raw", config.UVICORN, "tests.bench.broken_app:app", "", endpoints=(config.PLAINTEXT,)
 )

@@ -19,7 +19,7 @@ from scripts.bench.wrk import INSTALL_HINT
 from scripts.claims import finding, load_claims
 from tests.conftest import require_tool
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timing]  # wrk and servers: load-sensitive
 
 COMMITTED_PATH = results.latest()
 COMMITTED = results.load(COMMITTED_PATH) if COMMITTED_PATH else None

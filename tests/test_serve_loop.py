@@ -1,0 +1,140 @@
+"""The contributor's loop: under ``mkdocs serve``, an edited snippet or case shows on its page
+within seconds, with the claim evidence reused rather than re-measured.
+
+The server runs on a temporary copy of the project (the live-demo bundle linked, not copied), on
+a free 127.0.0.1 port, and is always stopped; the edits happen in the copy only.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+import pytest
+
+from scripts.claims import evidence_path
+from scripts.freshness import newer_inputs, stale_notice
+from scripts.topics import ROOT
+from tests.support.claim_evidence import RECORDER_NAME
+
+#: The promise CONTRIBUTING.md makes: an edit is on its page within this many seconds.
+REBUILD_LIMIT_S = 10
+#: The first build of the whole site (bounded, so a stuck server fails the test).
+FIRST_BUILD_LIMIT_S = 300
+COPIED = ("docs", "snippets", "scripts", "demo_apps", "tests", "mkdocs.yml", "pyproject.toml")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _copy_project(dest: Path) -> None:
+    ignore = shutil.ignore_patterns("__pycache__", "*.sqlite3")
+    for name in COPIED:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, dest / name, ignore=ignore)
+        else:
+            shutil.copy2(source, dest / name)
+    (dest / ".cache").mkdir()
+    (dest / ".cache" / "live").symlink_to(ROOT / ".cache" / "live")
+
+
+def _wait_for(url: str, marker: str, limit_s: float, server: subprocess.Popen) -> float:
+    """Seconds until the page at ``url`` contains ``marker``; fails after ``limit_s``."""
+    started = time.monotonic()
+    while time.monotonic() - started < limit_s:
+        assert server.poll() is None, "mkdocs serve exited"
+        try:
+            if marker in httpx.get(url, timeout=5).text:
+                return time.monotonic() - started
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.25)
+    pytest.fail(f"{url} did not show {marker!r} within {limit_s} s", pytrace=False)
+
+
+@pytest.mark.slow
+@pytest.mark.timing
+def test_an_edit_shows_on_its_page_within_seconds(
+    tmp_path: Path, pytestconfig: pytest.Config
+) -> None:
+    project = tmp_path / "project"
+    _copy_project(project)
+    evidence = evidence_path()
+    if not evidence.is_file():  # a fresh clone: the page is the point, not the claims
+        evidence = tmp_path / "evidence.json"
+        pytestconfig.pluginmanager.get_plugin(RECORDER_NAME).provisional_report(evidence)
+    port = _free_port()
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(project),
+        "GUIDE_CLAIMS_EVIDENCE": str(evidence),
+        "NO_MKDOCS_2_WARNING": "1",
+    }
+    log = (tmp_path / "serve.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--strict", "-a", f"127.0.0.1:{port}"],
+        cwd=project,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}/guide/hello/"
+    try:
+        _wait_for(url, "greets the world", FIRST_BUILD_LIMIT_S, server)
+        marker = f"edited-{uuid.uuid4().hex[:8]}"
+        snippet = project / "snippets" / "hello" / "flask.py"
+        snippet.write_text(snippet.read_text() + f"# {marker}\n", encoding="utf-8")
+        snippet_s = _wait_for(url, marker, REBUILD_LIMIT_S, server)
+        cases = project / "snippets" / "hello" / "cases.yaml"
+        renamed = f"greets the world {marker}"
+        cases.write_text(cases.read_text().replace("greets the world", renamed), "utf-8")
+        cases_s = _wait_for(url, renamed, REBUILD_LIMIT_S, server)
+        print(f"rebuilt after a snippet edit in {snippet_s:.1f} s, a cases edit in {cases_s:.1f} s")
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+        log.close()
+
+
+def test_serve_reuses_an_older_evidence_report(tmp_path: Path) -> None:
+    """`make serve` with a report older than every input does not re-run the claim tests."""
+    report = tmp_path / "evidence.json"
+    report.write_text("{}", encoding="utf-8")
+    os.utime(report, (0, 0))
+    dry_run = subprocess.run(
+        ["make", "-n", "serve", f"EVIDENCE={report}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "mkdocs serve" in dry_run.stdout
+    assert "-m claim" not in dry_run.stdout, dry_run.stdout
+
+
+def test_the_claims_page_says_when_the_evidence_is_stale(tmp_path: Path) -> None:
+    report = tmp_path / "evidence.json"
+    report.write_text("{}", encoding="utf-8")
+    os.utime(report, (0, 0))
+    assert "Evidence is stale" in stale_notice(report)
+    future = time.time() + 3600
+    os.utime(report, (future, future))
+    assert stale_notice(report) == ""
+    assert newer_inputs(tmp_path / "missing.json") == []
