@@ -16,7 +16,7 @@ EVIDENCE := .cache/claims/evidence.json
 EVIDENCE_INPUTS := $(shell find snippets demo_apps scripts tests docs/data -type f \
 	\( -name '*.py' -o -name '*.yaml' -o -name '*.json' -o -name '*.html' \) 2>/dev/null)
 
-.PHONY: setup bundle serve build test lint evidence matrix mutation bench bench-smoke screenshots clean
+.PHONY: setup bundle serve build test lint evidence matrix mutation bench bench-smoke measure-live screenshots clean
 
 setup:
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
@@ -92,6 +92,11 @@ bench-smoke: setup
 	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	$(RUN) python -m scripts.bench run --smoke --out "$$tmp" && \
 	$(RUN) python -m scripts.bench check "$$tmp"/*.json
+
+# Bytes and cold/warm seconds of the live demos' first and second Run, per framework, in headless
+# Chromium and WebKitGTK (scripts/live/measure.py); prints JSON with the machine's load average.
+measure-live: build
+	$(RUN) python -m scripts.live.measure $(SITE_DIR)
 
 clean:
 	rm -rf $(SITE_DIR) screenshots .coverage .coverage.* .pytest_cache $(EVIDENCE)

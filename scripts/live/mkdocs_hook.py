@@ -1,19 +1,26 @@
 """MkDocs hook: put the live-demo bundle into the built site, under live/.
 
 Runs on every build, `mkdocs serve` included. The cached bundle (Pyodide, wheels, lockfile,
-editor) is built on first use and copied only when changed; python.zip (snippets, runner) changes
-with every edit, so it is written fresh each time (a few hundred kB).
+editor, precompressed copies) is built on first use and copied only when changed; python.zip
+(snippets, runner) and packages.json (each runnable snippet's package set, with the bytes a first
+Run downloads) change with every edit, so they are written fresh each time.
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 import zipfile
 from pathlib import Path
 from typing import Any
 
-from scripts.live.build_bundle import ensure_bundle
+from mkdocs.exceptions import PluginError
+
+from scripts.live.build_bundle import CORE_FILES, ensure_bundle, load_config
+from scripts.live.packages import package_set
 from scripts.live.resolve import ROOT
+from scripts.live.support import unsupported
+from scripts.topics import all_topics
 
 HERE = Path(__file__).resolve().parent
 # The browser-side modules, by the top-level names the worker imports them as.
@@ -46,7 +53,32 @@ def write_python_zip(dest: Path) -> None:
             archive.write(path, name)
 
 
+def package_manifest(live: Path) -> dict[str, Any]:
+    """packages.json: every runnable snippet's package set and the bytes it downloads (decoded),
+    checked against the bundle's lockfile, so a name the bundle lacks stops the build here."""
+    lock = json.loads((live / "pyodide-lock.json").read_text(encoding="utf-8"))["packages"]
+    config = load_config()
+    snippets = {}
+    for topic in all_topics():
+        for framework in topic.frameworks():
+            if (topic.slug, framework) in unsupported():
+                continue
+            names = package_set(topic.slug, framework, config)
+            missing = [name for name in names if name not in lock]
+            if missing:
+                raise PluginError(
+                    f"live demo {topic.slug}/{framework}: {missing} not in the bundle's "
+                    "pyodide-lock.json (scripts/live/bundle.yaml)"
+                )
+            size = sum((live / lock[name]["file_name"]).stat().st_size for name in names)
+            snippets[f"{topic.slug}/{framework}"] = {"packages": names, "bytes": size}
+    core = sum((live / name).stat().st_size for name in [*CORE_FILES, "python.zip"])
+    return {"core_bytes": core, "snippets": snippets}
+
+
 def on_post_build(config: Any) -> None:
     live = Path(config["site_dir"]) / "live"
     _sync(ensure_bundle(), live)
     write_python_zip(live / "python.zip")
+    manifest = package_manifest(live)
+    (live / "packages.json").write_text(json.dumps(manifest, indent=1, sort_keys=True))

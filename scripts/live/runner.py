@@ -2,26 +2,28 @@
 
 The same file runs in the reader's browser (Pyodide, inside the live-demo Web Worker, where it is
 imported as `live_runner`) and in CPython (the parity test), so both answer through the same code.
-Pyodide has no threads, which shapes each adapter:
+It is async-first, so it needs no JavaScript Promise Integration (JSPI, which Safari and older
+Firefox lack): the worker awaits `run_job` on Pyodide's event loop, and nothing here blocks on
+async code. Pyodide has no threads either, which shapes each adapter:
 
-- Everything runs synchronously: async code (an ASGI app, an async view) is run to completion by
-  `block`, which in the browser is Pyodide's `run_sync` (stack switching through JavaScript
-  Promise Integration; the worker calls `run_job` with `callPromising`). asgiref's AsyncToSync
-  (Django and Flask async views) uses it too, and its SyncToAsync calls inline instead of in a
-  thread.
-- FastAPI: the ASGI app is driven directly (no TestClient, whose portal is a thread), and
+- FastAPI: the ASGI app is awaited directly (no TestClient, whose portal is a thread), and
   anyio's thread offloading, used for `def` endpoints and dependencies, runs inline.
-- Django: the demo project's settings on in-memory SQLite, migrations applied; the test
-  Client calls the snippet as ROOT_URLCONF; async-unsafe access is allowed, because an async
-  view runs inside the event loop on the worker's only thread.
-- Flask: the app's own test client.
+- Django: the demo project's settings on in-memory SQLite, migrations applied; requests go
+  through `AsyncClient` with the snippet as ROOT_URLCONF. asgiref's SyncToAsync (sync views and
+  middleware) calls inline instead of in a thread; async-unsafe access is allowed, because the
+  ORM then runs inside the event loop on the worker's only thread.
+- Flask: the app's own (synchronous) test client. An `async def` view, which Flask would hand to
+  asgiref's AsyncToSync, runs to completion on a private event loop of its own instead
+  (`run_on_private_loop`), so it needs no stack switching either.
+
+The packages a snippet needs are loaded by the worker before anything runs (the build computes
+each snippet's set, scripts/live/packages.py); nothing is fetched on import.
 """
 
 from __future__ import annotations
 
 import asyncio
 import importlib
-import importlib.abc
 import importlib.util
 import json
 import linecache
@@ -29,8 +31,11 @@ import os
 import re
 import sqlite3
 import sys
+import time
 import traceback
 import warnings
+from collections.abc import Awaitable
+from itertools import dropwhile
 from types import ModuleType
 from typing import Any
 
@@ -88,45 +93,58 @@ def load_snippet(topic: str, framework: str, source: str | None = None) -> Modul
     return module
 
 
-# --- FastAPI -------------------------------------------------------------------------------
+# --- No threads, no blocking ------------------------------------------------------------------
 
 
-def block(awaitable: Any) -> Any:
-    """Run async code to completion from sync code: run_sync in Pyodide, asyncio.run in CPython."""
-    if IN_BROWSER:
-        from pyodide.ffi import run_sync
+class _Sleeper:
+    """The selector of a loop with no sockets to watch: waiting is sleeping until the next timer."""
 
-        return run_sync(awaitable)
-    return asyncio.run(awaitable)
+    def select(self, timeout: float | None = None) -> list:
+        if timeout is None:
+            raise RuntimeError("the coroutine waits for something that can never happen here")
+        time.sleep(timeout)
+        return []
+
+    def close(self) -> None:
+        """Nothing to release."""
 
 
-class LoadOnImport(importlib.abc.MetaPathFinder):
-    """Fetch a bundled package the first time anything imports it, blocking with run_sync.
-
-    The worker loads what the snippet's files import before running; this catches the imports
-    it cannot see (a helper's dependency, a Django migration importing another snippet). It sits
-    last on sys.meta_path, so it is asked only about modules nobody else found.
-    """
+class PrivateLoop(asyncio.BaseEventLoop):
+    """An event loop with timers and tasks but no I/O, so it needs neither a self-pipe (a socket
+    pair, which Pyodide lacks) nor threads: enough for a view that awaits sleeps and gathers."""
 
     def __init__(self) -> None:
-        self.tried: set[str] = set()
+        super().__init__()
+        self._selector = _Sleeper()
 
-    def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
-        from pyodide.ffi import can_run_sync, run_sync
+    def _process_events(self, event_list: list) -> None:
+        """No I/O events: only timers and ready callbacks drive this loop."""
 
-        if path is not None or fullname in self.tried or not can_run_sync():
-            return None
-        self.tried.add(fullname)
-        import pyodide_js
+    def _write_to_self(self) -> None:
+        """Only this thread runs the loop, so nothing ever needs to wake it."""
 
-        run_sync(pyodide_js.loadPackagesFromImports(f"import {fullname}"))
-        importlib.invalidate_caches()
-        return importlib.util.find_spec(fullname)
+
+def run_on_private_loop(awaitable: Awaitable[Any]) -> Any:
+    """Run async code to completion from sync code that is itself called from a running loop.
+
+    Pyodide's own loop cannot be re-entered without JSPI, and asyncio refuses to nest loops, so
+    this runs the coroutine on a private loop, with the outer loop set aside while it runs
+    (nothing else runs meanwhile: the worker handles one request at a time).
+    """
+    outer = asyncio.events._get_running_loop()
+    loop = PrivateLoop()
+    asyncio.events._set_running_loop(None)
+    try:
+        return loop.run_until_complete(awaitable)
+    finally:
+        loop.close()
+        asyncio.events._set_running_loop(outer)
 
 
 def _no_threads(framework: str) -> None:
-    """Pyodide cannot start threads: run the framework's thread offloading inline instead
-    (anyio's for FastAPI; asgiref's, which Django and Flask's async views use, otherwise)."""
+    """Pyodide cannot start threads, nor block on its own event loop: run the framework's thread
+    offloading inline (anyio's for FastAPI; asgiref's, which Django uses, otherwise) and its
+    async-from-sync calls on a private loop. Applied in CPython too, so both run the same path."""
     if framework == "fastapi":
         import anyio.to_thread
 
@@ -135,16 +153,24 @@ def _no_threads(framework: str) -> None:
 
         anyio.to_thread.run_sync = run_sync
         return
+    if framework == "flask":
+        from flask import Flask
+
+        Flask.async_to_sync = lambda self, func: lambda *a, **k: run_on_private_loop(func(*a, **k))
+        return
     from asgiref.sync import AsyncToSync, SyncToAsync
 
     async def sync_to_async_inline(self, *args, **kwargs):
         return self.func(*args, **kwargs)
 
-    def async_to_sync_blocking(self, *args, **kwargs):
-        return block(self.awaitable(*args, **kwargs))
+    def async_to_sync_private_loop(self, *args, **kwargs):
+        return run_on_private_loop(self.awaitable(*args, **kwargs))
 
     SyncToAsync.__call__ = sync_to_async_inline
-    AsyncToSync.__call__ = async_to_sync_blocking
+    AsyncToSync.__call__ = async_to_sync_private_loop
+
+
+# --- FastAPI -------------------------------------------------------------------------------
 
 
 async def call_asgi(app: Any, requests: list[dict[str, Any]]) -> Response:
@@ -213,28 +239,12 @@ class _Lifespan:
             raise RuntimeError(f"lifespan {event} failed: {message.get('message', '')}")
 
 
-def run_fastapi(module: ModuleType, requests: list[dict[str, Any]]) -> Response:
-    return block(call_asgi(module.app, requests))
-
-
 # --- Django --------------------------------------------------------------------------------
 
 
 DEMO_SETTINGS = "demo_apps.django_app.config.settings"
 MEMORY_DB = "file:live-guide?mode=memory&cache=shared"
 _keep_alive: list[sqlite3.Connection] = []
-
-
-def required_imports(framework: str) -> str:
-    """Import lines for what a run loads besides the snippet's own imports, so the worker can
-    fetch those packages first: the framework, and for Django the demo's INSTALLED_APPS."""
-    if framework == "flask":
-        return "import flask\nimport asgiref"  # Flask runs async views with asgiref
-    if framework != "django":
-        return f"import {framework}"
-    apps = importlib.import_module(DEMO_SETTINGS).INSTALLED_APPS
-    names = {"django", *(app.split(".")[0] for app in apps)}
-    return "\n".join(f"import {name}" for name in sorted(names))
 
 
 def _setup_django() -> None:
@@ -267,20 +277,20 @@ def _setup_django() -> None:
     call_command("migrate", verbosity=0)
 
 
-def run_django(module_name: str, requests: list[dict[str, Any]]) -> Response:
-    """Call the snippet through django.test.Client with the snippet as ROOT_URLCONF."""
+async def run_django(module_name: str, requests: list[dict[str, Any]]) -> Response:
+    """Call the snippet through django.test.AsyncClient with the snippet as ROOT_URLCONF."""
     from django.conf import settings
-    from django.test import Client
+    from django.test import AsyncClient
     from django.urls import clear_url_caches, set_urlconf
 
     settings.ROOT_URLCONF = module_name
     clear_url_caches()
     set_urlconf(None)
-    client = Client(enforce_csrf_checks=True)  # as tests/support/clients.py: CSRF enforced
+    client = AsyncClient(enforce_csrf_checks=True)  # as tests/support/clients.py: CSRF enforced
     for request in requests:
         body, headers = request_parts(request)
         content_type = headers.pop("Content-Type", "application/octet-stream")
-        response = client.generic(
+        response = await client.generic(
             request.get("method", "GET").upper(), request["path"], data=body,
             content_type=content_type, headers=headers,
         )  # fmt: skip
@@ -335,24 +345,30 @@ def _supply_secrets() -> None:
         os.environ.setdefault(name, value)
 
 
+_prepared: set[str] = set()
+
+
 def prepare(framework: str) -> None:
     """Everything a framework needs before the reader's code runs (Django: settings and
     migrations, secrets), apart, so that the worker's time limit counts only the reader's code."""
     _supply_secrets()
+
+
+    migrations), apart, so that the worker's time limit counts only the reader's code."""
+    if framework in _prepared:
+        return
     if IN_BROWSER:
         import live_hashing
 
         live_hashing.install(framework)
-        _no_threads(framework)
-        if not any(isinstance(f, LoadOnImport) for f in sys.meta_path):
-            sys.meta_path.append(LoadOnImport())
+    importlib.import_module(framework)  # the slow part of a cold start, not the reader's
+    _no_threads(framework)
     if framework == "django":
         _setup_django()
-    else:
-        importlib.import_module(framework)  # the slow part of a cold start, not the reader's
+    _prepared.add(framework)
 
 
-def run(
+async def run(
     topic: str,
     framework: str,
     request: dict[str, Any],
@@ -366,23 +382,34 @@ def run(
     if framework == "django":
         _forget_admin(f"snippets.{topic}")
         module = load_snippet(topic, framework, source)
-        return run_django(module.__name__, requests)
+        return await run_django(module.__name__, requests)
     module = load_snippet(topic, framework, source)
     if framework == "fastapi":
-        return run_fastapi(module, requests)
+        return await call_asgi(module.app, requests)
     if framework == "flask":
         return run_flask(module, requests)
     raise ValueError(f"unknown framework {framework!r}")
 
 
-def run_job(payload: str) -> str:
+def _reader_frames(exc: BaseException) -> str:
+    """The traceback without the frames of this runner and of the import machinery that come
+    before the reader's code: they only bury the line that matters (for a syntax error, the
+    message alone quotes it)."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    internal = lambda frame: frame.filename == __file__ or frame.filename.startswith("<frozen ")  # noqa: E731
+    report = traceback.TracebackException.from_exception(exc)
+    report.stack = traceback.StackSummary.from_list(list(dropwhile(internal, frames)))
+    return "".join(report.format())
+
+
+async def run_job(payload: str) -> str:
     """JSON in, JSON out, for the worker: {"response": ...} or {"error": "<traceback>"}."""
     args = json.loads(payload)
     try:
-        response = run(
+        response = await run(
             args["topic"], args["framework"], args["request"], args.get("source"),
             args.get("before"),
         )  # fmt: skip
     except BaseException as exc:  # the reader's code may raise anything, even SystemExit
-        return json.dumps({"error": "".join(traceback.format_exception(exc))})
+        return json.dumps({"error": _reader_frames(exc)})
     return json.dumps({"response": response})

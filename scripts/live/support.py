@@ -8,12 +8,26 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from functools import cache
 
 from scripts.datafiles import Strict, load_model
 from scripts.topics import ROOT, Framework
 
 UNSUPPORTED_FILE = ROOT / "snippets" / "live_unsupported.yaml"
+#: Calls that hash a password, in any framework: where a snippet (or a file it imports) makes one,
+#: its demo says the browser hashes with a weaker pure-Python PBKDF2 (scripts/live/hashing.py).
+HASHING_CALLS = re.compile(
+    r"\b(make_password|set_password|check_password|create_user|create_superuser|AuthenticationForm"
+    r"|generate_password_hash|check_password_hash|PasswordHash)\b"
+)
+
+
+def hashes_passwords(topic: str, framework: str) -> bool:
+    """Whether the snippet's run hashes a password (so its demo shows the PBKDF2 note)."""
+    from scripts.live.packages import source_of
+
+    return bool(HASHING_CALLS.search(source_of(topic, framework)))
 
 
 class UnsupportedSnippet(Strict):
@@ -43,7 +57,8 @@ def placeholder(topic: str, framework: str) -> str:
     attrs = f'class="live-demo" data-topic="{topic}" data-framework="{framework}"'
     reason = unsupported().get((topic, framework))
     if reason is None:
-        return f"<div {attrs}></div>"
+        hashing = ' data-hashing="true"' if hashes_passwords(topic, framework) else ""
+        return f"<div {attrs}{hashing}></div>"
     return (
         f'<div {attrs} data-unsupported="true"><p class="live-demo__note">'
         f"No live demo for this snippet: {html.escape(reason)}</p></div>"

@@ -7,15 +7,15 @@ In CI a missing chromium or node fails the run (tests.conftest.require_tool); lo
 
 from __future__ import annotations
 
-import functools
-import threading
+import os
+import subprocess
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
+from scripts.live.static_server import serve
 from tests.conftest import require_tool
 
 CHROMIUM_ARGS = [
@@ -25,31 +25,11 @@ CHROMIUM_ARGS = [
 ]  # fmt: skip
 
 
-class _Handler(SimpleHTTPRequestHandler):
-    """Static files with the MIME types Pyodide needs (wasm streaming compile checks it)."""
-
-    extensions_map = {
-        **SimpleHTTPRequestHandler.extensions_map,
-        ".wasm": "application/wasm", ".mjs": "text/javascript", ".js": "text/javascript",
-        ".whl": "application/zip", ".zip": "application/zip",
-    }  # fmt: skip
-
-    def log_message(self, format: str, *args: object) -> None:
-        """Quiet: pytest output stays readable."""
-
-
 @pytest.fixture(scope="session")
 def base_url(site_dir: Path) -> Iterator[str]:
     """A static server for the built site on 127.0.0.1 and a free port, stopped at the end."""
-    handler = functools.partial(_Handler, directory=str(site_dir))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(site_dir) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -83,3 +63,41 @@ def offline_context(browser: object, **options: object) -> object:
 
     context.route("**/*", guard)
     return context
+
+
+# MiniBrowser, the WebKitGTK browser that WebKitWebDriver drives (Debian's webkit2gtk-driver).
+MINIBROWSER = Path("/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser")
+
+
+@pytest.fixture(scope="session")
+def webkit() -> Iterator[object]:
+    """WebKitGTK (Safari's engine, without JSPI) through WebKitWebDriver and Selenium, on a
+    private Xvfb display (-displayfd picks a free one), both stopped at the end."""
+    driver = require_tool("WebKitWebDriver", "apt-get install webkit2gtk-driver")
+    xvfb = require_tool("Xvfb", "apt-get install xvfb")
+    from selenium import webdriver
+    from selenium.webdriver.webkitgtk.options import Options
+    from selenium.webdriver.webkitgtk.service import Service
+
+    read, write = os.pipe()
+    server = subprocess.Popen(
+        [xvfb, "-displayfd", str(write), "-screen", "0", "1280x960x24", "-nolisten", "tcp"],
+        pass_fds=[write], stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    os.close(write)
+    try:
+        display = os.read(read, 16).decode().strip()
+        os.close(read)
+        assert display, "Xvfb did not report a display"
+        options = Options()
+        options.binary_location = str(MINIBROWSER)
+        options.add_argument("--automation")
+        service = Service(executable_path=driver, env={**os.environ, "DISPLAY": f":{display}"})
+        browser = webdriver.WebKitGTK(options=options, service=service)
+        try:
+            yield browser
+        finally:
+            browser.quit()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -6,6 +6,7 @@ subprocess, because the runner configures Django for the whole process.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sys
 from typing import Any
@@ -38,7 +39,11 @@ def main(jobs_file: str) -> None:
     from scripts.live.runner import run_job
 
     jobs = json.loads(open(jobs_file, encoding="utf-8").read())  # noqa: SIM115
-    json.dump([json.loads(run_job(json.dumps(job))) for job in jobs], sys.stdout)
+
+    async def run_all() -> list[dict[str, Any]]:
+        return [json.loads(await run_job(json.dumps(job))) for job in jobs]
+
+    json.dump(asyncio.run(run_all()), sys.stdout)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 """Parity: every runnable snippet answers every case the same in Pyodide as in CPython.
 
-The browser side runs the site's own worker (docs/assets/live/worker.js) in headless Chromium,
-so it checks exactly what a reader gets; the CPython side runs the same runner in a subprocess.
+The browser side runs the site's own worker (docs/assets/live/worker.js) in two engines: headless
+Chromium (Playwright) and WebKitGTK, Safari's engine, which has no JavaScript Promise Integration
+(WebKitWebDriver and Selenium, on Xvfb). So it checks exactly what a reader gets, with and
+without JSPI. The CPython side runs the same runner in a subprocess.
 Snippets listed in snippets/live_unsupported.yaml are left out here and show no Run button.
 """
 
@@ -53,34 +55,51 @@ def jobs() -> list[dict[str, Any]]:
     return parity_jobs()
 
 
+ENGINES = ["chromium", "webkit"]
+# WebKitWebDriver's async scripts get their arguments in `arguments` and answer via a callback.
+WEBDRIVER_ASYNC = "const done = arguments[arguments.length - 1];\n(%s)(arguments[0]).then(done);"
+WEBKIT_SECONDS = 900
+
+
+def run_in_engine(engine: str, request: Any, base_url: str, jobs: list) -> list:
+    """Every job's answer from the site's worker in one engine."""
+    if engine == "chromium":
+        context = offline_context(request.getfixturevalue("browser"))
+        try:
+            page = context.new_page()
+            page.goto(base_url)
+            return page.evaluate(RUN_IN_WORKER, jobs)
+        finally:
+            context.close()
+    driver = request.getfixturevalue("webkit")
+    driver.set_script_timeout(WEBKIT_SECONDS)
+    driver.get(base_url)
+    return driver.execute_async_script(WEBDRIVER_ASYNC % RUN_IN_WORKER, jobs)
+
+
 @pytest.fixture(scope="module")
-def results(
-    jobs: list[dict[str, Any]], browser: Any, base_url: str, tmp_path_factory: Any
-) -> tuple[dict, dict]:
-    """(CPython results, Pyodide results) by job id; CPython runs meanwhile in a subprocess."""
+def cpython_results(jobs: list[dict[str, Any]], tmp_path_factory: Any) -> dict:
+    """The CPython answers by job id, run once for both engines."""
     jobs_file = tmp_path_factory.mktemp("parity") / "jobs.json"
     jobs_file.write_text(json.dumps(jobs))
     # A fresh database file, as the browser's is: both sides then see the same state.
     database = f"sqlite:///{jobs_file.parent / 'guide.sqlite3'}"
-    cpython = subprocess.Popen(
+    cpython = subprocess.run(
         [sys.executable, "-m", "tests.browser.live_jobs", str(jobs_file)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT, capture_output=True, text=True, timeout=600, check=False,
         env={**os.environ, "GUIDE_DATABASE_URL": database},
     )  # fmt: skip
-    context = offline_context(browser)
-    try:
-        page = context.new_page()
-        page.goto(base_url)
-        in_browser = page.evaluate(RUN_IN_WORKER, jobs)
-    finally:
-        context.close()
-        stdout, stderr = cpython.communicate(timeout=600)
-    assert cpython.returncode == 0, stderr[-3000:]
-    ids = [job["id"] for job in jobs]
-    return (
-        dict(zip(ids, json.loads(stdout), strict=True)),
-        dict(zip(ids, in_browser, strict=True)),
-    )
+    assert cpython.returncode == 0, cpython.stderr[-3000:]
+    return dict(zip([job["id"] for job in jobs], json.loads(cpython.stdout), strict=True))
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def results(
+    request: Any, jobs: list[dict[str, Any]], cpython_results: dict, base_url: str
+) -> tuple[dict, dict]:
+    """(CPython results, Pyodide results in one engine) by job id."""
+    in_browser = run_in_engine(request.param, request, base_url, jobs)
+    return cpython_results, dict(zip([job["id"] for job in jobs], in_browser, strict=True))
 
 
 SNIPPETS = [(t.slug, fw) for t in all_topics() for fw in t.frameworks()]

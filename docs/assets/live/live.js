@@ -1,7 +1,10 @@
 // Live demos: a Run button under every snippet that runs it in the browser (Pyodide in a Web
-// Worker, served by this site from live/). Nothing of Pyodide is fetched before the first Run;
-// the worker is then reused by every demo on the page until Stop or the time limit ends it.
-// Responses are always shown with textContent, so a <script> in a body stays text.
+// Worker, served by this site from live/). Nothing of Pyodide is fetched on page load: the
+// runtime and the snippet's packages start loading when a reader shows intent (pointer over or
+// focus on Run, or a demo scrolled into view after the reader scrolls), so Run finds them under
+// way. The worker is then reused by every demo on the page until Stop or the time limit ends it.
+// The editor is fetched only when the reader presses Edit. Responses are always shown with
+// textContent, so a <script> in a body stays text.
 
 "use strict";
 
@@ -14,6 +17,8 @@
 
   let worker = null;
   let current = null; // the run in flight: {id, demo, resolve, timer}
+  let warming = null; // the warm-up in flight: {id, demo}
+  const warmed = new Set(); // "topic/framework" whose packages this worker has loaded
   let nextId = 1;
   let editorModule = null;
 
@@ -37,6 +42,14 @@
     if (worker) return worker;
     worker = new Worker(WORKER_URL, { type: "module" });
     worker.onmessage = ({ data }) => {
+      if (warming && data.id === warming.id) {
+        if (data.type === "progress") warming.demo.setProgress(data.text);
+        else if (data.type === "warmed") {
+          if (!current || current.demo !== warming.demo) warming.demo.setProgress("");
+          warming = null;
+        }
+        return;
+      }
       if (!current || data.id !== current.id) return;
       if (data.type === "progress") current.demo.setProgress(data.text);
       else if (data.type === "running") {
@@ -50,12 +63,18 @@
     return worker;
   }
 
+  // Run buttons are marked busy with aria-disabled, not disabled: a disabled button loses focus
+  // (to <body>), and a keyboard or screen-reader user would lose their place.
+  function setBusy(busy) {
+    document.querySelectorAll(".live-demo__run").forEach((b) => b.setAttribute("aria-disabled", String(busy)));
+  }
+
   function finish(outcome) {
     if (!current) return;
     clearTimeout(current.timer);
     const { resolve } = current;
     current = null;
-    document.querySelectorAll(".live-demo__run").forEach((b) => (b.disabled = false));
+    setBusy(false);
     resolve(outcome);
   }
 
@@ -63,11 +82,23 @@
   function stop(reason) {
     if (worker) worker.terminate();
     worker = null;
+    warming = null;
+    warmed.clear();
     finish({ type: "stopped", reason });
   }
 
+  /** Start loading what a Run of this demo needs, once per demo, when nothing else is loading. */
+  function warm(demo) {
+    const key = `${demo.topic}/${demo.framework}`;
+    if (current || warming || warmed.has(key)) return;
+    warmed.add(key);
+    warming = { id: nextId++, demo };
+    ensureWorker().postMessage({ type: "warm", id: warming.id, bundleUrl: BUNDLE_URL, topic: demo.topic, framework: demo.framework });
+  }
+
   function runInWorker(demo, payload) {
-    document.querySelectorAll(".live-demo__run").forEach((b) => (b.disabled = true));
+    setBusy(true);
+    warmed.add(`${demo.topic}/${demo.framework}`);
     return new Promise((resolve) => {
       current = { id: nextId++, demo, resolve, timer: null };
       ensureWorker().postMessage({ type: "run", id: current.id, bundleUrl: BUNDLE_URL, ...payload });
@@ -82,7 +113,8 @@
       this.topic = root.dataset.topic;
       this.framework = root.dataset.framework;
       this.cases = cases.filter((c) => !c.frameworks || c.frameworks.includes(this.framework));
-      this.original = snippetSource(root, this.topic, this.framework);
+      this.codeBlock = snippetBlock(root, this.topic, this.framework);
+      this.original = this.codeBlock.querySelector("code").textContent;
       this.editor = null;
       this.build();
     }
@@ -90,11 +122,12 @@
     build() {
       const file = `snippets/${this.topic}/${this.framework}.py`;
       this.runButton = el("button", { type: "button", className: "md-button md-button--primary live-demo__run", textContent: "Run" });
+      this.editButton = el("button", { type: "button", className: "md-button live-demo__edit", textContent: "Edit" });
       this.stopButton = el("button", { type: "button", className: "md-button live-demo__stop", textContent: "Stop", disabled: true });
       this.resetButton = el("button", { type: "button", className: "md-button live-demo__reset", textContent: "Reset", hidden: true });
       this.progress = el("span", { className: "live-demo__progress" });
-      this.progress.setAttribute("role", "status");
-      this.editorBox = el("div", { className: "live-demo__editor" });
+      this.progress.setAttribute("role", "status"); // a polite live region: progress and outcome are announced
+      this.editorBox = el("div", { className: "live-demo__editor", hidden: true });
       this.caseSelect = el("select", { className: "live-demo__case" });
       this.cases.forEach((c, i) => this.caseSelect.append(el("option", { value: String(i), textContent: c.name })));
       this.caseSelect.append(el("option", { value: "custom", textContent: "Custom request" }));
@@ -102,10 +135,14 @@
       METHODS.forEach((m) => this.method.append(el("option", { value: m, textContent: m })));
       this.path = el("input", { type: "text", className: "live-demo__path", spellcheck: false });
       this.body = el("textarea", { className: "live-demo__body", rows: 2, spellcheck: false, placeholder: "(no body)" });
-      this.panel = el("div", { className: "live-demo__panel", hidden: true }, [
-        el("p", { className: "live-demo__hint", textContent: `Edit ${file} and the request, then Run. Reset restores the snippet. ` +
-          "This runs in your browser (Pyodide), without threads: passwords are hashed there with a pure-Python " +
-          "PBKDF2-SHA256 at 1,000 iterations, a demo setting, where the real apps use their framework's default." }),
+      const notes = [`Runs ${file} in your browser (Python compiled to WebAssembly, Pyodide) with the request below. ` +
+        "Edit changes the code; Reset restores it."];
+      if (this.root.dataset.hashing) {
+        notes.push("Passwords are hashed here with a pure-Python PBKDF2-SHA256 at 1,000 iterations, a demo " +
+          "setting (the browser has no threads or native hashing), where the real apps use their framework's default.");
+      }
+      this.panel = el("div", { className: "live-demo__panel" }, [
+        el("p", { className: "live-demo__hint", textContent: notes.join(" ") }),
         this.editorBox,
         el("fieldset", { className: "live-demo__request" }, [
           el("legend", { textContent: "Request" }),
@@ -125,10 +162,12 @@
       ]);
       this.response.setAttribute("role", "region");
       this.response.setAttribute("aria-label", "Response");
-      const bar = el("div", { className: "live-demo__bar" }, [this.runButton, this.stopButton, this.resetButton, this.progress]);
+      const bar = el("div", { className: "live-demo__bar" }, [this.runButton, this.editButton, this.stopButton, this.resetButton, this.progress]);
       this.root.append(bar, this.panel, this.response);
 
       this.runButton.addEventListener("click", () => this.run());
+      for (const intent of ["pointerenter", "focus"]) this.runButton.addEventListener(intent, () => warm(this));
+      this.editButton.addEventListener("click", () => this.openEditor());
       this.stopButton.addEventListener("click", () => stop("Stopped"));
       this.resetButton.addEventListener("click", () => this.editor && this.editor.set(this.original));
       this.caseSelect.addEventListener("change", () => this.showCase());
@@ -169,23 +208,28 @@
       this.progress.textContent = text;
     }
 
+    /** Replace the page's copy of the code with an editor holding it (one copy on screen). */
     async openEditor() {
       if (this.editor) return;
       this.setProgress("Loading the editor…");
-      const { createEditor } = await loadEditor();
-      this.editor = createEditor(this.editorBox, this.original, `Code of snippets/${this.topic}/${this.framework}.py`);
-      this.panel.hidden = false;
-      this.resetButton.hidden = false;
-    }
-
-    async run() {
-      if (current) return;
+      let createEditor;
       try {
-        await this.openEditor();
+        ({ createEditor } = await loadEditor());
       } catch (err) {
         this.show({ type: "error", error: err.message });
         return;
       }
+      this.editor = createEditor(this.editorBox, this.original, `Code of snippets/${this.topic}/${this.framework}.py`);
+      if (this.codeBlock) this.codeBlock.hidden = true;
+      this.editorBox.hidden = false;
+      this.editButton.hidden = true;
+      this.resetButton.hidden = false;
+      this.setProgress("");
+      this.editor.view.focus();
+    }
+
+    async run() {
+      if (current) return;
       this.stopButton.disabled = false;
       this.response.dataset.state = "running";
       this.setProgress("Starting…");
@@ -193,10 +237,12 @@
       const outcome = await runInWorker(this, {
         topic: this.topic,
         framework: this.framework,
-        source: this.editor.get(),
+        source: this.editor ? this.editor.get() : null, // null: the snippet file as shipped
         ...this.requests(),
       });
+      const stopHadFocus = document.activeElement === this.stopButton;
       this.stopButton.disabled = true;
+      if (stopHadFocus) this.runButton.focus(); // a disabled Stop would drop focus to <body>
       this.root.dataset.lastRunMs = String(Math.round(performance.now() - started));
       this.show(outcome);
     }
@@ -206,7 +252,7 @@
       this.response.dataset.state = outcome.type;
       if (outcome.type === "result") {
         const { status, headers, body } = outcome.response;
-        this.setProgress("");
+        this.setProgress(`Response: status ${status}`);
         this.status.textContent = `Status ${status}`;
         this.headers.textContent = headers.map(([k, v]) => `${k}: ${v}`).join("\n");
         this.responseBody.textContent = body;
@@ -216,23 +262,24 @@
         this.headers.textContent = "";
         this.responseBody.textContent = "";
       } else {
-        this.setProgress("");
+        this.setProgress("Python error: no response");
         this.status.textContent = "Python error: no response";
         this.headers.textContent = "";
         this.responseBody.textContent = outcome.error;
       }
+      this.response.scrollIntoView({ block: "nearest" });
     }
   }
 
-  /** The snippet's code as shown on the page: the code block titled with its file name. */
-  function snippetSource(root, topic, framework) {
+  /** The snippet's code block on the page: the one titled with its file name. */
+  function snippetBlock(root, topic, framework) {
     const file = `snippets/${topic}/${framework}.py`;
     const block = root.closest(".tabbed-block") || root.parentElement;
     for (const highlight of block.querySelectorAll(".highlight")) {
       const title = highlight.querySelector(".filename");
-      if (title && title.textContent.trim() === file) return highlight.querySelector("code").textContent;
+      if (title && title.textContent.trim() === file) return highlight;
     }
-    return block.querySelector("code").textContent;
+    return block.querySelector(".highlight");
   }
 
   function casesFor(topic) {
@@ -240,13 +287,26 @@
     return script ? JSON.parse(script.textContent) : [];
   }
 
+  /** After the reader's first scroll (never on load), a demo scrolled into view warms up. */
+  function warmOnScroll(demos) {
+    if (!("IntersectionObserver" in window)) return;
+    const observer = new IntersectionObserver((entries) => {
+      for (const entry of entries) {
+        if (entry.isIntersecting) warm(demos.get(entry.target));
+      }
+    });
+    addEventListener("scroll", () => demos.forEach((_, root) => observer.observe(root)), { once: true, passive: true });
+  }
+
   function init() {
+    const demos = new Map();
     for (const root of document.querySelectorAll(".live-demo:not([data-unsupported])")) {
       if (!root.dataset.ready) {
         root.dataset.ready = "true";
-        new Demo(root, casesFor(root.dataset.topic));
+        demos.set(root, new Demo(root, casesFor(root.dataset.topic)));
       }
     }
+    warmOnScroll(demos);
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);

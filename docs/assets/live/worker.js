@@ -1,15 +1,26 @@
-// Live-demo worker (a module worker: Pyodide 314 supports no classic ones): runs Python (Pyodide) off the page's main thread, so a slow or endless
-// snippet never freezes the page; live.js terminates this worker to stop it.
+// Live-demo worker (a module worker: Pyodide 314 supports no classic ones): runs Python (Pyodide)
+// off the page's main thread, so a slow or endless snippet never freezes the page; live.js
+// terminates this worker to stop it.
 //
-// Messages in:  {type: "run", id, bundleUrl, topic, framework, source, request, before}
-// Messages out: {type: "progress", id, text}   what is loading or running
+// It needs no JavaScript Promise Integration (JSPI): the runner's entry point is async and is
+// awaited here, and every package a snippet imports is loaded before it runs (live/packages.json,
+// computed at build time), so Python never has to block on JavaScript.
+//
+// Messages in:  {type: "warm", id, bundleUrl, topic, framework}   load what a Run will need
+//               {type: "run", id, bundleUrl, topic, framework, source, request, before}
+// Messages out: {type: "progress", id, text}   what is loading or running, with bytes
 //               {type: "running", id}          Python has started on the request (time limit starts)
+//               {type: "warmed", id}           a warm-up finished (or failed: the Run will say)
 //               {type: "result", id, response} | {type: "error", id, error}
 
-let runtime = null; // a promise of {pyodide, runner}, made on the first run and reused
+let runtime = null; // a promise of {pyodide, runner, manifest}, made once and reused
+const ready = new Map(); // "topic/framework" -> promise of its packages loaded and framework set up
+let reportTo = null; // the id progress goes to: the latest warm-up or run
+let fetched = 0; // bytes received so far (decoded), for the progress line
+let expected = 0;
 
 // Pyodide fetches its files itself and may only say "Program terminated": wrapping fetch
-// records which file failed, and every error the reader sees names it.
+// records which file failed, and every error the reader sees names it. It also counts bytes.
 let failedLoads = [];
 const realFetch = self.fetch.bind(self);
 self.fetch = async (input, init) => {
@@ -25,8 +36,32 @@ self.fetch = async (input, init) => {
     failedLoads.push(`Failed to load ${url}: HTTP ${response.status}`);
     throw new Error(failedLoads.at(-1));
   }
-  return response;
+  return counted(response);
 };
+
+/** The same response, its body counted into `fetched` as it streams in. */
+function counted(response) {
+  if (!response.body) return response;
+  const counter = new TransformStream({
+    transform(chunk, controller) {
+      fetched += chunk.byteLength;
+      showBytes();
+      controller.enqueue(chunk);
+    },
+  });
+  const { status, statusText, headers } = response;
+  return new Response(response.body.pipeThrough(counter), { status, statusText, headers });
+}
+
+const MB = (n) => (n / 1e6).toFixed(1);
+let lastShown = 0;
+function showBytes() {
+  const now = Date.now();
+  if (now - lastShown < 100 || reportTo === null) return;
+  lastShown = now;
+  const total = expected > fetched ? ` of ${MB(expected)}` : "";
+  progress(reportTo, `Downloading Python and the snippet's packages: ${MB(fetched)}${total} MB`);
+}
 
 function withFailedLoads(error) {
   return failedLoads.length ? `${failedLoads.join("\n")}\n\n${error}` : error;
@@ -36,66 +71,74 @@ function progress(id, text) {
   self.postMessage({ type: "progress", id, text });
 }
 
-async function loadRuntime(id, bundleUrl) {
-  progress(id, "Loading the Python runtime (Pyodide)…");
+async function loadRuntime(bundleUrl) {
   let loadPyodide;
   try {
     ({ loadPyodide } = await import(bundleUrl + "pyodide.mjs"));
   } catch (err) {
     throw new Error(`Failed to load ${bundleUrl}pyodide.mjs: ${err.message}`);
   }
+  const manifestPromise = fetch(bundleUrl + "packages.json").then((r) => r.json());
+  const codePromise = fetch(bundleUrl + "python.zip").then((r) => r.arrayBuffer());
+  const manifest = await manifestPromise;
+  expected = manifest.core_bytes;
   const pyodide = await loadPyodide({
     indexURL: bundleUrl,
     lockFileURL: bundleUrl + "pyodide-lock.json",
     packageBaseUrl: bundleUrl,
   });
-  progress(id, "Loading the snippets…");
-  const code = await fetch(bundleUrl + "python.zip").then((r) => r.arrayBuffer());
-  pyodide.unpackArchive(code, "zip", { extractDir: "/home/pyodide" });
+  pyodide.unpackArchive(await codePromise, "zip", { extractDir: "/home/pyodide" });
   pyodide.runPython("import sys; sys.path.insert(0, '/home/pyodide')");
   const runner = pyodide.pyimport("live_runner");
-  return { pyodide, runner };
+  return { pyodide, runner, manifest };
 }
 
-/** The topic's other files this snippet may import (its own helpers and shared files), so their
- *  imports get loaded too; the other frameworks' files are left out. */
-function helperCode(pyodide, topic, framework) {
-  const dir = `/home/pyodide/snippets/${topic}`;
-  const others = ["fastapi", "django", "flask"].filter((f) => f !== framework);
-  return pyodide.FS.readdir(dir)
-    .filter((f) => f.endsWith(".py") && f !== `${framework}.py` && !others.some((o) => f.startsWith(o)))
-    .map((f) => pyodide.FS.readFile(`${dir}/${f}`, { encoding: "utf8" }))
-    .join("\n");
+/** Load the snippet's packages and set its framework up, once per snippet and runtime. */
+function prepare(bundleUrl, topic, framework) {
+  runtime ??= loadRuntime(bundleUrl);
+  const key = `${topic}/${framework}`;
+  if (!ready.has(key)) {
+    const promise = (async () => {
+      const { pyodide, runner, manifest } = await runtime;
+      const entry = manifest.snippets[key];
+      if (!entry) throw new Error(`No package set for ${key} in ${bundleUrl}packages.json`);
+      expected = Math.max(expected, fetched) + entry.bytes;
+      await pyodide.loadPackage(entry.packages, { messageCallback: () => {}, errorCallback: () => {} });
+      if (reportTo !== null) progress(reportTo, `Setting up ${framework}…`);
+      runner.prepare(framework);
+      return { pyodide, runner };
+    })();
+    promise.catch(() => {
+      ready.delete(key); // let the next Run try again
+      if (ready.size === 0) runtime = null;
+    });
+    ready.set(key, promise);
+  }
+  return ready.get(key);
 }
 
 async function run(message) {
   const { id, bundleUrl, topic, framework, source, request, before } = message;
-  if (!runtime) runtime = loadRuntime(id, bundleUrl);
-  let loaded;
-  try {
-    loaded = await runtime;
-  } catch (err) {
-    runtime = null; // let the next Run try again
-    throw err;
-  }
-  const { pyodide, runner } = loaded;
-  progress(id, `Loading ${framework} and the snippet's imports…`);
-  const imports = [runner.required_imports(framework), source, helperCode(pyodide, topic, framework)];
-  await pyodide.loadPackagesFromImports(imports.join("\n"), {
-    messageCallback: (text) => progress(id, text),
-    errorCallback: (text) => progress(id, text),
-  });
-  progress(id, `Setting up ${framework}…`);
-  await runner.prepare.callPromising(framework);
+  progress(id, "Loading the Python runtime (Pyodide)…");
+  const { runner } = await prepare(bundleUrl, topic, framework);
   progress(id, "Running the request…");
   self.postMessage({ type: "running", id });
   const payload = JSON.stringify({ topic, framework, source, request, before });
-  // callPromising: stack switching (JSPI), so Python can block on async code with run_sync.
-  return JSON.parse(await runner.run_job.callPromising(payload));
+  return JSON.parse(await runner.run_job(payload));
 }
 
 self.onmessage = async (event) => {
   const message = event.data;
+  reportTo = message.id;
+  if (message.type === "warm") {
+    try {
+      await prepare(message.bundleUrl, message.topic, message.framework);
+    } catch {
+      // the Run that follows reports the failure, naming the file
+    }
+    self.postMessage({ type: "warmed", id: message.id });
+    return;
+  }
   if (message.type !== "run") return;
   failedLoads = [];
   try {

@@ -1,0 +1,164 @@
+"""Measure the live demos as a reader meets them: bytes and seconds to a first and a second Run.
+
+Run: `uv run python -m scripts.live.measure SITE_DIR [--engine chromium|webkit|both] [--topic T]`
+(`make measure-live` builds the site first). For each framework tab of the topic's page, in a
+fresh browser (cold HTTP cache, new worker): bytes fetched on page load (nothing of Pyodide may
+be), bytes a first Run downloads as served (precompressed copies included), seconds from the
+click on Run to the response (cold), then a second Run's seconds (warm), as live.js measures
+them (data-last-run-ms). Chromium through Playwright, WebKitGTK through WebKitWebDriver on Xvfb
+(bytes are counted in Chromium only: WebDriver does not see the worker's requests). Results are
+printed as JSON, with the machine's load average, since the figures depend on it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from scripts.live.static_server import serve
+from scripts.topics import FRAMEWORK_TITLES, get_topic
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+MINIBROWSER = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser"
+DONE = "el => el.dataset.state && el.dataset.state !== 'running'"
+TIMEOUT_S = 300
+
+
+def _chromium_tab(browser: Any, url: str, topic: str, framework: str) -> dict[str, Any]:
+    context = browser.new_context()
+    fetched: list[tuple[str, int]] = []
+    try:
+        page = context.new_page()
+        page.on(
+            "requestfinished",
+            lambda r: fetched.append((r.url, r.sizes()["responseBodySize"])),
+        )
+        page.goto(url, wait_until="networkidle")
+        on_load = sum(size for u, size in fetched if "/live/" in u)
+        page.locator(".tabbed-labels label", has_text=FRAMEWORK_TITLES[framework]).first.click()
+        box = page.locator(f'.live-demo[data-topic="{topic}"][data-framework="{framework}"]')
+        region = box.locator(".live-demo__response")
+        button = box.get_by_role("button", name="Run", exact=True)
+        seconds = []
+        for _ in range(2):
+            before = len(fetched)
+            started = time.perf_counter()
+            button.click()
+            page.wait_for_function(DONE, arg=region.element_handle(), timeout=TIMEOUT_S * 1000)
+            seconds.append(time.perf_counter() - started)
+            if len(seconds) == 1:
+                first_run = sum(size for _, size in fetched[before:])
+            state = region.get_attribute("data-state")
+            if state != "result":
+                raise SystemExit(f"{topic}/{framework}: {state}: {region.text_content()[-2000:]}")
+        warm_ms = int(box.get_attribute("data-last-run-ms"))
+        return {
+            "pyodide_bytes_on_page_load": on_load,
+            "first_run_bytes_as_served": first_run,
+            "cold_first_run_s": round(seconds[0], 2),
+            "warm_run_s": round(warm_ms / 1000, 3),
+        }
+    finally:
+        context.close()
+
+
+def measure_chromium(base: str, topic: str) -> dict[str, Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=shutil.which("chromium"), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            return {
+                fw: _chromium_tab(browser, f"{base}guide/{topic}/", topic, fw)
+                for fw in get_topic(topic).frameworks()
+            }
+        finally:
+            browser.close()
+
+
+def _webkit_tab(driver: Any, url: str, topic: str, framework: str) -> dict[str, Any]:
+    from selenium.webdriver.common.by import By
+
+    driver.get(url)
+    for label in driver.find_elements(By.CSS_SELECTOR, ".tabbed-labels label"):
+        if label.text.strip() == FRAMEWORK_TITLES[framework]:
+            label.click()
+            break
+    box = driver.find_element(
+        By.CSS_SELECTOR, f'.live-demo[data-topic="{topic}"][data-framework="{framework}"]'
+    )
+    seconds = []
+    for _ in range(2):
+        box.find_element(By.CSS_SELECTOR, ".live-demo__run").click()
+        started = time.perf_counter()
+        region = box.find_element(By.CSS_SELECTOR, ".live-demo__response")
+        while region.get_attribute("data-state") in (None, "", "running"):
+            if time.perf_counter() - started > TIMEOUT_S:
+                raise SystemExit(f"{topic}/{framework}: no response in WebKitGTK")
+            time.sleep(0.05)
+        if region.get_attribute("data-state") != "result":
+            raise SystemExit(f"{topic}/{framework} in WebKitGTK: {region.text[-2000:]}")
+        seconds.append(int(box.get_attribute("data-last-run-ms")) / 1000)
+    return {"cold_first_run_s": round(seconds[0], 2), "warm_run_s": round(seconds[1], 3)}
+
+
+def measure_webkit(base: str, topic: str) -> dict[str, Any]:
+    """Each tab in a fresh MiniBrowser (its own cache and worker), on a private Xvfb display."""
+    from selenium import webdriver
+    from selenium.webdriver.webkitgtk.options import Options
+    from selenium.webdriver.webkitgtk.service import Service
+
+    read, write = os.pipe()
+    xvfb = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x960x24", "-nolisten", "tcp"],
+        pass_fds=[write], stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    os.close(write)
+    try:
+        display = os.read(read, 16).decode().strip()
+        results = {}
+        for framework in get_topic(topic).frameworks():
+            options = Options()
+            options.binary_location = MINIBROWSER
+            options.add_argument("--automation")
+            service = Service(env={**os.environ, "DISPLAY": f":{display}"})
+            driver = webdriver.WebKitGTK(options=options, service=service)
+            try:
+                results[framework] = _webkit_tab(driver, f"{base}guide/{topic}/", topic, framework)
+            finally:
+                driver.quit()
+        return results
+    finally:
+        os.close(read)
+        xvfb.terminate()
+        xvfb.wait(timeout=30)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("site_dir", type=Path)
+    parser.add_argument("--engine", choices=["chromium", "webkit", "both"], default="both")
+    parser.add_argument("--topic", default="routing")
+    args = parser.parse_args(argv)
+    report: dict[str, Any] = {"topic": args.topic, "load_average_before": os.getloadavg()}
+    with serve(args.site_dir) as base:
+        if args.engine in ("chromium", "both"):
+            report["chromium"] = measure_chromium(base, args.topic)
+        if args.engine in ("webkit", "both"):
+            report["webkit"] = measure_webkit(base, args.topic)
+    report["load_average_after"] = os.getloadavg()
+    json.dump(report, sys.stdout, indent=1)
+    print()
+
+
+if __name__ == "__main__":
+    main()
