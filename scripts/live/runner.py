@@ -351,12 +351,9 @@ _prepared: set[str] = set()
 def prepare(framework: str) -> None:
     """Everything a framework needs before the reader's code runs (Django: settings and
     migrations, secrets), apart, so that the worker's time limit counts only the reader's code."""
-    _supply_secrets()
-
-
-    migrations), apart, so that the worker's time limit counts only the reader's code."""
     if framework in _prepared:
         return
+    _supply_secrets()
     if IN_BROWSER:
         import live_hashing
 
