@@ -42,10 +42,15 @@ DJANGO_URLCONFS = {
     "django_ninja": "snippets.rest_api.django_ninja",
 }
 # Where Django Ninja, built on Pydantic, answers like FastAPI rather than like DRF.
-NINJA_ANSWERS_LIKE = {
-    "year filter that is not a number": "fastapi",
-    "limit over the maximum": "fastapi",
-}
+NINJA_ANSWERS_LIKE = dict.fromkeys(
+    [
+        "year filter that is not a number",
+        "limit over the maximum",
+        "invalid book is rejected",
+        "year of the wrong type is rejected",
+    ],
+    "fastapi",
+)
 
 
 def _sender(name: str, settings: Any) -> Send:
