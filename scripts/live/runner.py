@@ -132,13 +132,18 @@ def run_on_private_loop(awaitable: Awaitable[Any]) -> Any:
     (nothing else runs meanwhile: the worker handles one request at a time).
     """
     outer = asyncio.events._get_running_loop()
-    loop = PrivateLoop()
+    outer_task = asyncio.current_task(outer) if outer else None
+    if outer_task:  # asyncio allows one running task per thread: set the outer one aside too
+        asyncio.tasks._leave_task(outer, outer_task)
     asyncio.events._set_running_loop(None)
+    loop = PrivateLoop()
     try:
         return loop.run_until_complete(awaitable)
     finally:
         loop.close()
         asyncio.events._set_running_loop(outer)
+        if outer_task:
+            asyncio.tasks._enter_task(outer, outer_task)
 
 
 def _no_threads(framework: str) -> None:

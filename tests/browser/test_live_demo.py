@@ -180,6 +180,31 @@ def test_a_python_error_shows_its_traceback(hello: Any) -> None:
     assert "ZeroDivisionError" in shown["body"], shown
 
 
+def test_a_syntax_error_shows_the_readers_line_not_the_runner(hello: Any) -> None:
+    set_code(hello, "hello", "fastapi", "from fastapi import FastAPI\n\napp = FastAPI(\n")
+    shown = run(hello, "hello", "fastapi")
+    assert shown["state"] == "error", shown
+    assert "SyntaxError" in shown["body"] and "snippets/hello/fastapi.py" in shown["body"], shown
+    assert "live_runner" not in shown["body"] and "importlib" not in shown["body"], shown
+
+
+def test_controls_before_the_first_run(context: Any, base_url: str) -> None:
+    """Reset is hidden until Edit; the PBKDF2 note only where a snippet hashes passwords."""
+    page = context.new_page()
+    page.goto(f"{base_url}guide/auth/")
+    for framework in ("fastapi", "flask"):
+        box = demo(page, "auth", framework)
+        assert box.get_attribute("data-hashing") == "true"
+        assert "PBKDF2" in box.locator(".live-demo__hint").text_content()
+    page.goto(f"{base_url}guide/routing/")
+    box = demo(page, "routing", "fastapi")
+    assert not box.get_by_role("button", name="Reset").is_visible()
+    assert box.get_by_role("button", name="Run", exact=True).is_visible()
+    assert "PBKDF2" not in box.locator(".live-demo__hint").text_content()
+    assert box.locator(".cm-content").count() == 0  # no editor, no second copy of the code
+    page.close()
+
+
 def test_a_script_in_a_response_stays_text(hello: Any) -> None:
     code = (
         "from fastapi import FastAPI\nfrom fastapi.responses import HTMLResponse\n\n"
