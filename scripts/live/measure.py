@@ -41,7 +41,8 @@ def _chromium_tab(browser: Any, url: str, topic: str, framework: str) -> dict[st
             lambda r: fetched.append((r.url, r.sizes()["responseBodySize"])),
         )
         page.goto(url, wait_until="networkidle")
-        on_load = sum(size for u, size in fetched if "/live/" in u)
+        bundle = url.split("guide/")[0] + "live/"  # Pyodide and wheels; not assets/live/live.js
+        on_load = sum(size for u, size in fetched if u.startswith(bundle))
         page.locator(".tabbed-labels label", has_text=FRAMEWORK_TITLES[framework]).first.click()
         box = page.locator(f'.live-demo[data-topic="{topic}"][data-framework="{framework}"]')
         region = box.locator(".live-demo__response")

@@ -356,13 +356,13 @@ _prepared: set[str] = set()
 def prepare(framework: str) -> None:
     """Everything a framework needs before the reader's code runs (Django: settings and
     migrations, secrets), apart, so that the worker's time limit counts only the reader's code."""
-    if framework in _prepared:
-        return
     _supply_secrets()
-    if IN_BROWSER:
+    if IN_BROWSER:  # every run: a later snippet may bring a hashing library (pwdlib) along
         import live_hashing
 
         live_hashing.install(framework)
+    if framework in _prepared:
+        return
     importlib.import_module(framework)  # the slow part of a cold start, not the reader's
     _no_threads(framework)
     if framework == "django":
