@@ -106,7 +106,7 @@ def free_table(slug: str) -> str:
         [row["feature"], *(str(row.get(fw, "")) for fw in topic.frameworks())]
         for row in topic.meta.get("free", [])
     ]
-    header = ["", *(FRAMEWORK_TITLES[fw] for fw in topic.frameworks())]
+    header = ["Feature", *(FRAMEWORK_TITLES[fw] for fw in topic.frameworks())]
     return table(header, rows)
 
 
