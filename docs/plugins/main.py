@@ -50,7 +50,7 @@ def _code_block(path: Path, indent: str = "") -> str:
     rel = path.relative_to(ROOT)
     lang = LANGUAGES.get(path.suffix, "text")
     return (
-        f'{indent}``` {lang} title="{rel}"\n{indent}--8<-- "{rel}"\n{indent}```\n'
+        f'{indent}``` {lang} title="{rel}"\n{indent}--8<-- "{rel}"\n{indent}```\n\n'
         f"{indent}Source: {links().link(rel)}\n{indent}{{ .source-link }}\n"
     )
 
