@@ -69,7 +69,7 @@ def _code_block(path: Path, indent: str = "") -> str:
     rel = path.relative_to(ROOT)
     lang = LANGUAGES.get(path.suffix, "text")
     return (
-        f'{indent}``` {lang} title="{rel}"\n{indent}--8<-- "{rel}"\n{indent}```\n'
+        f'{indent}``` {lang} title="{rel}"\n{indent}--8<-- "{rel}"\n{indent}```\n\n'
         f"{indent}Source: {links().link(rel)}\n{indent}{{ .source-link }}\n"
     )
 
@@ -125,7 +125,7 @@ def free_table(slug: str) -> str:
         [row.feature, *(getattr(row, fw) or "" for fw in topic.frameworks())]
         for row in topic.meta.free
     ]
-    header = ["", *(FRAMEWORK_TITLES[fw] for fw in topic.frameworks())]
+    header = ["Feature", *(FRAMEWORK_TITLES[fw] for fw in topic.frameworks())]
     return table(header, rows)
 
 

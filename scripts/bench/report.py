@@ -331,7 +331,7 @@ def environment_table(doc: Document) -> str:
         )
     ]
     rows += [[name, version or "not installed"] for name, version in env["packages"].items()]
-    return table(["", "value"], rows)
+    return table(["Setting", "Value"], rows)
 
 
 def endpoint_title(endpoint: str) -> str:
