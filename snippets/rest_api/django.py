@@ -4,7 +4,7 @@ import secrets
 from django.urls import include, path
 from rest_framework import serializers, status, viewsets
 from rest_framework.authentication import BaseAuthentication
-from rest_framework.exceptions import AuthenticationFailed, NotFound
+from rest_framework.exceptions import AuthenticationFailed, NotFound, ParseError
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import BasePermission
@@ -25,6 +25,14 @@ class BookSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     title = serializers.CharField(min_length=1, max_length=200)
     year = serializers.IntegerField(min_value=1450, max_value=2100)
+
+
+class StrictJSONParser(JSONParser):
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:  # json.loads on [[[[... 100,000 deep; DRF catches ValueError only
+            raise ParseError("JSON nested too deeply") from None
 
 
 class FilterSerializer(serializers.Serializer):
@@ -60,7 +68,7 @@ class Pagination(LimitOffsetPagination):
 class BookViewSet(viewsets.ViewSet):
     authentication_classes = [BearerToken]
     permission_classes = [ReadOrToken]
-    parser_classes = [JSONParser]
+    parser_classes = [StrictJSONParser]
     renderer_classes = [JSONRenderer]
     lookup_value_regex = r"[0-9]+"
 
