@@ -13,9 +13,11 @@ from scripts import support, typecheck
 from scripts.topics import FRAMEWORK_TITLES, FRAMEWORKS, ROOT
 
 
-def _page_text(site_dir: Path, name: str) -> str:
+def _page_text(site_dir: Path, name: str, tag: str = " ") -> str:
+    """The page's text; tags become ``tag`` (a space keeps table cells apart, "" keeps
+    highlighted code lines whole)."""
     page = (site_dir / name / "index.html").read_text(encoding="utf-8")
-    return html.unescape(re.sub(r"<[^>]+>", " ", page))
+    return html.unescape(re.sub(r"<[^>]+>", tag, page))
 
 
 # --------------------------------------------------------------------------- typing
@@ -54,9 +56,11 @@ def test_report_covers_every_snippet_and_the_page_shows_its_totals(site_dir: Pat
     assert row, "typing page: no totals row"
     assert [int(n) for n in row.groups()] == [totals[fw] for fw in FRAMEWORKS]
     assert f"mypy {report.mypy_version}" in text
+    code_text = _page_text(site_dir, "typing", tag="")
     for framework in FRAMEWORKS:  # the validated-body examples are included from snippets/
         code = (ROOT / f"snippets/validation/{framework}.py").read_text(encoding="utf-8")
-        assert code.splitlines()[-1].strip() in text
+        for line in code.splitlines():
+            assert line.strip() in code_text, f"typing page: {line!r} not shown"
 
 
 # --------------------------------------------------------------------------- support
@@ -109,3 +113,22 @@ def test_support_page_renders_every_line_with_its_source(site_dir: Path) -> None
             assert str(line.source) in page
             if line.end_of_support:
                 assert line.end_of_support.isoformat() in text
+
+
+def test_typing_page_facts_hold_for_the_installed_versions() -> None:
+    """docs/typing.md: which libraries ship type information, and get_json's return type."""
+    import importlib.util
+    import typing
+
+    from flask import Request
+
+    def typed(package: str) -> bool:
+        spec = importlib.util.find_spec(package)
+        assert spec and spec.origin, f"{package} is not installed"
+        return (Path(spec.origin).parent / "py.typed").exists()
+
+    for package in ("fastapi", "starlette", "pydantic", "sqlalchemy", "flask", "werkzeug", "ninja"):
+        assert typed(package), f"{package} no longer ships py.typed"
+    for package in ("rest_framework", "flask_login", "flask_admin"):
+        assert not typed(package), f"{package} ships py.typed now: update docs/typing.md"
+    assert typing.get_type_hints(Request.get_json)["return"] == typing.Any | None
