@@ -47,6 +47,7 @@ serve: bundle
 	$(RUN) mkdocs serve --strict -a 127.0.0.1:8000
 
 build: bundle $(EVIDENCE)
+	$(RUN) python -m scripts.typecheck
 	$(RUN) mkdocs build --strict -d $(SITE_DIR)
 
 lint: setup
@@ -66,13 +67,15 @@ mutation: setup
 
 # Claim tests, the in-process hostile requests (each guide page shows how many its snippets
 # survived), the older release lines of the version matrix (the locked ones are the main run's
-# own cases), then the site (which reads all three), then every other test; coverage of
-# snippets/ adds up every pytest run, and its report is printed even when a test failed.
+# own cases), strict mypy over the snippets (the typing page's counts), then the site (which
+# reads all four), then every other test; coverage of snippets/ adds up every pytest run, and
+# its report is printed even when a test failed.
 test: lint bundle
 	$(RUN) coverage erase
 	$(MAKE) evidence
 	$(RUN) coverage run -p -m pytest -m hostile
 	$(RUN) python -m scripts.matrix check
+	$(RUN) python -m scripts.typecheck
 	$(RUN) mkdocs build --strict -d $(SITE_DIR)
 	GUIDE_SITE_DIR=$(abspath $(SITE_DIR)) $(RUN) coverage run -p -m pytest -m "not claim and not hostile"; \
 	status=$$?; $(RUN) coverage combine; \

@@ -13,6 +13,7 @@ snippets preprocessor runs after Jinja, so template syntax inside a snippet
 
 from __future__ import annotations
 
+import datetime
 import html
 import json
 import posixpath
@@ -27,7 +28,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
-from scripts import postgres
+from scripts import postgres, support, typecheck
 from scripts.bench import results
 from scripts.bench.report import MACROS as BENCH_MACROS
 from scripts.bench.report import data_note
@@ -51,6 +52,7 @@ from scripts.source_links import links
 from scripts.topics import (
     DATA_FILES,
     FRAMEWORK_TITLES,
+    FRAMEWORKS,
     LOC_RULE,
     ROOT,
     Topic,
@@ -440,6 +442,70 @@ def headline_comparison() -> str:
     return headline_table(results.load(path)) + data_note(path)
 
 
+def typecheck_table() -> str:
+    """Strict mypy errors per topic and framework, from the report ``make test`` writes."""
+    try:
+        report = typecheck.current()
+    except typecheck.TypecheckError as exc:
+        raise PluginError(str(exc)) from exc
+    counts: dict[tuple[str, str], int] = {}
+    for result in report.files:
+        key = (result.topic, result.framework)
+        counts[key] = counts.get(key, 0) + result.errors
+    topics = sorted({topic for topic, _ in counts})
+    rows = [
+        [topic, *(str(counts[topic, fw]) if (topic, fw) in counts else "—" for fw in FRAMEWORKS)]
+        for topic in topics
+    ]
+    totals = [sum(n for (_, f), n in counts.items() if f == fw) for fw in FRAMEWORKS]
+    rows.append(["**all topics**", *(f"**{n}**" for n in totals)])
+    source = links().link(Path(typecheck.__file__).relative_to(ROOT))
+    return (
+        table(["Topic", *(FRAMEWORK_TITLES[fw] for fw in FRAMEWORKS)], rows)
+        + f"\nCounted by mypy {report.mypy_version} in strict mode, {len(report.files)} files "
+        f"(script: {source}).\n"
+    )
+
+
+def typecheck_codes() -> str:
+    """The kinds of strict-mode errors per framework (mypy's error codes), largest first."""
+    report = typecheck.current()
+    codes: dict[str, dict[str, int]] = {fw: {} for fw in FRAMEWORKS}
+    for result in report.files:
+        for code, n in result.codes.items():
+            codes[result.framework][code] = codes[result.framework].get(code, 0) + n
+    names = sorted({c for by_fw in codes.values() for c in by_fw})
+    names.sort(key=lambda c: -sum(codes[fw].get(c, 0) for fw in FRAMEWORKS))
+    rows = [[f"`{c}`", *(str(codes[fw].get(c, 0)) for fw in FRAMEWORKS)] for c in names]
+    return table(["mypy error code", *(FRAMEWORK_TITLES[fw] for fw in FRAMEWORKS)], rows)
+
+
+def typing_examples() -> str:
+    """The validation topic's snippets side by side, for the typing page's autocomplete note."""
+    topic = get_topic("validation")
+    parts = []
+    for framework in topic.frameworks():
+        parts.append(f'=== "{FRAMEWORK_TITLES[framework]}"\n\n')
+        parts.append(_code_block(topic.snippet_path(framework), indent="    ") + "\n")
+    return "".join(parts)
+
+
+def support_tables() -> str:
+    """The "how long will my choice be supported" table and each project's policy."""
+    try:
+        data = support.load()
+    except support.SupportError as exc:
+        raise PluginError(str(exc)) from exc
+    today = datetime.datetime.now(datetime.UTC).date()
+    return (
+        "## How long will my choice be supported?\n\n"
+        + support.support_table(data, today)
+        + f'\n"Left" is counted from the day this page was built ({today.isoformat()}).\n\n'
+        + "## How each project versions, supports and breaks\n\n"
+        + support.policy_table(data)
+    )
+
+
 _embedded: set[str] = set()
 
 
@@ -465,6 +531,10 @@ def define_env(env: Any) -> None:
         landing_counts,
         headline_comparison,
         locked_versions,
+        typecheck_table,
+        typecheck_codes,
+        typing_examples,
+        support_tables,
     ):
         env.macro(macro)
     for macro in BENCH_MACROS:  # benchmark tables and charts, from docs/data/benchmarks/

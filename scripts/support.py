@@ -1,0 +1,120 @@
+"""Each framework's release lines and support policy, from ``docs/data/support.yaml``.
+
+Every date in the file carries the address it was checked against (``source``), and the
+support page renders only what the file holds: a line whose end of support the project has not
+announced says so rather than showing a guessed date.
+"""
+
+from __future__ import annotations
+
+import datetime
+from functools import cache
+
+from pydantic import HttpUrl, field_validator, model_validator
+
+from scripts.datafiles import ROOT, Strict, load_model
+from scripts.markdown import table
+from scripts.topics import FRAMEWORK_TITLES, FRAMEWORKS
+
+SUPPORT_FILE = ROOT / "docs" / "data" / "support.yaml"
+
+
+class SupportError(Exception):
+    """``docs/data/support.yaml`` is missing, malformed or incomplete."""
+
+
+class ReleaseLine(Strict):
+    """One release line (``5.2``): when it came out and until when it gets fixes."""
+
+    line: str
+    lts: bool
+    #: None where the date could not be confirmed against a source.
+    released: datetime.date | None = None
+    #: The last day of security fixes, when the project has announced one.
+    end_of_support: datetime.date | None = None
+    #: What ends support when there is no date (e.g. "the next feature release").
+    ends_with: str | None = None
+    source: HttpUrl
+
+    @model_validator(mode="after")
+    def _one_end(self) -> ReleaseLine:
+        if (self.end_of_support is None) == (self.ends_with is None):
+            raise ValueError("give exactly one of end_of_support (a date) and ends_with (prose)")
+        return self
+
+
+class Policy(Strict):
+    """A project's support rule and how it announces breaking changes, each with a source."""
+
+    versioning: str
+    support: str
+    support_source: HttpUrl
+    breaking_changes: str
+    breaking_changes_source: HttpUrl
+    lines: list[ReleaseLine]
+
+
+class SupportFile(Strict):
+    """The whole file: one policy per framework the guide covers."""
+
+    frameworks: dict[str, Policy]
+
+    @field_validator("frameworks")
+    @classmethod
+    def _every_framework(cls, value: dict[str, Policy]) -> dict[str, Policy]:
+        if sorted(value) != sorted(FRAMEWORKS):
+            raise ValueError(f"list exactly the frameworks {', '.join(FRAMEWORKS)}")
+        return value
+
+
+@cache
+def load() -> SupportFile:
+    """The support data, validated."""
+    return load_model(SUPPORT_FILE, SupportFile, SupportError)
+
+
+def _months(start: datetime.date, end: datetime.date) -> int:
+    return (end.year - start.year) * 12 + end.month - start.month
+
+
+def support_table(data: SupportFile, today: datetime.date) -> str:
+    """How long each release line is supported, and how much of that is left on ``today``."""
+    rows = []
+    for framework in FRAMEWORKS:
+        for line in data.frameworks[framework].lines:
+            if line.end_of_support is None:
+                ends, total, left = line.ends_with or "", "—", "until then"
+            else:
+                ends = line.end_of_support.isoformat()
+                span = line.released and _months(line.released, line.end_of_support)
+                total = f"{span} months" if span else "—"
+                remaining = _months(today, line.end_of_support)
+                left = f"{remaining} months" if line.end_of_support >= today else "ended"
+            rows.append(
+                [
+                    f"{FRAMEWORK_TITLES[framework]} {line.line}",
+                    "yes" if line.lts else "no",
+                    line.released.isoformat() if line.released else "not confirmed here",
+                    ends,
+                    total,
+                    left,
+                    f"[source]({line.source})",
+                ]
+            )
+    header = ["Release line", "LTS", "Released", "Security fixes until", "Span", "Left", "Source"]
+    return table(header, rows)
+
+
+def policy_table(data: SupportFile) -> str:
+    """Each project's versioning, support rule and breaking-change practice, with sources."""
+    rows = [
+        [
+            FRAMEWORK_TITLES[framework],
+            policy.versioning,
+            f"{policy.support} ([source]({policy.support_source}))",
+            f"{policy.breaking_changes} ([source]({policy.breaking_changes_source}))",
+        ]
+        for framework in FRAMEWORKS
+        for policy in [data.frameworks[framework]]
+    ]
+    return table(["Project", "Versions", "Supported", "Breaking changes"], rows)
