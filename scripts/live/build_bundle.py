@@ -33,6 +33,13 @@ COMPRESSIBLE = ("*.wasm", "*.mjs", "*.js", "*.json")
 PYODIDE_CLI = [sys.executable, "-m", "pyodide_cli"]
 
 
+class SlimRule(Strict):
+    """Files dropped from one wheel (fnmatch patterns on its paths), unless ``keep`` matches."""
+
+    drop: list[str]
+    keep: list[str] = []
+
+
 class BundleConfig(Strict):
     """``bundle.yaml``: the Pyodide release, its wheel tags and what the bundle holds."""
 
@@ -41,8 +48,11 @@ class BundleConfig(Strict):
     python_version: str
     abi: str
     requirements: list[str]
+    runtime: dict[str, list[str]] = {}
+    lazy_imports: dict[str, list[str]] = {}
     pure_from_sdist: list[str] = []
     exclude: list[str] = []
+    slim: dict[str, SlimRule] = {}
 
 
 class BundleConfigError(Exception):
