@@ -158,13 +158,16 @@ def line_panels(
     ncols = min(2, len(panels))
     nrows = -(-len(panels) // ncols)
     fig, axes = figure(3.0 * nrows + 0.4, ncols=ncols, nrows=nrows)
+    # One colour and marker per series name across panels: "granian" looks alike everywhere.
+    names = list(dict.fromkeys(name for _, series in panels for name, _ in series))
     with plt.rc_context(STYLE):
         for n, (title, series) in enumerate(panels):
             ax = axes[n // ncols][n % ncols]
             top = max(v for _, points in series for _, v in points)
             ends = [points[-1][1] for _, points in series]
             placed = spread_labels(ends, top * 0.09)
-            for i, ((name, points), y_label) in enumerate(zip(series, placed, strict=True)):
+            for (name, points), y_label in zip(series, placed, strict=True):
+                i = names.index(name)
                 xs, ys = zip(*points, strict=True)
                 ax.plot(xs, ys, color=colour(i), marker=marker(i), linewidth=2, markersize=6)
                 ax.annotate(
