@@ -292,12 +292,17 @@ def landing_counts() -> str:
     )
 
 
-def headline_comparison() -> str:
+def headline_comparison(base: str = "") -> str:
     """The article's throughput figures beside ours, with verdicts, from the newest result."""
     path = results.latest()
     if path is None:
         return "*No benchmark result file yet: run `make bench`.*\n"
-    return headline_table(results.load(path))
+    return headline_table(results.load(path), base=base)
+
+
+def bench_claims() -> str:
+    """The same table on the benchmark results page (links one level up)."""
+    return headline_comparison(base="../")
 
 
 _embedded: set[str] = set()
@@ -318,6 +323,7 @@ def define_env(env: Any) -> None:
         claims_page,
         landing_counts,
         headline_comparison,
+        bench_claims,
         locked_versions,
     ):
         env.macro(macro)
