@@ -40,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--out", type=Path, default=results.RESULTS_DIR, help="result directory")
     run.add_argument("--duration", type=float, help="seconds per measured run")
     run.add_argument("--runs", type=int, help="interleaved rounds (runs per cell)")
+    run.add_argument("--reruns", type=int, help="re-runs of a cell above the spread limit")
     check = commands.add_parser("check", help="validate result files against the schema")
     check.add_argument("files", type=Path, nargs="+")
     args = parser.parse_args(argv)
@@ -59,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         out_dir=args.out,
         duration_s=args.duration,
         runs=args.runs,
+        reruns=args.reruns,
     )
     try:
         path = runner.run(options, progress=_progress)

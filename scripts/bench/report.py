@@ -404,7 +404,7 @@ def external_table(doc: Document) -> str:
                 figure.test,
                 figure.comparison,
                 f"{figure.ratio:.2f}",
-                f"{ours} (`{figure.endpoint}`)",
+                ours if ours == "n/a" else f"{ours} (`{figure.endpoint}`)",
                 figure.hardware,
                 same,
             ]

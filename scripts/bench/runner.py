@@ -1,13 +1,14 @@
 """Measure every cell of a suite in interleaved rounds and write one result file.
 
-Cells that share a database and a worker count form a group. A group's servers all start
-first and stay up; every cell's answer is checked against its case; each cell is warmed up
-once (not recorded); then round after round, each cell gets one measured run, so slow drift
-on the machine (another job starting, a thermal limit) lands on every configuration alike
-instead of on whichever was measured at that moment. The order within a round rotates, so no
-cell always runs first. Cells whose run-to-run spread exceeds the suite's limit are measured
-again in interleaved rounds of their own; a cell still above it is kept but marked noisy.
-Any failure becomes a cell with status "failed" and a reason, never a number.
+Cells that share a database and a worker count form a group: the group's servers all start
+first and stay up, and every cell's answer is checked against its case. Then, one comparison
+set at a time (the cells of one endpoint at one concurrency, which the ratios compare), each
+cell is warmed up (not recorded) and the set is measured round after round, each cell one
+run per round in an order that rotates, so slow drift on the machine (another job starting,
+a thermal limit) lands on every configuration alike instead of on whichever was measured at
+that moment. Cells whose run-to-run spread exceeds the suite's limit are measured again in
+rounds of their own; a cell still above it is kept but marked noisy. Any failure becomes a
+cell with status "failed" and a reason, never a number.
 """
 
 import datetime
@@ -50,6 +51,7 @@ class Options:
     out_dir: Path
     duration_s: float | None = None
     runs: int | None = None
+    reruns: int | None = None
 
 
 class RssSampler:
@@ -237,7 +239,7 @@ def interleaved_rounds(
         shift = (index * len(live)) // suite.runs
         for cell in live[shift:] + live[:shift]:
             one_run(cell, servers[cell.config.id], suite.duration_s, wrk_cpus, round_)
-        say(f"  round {round_ + 1}: {len(live)} cells")
+    say(f"{suite.runs} rounds of {len(cells)} cells")
 
 
 def measure_group(
@@ -267,33 +269,12 @@ def measure_group(
                 continue
             servers[config.id] = server
         for cell in cells:
-            if cell.failure:
-                continue
-            cell.failure = check_response(
-                servers[cell.config.id].base_url, cell.request, cell.config.prefix
-            )
-            if not cell.failure and suite.warmup_s > 0:
-                try:  # warm-up, not recorded
-                    wrk.run(
-                        servers[cell.config.id].base_url,
-                        cell.request,
-                        cell.concurrency,
-                        suite.warmup_s,
-                        wrk_cpus,
-                    )
-                except (RuntimeError, ValueError) as error:
-                    cell.failure = f"wrk warm-up: {error}"
-        interleaved_rounds(cells, servers, suite, wrk_cpus, 0, say)
-        for attempt in range(suite.reruns):
-            noisy = [c for c in cells if not c.failure and stats.spread(_rps(c)) > suite.max_spread]
-            if not noisy:
-                break
-            say(f"  re-run {attempt + 1}: {len(noisy)} cells above {suite.max_spread:.0%} spread")
-            for cell in noisy:
-                cell.attempts.append([round(r.rps, 1) for r in cell.runs])
-                cell.runs, cell.rounds = [], []
-                cell.wrk_cpu_s = cell.wall_s = cell.server_cpu_s = 0.0
-            interleaved_rounds(noisy, servers, suite, wrk_cpus, suite.runs * (attempt + 1), say)
+            if not cell.failure:
+                cell.failure = check_response(
+                    servers[cell.config.id].base_url, cell.request, cell.config.prefix
+                )
+        for subset in comparison_sets(cells):
+            measure_set(subset, servers, suite, wrk_cpus, say)
     finished = [c.result(server_cores, suite.max_spread) for c in cells]
     for cell in finished:
         progress(cell)
@@ -306,6 +287,57 @@ def measure_group(
         "elapsed_s": round(time.monotonic() - started, 1),
     }
     return finished, group
+
+
+def comparison_sets(cells: list[CellState]) -> list[list[CellState]]:
+    """Cells that ratios compare: the same endpoint at the same concurrency."""
+    sets: dict[tuple[str, int], list[CellState]] = {}
+    for cell in cells:
+        sets.setdefault((cell.endpoint, cell.concurrency), []).append(cell)
+    return list(sets.values())
+
+
+def measure_set(
+    cells: list[CellState],
+    servers: dict[str, RunningServer],
+    suite: Suite,
+    wrk_cpus: str | None,
+    say: Callable[[str], None],
+) -> None:
+    """Warm up, then interleaved rounds, then re-runs, for one comparison set.
+
+    Rounds run over one set at a time, so a cell's runs span a minute or two rather than
+    the whole group: drift across a long run moves each cell's figures less, and the ratios
+    the pages and claims compare (same endpoint, same concurrency) are still paired by round.
+    """
+    if suite.warmup_s > 0:
+        for cell in cells:
+            if cell.failure:
+                continue
+            try:  # warm-up, not recorded
+                wrk.run(
+                    servers[cell.config.id].base_url,
+                    cell.request,
+                    cell.concurrency,
+                    suite.warmup_s,
+                    wrk_cpus,
+                )
+            except (RuntimeError, ValueError) as error:
+                cell.failure = f"wrk warm-up: {error}"
+    name = f"{cells[0].endpoint} c={cells[0].concurrency}"
+    interleaved_rounds(cells, servers, suite, wrk_cpus, 0, lambda text: say(f"{name}: {text}"))
+    for attempt in range(suite.reruns):
+        noisy = [c for c in cells if not c.failure and stats.spread(_rps(c)) > suite.max_spread]
+        if not noisy:
+            break
+        say(f"{name}: re-run {attempt + 1}, {len(noisy)} cells above {suite.max_spread:.0%}")
+        for cell in noisy:
+            cell.attempts.append([round(r.rps, 1) for r in cell.runs])
+            cell.runs, cell.rounds = [], []
+            cell.wrk_cpu_s = cell.wall_s = cell.server_cpu_s = 0.0
+        interleaved_rounds(
+            noisy, servers, suite, wrk_cpus, suite.runs * (attempt + 1), lambda text: None
+        )
 
 
 def _rps(cell: CellState) -> list[float]:
@@ -354,6 +386,8 @@ def run(options: Options, progress: Progress = print, say: Callable[[str], None]
         suite = replace(suite, duration_s=options.duration_s)
     if options.runs:
         suite = replace(suite, runs=options.runs)
+    if options.reruns is not None:
+        suite = replace(suite, reruns=options.reruns)
     wrk.wrk_path()  # fail before starting anything when wrk is missing
     started = time.monotonic()
     cells, groups, pg_version = measure_suite(suite, progress, say)

@@ -84,7 +84,10 @@ class LogEstimate:
 
     def interval(self) -> Interval:
         half = t_quantile(max(self.df, 1)) * self.se
-        return Interval(math.exp(self.mean), math.exp(self.mean - half), math.exp(self.mean + half))
+        edges = (self.mean, self.mean - half, self.mean + half)
+        # Nine significant digits: exp(log(x)) is not always x, and a limit such as 1.25
+        # times a ratio must not move a verdict by a rounding error.
+        return Interval(*(float(f"{math.exp(x):.9g}") for x in edges))
 
     def minus(self, other: "LogEstimate") -> "LogEstimate":
         """log(a/b) - log(c/d): the ratio of two ratios, their errors independent."""
