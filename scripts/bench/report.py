@@ -336,6 +336,8 @@ def mount_table(doc: Document) -> str:
         for endpoint in ("plaintext", "json"):
             a = cells.get((alone["config"], endpoint, level, 1, SQLITE))
             m = cells.get((mounted["config"], endpoint, level, 1, SQLITE))
+            if m is None:
+                continue
             ratio = (
                 f"{a['rps'] / m['rps']:.2f}"
                 if a and m and a["status"] == m["status"] == "ok"
