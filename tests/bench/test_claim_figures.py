@@ -24,7 +24,9 @@ from scripts.claims import IN_CI, Finding, finding, load_claims
 from scripts.postgres import PostgresNotInstalled, find_bindir
 from tests.conftest import require_tool
 
-pytestmark = pytest.mark.slow
+# About two minutes on a quiet 2-core machine; starting PostgreSQL and the servers, and
+# filling the tables, take several minutes more when other work hogs both cores.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
 COMMITTED_PATH = results.latest()
 COMMITTED = results.load(COMMITTED_PATH) if COMMITTED_PATH else None
