@@ -86,7 +86,9 @@ test: lint bundle
 screenshots: build
 	$(RUN) python -m scripts.screenshots $(SITE_DIR) screenshots
 
-# The full benchmark suite (about 30 minutes on 2 cores): a new docs/data/benchmarks/*.json.
+# The full benchmark suite: a new docs/data/benchmarks/*.json (107 cells, 5 interleaved rounds of
+# 2 s: 23 minutes on 2 cores with --reruns 0; re-running noisy cells can add as much again).
+# Needs wrk and PostgreSQL's server binaries.
 bench: setup
 	$(RUN) python -m scripts.bench run
 

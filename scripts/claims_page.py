@@ -10,11 +10,15 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from scripts.anchors import cell_anchor, cost_anchor
 from scripts.bench import results
+from scripts.bench.stats import Interval
 from scripts.claims import (
+    BORDERLINE,
     FAILING,
     LABELS,
     NOT_CHECKABLE,
+    NOT_REMEASURED,
     UNTESTED_RULES,
     Outcome,
     Verdict,
@@ -22,6 +26,7 @@ from scripts.claims import (
     label_counts,
     label_of,
     report_failures,
+    rps_ratio_of,
     rule_descriptions,
 )
 from scripts.markdown import table
@@ -67,14 +72,6 @@ def page_link(target: str, base: str = "") -> str:
     if anchor:
         title += f": {anchor.replace('-', ' ')}"
     return f"[{title}]({base}{target})"
-
-
-def cell_anchor(config: str, endpoint: str) -> str:
-    return f"cell-{config}-{endpoint}"
-
-
-def cost_anchor(framework: str) -> str:
-    return f"cost-{framework}"
 
 
 def _test_lines(tests: tuple[Outcome, ...]) -> list[str]:
@@ -157,11 +154,23 @@ def claims_page() -> str:
         + "Each claim names one of these rules in `docs/data/claims.yaml`; the rule reads "
         "the figures, and the claim's tests must all have passed for its verdict to show. "
         f"A claim whose tests did not pass is marked *{FAILING}*, and the strict build of "
-        "the site fails.\n\n" + rules
+        "the site fails. Throughput claims are judged from ratios measured in interleaved "
+        "rounds, each with a 95% interval; when that interval reaches across a limit of the "
+        f"rule, the verdict is *{BORDERLINE}* instead of whichever side the noise fell on. "
+        "Where the re-measurement could not run (no `wrk` on the machine that built this "
+        f"site), the verdict comes from the committed result file and says *{NOT_REMEASURED}*."
+        "\n\n" + rules
     )
 
 
 # ----------------------------------------------------------------------------- landing page
+
+
+def _ratio_cell(interval: Interval | None) -> str:
+    """A measured ratio with its 95% interval (paired by interleaved round)."""
+    if interval is None:
+        return "n/a"
+    return f"{interval.value:.2f} ({interval.low:.2f}-{interval.high:.2f})"
 
 
 def headline_table(doc: dict, base: str = "") -> str:
@@ -176,7 +185,7 @@ def headline_table(doc: dict, base: str = "") -> str:
             for cfg in (claim["config"], reference["config"])
         }
         ok = all(c and c["status"] == "ok" for c in cells.values())
-        mine, theirs = (cells[claim["config"]], cells[reference["config"]])
+        mine = cells[claim["config"]]
         rows.append(
             [
                 label_of(claim["config"]),
@@ -187,7 +196,11 @@ def headline_table(doc: dict, base: str = "") -> str:
                 else "failed",
                 label_of(reference["config"]),
                 f"{claim['rps'] / reference['rps']:.2f}",
-                f"{mine['rps'] / theirs['rps']:.2f}" if ok else "n/a",
+                _ratio_cell(
+                    rps_ratio_of(doc, claim["config"], reference["config"], claim["endpoint"])
+                )
+                if ok
+                else "n/a",
                 f"[{badge(v.label)}]({base}claims.md#{claim['id']})",
             ]
         )
@@ -198,7 +211,7 @@ def headline_table(doc: dict, base: str = "") -> str:
             "Measured, req/s",
             "Ratio to",
             "Article's ratio",
-            "Measured ratio",
+            "Measured ratio (95% interval)",
             "Verdict",
         ],
         rows,

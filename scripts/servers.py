@@ -226,7 +226,8 @@ def serve(
 
     ``cpus`` pins the server with ``taskset`` (the benchmark keeps the server and the
     load generator on different cores). The server gets its own process group, so
-    stopping it reaches its workers too, also on Ctrl-C.
+    stopping it reaches its workers too, also on Ctrl-C; it stays in the caller's session,
+    so it runs at the caller's priority.
     """
     port = free_port()
     fd, log_name = tempfile.mkstemp(prefix=f"{name}-", suffix=".log")
@@ -238,7 +239,10 @@ def serve(
             env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
             stdout=log_file,
             stderr=subprocess.STDOUT,
-            start_new_session=True,
+            # Its own process group (stop() signals the whole group, workers included), but
+            # the caller's session: a new session would also give it a scheduling group of its
+            # own on Linux (autogroup), outside the caller's priority (`nice`).
+            process_group=0,
         )
     server = RunningServer(name, port, process, Path(log_name))
     try:

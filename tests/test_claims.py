@@ -11,10 +11,12 @@ from pathlib import Path
 import pytest
 
 from scripts.claims import (
+    BORDERLINE,
     CONFIRMED,
     FAILING,
     LABELS,
     NOT_CHECKABLE,
+    NOT_REMEASURED,
     PARTLY,
     REFUTED,
     ClaimError,
@@ -47,9 +49,16 @@ SHARED_IDS = {
 CLAIMS = {c["id"]: c for c in load_claims()}
 
 
-def _doc(cells: dict[tuple[str, str], float], failed: frozenset = frozenset(), costs=()) -> dict:
+def _doc(
+    cells: dict[tuple[str, str], float],
+    failed: frozenset = frozenset(),
+    costs=(),
+    noise: tuple[float, ...] = (1.0, 1.0, 1.0),
+) -> dict:
+    """Cells measured in interleaved rounds; ``noise`` scales each round's runs alike."""
     results = [
-        {"config": cfg, "endpoint": ep, "concurrency": 64, "rps": rps,
+        {"config": cfg, "endpoint": ep, "concurrency": 64, "workers": 1, "database": "sqlite",
+         "rps": rps, "rps_all": [rps * f for f in noise], "rounds": list(range(len(noise))),
          "status": "failed" if (cfg, ep) in failed else "ok"}
         for (cfg, ep), rps in cells.items()
     ]  # fmt: skip
@@ -80,6 +89,35 @@ def test_rps_claims_are_judged_by_their_ratio_to_the_reference(fastapi_rps, expe
     # The article: FastAPI 20,000 and Flask 2,500, so 8 times; here Flask serves 2,000.
     doc = _doc(_json_cells(fastapi_rps, 1_000, 2_000))
     assert finding(CLAIMS["rps-fastapi"], doc).label == expected
+
+
+def test_a_ratio_whose_interval_reaches_across_a_limit_is_borderline() -> None:
+    # FastAPI ÷ Flask is 8 in two rounds and 5 in a third: the interval reaches across 6,
+    # the lower edge of "within 25% of 8", so neither "confirmed" nor "partly true" holds.
+    doc = _doc(_json_cells(16_000, 1_000, 2_000), noise=(1.0, 1.0, 1.0))
+    for cell in doc["results"]:
+        if cell["config"] == "fastapi-uvicorn":
+            cell["rps_all"] = [16_000, 16_000, 10_000]
+    found = finding(CLAIMS["rps-fastapi"], doc)
+    assert found.label == BORDERLINE and "95% interval" in found.text
+
+
+def test_a_round_that_slows_every_setup_alike_does_not_move_the_verdict() -> None:
+    doc = _doc(_json_cells(16_000, 1_000, 2_000), noise=(1.0, 0.4, 1.0, 0.7, 1.0))
+    assert finding(CLAIMS["rps-fastapi"], doc).label == CONFIRMED
+
+
+def test_a_laptop_without_wrk_keeps_the_committed_verdict_marked_not_re_measured(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("scripts.claims.IN_CI", False)
+    doc = _doc(_json_cells(16_000, 1_000, 2_000))
+    verdict = judge(CLAIMS["rps-fastapi"], doc, _evidence({"rps-fastapi": "skipped"}))
+    assert verdict.label == CONFIRMED and not verdict.remeasured
+    assert NOT_REMEASURED in verdict.text.lower()
+    monkeypatch.setattr("scripts.claims.IN_CI", True)
+    in_ci = judge(CLAIMS["rps-fastapi"], doc, _evidence({"rps-fastapi": "skipped"}))
+    assert in_ci.label == FAILING
 
 
 def test_a_failed_cell_never_yields_a_verdict_from_its_number() -> None:

@@ -30,6 +30,7 @@ from mkdocs.utils import get_relative_url
 
 from scripts import postgres, support, typecheck
 from scripts.bench import results
+from scripts.bench.config import SQLITE
 from scripts.bench.report import MACROS as BENCH_MACROS
 from scripts.bench.report import data_note
 from scripts.check_embeds import broken_embeds, embeds_in, orphans
@@ -289,24 +290,33 @@ def status(slug: str, case_name: str, framework: str) -> int:
     return case.expected(framework)["status"]
 
 
-def bench_figure(config: str, endpoint: str, concurrency: int, field: str) -> str:
+def bench_figure(
+    config: str,
+    endpoint: str,
+    concurrency: int,
+    field: str,
+    workers: int = 1,
+    database: str = SQLITE,
+) -> str:
     """One figure of a benchmark cell in the newest result file, for prose: requests per
     second with thousands separators, a CPU share as a percentage. A missing or failed cell
     stops the build: a sentence must never quote a figure the run did not produce."""
     path = results.latest()
-    doc = results.load(path) if path else None
+    doc = results.load(path) if path else {"results": []}
+    key = (config, endpoint, concurrency, workers, database)
     cell = next(
         (
             c
-            for c in (doc or {"results": []})["results"]
-            if (c["config"], c["endpoint"], c["concurrency"]) == (config, endpoint, concurrency)
+            for c in doc["results"]
+            if (c["config"], c["endpoint"], c["concurrency"], c["workers"], c["database"]) == key
         ),
         None,
     )
     if cell is None or cell["status"] != "ok" or cell.get(field) is None:
         raise ValueError(
-            f"bench_figure: no {field} for {config} {endpoint} at {concurrency} connections "
-            f"in {path or 'any result file'} (missing or failed cell)"
+            f"bench_figure: no {field} for {config} {endpoint} at {concurrency} connections, "
+            f"{workers} worker(s), {database}, in {path or 'any result file'} "
+            "(missing or failed cell)"
         )
     value = cell[field]
     return f"{value:.0%}" if field.endswith("_cpu") else f"{value:,.0f}"
@@ -434,12 +444,12 @@ def landing_counts() -> str:
     )
 
 
-def headline_comparison() -> str:
+def headline_comparison(base: str = "") -> str:
     """The article's throughput figures beside ours, with verdicts, from the newest result."""
     path = results.latest()
     if path is None:
         return "*No benchmark result file yet: run `make bench`.*\n"
-    return headline_table(results.load(path)) + data_note(path)
+    return headline_table(results.load(path), base=base) + data_note(path)
 
 
 def typecheck_table() -> str:
@@ -506,6 +516,11 @@ def support_tables() -> str:
     )
 
 
+def bench_claims() -> str:
+    """The same table on the benchmark results page (links one level up)."""
+    return headline_comparison(base="../")
+
+
 _embedded: set[str] = set()
 
 
@@ -530,6 +545,7 @@ def define_env(env: Any) -> None:
         claims_page,
         landing_counts,
         headline_comparison,
+        bench_claims,
         locked_versions,
         typecheck_table,
         typecheck_codes,

@@ -18,14 +18,16 @@ def _interrupt(signum: int, frame: object) -> None:
 def _progress(cell: dict) -> None:
     if cell["status"] == "ok":
         figure = (
-            f"{cell['rps']:>9.0f} rps ({cell['rps_min']:.0f}-{cell['rps_max']:.0f})"
-            f"  p99 {cell['latency_ms']['p99']:.1f} ms"
+            f"{cell['rps']:>9.0f} rps ({cell['rps_min']:.0f}-{cell['rps_max']:.0f},"
+            f" spread {cell['spread']:.0%})  p99 {cell['latency_ms']['p99']:.1f} ms"
+            + ("  [noisy]" if cell["noisy"] else "")
             + ("  [wrk-limited]" if cell["wrk_limited"] else "")
         )
     else:
         figure = f"FAILED: {cell['reason']}"
     print(
-        f"{cell['config']:<22} {cell['endpoint']:<10} c={cell['concurrency']:<4} {figure}",
+        f"{cell['config']:<24} {cell['endpoint']:<9} c={cell['concurrency']:<4}"
+        f" w={cell['workers']} {cell['database']:<10} {figure}",
         flush=True,
     )
 
@@ -36,9 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     run = commands.add_parser("run", help="measure and write a result file")
     run.add_argument("--smoke", action="store_true", help="two configurations, two endpoints")
     run.add_argument("--out", type=Path, default=results.RESULTS_DIR, help="result directory")
-    run.add_argument("--workers", type=int, default=1, help="server worker processes")
-    run.add_argument("--db", help="database URL, e.g. postgresql://u:p@host/db (default: SQLite)")
     run.add_argument("--duration", type=float, help="seconds per measured run")
+    run.add_argument("--runs", type=int, help="interleaved rounds (runs per cell)")
+    run.add_argument("--reruns", type=int, help="re-runs of a cell above the spread limit")
     check = commands.add_parser("check", help="validate result files against the schema")
     check.add_argument("files", type=Path, nargs="+")
     args = parser.parse_args(argv)
@@ -56,9 +58,9 @@ def main(argv: list[str] | None = None) -> int:
     options = runner.Options(
         suite=config.SMOKE if args.smoke else config.FULL,
         out_dir=args.out,
-        workers=args.workers,
-        db=args.db,
         duration_s=args.duration,
+        runs=args.runs,
+        reruns=args.reruns,
     )
     try:
         path = runner.run(options, progress=_progress)

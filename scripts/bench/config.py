@@ -1,14 +1,18 @@
 """The table of what is measured, as data: adding a configuration or an endpoint is a few lines.
 
 A configuration is one app (framework) on one server; a cell is a configuration x endpoint x
-concurrency. The runner (runner.py) measures every cell of a suite; nothing else lists them.
+concurrency x workers x database. Cells that share a database and a worker count form a
+*group*: their servers run side by side and are measured in interleaved rounds (runner.py).
+What each endpoint must answer is not written here: it is the case of the same name in
+``snippets/bench/cases.yaml``, the file the framework tests also read.
 """
 
+import json
 from dataclasses import dataclass, field
+from functools import cache
 
 from scripts.secret_env import throwaway_secrets
 from scripts.servers import (
-    DJANGO_ASGI,
     DJANGO_WSGI,
     FASTAPI_APP,
     FLASK_APP,
@@ -18,6 +22,7 @@ from scripts.servers import (
     UVICORN,
     Server,
 )
+from scripts.topics import Case, get_topic
 
 # Endpoint names, also the keys of the result files and of the site's tables.
 PLAINTEXT, JSON, PARAMS, POST, DB, TEMPLATE, IO = (
@@ -31,41 +36,48 @@ PLAINTEXT, JSON, PARAMS, POST, DB, TEMPLATE, IO = (
 )
 FRAMEWORK_ENDPOINTS = (PLAINTEXT, JSON, PARAMS, POST, DB, TEMPLATE, IO)
 RAW_ENDPOINTS = (PLAINTEXT, JSON)
+SQLITE, POSTGRESQL = "sqlite", "postgresql"
 
 
 @dataclass(frozen=True)
 class Endpoint:
-    """One request shape: what wrk sends and what a correct answer looks like."""
+    """One request shape: the case in snippets/bench/cases.yaml it sends and checks."""
 
     name: str
-    path: str  # relative to the configuration's prefix; {id} is replaced by a random row id
-    content_type: str
-    body_contains: str
-    method: str = "GET"
-    body: str | None = None
-    status: int = 200
+    case: str
+    # What wrk requests when it differs from the case's path: {id} becomes a random row id,
+    # so the database endpoint reads a different row each time.
+    load_path: str | None = None
 
 
 ENDPOINTS = {
     e.name: e
     for e in (
-        Endpoint(PLAINTEXT, "/plaintext", "text/plain", "Hello, World!"),
-        Endpoint(JSON, "/json", "application/json", '"message"'),
-        Endpoint(PARAMS, "/items/42?q=hello", "application/json", '"item_id"'),
-        Endpoint(
-            POST,
-            "/items",
-            "application/json",
-            '"price"',
-            method="POST",
-            status=201,
-            body='{"name": "Widget", "price": 9.5, "description": "A small widget"}',
-        ),
-        Endpoint(DB, "/db/{id}", "application/json", '"title"'),
-        Endpoint(TEMPLATE, "/template", "text/html", "&lt;script&gt;"),
-        Endpoint(IO, "/io", "application/json", '"waited_ms"'),
+        Endpoint(PLAINTEXT, "plaintext"),
+        Endpoint(JSON, "json"),
+        Endpoint(PARAMS, "path and query parameters"),
+        Endpoint(POST, "validated post"),
+        Endpoint(DB, "database row by id", load_path="/db/{id}"),
+        Endpoint(TEMPLATE, "template escapes its items"),
+        Endpoint(IO, "simulated io"),
     )
 }
+
+
+@dataclass(frozen=True)
+class Request:
+    """What wrk sends for one cell, and the case whose answer is checked first."""
+
+    method: str
+    path: str  # may hold {id}
+    body: str | None
+    case: Case
+    framework: str
+
+
+@cache
+def bench_cases() -> dict[str, Case]:
+    return {case.name: case for case in get_topic("bench").cases}
 
 
 @dataclass(frozen=True)
@@ -76,10 +88,12 @@ class Configuration:
     framework: str  # fastapi, django, flask, or raw (no framework: the server's ceiling)
     server: Server
     target: str  # module:attribute the server imports
-    prefix: str  # where the bench topic is mounted in that app
+    prefix: str = ""  # where the bench snippet is mounted in that app ("" when served alone)
     endpoints: tuple[str, ...] = FRAMEWORK_ENDPOINTS
     variant: str = ""  # e.g. "async view" or "no middleware": shown next to the framework
     env: dict[str, str] = field(default_factory=dict)
+    case_prefix: str = ""  # Django's async views have cases of their own: "async json"
+    standalone: bool = True  # the snippet served as its own app, as the page shows it
 
     @property
     def label(self) -> str:
@@ -88,79 +102,193 @@ class Configuration:
         )
         return f"{name} ({self.variant})" if self.variant else name
 
+    def request(self, endpoint: str) -> Request:
+        """The request of one endpoint, from its case (the same one the framework tests use)."""
+        spec = ENDPOINTS[endpoint]
+        case = bench_cases()[self.case_prefix + spec.case]
+        framework = self.framework if self.framework in case.frameworks else case.frameworks[0]
+        sent = case.request
+        body = json.dumps(sent["json"]) if "json" in sent else sent.get("body")
+        path = spec.load_path or sent["path"]
+        if self.case_prefix and spec.load_path:
+            path = "/" + self.case_prefix.strip() + path
+        return Request(sent["method"], self.prefix + path, body, case, framework)
+
 
 RAW_ASGI = "scripts.bench.raw_apps:asgi_app"
 RAW_WSGI = "scripts.bench.raw_apps:wsgi_app"
+# Each bench snippet served alone, as benchmarks/code.md shows it.
+FASTAPI_BENCH = "snippets.bench.fastapi:app"
+FLASK_BENCH = "snippets.bench.flask:app"
+DJANGO_BENCH_WSGI = "scripts.bench.django_app:wsgi"
+DJANGO_BENCH_ASGI = "scripts.bench.django_app:asgi"
+DJANGO_ALONE = {"DJANGO_SETTINGS_MODULE": "scripts.bench.django_settings"}
+BARE = {**DJANGO_ALONE, "GUIDE_DJANGO_MIDDLEWARE": "none"}
 
 CONFIGURATIONS = {
     c.id: c
     for c in (
-        Configuration("fastapi-uvicorn", "fastapi", UVICORN, FASTAPI_APP, "/bench"),
-        Configuration("fastapi-granian", "fastapi", GRANIAN_ASGI, FASTAPI_APP, "/bench"),
+        Configuration("fastapi-uvicorn", "fastapi", UVICORN, FASTAPI_BENCH),
+        Configuration("fastapi-granian", "fastapi", GRANIAN_ASGI, FASTAPI_BENCH),
         Configuration(
-            "django-gunicorn", "django", GUNICORN, DJANGO_WSGI, "/bench", variant="sync view"
+            "django-gunicorn",
+            "django",
+            GUNICORN,
+            DJANGO_BENCH_WSGI,
+            variant="sync view",
+            env=DJANGO_ALONE,
         ),
         Configuration(
-            "django-uvicorn", "django", UVICORN, DJANGO_ASGI, "/bench/async", variant="async view"
+            "django-uvicorn",
+            "django",
+            UVICORN,
+            DJANGO_BENCH_ASGI,
+            variant="async view",
+            env=DJANGO_ALONE,
+            case_prefix="async ",
         ),
         Configuration(
             "django-gunicorn-bare",
             "django",
             GUNICORN,
-            DJANGO_WSGI,
-            "/bench",
+            DJANGO_BENCH_WSGI,
             endpoints=RAW_ENDPOINTS,
             variant="sync view, no middleware",
-            env={"GUIDE_DJANGO_MIDDLEWARE": "none"},
+            env=BARE,
         ),
         Configuration(
             "django-uvicorn-bare",
             "django",
             UVICORN,
-            DJANGO_ASGI,
-            "/bench/async",
+            DJANGO_BENCH_ASGI,
             endpoints=RAW_ENDPOINTS,
             variant="async view, no middleware",
-            env={"GUIDE_DJANGO_MIDDLEWARE": "none"},
+            env=BARE,
+            case_prefix="async ",
         ),
-        Configuration("flask-gunicorn", "flask", GUNICORN, FLASK_APP, "/bench"),
-        Configuration("flask-granian", "flask", GRANIAN_WSGI, FLASK_APP, "/bench"),
+        Configuration("flask-gunicorn", "flask", GUNICORN, FLASK_BENCH),
+        Configuration("flask-granian", "flask", GRANIAN_WSGI, FLASK_BENCH),
+        # The labelled extra: the same snippets mounted in the demo apps, to show what the
+        # mount itself costs (FastAPI's app.mount, Flask's DispatcherMiddleware, Django's
+        # include() with the demo's nine middleware).
+        Configuration(
+            "fastapi-uvicorn-mounted",
+            "fastapi",
+            UVICORN,
+            FASTAPI_APP,
+            "/bench",
+            RAW_ENDPOINTS,
+            variant="mounted in the demo app",
+            standalone=False,
+        ),
+        Configuration(
+            "django-gunicorn-mounted",
+            "django",
+            GUNICORN,
+            DJANGO_WSGI,
+            "/bench",
+            RAW_ENDPOINTS,
+            variant="sync view, mounted in the demo app",
+            standalone=False,
+        ),
+        Configuration(
+            "flask-gunicorn-mounted",
+            "flask",
+            GUNICORN,
+            FLASK_APP,
+            "/bench",
+            RAW_ENDPOINTS,
+            variant="mounted in the demo app",
+            standalone=False,
+        ),
         Configuration("raw-asgi-uvicorn", "raw", UVICORN, RAW_ASGI, "", RAW_ENDPOINTS),
         Configuration("raw-asgi-granian", "raw", GRANIAN_ASGI, RAW_ASGI, "", RAW_ENDPOINTS),
         Configuration("raw-wsgi-gunicorn", "raw", GUNICORN, RAW_WSGI, "", RAW_ENDPOINTS),
         Configuration("raw-wsgi-granian", "raw", GRANIAN_WSGI, RAW_WSGI, "", RAW_ENDPOINTS),
     )
 }
+FRAMEWORK_CONFIGURATIONS = (
+    "fastapi-uvicorn",
+    "fastapi-granian",
+    "django-gunicorn",
+    "django-uvicorn",
+    "flask-gunicorn",
+    "flask-granian",
+)
+
+
+@dataclass(frozen=True)
+class Block:
+    """Cells to measure: configurations x endpoints x concurrency levels, on one database
+    with one worker count. Blocks that share both are measured as one interleaved group."""
+
+    configurations: tuple[str, ...]
+    endpoints: tuple[str, ...]
+    concurrency: tuple[int, ...] = (64,)
+    workers: int = 1
+    database: str = SQLITE
 
 
 @dataclass(frozen=True)
 class Suite:
-    """How much to measure: which configurations and endpoints, how long, how often."""
+    """How much to measure: which blocks, how long, how often."""
 
-    configurations: tuple[str, ...]
-    endpoints: tuple[str, ...]
-    concurrency: int = 64  # the main tables
-    sweep: tuple[int, ...] = (16, 64, 256)  # the concurrency sweep ...
-    sweep_endpoints: tuple[str, ...] = (JSON, IO)  # ... for these endpoints
-    duration_s: float = 5.0
-    warmup_s: float = 2.0
-    runs: int = 3
+    blocks: tuple[Block, ...]
+    concurrency: int = 64  # the level of the main tables and of the claims
+    duration_s: float = 2.0
+    warmup_s: float = 1.0
+    runs: int = 5
+    max_spread: float = 0.10  # a cell whose (max - min) / median exceeds this is re-run once
+    reruns: int = 1
     costs: bool = True
 
+    @property
+    def databases(self) -> set[str]:
+        return {b.database for b in self.blocks}
 
-FULL = Suite(tuple(CONFIGURATIONS), FRAMEWORK_ENDPOINTS)
+
+# The servers the article names, for the worker sweep.
+ARTICLE_CONFIGURATIONS = ("fastapi-uvicorn", "django-gunicorn", "django-uvicorn", "flask-gunicorn")
+FULL = Suite(
+    (
+        # The main table: every snippet alone, on one worker, SQLite.
+        Block(FRAMEWORK_CONFIGURATIONS, FRAMEWORK_ENDPOINTS),
+        # The ceilings, and the labelled extras: no middleware, mounted in the demo apps.
+        Block(
+            ("raw-asgi-uvicorn", "raw-asgi-granian", "raw-wsgi-gunicorn", "raw-wsgi-granian"),
+            RAW_ENDPOINTS,
+        ),
+        Block(
+            (
+                "django-gunicorn-bare",
+                "django-uvicorn-bare",
+                "fastapi-uvicorn-mounted",
+                "django-gunicorn-mounted",
+                "flask-gunicorn-mounted",
+            ),
+            (JSON,),
+        ),
+        # The concurrency sweep (64 is in the main table).
+        Block(FRAMEWORK_CONFIGURATIONS, (JSON, IO), (256,)),
+        # The database endpoint on PostgreSQL (JSON beside it, for the db-bound ratio).
+        Block(FRAMEWORK_CONFIGURATIONS, (JSON, DB), database=POSTGRESQL),
+        # The worker sweep, on the article's servers.
+        Block(ARTICLE_CONFIGURATIONS, (JSON, DB, IO), workers=2),
+        Block(ARTICLE_CONFIGURATIONS, (JSON, DB), workers=2, database=POSTGRESQL),
+        Block(ARTICLE_CONFIGURATIONS, (JSON, IO), workers=4),
+    )
+)
 SMOKE = Suite(
-    ("fastapi-uvicorn", "flask-gunicorn"),
-    (JSON, IO),
-    sweep=(16, 64),
-    sweep_endpoints=(IO,),
+    (Block(("fastapi-uvicorn", "flask-gunicorn"), (JSON, IO), (16, 64)),),
     duration_s=1.0,
-    warmup_s=0.5,
+    warmup_s=1.0,
+    runs=3,
+    reruns=0,
     costs=False,
 )
 
-# Database and environment every server gets: production flags, as the guide recommends, and
-# random secrets (the apps refuse to start without them).
+# Environment every server gets: production flags, as the guide recommends, and random
+# secrets (the apps refuse to start without them).
 SERVER_ENV = {
     **throwaway_secrets(),
     "GUIDE_DEBUG": "0",

@@ -7,10 +7,10 @@ number on the performance pages is typed by hand. Failed cells render as "failed
 from pathlib import Path
 from typing import Any
 
-from scripts.bench import results
+from scripts.anchors import cell_anchor, cost_anchor
+from scripts.bench import external, results
 from scripts.bench.charts import dot_plot, line_panels, to_svg
-from scripts.bench.config import ENDPOINTS
-from scripts.claims_page import cell_anchor, cost_anchor, headline_table
+from scripts.bench.config import ENDPOINTS, POSTGRESQL, SQLITE, bench_cases
 from scripts.markdown import table
 from scripts.source_links import links
 from scripts.topics import FRAMEWORK_TITLES, ROOT
@@ -20,6 +20,8 @@ NO_DATA = (
     "(see [how to reproduce](reproduce.md)).*\n"
 )
 WRK_FLAG = " ⚑"  # marks a cell where wrk, not the server, may have set the pace
+NOISY_FLAG = " ⚠"  # marks a cell whose runs spread more than the suite allows, after a re-run
+DATABASE_NAMES = {SQLITE: "SQLite", POSTGRESQL: "PostgreSQL"}
 
 Document = dict[str, Any]
 
@@ -34,9 +36,20 @@ def newest() -> tuple[Path, Document] | None:
     return (path, results.load(path)) if path else None
 
 
-def _cells(doc: Document, endpoint: str, concurrency: int | None = None) -> list[dict]:
+def _cells(
+    doc: Document,
+    endpoint: str,
+    concurrency: int | None = None,
+    workers: int = 1,
+    database: str = SQLITE,
+) -> list[dict]:
     level = doc["suite"]["concurrency"] if concurrency is None else concurrency
-    return [c for c in doc["results"] if c["endpoint"] == endpoint and c["concurrency"] == level]
+    return [
+        c
+        for c in doc["results"]
+        if (c["endpoint"], c["concurrency"], c["workers"], c["database"])
+        == (endpoint, level, workers, database)
+    ]
 
 
 def _rps(cell: dict | None) -> str:
@@ -44,20 +57,49 @@ def _rps(cell: dict | None) -> str:
         return "not measured"
     if cell["status"] != "ok":
         return f"failed: {cell['reason']}"
-    return f"{cell['rps']:,.0f}" + (WRK_FLAG if cell["wrk_limited"] else "")
+    return (
+        f"{cell['rps']:,.0f}"
+        + (WRK_FLAG if cell["wrk_limited"] else "")
+        + (NOISY_FLAG if cell["noisy"] else "")
+    )
+
+
+def _interval(cell: dict | None) -> str:
+    """The 95% interval of the mean, or nothing for a failed or unmeasured cell."""
+    if cell is None or cell["status"] != "ok" or not cell.get("rps_ci95"):
+        return ""
+    low, high = cell["rps_ci95"]
+    return f"{low:,.0f}-{high:,.0f}"
+
+
+def _figure(cell: dict | None) -> str:
+    """Median, interval and p99 in one table cell."""
+    if cell is None or cell["status"] != "ok":
+        return _rps(cell)
+    return f"{_rps(cell)} ({_interval(cell)}; p99 {cell['latency_ms']['p99']:.0f} ms)"
+
+
+def _pinning(group: dict) -> str:
+    if group["server_cpus"] is None:
+        return "server and wrk share every core"
+    return f"server on CPU {group['server_cpus']}, wrk on CPU {group['wrk_cpus']}"
 
 
 def source_note(doc_path: Path, doc: Document) -> str:
-    env = doc["environment"]
+    env, suite = doc["environment"], doc["suite"]
     rel = doc_path.relative_to(ROOT) if doc_path.is_relative_to(ROOT) else doc_path
     commit = (env.get("git_commit") or "uncommitted tree")[:10]
+    groups = "; ".join(
+        f"{DATABASE_NAMES.get(g['database'], g['database'])}, {plural(g['workers'], 'worker')}: "
+        f"{_pinning(g)}"
+        for g in suite["groups"]
+    )
+    postgres = f", PostgreSQL {env['postgresql']}" if env.get("postgresql") else ""
     return (
         f"Figures from **`{rel}`** ({env['date']}, commit {commit}): {env['cpu_model']}, "
-        f"{env['cores']} cores, {env['ram_gib']} GiB, Python {env['python']}, {env['wrk']}; "
-        f"server on CPU {env['pinning']['server_cpus']}, wrk on CPU "
-        f"{env['pinning']['wrk_cpus']}; {doc['suite']['runs']} runs of "
-        f"{doc['suite']['duration_s']:g} s per cell after a {doc['suite']['warmup_s']:g} s "
-        f"warm-up; {plural(doc['suite']['workers'], 'worker')}.\n"
+        f"{env['cores']} cores, {env['ram_gib']} GiB, Python {env['python']}, {env['wrk']}"
+        f"{postgres}. {suite['runs']} runs of {suite['duration_s']:g} s per cell in "
+        f"interleaved rounds after a {suite['warmup_s']:g} s warm-up ({groups}).\n"
     )
 
 
@@ -67,20 +109,29 @@ def endpoint_table(doc: Document, endpoint: str) -> str:
         anchor = f'<span id="{cell_anchor(cell["config"], endpoint)}"></span>'
         name = [anchor + cell["label"], cell["server"]]
         if cell["status"] != "ok":
-            rows.append([*name, _rps(cell), "", "", ""])
+            rows.append([*name, _rps(cell), "", "", "", ""])
             continue
         lat = cell["latency_ms"]
         rows.append(
             [
                 *name,
                 _rps(cell),
-                f"{cell['rps_min']:,.0f}-{cell['rps_max']:,.0f}",
+                _interval(cell),
+                f"{cell['spread']:.0%}",
                 f"{lat['p50']:.1f} / {lat['p99']:.1f}",
                 f"{cell['peak_rss_mb']:.0f}",
             ]
         )
     return table(
-        ["Framework", "Server", "Requests/s (median)", "min-max", "p50 / p99 ms", "peak RSS MiB"],
+        [
+            "Framework",
+            "Server",
+            "Requests/s (median)",
+            "95% interval (mean)",
+            "Spread",
+            "p50 / p99 ms",
+            "peak RSS MiB",
+        ],
         rows,
     )
 
@@ -216,8 +267,18 @@ def ceiling_table(doc: Document) -> str:
     )
 
 
+def _levels(doc: Document, endpoint: str) -> list[int]:
+    return sorted(
+        {
+            c["concurrency"]
+            for c in doc["results"]
+            if c["endpoint"] == endpoint and c["workers"] == 1 and c["database"] == SQLITE
+        }
+    )
+
+
 def sweep_table(doc: Document, endpoint: str) -> str:
-    levels = doc["suite"]["sweep"]
+    levels = _levels(doc, endpoint)
     configs = dict.fromkeys(
         c["config"]
         for c in doc["results"]
@@ -228,7 +289,8 @@ def sweep_table(doc: Document, endpoint: str) -> str:
         cells = {
             c["concurrency"]: c
             for c in doc["results"]
-            if c["config"] == config and c["endpoint"] == endpoint
+            if (c["config"], c["endpoint"], c["workers"], c["database"])
+            == (config, endpoint, 1, SQLITE)
         }
         any_cell = next(iter(cells.values()))
         rows.append(
@@ -249,11 +311,14 @@ def sweep_table(doc: Document, endpoint: str) -> str:
 def sweep_chart(doc: Document, endpoint: str) -> str:
     """Requests/s against connections: one panel per framework, one line per configuration,
     and the framework-less apps (ceilings) in a panel of their own."""
-    levels = doc["suite"]["sweep"]
+    levels = _levels(doc, endpoint)
     cells = [
         c
         for c in doc["results"]
-        if c["endpoint"] == endpoint and c["status"] == "ok" and c["concurrency"] in levels
+        if c["endpoint"] == endpoint
+        and c["status"] == "ok"
+        and c["concurrency"] in levels
+        and (c["workers"], c["database"]) == (1, SQLITE)
     ]
     groups: dict[str, dict[str, list[dict]]] = {}
     for cell in cells:
@@ -282,6 +347,168 @@ def sweep_chart(doc: Document, endpoint: str) -> str:
         f"scale. {_summary(frameworks, 'requests/s') if frameworks else ''}"
     )
     return to_svg(figure, f"chart-sweep-{endpoint}", title, description)
+
+
+def _by_key(doc: Document) -> dict[tuple, dict]:
+    return {
+        (c["config"], c["endpoint"], c["concurrency"], c["workers"], c["database"]): c
+        for c in doc["results"]
+    }
+
+
+def _configs_with(doc: Document, **match: Any) -> list[dict]:
+    """One representative cell per configuration among cells matching ``match``."""
+    found: dict[str, dict] = {}
+    for cell in doc["results"]:
+        if all(cell[key] == value for key, value in match.items()):
+            found.setdefault(cell["config"], cell)
+    return list(found.values())
+
+
+def workers_table(doc: Document, endpoint: str, database: str = SQLITE) -> str:
+    """Requests/s (interval, p99) with 1, 2 and 4 workers, per configuration."""
+    level, cells = doc["suite"]["concurrency"], _by_key(doc)
+    counts = sorted({c["workers"] for c in doc["results"] if c["endpoint"] == endpoint})
+    rows = [
+        [
+            f"{cell['label']}",
+            cell["server"],
+            *[_figure(cells.get((cell["config"], endpoint, level, n, database))) for n in counts],
+        ]
+        for cell in _configs_with(doc, endpoint=endpoint, workers=2, database=database)
+    ]
+    return table(["Framework", "Server", *[plural(n, "worker") for n in counts]], rows)
+
+
+def database_table(doc: Document) -> str:
+    """The database endpoint on SQLite and on PostgreSQL, per configuration and worker count."""
+    level, cells = doc["suite"]["concurrency"], _by_key(doc)
+    counts = sorted({c["workers"] for c in doc["results"] if c["database"] == POSTGRESQL})
+    headers = [
+        f"{DATABASE_NAMES[db]}, {plural(n, 'worker')}"
+        for n in counts
+        for db in (SQLITE, POSTGRESQL)
+    ]
+    rows = [
+        [
+            cell["label"],
+            cell["server"],
+            *[
+                _figure(cells.get((cell["config"], "db", level, n, db)))
+                for n in counts
+                for db in (SQLITE, POSTGRESQL)
+            ],
+        ]
+        for cell in _configs_with(doc, endpoint="db", database=POSTGRESQL, workers=1)
+    ]
+    return table(["Framework", "Server", *headers], rows)
+
+
+def mount_table(doc: Document) -> str:
+    """Each bench snippet served alone against the same code mounted in its demo app."""
+    level, cells, rows = doc["suite"]["concurrency"], _by_key(doc), []
+    for mounted in _configs_with(doc, standalone=False, workers=1, database=SQLITE):
+        alone = next(
+            (
+                c
+                for c in _configs_with(doc, standalone=True, workers=1, database=SQLITE)
+                if (c["framework"], c["server"]) == (mounted["framework"], mounted["server"])
+                and c["interface"] == mounted["interface"]
+            ),
+            None,
+        )
+        if alone is None:
+            continue
+        for endpoint in ("plaintext", "json"):
+            a = cells.get((alone["config"], endpoint, level, 1, SQLITE))
+            m = cells.get((mounted["config"], endpoint, level, 1, SQLITE))
+            if m is None:
+                continue
+            ratio = (
+                f"{a['rps'] / m['rps']:.2f}"
+                if a and m and a["status"] == m["status"] == "ok"
+                else "n/a"
+            )
+            rows.append([alone["label"], endpoint, _figure(a), _figure(m), ratio])
+    return table(
+        ["Framework", "Endpoint", "Served alone", "Mounted in the demo app", "Alone ÷ mounted"],
+        rows,
+    )
+
+
+def noise_summary(doc: Document) -> str:
+    """How many cells kept their spread within the suite's limit, and which did not."""
+    ok = [c for c in doc["results"] if c["status"] == "ok"]
+    limit = doc["suite"].get("max_spread") or 0.10
+    tight = [c for c in ok if c["spread"] is not None and c["spread"] <= limit]
+    noisy = [c for c in ok if c not in tight]
+    rerun = sum(bool(c["attempts"]) for c in ok)
+    text = (
+        f"{len(tight)} of {len(ok)} measured cells ({len(tight) / len(ok):.0%}) have a "
+        f"run-to-run spread (max - min, over the median) of at most {limit:.0%}; {rerun} "
+        f"cell(s) went over it at first and were measured again in rounds of their own."
+    )
+    if noisy:
+        text += (
+            " Above the limit, marked"
+            + NOISY_FLAG
+            + " in the tables: "
+            + ", ".join(
+                f"{c['label']} {c['endpoint']} (c={c['concurrency']}, "
+                f"{plural(c['workers'], 'worker')}, {DATABASE_NAMES.get(c['database'], c['database'])}, {c['spread']:.0%})"
+                for c in noisy
+            )
+        )
+        text += "."
+    failed = [c for c in doc["results"] if c["status"] != "ok"]
+    if failed:
+        text += f" {len(failed)} cell(s) failed and show no figure."
+    return text + "\n"
+
+
+def external_table(doc: Document) -> str:
+    """Published figures from independent suites next to the ratios measured here."""
+    level, rows = doc["suite"]["concurrency"], []
+    for figure in external.load():
+        mine = [
+            results.find_cell(doc, config, figure.endpoint, concurrency=level)
+            for config in figure.configs
+        ]
+        ours = (
+            f"{mine[0]['rps'] / mine[1]['rps']:.2f}"
+            if all(c and c["status"] == "ok" for c in mine)
+            else "n/a"
+        )
+        same = (
+            "n/a"
+            if ours == "n/a"
+            else "yes"
+            if (mine[0]["rps"] > mine[1]["rps"]) == (figure.ratio > 1)
+            else "no"
+        )
+        rows.append(
+            [
+                f"[{figure.suite}]({figure.url}) ({figure.date})",
+                figure.test,
+                figure.comparison,
+                f"{figure.ratio:.2f}",
+                ours if ours == "n/a" else f"{ours} (`{figure.endpoint}`)",
+                figure.hardware,
+                same,
+            ]
+        )
+    return table(
+        [
+            "Source (date)",
+            "Test",
+            "Ratio of",
+            "Their ratio",
+            "Ratio here",
+            "Their hardware",
+            "Same order here?",
+        ],
+        rows,
+    )
 
 
 def costs_table(doc: Document) -> str:
@@ -335,8 +562,8 @@ def environment_table(doc: Document) -> str:
 
 
 def endpoint_title(endpoint: str) -> str:
-    spec = ENDPOINTS[endpoint]
-    return f"{spec.method} {spec.path}"
+    sent = bench_cases()[ENDPOINTS[endpoint].case].request
+    return f"{sent['method']} {ENDPOINTS[endpoint].load_path or sent['path']}"
 
 
 # --------------------------------------------------------------------------- page macros
@@ -393,9 +620,33 @@ def bench_costs(found: tuple[Path, Document]) -> str:
 
 
 @_page
-def bench_claims(found: tuple[Path, Document]) -> str:
-    """The article's four figures against ours, as ratios too, with their verdicts."""
-    return headline_table(found[1], base="../") + data_note(found[0])
+def bench_workers(found: tuple[Path, Document], endpoint: str, database: str = SQLITE) -> str:
+    """The worker sweep of one endpoint."""
+    return workers_table(found[1], endpoint, database)
+
+
+@_page
+def bench_databases(found: tuple[Path, Document]) -> str:
+    """The database endpoint on SQLite and on PostgreSQL."""
+    return database_table(found[1])
+
+
+@_page
+def bench_mount(found: tuple[Path, Document]) -> str:
+    """Served alone against mounted in the demo app."""
+    return mount_table(found[1])
+
+
+@_page
+def bench_noise(found: tuple[Path, Document]) -> str:
+    """The share of cells within the spread limit, and the ones flagged."""
+    return noise_summary(found[1])
+
+
+@_page
+def bench_external(found: tuple[Path, Document]) -> str:
+    """Independent suites' published ratios against ours."""
+    return external_table(found[1])
 
 
 @_page
@@ -416,7 +667,11 @@ MACROS = (
     bench_ceilings,
     bench_sweep,
     bench_costs,
-    bench_claims,
+    bench_workers,
+    bench_databases,
+    bench_mount,
+    bench_noise,
+    bench_external,
     bench_environment,
     bench_elapsed,
 )

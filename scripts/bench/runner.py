@@ -1,8 +1,14 @@
-"""Measure every cell of a suite and write one result file.
+"""Measure every cell of a suite in interleaved rounds and write one result file.
 
-For each configuration: start its server once, then per endpoint check the answer, warm up
-(not recorded), and time the measured runs at each concurrency. Any failure becomes a cell with
-status "failed" and a reason, never a number.
+Cells that share a database and a worker count form a group: the group's servers all start
+first and stay up, and every cell's answer is checked against its case. Then, one comparison
+set at a time (the cells of one endpoint at one concurrency, which the ratios compare), each
+cell is warmed up (not recorded) and the set is measured round after round, each cell one
+run per round in an order that rotates, so slow drift on the machine (another job starting,
+a thermal limit) lands on every configuration alike instead of on whichever was measured at
+that moment. Cells whose run-to-run spread exceeds the suite's limit are measured again in
+rounds of their own; a cell still above it is kept but marked noisy. Any failure becomes a
+cell with status "failed" and a reason, never a number.
 """
 
 import datetime
@@ -12,18 +18,29 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from scripts.bench import costs, environment, results, wrk
+from scripts.bench import costs, environment, results, stats, wrk
 from scripts.bench.checks import check_response
-from scripts.bench.config import CONFIGURATIONS, ENDPOINTS, SERVER_ENV, Configuration, Suite
+from scripts.bench.config import (
+    CONFIGURATIONS,
+    POSTGRESQL,
+    SERVER_ENV,
+    Block,
+    Configuration,
+    Request,
+    Suite,
+)
 from scripts.bench.servers import cpu_split, serve
+from scripts.postgres import cluster
 from scripts.servers import ROOT, RunningServer, ServerStartError
 from snippets.bench.seed import seed
+
+Progress = Callable[[dict], None]
 
 
 @dataclass(frozen=True)
@@ -32,9 +49,9 @@ class Options:
 
     suite: Suite
     out_dir: Path
-    workers: int = 1
-    db: str | None = None
     duration_s: float | None = None
+    runs: int | None = None
+    reruns: int | None = None
 
 
 class RssSampler:
@@ -58,14 +75,17 @@ class RssSampler:
         self._thread.join()
 
 
-def prepare(url: str) -> None:
+def prepare(url: str, demo_apps: bool) -> None:
     """Fill the database once, before any server starts.
 
-    Snippets create their tables when imported, and the Django demo migrates when it starts;
-    with several workers doing so at once they would race to create the same tables, so one
-    process imports the three demo apps first.
+    The snippets create their table when imported, and the Django demo migrates when it
+    starts; with several workers doing so at once they would race to create the same tables,
+    so the table is filled here, and when a mounted variant is measured one process imports
+    the demo apps first.
     """
     seed(url)
+    if not demo_apps:
+        return  # the snippets find their table filled; standalone Django does not migrate
     apps = "demo_apps.fastapi_app.main, demo_apps.flask_app.main, demo_apps.django_app.config.wsgi"
     subprocess.run(
         [sys.executable, "-c", f"import {apps}"],
@@ -73,150 +93,323 @@ def prepare(url: str) -> None:
         cwd=ROOT,
         check=True,
         capture_output=True,
-        timeout=120,
+        timeout=180,
     )
 
 
 @contextmanager
-def database(dsn: str | None) -> Iterator[str]:
-    """The benchmark database: the given DSN, or a fresh SQLite file removed afterwards."""
-    if dsn:
-        prepare(dsn)
-        yield dsn
-        return
+def sqlite_database(demo_apps: bool) -> Iterator[str]:
+    """A fresh SQLite file, filled, removed afterwards."""
     with tempfile.TemporaryDirectory(prefix="bench-db-") as folder:
         url = f"sqlite:///{folder}/bench.sqlite3"
-        prepare(url)
+        prepare(url, demo_apps)
         yield url
 
 
-def cell_base(config: Configuration, endpoint: str, workers: int, concurrency: int) -> dict:
-    return {
-        "config": config.id,
-        "framework": config.framework,
-        "label": config.label,
-        "variant": config.variant,
-        "server": config.server.name,
-        "interface": config.server.interface,
-        "endpoint": endpoint,
-        "workers": workers,
-        "concurrency": concurrency,
-        "runs": 0,
-    }
+@contextmanager
+def postgresql_database(demo_apps: bool) -> Iterator[tuple[str, str]]:
+    """A throwaway PostgreSQL cluster, filled; yields (SQLAlchemy URL, server version)."""
+    with cluster() as pg:
+        prepare(pg.sqlalchemy_url, demo_apps)
+        yield pg.sqlalchemy_url, pg.version
 
 
-def failed(base: dict, reason: str) -> dict:
-    return {**base, "status": "failed", "reason": reason}
+@dataclass
+class CellState:
+    """One cell while its group is measured."""
+
+    config: Configuration
+    endpoint: str
+    concurrency: int
+    workers: int
+    database: str
+    request: Request
+    failure: str | None = None
+    runs: list[wrk.WrkRun] = field(default_factory=list)
+    rounds: list[int] = field(default_factory=list)
+    attempts: list[list[float]] = field(default_factory=list)
+    wrk_cpu_s: float = 0.0
+    wall_s: float = 0.0
+    server_cpu_s: float = 0.0
+    peak_rss_mb: float = 0.0
+
+    def base(self) -> dict[str, Any]:
+        c = self.config
+        return {
+            "config": c.id,
+            "framework": c.framework,
+            "label": c.label,
+            "variant": c.variant,
+            "standalone": c.standalone,
+            "server": c.server.name,
+            "interface": c.server.interface,
+            "endpoint": self.endpoint,
+            "workers": self.workers,
+            "concurrency": self.concurrency,
+            "database": self.database,
+        }
+
+    def result(self, server_cores: int, max_spread: float) -> dict[str, Any]:
+        if self.failure:
+            return {
+                **self.base(),
+                "runs": len(self.runs),
+                "status": "failed",
+                "reason": self.failure,
+            }
+        summary = results.summarise(
+            self.runs,
+            self.rounds,
+            self.wrk_cpu_s / self.wall_s,
+            self.server_cpu_s / self.wall_s / server_cores,
+            self.peak_rss_mb,
+        )
+        return {
+            **self.base(),
+            **summary,
+            "attempts": self.attempts,
+            "noisy": summary["spread"] > max_spread,
+            "status": "ok",
+        }
 
 
-def measure_cell(
-    server: RunningServer,
-    base: dict,
-    path: str,
+def group_cells(blocks: list[Block]) -> list[CellState]:
+    """Every cell of the blocks, once each (blocks may overlap)."""
+    seen: dict[tuple, CellState] = {}
+    for block in blocks:
+        for config_id in block.configurations:
+            config = CONFIGURATIONS[config_id]
+            for endpoint in block.endpoints:
+                if endpoint not in config.endpoints:
+                    continue
+                for level in block.concurrency:
+                    key = (config_id, endpoint, level)
+                    if key not in seen:
+                        seen[key] = CellState(
+                            config,
+                            endpoint,
+                            level,
+                            block.workers,
+                            block.database,
+                            config.request(endpoint),
+                        )
+    return list(seen.values())
+
+
+def one_run(
+    cell: CellState, server: RunningServer, duration_s: float, wrk_cpus: str | None, round_: int
+) -> None:
+    """One measured run of a cell; a bad run fails the cell (it takes no further runs)."""
+    cpu_before = server.cpu_seconds()
+    try:
+        with RssSampler(server) as rss:
+            run = wrk.run(server.base_url, cell.request, cell.concurrency, duration_s, wrk_cpus)
+    except (RuntimeError, ValueError) as error:  # wrk crashed or printed nothing
+        cell.failure = f"wrk: {error}"
+        return
+    if not server.alive():
+        cell.failure = f"server died: {server.log_tail(5)}"
+        return
+    reason = results.failure_reason([run])
+    if reason:
+        cell.failure = f"round {round_ + 1}: {reason}"
+        return
+    cell.runs.append(run)
+    cell.rounds.append(round_)
+    cell.wrk_cpu_s += run.cpu_s
+    cell.wall_s += run.wall_s
+    cell.server_cpu_s += server.cpu_seconds() - cpu_before
+    cell.peak_rss_mb = max(cell.peak_rss_mb, rss.peak_mb)
+
+
+def interleaved_rounds(
+    cells: list[CellState],
+    servers: dict[str, RunningServer],
     suite: Suite,
     wrk_cpus: str | None,
-    server_cores: int,
-) -> dict:
-    """Warm-up, then the measured runs of one endpoint at one concurrency."""
-    endpoint = ENDPOINTS[base["endpoint"]]
-    connections = base["concurrency"]
-    wrk.run(server.base_url, endpoint, path, connections, suite.warmup_s, wrk_cpus)
-    runs, server_cpu_start, started = [], server.cpu_seconds(), time.monotonic()
-    with RssSampler(server) as rss:
-        for _ in range(suite.runs):
-            runs.append(
-                wrk.run(server.base_url, endpoint, path, connections, suite.duration_s, wrk_cpus)
-            )
-            if not server.alive():
-                return failed(base, f"server died: {server.log_tail(5)}")
-    wall = time.monotonic() - started
-    reason = results.failure_reason(runs)
-    if reason:
-        return failed({**base, "runs": len(runs)}, reason)
-    wrk_share = sum(r.cpu_s for r in runs) / sum(r.wall_s for r in runs)
-    server_share = (server.cpu_seconds() - server_cpu_start) / wall / server_cores
-    return {**base, **results.summarise(runs, wrk_share, server_share, rss.peak_mb), "status": "ok"}
+    first_round: int,
+    say: Callable[[str], None],
+) -> None:
+    """``suite.runs`` rounds; each round gives every live cell one run, in a rotated order."""
+    for index in range(suite.runs):
+        round_ = first_round + index
+        live = [c for c in cells if not c.failure]
+        if not live:
+            return
+        shift = (index * len(live)) // suite.runs
+        for cell in live[shift:] + live[:shift]:
+            one_run(cell, servers[cell.config.id], suite.duration_s, wrk_cpus, round_)
+    say(f"{suite.runs} rounds of {len(cells)} cells")
 
 
-def measure_configuration(
-    config: Configuration, options: Options, env: dict[str, str], progress: Any
-) -> list[dict]:
-    """All cells of one configuration, from one server process."""
-    suite, workers = options.suite, options.workers
+def measure_group(
+    blocks: list[Block], suite: Suite, url: str, progress: Progress, say: Callable[[str], None]
+) -> tuple[list[dict], dict[str, Any]]:
+    """All cells of blocks sharing a database and worker count, interleaved."""
+    workers, database = blocks[0].workers, blocks[0].database
+    cells = group_cells(blocks)
     server_cpus, wrk_cpus = cpu_split(workers)
-    server_cores = len(server_cpus.split(",")) if server_cpus else 1
-    plan = [
-        (name, level)
-        for name in suite.endpoints
-        if name in config.endpoints
-        for level in (suite.sweep if name in suite.sweep_endpoints else (suite.concurrency,))
-    ]
-    if not plan:
-        return []
-    cells = []
-    ready_path = config.prefix + ENDPOINTS[plan[0][0]].path.replace("{id}", "1")
-    try:
-        with serve(config, ready_path, workers, server_cpus, env) as (server, _):
-            checked: dict[str, str | None] = {}
-            for name, level in plan:
-                base = cell_base(config, name, workers, level)
-                path = config.prefix + ENDPOINTS[name].path
-                if name not in checked:
-                    checked[name] = check_response(server.base_url, ENDPOINTS[name], path)
-                if not server.alive():
-                    cell = failed(base, f"server died: {server.log_tail(5)}")
-                elif checked[name]:
-                    cell = failed(base, checked[name])
-                else:
-                    try:
-                        cell = measure_cell(server, base, path, suite, wrk_cpus, server_cores)
-                    except (RuntimeError, ValueError) as error:  # wrk crashed or printed nothing
-                        cell = failed(base, f"wrk: {error}")
-                progress(cell)
-                cells.append(cell)
-    except ServerStartError as error:
-        done = {(c["endpoint"], c["concurrency"]) for c in cells}
-        for name, level in plan:
-            if (name, level) not in done:
-                cell = failed(cell_base(config, name, workers, level), f"server: {error}")
-                progress(cell)
-                cells.append(cell)
-    return cells
+    server_cores = len(server_cpus.split(",")) if server_cpus else os.cpu_count() or 1
+    started = time.monotonic()
+    servers: dict[str, RunningServer] = {}
+    say(f"group: {database}, {workers} worker(s), {len(cells)} cells")
+    with ExitStack() as stack:
+        for config_id in dict.fromkeys(c.config.id for c in cells):
+            config = CONFIGURATIONS[config_id]
+            mine = [c for c in cells if c.config.id == config_id]
+            ready = mine[0].request.case.request["path"]
+            env = {"GUIDE_DATABASE_URL": url}
+            try:
+                server, _ = stack.enter_context(
+                    serve(config, config.prefix + ready, workers, server_cpus, env)
+                )
+            except ServerStartError as error:
+                for cell in mine:
+                    cell.failure = f"server: {error}"
+                continue
+            servers[config.id] = server
+        for cell in cells:
+            if not cell.failure:
+                cell.failure = check_response(
+                    servers[cell.config.id].base_url, cell.request, cell.config.prefix
+                )
+        for subset in comparison_sets(cells):
+            measure_set(subset, servers, suite, wrk_cpus, say)
+    finished = [c.result(server_cores, suite.max_spread) for c in cells]
+    for cell in finished:
+        progress(cell)
+    group = {
+        "database": database,
+        "workers": workers,
+        "server_cpus": server_cpus,
+        "wrk_cpus": wrk_cpus,
+        "cells": len(cells),
+        "elapsed_s": round(time.monotonic() - started, 1),
+    }
+    return finished, group
 
 
-def run(options: Options, progress: Any = print) -> Path:
+def comparison_sets(cells: list[CellState]) -> list[list[CellState]]:
+    """Cells that ratios compare: the same endpoint at the same concurrency."""
+    sets: dict[tuple[str, int], list[CellState]] = {}
+    for cell in cells:
+        sets.setdefault((cell.endpoint, cell.concurrency), []).append(cell)
+    return list(sets.values())
+
+
+def measure_set(
+    cells: list[CellState],
+    servers: dict[str, RunningServer],
+    suite: Suite,
+    wrk_cpus: str | None,
+    say: Callable[[str], None],
+) -> None:
+    """Warm up, then interleaved rounds, then re-runs, for one comparison set.
+
+    Rounds run over one set at a time, so a cell's runs span a minute or two rather than
+    the whole group: drift across a long run moves each cell's figures less, and the ratios
+    the pages and claims compare (same endpoint, same concurrency) are still paired by round.
+    """
+    if suite.warmup_s > 0:
+        for cell in cells:
+            if cell.failure:
+                continue
+            try:  # warm-up, not recorded
+                wrk.run(
+                    servers[cell.config.id].base_url,
+                    cell.request,
+                    cell.concurrency,
+                    suite.warmup_s,
+                    wrk_cpus,
+                )
+            except (RuntimeError, ValueError) as error:
+                cell.failure = f"wrk warm-up: {error}"
+    name = f"{cells[0].endpoint} c={cells[0].concurrency}"
+    interleaved_rounds(cells, servers, suite, wrk_cpus, 0, lambda text: say(f"{name}: {text}"))
+    for attempt in range(suite.reruns):
+        noisy = [c for c in cells if not c.failure and stats.spread(_rps(c)) > suite.max_spread]
+        if not noisy:
+            break
+        say(f"{name}: re-run {attempt + 1}, {len(noisy)} cells above {suite.max_spread:.0%}")
+        for cell in noisy:
+            cell.attempts.append([round(r.rps, 1) for r in cell.runs])
+            cell.runs, cell.rounds = [], []
+            cell.wrk_cpu_s = cell.wall_s = cell.server_cpu_s = 0.0
+        interleaved_rounds(
+            noisy, servers, suite, wrk_cpus, suite.runs * (attempt + 1), lambda text: None
+        )
+
+
+def _rps(cell: CellState) -> list[float]:
+    return [r.rps for r in cell.runs] or [0.0]
+
+
+def grouped(blocks: tuple[Block, ...]) -> dict[tuple[str, int], list[Block]]:
+    """Blocks by (database, workers), in the order they first appear."""
+    groups: dict[tuple[str, int], list[Block]] = {}
+    for block in blocks:
+        groups.setdefault((block.database, block.workers), []).append(block)
+    return groups
+
+
+def measure_suite(
+    suite: Suite, progress: Progress, say: Callable[[str], None] = print
+) -> tuple[list[dict], list[dict], str | None]:
+    """Every group of the suite: (cells, groups, PostgreSQL version or None)."""
+    cells, groups, pg_version = [], [], None
+    by_database: dict[str, list[list[Block]]] = {}
+    for (database, _), blocks in grouped(suite.blocks).items():
+        by_database.setdefault(database, []).append(blocks)
+    for database, group_list in by_database.items():
+        demo_apps = any(
+            not CONFIGURATIONS[config].standalone
+            for blocks in group_list
+            for block in blocks
+            for config in block.configurations
+        )
+        with ExitStack() as stack:
+            if database == POSTGRESQL:
+                url, pg_version = stack.enter_context(postgresql_database(demo_apps))
+            else:
+                url = stack.enter_context(sqlite_database(demo_apps))
+            for blocks in group_list:
+                found, group = measure_group(blocks, suite, url, progress, say)
+                cells += found
+                groups.append(group)
+    return cells, groups, pg_version
+
+
+def run(options: Options, progress: Progress = print, say: Callable[[str], None] = print) -> Path:
     """Measure the suite and write its result file; returns the file's path."""
     suite = options.suite
     if options.duration_s:
         suite = replace(suite, duration_s=options.duration_s)
-    options = replace(options, suite=suite)
+    if options.runs:
+        suite = replace(suite, runs=options.runs)
+    if options.reruns is not None:
+        suite = replace(suite, reruns=options.reruns)
     wrk.wrk_path()  # fail before starting anything when wrk is missing
-    server_cpus, wrk_cpus = cpu_split(options.workers)
     started = time.monotonic()
-    with database(options.db) as url:
-        env = {"GUIDE_DATABASE_URL": url}
-        cells = [
-            cell
-            for config_id in suite.configurations
-            for cell in measure_configuration(CONFIGURATIONS[config_id], options, env, progress)
-        ]
+    cells, groups, pg_version = measure_suite(suite, progress, say)
+    server_cpus, wrk_cpus = cpu_split(1)
     cost_rows = costs.measure_all(server_cpus) if suite.costs else None
+    env = environment.collect(
+        {"server_cpus": server_cpus, "wrk_cpus": wrk_cpus}, " and ".join(sorted(suite.databases))
+    )
     document = {
-        "schema": results.SCHEMA_VERSION,
+        "schema_version": results.SCHEMA_VERSION,
         "suite": {
             "duration_s": suite.duration_s,
             "warmup_s": suite.warmup_s,
             "runs": suite.runs,
             "concurrency": suite.concurrency,
-            "sweep": list(suite.sweep),
-            "sweep_endpoints": list(suite.sweep_endpoints),
-            "workers": options.workers,
+            "max_spread": suite.max_spread,
+            "reruns": suite.reruns,
+            "interleaved": True,
             "elapsed_s": round(time.monotonic() - started, 1),
+            "groups": groups,
         },
-        "environment": environment.collect(
-            {"server_cpus": server_cpus, "wrk_cpus": wrk_cpus},
-            "postgresql" if options.db and options.db.startswith("postgres") else "sqlite",
-        ),
+        "environment": {**env, "postgresql": pg_version},
         "results": cells,
         "costs": cost_rows,
     }

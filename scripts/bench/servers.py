@@ -15,14 +15,17 @@ READY_TIMEOUT_S = 30.0
 
 
 def cpu_split(workers: int) -> tuple[str | None, str | None]:
-    """CPU lists for (server, wrk): separate cores when the machine has two or more.
+    """CPU lists for (server, wrk).
 
-    The server gets as many cores as it has workers while at least one is left for wrk.
+    One worker: the server on one core, wrk on the others, so neither slows the other.
+    As many workers as cores or more: nothing is pinned, because pinning two workers to the
+    single core wrk leaves free would measure one core twice; the server's workers and wrk
+    then share every core, which the results page says beside those cells.
     """
     cores = sorted(os.sched_getaffinity(0))
-    if len(cores) < 2:
+    if len(cores) < 2 or workers >= len(cores):
         return None, None
-    server_cores = cores[: max(1, min(workers, len(cores) - 1))]
+    server_cores = cores[:workers]
     wrk_cores = [c for c in cores if c not in server_cores]
     return ",".join(map(str, server_cores)), ",".join(map(str, wrk_cores))
 

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from scripts.bench.config import Endpoint
+from scripts.bench.config import Request
 from scripts.servers import pinned
 
 INSTALL_HINT = "wrk is not installed: run `sudo apt-get install wrk` (Debian/Ubuntu package 'wrk')"
@@ -82,15 +82,15 @@ def wrk_version() -> str:
     return (out.stdout or out.stderr).splitlines()[0].split(" Copyright")[0].strip()
 
 
-def lua_script(endpoint: Endpoint, path: str) -> str:
-    body = ""
-    if endpoint.body is not None:
+def lua_script(request: Request) -> str:
+    body, path = "", request.path
+    if request.body is not None:
         body = (
-            f"wrk.body = {json.dumps(endpoint.body)}\n"
+            f"wrk.body = {json.dumps(request.body)}\n"
             'wrk.headers["Content-Type"] = "application/json"'
         )
     return LUA_TEMPLATE.format(
-        method=endpoint.method,
+        method=request.method,
         body=body,
         path=path,
         random_id="true" if "{id}" in path else "false",
@@ -120,15 +120,14 @@ def parse_output(stdout: str, cpu_s: float, wall_s: float) -> WrkRun:
 
 def run(
     url_base: str,
-    endpoint: Endpoint,
-    path: str,
+    request: Request,
     connections: int,
     duration_s: float,
     cpus: str | None,
 ) -> WrkRun:
     """One wrk run: keep-alive connections, one thread, bounded by a watchdog."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(lua_script(endpoint, path))
+        script.write(lua_script(request))
     argv = pinned(
         [
             wrk_path(),

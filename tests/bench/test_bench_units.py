@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from scripts.bench import config, report, results, servers, wrk
-from scripts.claims import load_claims
+from scripts.bench import config, external, report, results, servers, stats, wrk
+from scripts.claims import BORDERLINE, CONFIRMED, PARTLY, classify, finding, load_claims
 from scripts.claims_page import headline_table
 from tests.support.reports import write_evidence
 
@@ -31,41 +31,57 @@ def run(rps: float, non2xx: int = 0, errors: int = 0) -> wrk.WrkRun:
     )
 
 
-def cell(config_id: str, endpoint: str, rps: float | None, **extra) -> dict:
+def cell(
+    config_id: str,
+    endpoint: str,
+    rps: float | None,
+    spread: tuple[float, ...] = (1.0, 0.98, 1.02, 1.01, 0.99),
+    **extra,
+) -> dict:
     spec = config.CONFIGURATIONS[config_id]
     base = {
         "config": config_id,
         "framework": spec.framework,
         "label": spec.label,
+        "variant": spec.variant,
+        "standalone": spec.standalone,
         "server": spec.server.name,
         "interface": spec.server.interface,
         "endpoint": endpoint,
         "workers": 1,
         "concurrency": 64,
-        "runs": 3,
-    }
-    if rps is None:
-        return {**base, "status": "failed", "reason": "check: status 500, expected 200", **extra}
-    return {
-        **base,
-        **results.summarise([run(rps), run(rps * 0.9), run(rps * 1.1)], 0.3, 1.0, 50.0),
-        "status": "ok",
+        "database": "sqlite",
         **extra,
     }
+    if rps is None:
+        return {**base, "runs": 0, "status": "failed", "reason": "check: status 500, expected 200"}
+    runs = [run(rps * f) for f in spread]
+    summary = results.summarise(runs, list(range(len(runs))), 0.3, 1.0, 50.0)
+    return {**base, **summary, "attempts": [], "noisy": summary["spread"] > 0.1, "status": "ok"}
 
 
 def document(cells: list[dict]) -> dict:
     return {
-        "schema": results.SCHEMA_VERSION,
+        "schema_version": results.SCHEMA_VERSION,
         "suite": {
-            "duration_s": 5.0,
-            "warmup_s": 2.0,
-            "runs": 3,
+            "duration_s": 2.0,
+            "warmup_s": 1.0,
+            "runs": 5,
             "concurrency": 64,
-            "sweep": [16, 64, 256],
-            "sweep_endpoints": ["json"],
-            "workers": 1,
+            "max_spread": 0.1,
+            "reruns": 1,
+            "interleaved": True,
             "elapsed_s": 60.0,
+            "groups": [
+                {
+                    "database": "sqlite",
+                    "workers": 1,
+                    "server_cpus": "0",
+                    "wrk_cpus": "1",
+                    "cells": len(cells),
+                    "elapsed_s": 60.0,
+                }
+            ],
         },
         "environment": {
             "date": "2026-01-01T00:00:00+00:00",
@@ -80,6 +96,7 @@ def document(cells: list[dict]) -> dict:
             "wrk": "wrk 4",
             "pinning": {"server_cpus": "0", "wrk_cpus": "1"},
             "database": "sqlite",
+            "postgresql": None,
         },
         "results": cells,
         "costs": None,
@@ -98,16 +115,31 @@ def test_wrk_output_without_result_line_is_an_error() -> None:
         wrk.parse_output("unable to connect", cpu_s=0, wall_s=0)
 
 
-def test_lua_script_sends_the_post_body_and_random_ids() -> None:
-    post = wrk.lua_script(config.ENDPOINTS["post"], "/bench/items")
+def test_lua_script_sends_the_cases_post_body_and_random_ids() -> None:
+    fastapi = config.CONFIGURATIONS["fastapi-uvicorn"]
+    post = wrk.lua_script(fastapi.request("post"))
     assert 'wrk.method = "POST"' in post and '\\"price\\": 9.5' in post
-    db = wrk.lua_script(config.ENDPOINTS["db"], "/bench/db/{id}")
+    db = wrk.lua_script(fastapi.request("db"))
     assert "local random_id = true" in db and "math.random(1, 10000)" in db
+    mounted = config.CONFIGURATIONS["fastapi-uvicorn-mounted"].request("json")
+    assert mounted.path == "/bench/json"
+    assert config.CONFIGURATIONS["django-uvicorn"].request("db").path == "/async/db/{id}"
 
 
-def test_summary_is_median_and_spread_of_runs() -> None:
-    summary = results.summarise([run(100), run(300), run(200)], 0.95, 0.5, 42.0)
+def test_every_endpoint_is_checked_by_a_case_of_the_bench_topic() -> None:
+    for configuration in config.CONFIGURATIONS.values():
+        for endpoint in configuration.endpoints:
+            request = configuration.request(endpoint)
+            assert request.case.name in config.bench_cases()
+            assert request.case.expected(request.framework)["status"] in {200, 201}
+
+
+def test_summary_is_median_interval_and_spread_of_runs() -> None:
+    summary = results.summarise([run(100), run(300), run(200)], [0, 1, 2], 0.95, 0.5, 42.0)
     assert (summary["rps"], summary["rps_min"], summary["rps_max"]) == (200, 100, 300)
+    assert summary["spread"] == 1.0 and summary["rounds"] == [0, 1, 2]
+    low, high = summary["rps_ci95"]
+    assert low < 200 < high  # t-interval of the mean, 4.303 * 100 / sqrt(3) each side
     assert summary["latency_ms"]["p99"] == 0.2
     assert summary["wrk_limited"] is True  # wrk busy, server not: the generator was the limit
 
@@ -129,7 +161,32 @@ def test_schema_accepts_a_good_document_and_rejects_a_failed_cell_with_a_figure(
     good = document([cell("flask-gunicorn", "json", 1000), cell("fastapi-uvicorn", "json", None)])
     assert results.validate(good) == []
     bad = document([{**cell("fastapi-uvicorn", "json", None), "rps": 5.0}])
-    assert any("carries a figure" in p for p in results.validate(bad))
+    assert any("carries no figure" in p for p in results.validate(bad))
+
+
+def test_schema_names_a_misspelt_key_with_its_path() -> None:
+    typo = document([{**cell("flask-gunicorn", "json", 1000), "rsp": 1.0}])
+    assert any(p.startswith("results.0.rsp") for p in results.validate(typo))
+
+
+def test_version_1_files_load_converted_as_mounted_sequential_runs() -> None:
+    old = {
+        "schema": 1,
+        "suite": {"duration_s": 5.0, "warmup_s": 2.0, "runs": 3, "concurrency": 64,
+                  "sweep": [64], "sweep_endpoints": [], "workers": 1, "elapsed_s": 9.0},
+        "environment": document([])["environment"] | {"postgresql": None},
+        "results": [
+            {k: v for k, v in cell("flask-gunicorn", "json", 1000, (1, 1.02, 0.98)).items()
+             if k not in {"standalone", "database", "rps_mean", "rps_ci95", "rounds", "spread",
+                          "attempts", "noisy"}}
+        ],
+        "costs": None,
+    }  # fmt: skip
+    del old["environment"]["postgresql"]
+    assert results.validate(old) == []
+    [converted] = results.upgrade(old)["results"]
+    assert converted["standalone"] is False and converted["database"] == "sqlite"
+    assert converted["spread"] == pytest.approx(0.04, abs=0.001)
 
 
 def test_write_is_atomic_and_refuses_invalid_documents(tmp_path: Path) -> None:
@@ -160,7 +217,7 @@ def test_headline_compares_ratios_and_shows_a_failed_cell_as_failed(
     # The article: 20,000 / 2,500 = 8.00; measured 8,000 / 2,000 = 4.00, the same side of 1.
     fastapi = rows["FastAPI on Uvicorn"]
     assert fastapi[1:3] == ["20,000", "[8,000](benchmarks/index.md#cell-fastapi-uvicorn-json)"]
-    assert fastapi[4:6] == ["8.00", "4.00"] and "partly true" in fastapi[6]
+    assert fastapi[4:6] == ["8.00", "4.00 (4.00-4.00)"] and "partly true" in fastapi[6]
     # Sync Django: 3,000 / 2,500 = 1.20 claimed, 2,400 / 2,000 = 1.20 measured.
     assert "confirmed" in rows["Django (sync view) on Gunicorn"][6]
     async_row = rows["Django (async view) on Uvicorn"]
@@ -192,7 +249,65 @@ def test_charts_are_deterministic_svg() -> None:
 
 def test_pages_say_so_when_there_is_no_result_file(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(results, "latest", lambda directory=None: None)
-    assert report.bench_claims() == report.NO_DATA
+    assert report.bench_noise() == report.NO_DATA
+
+
+def test_paired_ratio_interval_cancels_a_load_spike_shared_by_a_round() -> None:
+    a, b = [1000, 500, 1000, 1000, 1000], [500, 250, 500, 500, 500]  # round 2 at half speed
+    paired = stats.log_ratio(a, b, range(5), range(5)).interval()
+    assert paired.value == pytest.approx(2.0) and paired.high - paired.low < 1e-9
+    unpaired = stats.log_ratio(a, b).interval()
+    assert unpaired.low < 1.6 and unpaired.high > 2.4
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "label"),
+    [(2.1, 2.3, CONFIRMED), (1.2, 1.4, PARTLY), (1.4, 1.7, BORDERLINE)],
+)
+def test_an_interval_across_a_limit_is_borderline(low: float, high: float, label: str) -> None:
+    def point(x: float) -> str:
+        return CONFIRMED if x >= 1.5 else PARTLY
+
+    verdict, note = classify(stats.Interval((low + high) / 2, low, high), (1.5,), point)
+    assert verdict == label and (("borderline" in note) == (label == BORDERLINE))
+
+
+def test_noise_summary_counts_cells_within_the_limit_and_names_the_rest() -> None:
+    doc = document(
+        [
+            cell("fastapi-uvicorn", "json", 5000),
+            cell("flask-gunicorn", "json", 2000, (1.0, 0.7, 1.3, 1.0, 1.0)),
+        ]
+    )
+    text = report.noise_summary(doc)
+    assert text.startswith("1 of 2 measured cells (50%)") and "Flask json" in text
+
+
+def test_db_bound_is_judged_on_each_database_it_names() -> None:
+    claim = next(c for c in load_claims() if c["id"] == "db-bound")
+    cells = [
+        cell(cfg, ep, rps, database=db)
+        for db, factor in (("sqlite", 1.0), ("postgresql", 0.5))
+        for cfg, ep, rps in (
+            ("fastapi-uvicorn", "json", 8000),
+            ("flask-gunicorn", "json", 2000),
+            ("django-gunicorn", "json", 1600),
+            ("fastapi-uvicorn", "db", 1000 * factor),
+            ("flask-gunicorn", "db", 800),
+            ("django-gunicorn", "db", 700),
+        )
+    ]
+    found = finding(claim, document(cells))
+    assert found.label == CONFIRMED  # PostgreSQL, the first listed: the gap shrinks below 1
+    assert "On PostgreSQL" in found.text and "On SQLite" in found.text
+    assert len(found.comparisons) == 4
+
+
+def test_external_figures_name_measured_configurations() -> None:
+    figures = external.load()
+    assert figures and all(f.ratio > 0 for f in figures)
+    doc = document([cell("raw-asgi-granian", "json", 4000), cell("raw-asgi-uvicorn", "json", 2000)])
+    assert "| 2.00 (`json`) |" in report.external_table(doc)
 
 
 def test_every_rps_claim_names_a_measured_configuration() -> None:
@@ -213,7 +328,7 @@ def test_server_and_wrk_get_different_cores() -> None:
         assert not set(server_cpus.split(",")) & set(wrk_cpus.split(","))
 
 
-def test_committed_result_files_match_the_schema() -> None:
+def test_committed_result_files_match_the_schema() -> None:  # old versions convert
     for path in sorted(results.RESULTS_DIR.glob("*.json")):
         assert results.validate(json.loads(path.read_text())) == [], path
 

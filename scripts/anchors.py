@@ -1,0 +1,13 @@
+"""HTML anchors shared by the benchmark pages and the claims page.
+
+One module both import, so the claims page can link to a benchmark cell without the
+benchmark package importing the claims page (which reads the benchmark results).
+"""
+
+
+def cell_anchor(config: str, endpoint: str) -> str:
+    return f"cell-{config}-{endpoint}"
+
+
+def cost_anchor(framework: str) -> str:
+    return f"cost-{framework}"
