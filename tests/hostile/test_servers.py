@@ -60,7 +60,8 @@ def test_demo_app_survives_hostile_requests(
     env = {"GUIDE_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}"}
     failed: list[str] = []
     with (
-        serve(server_name, DEMO_SERVERS[server_name], env=env) as server,
+        # A generous start timeout: the suite runs beside other tests on a busy 2-core machine.
+        serve(server_name, DEMO_SERVERS[server_name], env=env, timeout=180) as server,
         httpx.Client(base_url=server.base_url, timeout=HANG_SECONDS) as client,
     ):
         for topic in all_topics():
