@@ -7,7 +7,6 @@ with the tail of its log.
 
 from __future__ import annotations
 
-from http.cookiejar import DefaultCookiePolicy
 from pathlib import Path
 
 import httpx
@@ -19,17 +18,25 @@ from scripts.topics import Case, Topic, all_topics
 from tests.support.responses import Observed, mismatches
 
 pytestmark = pytest.mark.slow
-HTTP_AS_HTTPS = DefaultCookiePolicy(secure_protocols=("https", "wss", "http"))
+
+
+def cookies_as_over_https(client: httpx.Client) -> dict[str, str]:
+    """A Cookie header with every cookie the client holds, Secure ones included.
+
+    The apps mark session cookies Secure, as production behind TLS needs, and httpx (rightly)
+    keeps those back over plain HTTP; here loopback HTTP stands in for the proxy's HTTPS. An
+    explicit Cookie header replaces the one httpx would build, so nothing is sent twice.
+    """
+    pairs = [f"{cookie.name}={cookie.value}" for cookie in client.cookies.jar]
+    return {"Cookie": "; ".join(pairs)} if pairs else {}
 
 
 def _run_case(server: RunningServer, topic: Topic, case: Case, framework: str) -> list[str]:
     """Send a case (its setup requests first) on a fresh client, so cookies never leak."""
     with httpx.Client(base_url=server.base_url, timeout=10) as client:
-        # The apps mark session cookies Secure, as production behind TLS needs; here plain
-        # HTTP on loopback stands in for the proxy's HTTPS, so send them back anyway.
-        client.cookies.jar.set_policy(HTTP_AS_HTTPS)
         for request in (*case.before, case.request):
             body, headers = request_parts(request)
+            headers = {**cookies_as_over_https(client), **headers}
             path = f"/{topic.slug}{request['path']}"
             resp = client.request(request["method"], path, content=body, headers=headers)
     observed = Observed(

@@ -77,16 +77,16 @@ def _fastapi_echo_app():
 def test_fastapi_body_limit_answers_413_for_declared_and_streamed_bodies() -> None:
     from fastapi.testclient import TestClient
 
-    client = TestClient(_fastapi_echo_app(), base_url="https://localhost")
-    assert client.post("/echo", content=b"x" * 1000).json() == {"received": 1000}
-    assert client.post("/echo", content=b"x" * 1001).status_code == 413  # Content-Length
-
     def chunks():  # no Content-Length: the limit counts what arrives
         yield from (b"x" * 600, b"x" * 600)
 
-    streamed = client.post("/echo", content=chunks())
-    assert streamed.status_code == 413
-    assert client.post("/echo", content=b"1", headers={"Content-Length": "1e9"}).status_code == 413
+    # As a context manager the client also sends the lifespan events, which pass through.
+    with TestClient(_fastapi_echo_app(), base_url="https://localhost") as client:
+        assert client.post("/echo", content=b"x" * 1000).json() == {"received": 1000}
+        assert client.post("/echo", content=b"x" * 1001).status_code == 413  # Content-Length
+        assert client.post("/echo", content=chunks()).status_code == 413
+        malformed = client.post("/echo", content=b"1", headers={"Content-Length": "1e9"})
+        assert malformed.status_code == 413
 
 
 def test_flask_body_limit_answers_413() -> None:
