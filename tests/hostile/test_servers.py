@@ -37,10 +37,18 @@ def _sender(client: httpx.Client, prefix: str):
     def send(request: HostileRequest) -> Answer | None:
         client.cookies.clear()
         try:
-            resp = client.request(
-                request.method, prefix + request.path, content=request.body,
-                headers=list(request.headers),
-            )  # fmt: skip
+            try:
+                resp = client.request(
+                    request.method, prefix + request.path, content=request.body,
+                    headers=list(request.headers),
+                )  # fmt: skip
+            except httpx.RemoteProtocolError:
+                # A kept-alive connection the server closed just before the request: resend
+                # once on a new one. Dropped twice, it counts as a fault (below).
+                resp = client.request(
+                    request.method, prefix + request.path, content=request.body,
+                    headers=list(request.headers),
+                )  # fmt: skip
         except httpx.LocalProtocolError:
             return None
         except httpx.TimeoutException:
