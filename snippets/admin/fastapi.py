@@ -41,7 +41,9 @@ class AdminAuth(AuthenticationBackend):
         # Every request re-reads the user: a deleted account or a revoked is_admin locks
         # the session out at once, not when the cookie expires.
         user_id = request.session.get("user_id")
-        return isinstance(user_id, int) and await run_in_threadpool(is_admin, user_id)
+        # SQLite ids are 64-bit: a bigger one is no user of ours (and would raise OverflowError).
+        valid = isinstance(user_id, int) and 0 < user_id < 2**63
+        return valid and await run_in_threadpool(is_admin, user_id)
 
 
 class ItemAdmin(ModelView, model=Item):

@@ -29,7 +29,7 @@ def pagination() -> tuple[int, int] | None:
     """(limit, offset) from the query string, or None when they are invalid."""
     limit, offset = request.args.get("limit", "10"), request.args.get("offset", "0")
     max_size = current_app.config["MAX_PAGE_SIZE"]
-    if limit.isdigit() and offset.isdigit() and 1 <= int(limit) <= max_size:
+    if limit.isdecimal() and offset.isdecimal() and 1 <= int(limit) <= max_size:
         return int(limit), int(offset)
     return None
 

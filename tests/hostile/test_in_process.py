@@ -20,7 +20,7 @@ from tests.support.clients import RAW_SENDERS
 pytestmark = pytest.mark.hostile
 
 #: Hypothesis-drawn requests per topic and framework, on top of the fixed attacks.
-EXAMPLES = 60
+EXAMPLES = 25
 
 
 def _params() -> list:
