@@ -455,7 +455,8 @@ def noise_summary(doc: Document) -> str:
             + " in the tables: "
             + ", ".join(
                 f"{c['label']} {c['endpoint']} (c={c['concurrency']}, "
-                f"{plural(c['workers'], 'worker')}, {DATABASE_NAMES.get(c['database'], c['database'])}, {c['spread']:.0%})"
+                f"{plural(c['workers'], 'worker')}, "
+                f"{DATABASE_NAMES.get(c['database'], c['database'])}, {c['spread']:.0%})"
                 for c in noisy
             )
         )
