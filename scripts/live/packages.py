@@ -4,8 +4,9 @@ A tab should fetch only what its snippet uses: the framework, the snippet's impo
 the project files it imports in turn (its helpers, shared topic files, for Django the demo app's
 settings and "guide" app), closed over uv.lock's dependency edges on Pyodide. Packages a
 framework needs on Pyodide whatever the snippet imports (tzdata for Django's time zones,
-python-multipart, which Starlette tries once on import) are data in bundle.yaml (`runtime`). The worker loads the set before running, so
-nothing is fetched on import; the parity test fails when a set misses a package.
+python-multipart, which Starlette tries once on import) are data in bundle.yaml (`runtime`).
+The worker loads the set before running, so nothing is fetched on import; the parity test
+fails when a set misses a package.
 """
 
 from __future__ import annotations
