@@ -2,11 +2,11 @@
 
 A tab should fetch only what its snippet uses: the framework, the snippet's imports and those of
 the project files it imports in turn (its helpers, shared topic files, for Django the demo app's
-settings and "guide" app), closed over uv.lock's dependency edges on Pyodide. Imports a library
-makes only at run time (FastAPI's python-multipart behind a form parameter) and packages a
-framework needs on Pyodide whatever the snippet imports (tzdata for Django's time zones) are
-data in bundle.yaml (`lazy_imports`, `runtime`). The worker loads the set before running, so
-nothing is fetched on import; the parity test fails when a set misses a package.
+settings and "guide" app), closed over uv.lock's dependency edges on Pyodide. Packages a
+framework needs on Pyodide whatever the snippet imports (tzdata for Django's time zones,
+python-multipart, which Starlette tries once on import) are data in bundle.yaml (`runtime`).
+The worker loads the set before running, so nothing is fetched on import; the parity test
+fails when a set misses a package.
 """
 
 from __future__ import annotations
@@ -115,9 +115,6 @@ def package_set(topic: str, framework: str, config: dict) -> list[str]:
     top_level = {name.split(".")[0] for name in names} - set(PROJECT_PACKAGES)
     roots = distributions_for_imports(top_level)
     roots.update(canonicalize_name(d) for d in config.get("runtime", {}).get(framework, []))
-    for name, extra in config.get("lazy_imports", {}).items():
-        if name in names:
-            roots.update(canonicalize_name(d) for d in extra)
     exclude = {canonicalize_name(e) for e in config.get("exclude", [])}
     return sorted(closure(roots, _lock(), config["python_version"], exclude))
 
