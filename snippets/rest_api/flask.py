@@ -9,7 +9,6 @@ from flask import Request
 API_TOKEN = os.environ["BOOKS_API_TOKEN"]  # no default: without it the app does not start
 
 
-
 class BooksRequest(Request):
     @property
     def authorization(self):
