@@ -6,9 +6,11 @@ from fastapi import Depends, FastAPI, HTTPException, Query, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
+from snippets.validation.fastapi_strict import strict_json
+
 API_TOKEN = os.environ["BOOKS_API_TOKEN"]  # no default: without it the app does not start
 
-app = FastAPI(title="Books API", version="1.0.0")
+app = strict_json(FastAPI(title="Books API", version="1.0.0"))  # see the validation page
 bearer = HTTPBearer()
 
 

@@ -4,11 +4,28 @@ import secrets
 from apiflask import APIFlask, HTTPTokenAuth, Schema, abort
 from apiflask.fields import Integer, List, Nested, String
 from apiflask.validators import Length, Range
+from flask import Request
 
 API_TOKEN = os.environ["BOOKS_API_TOKEN"]  # no default: without it the app does not start
 
+
+class BooksRequest(Request):
+    @property
+    def authorization(self):
+        try:
+            return super().authorization
+        except ValueError:  # Werkzeug 3.1 raises on non-ASCII Basic credentials ("Basic é")
+            return None  # unreadable credentials are no credentials: a 401, not a 500
+
+
 app = APIFlask(__name__, title="Books API", version="1.0.0")
+app.request_class = BooksRequest
 auth = HTTPTokenAuth(scheme="Bearer")
+
+
+@app.errorhandler(RecursionError)  # webargs' json.loads on a body nested 100,000 deep
+def too_deeply_nested(exc):
+    return {"message": "Request body is nested too deeply"}, 400
 
 
 @auth.verify_token

@@ -3,7 +3,9 @@ from datetime import date
 from fastapi import FastAPI, HTTPException
 from pydantic import BaseModel, Field
 
-app = FastAPI()
+from snippets.validation.fastapi_strict import strict_json
+
+app = strict_json(FastAPI())  # see the validation page
 
 
 class UserIn(BaseModel):

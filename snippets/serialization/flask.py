@@ -4,7 +4,9 @@ from flask import Flask, request
 from flask_marshmallow import Marshmallow
 from marshmallow import ValidationError, fields, validate
 
-app = Flask(__name__)
+from snippets.validation.flask_strict import strict_json
+
+app = strict_json(Flask(__name__))  # see the validation page
 ma = Marshmallow(app)
 
 

@@ -27,7 +27,7 @@ from snippets.rest_api import django as drf_snippet
 from snippets.rest_api import django_ninja as ninja_snippet
 from snippets.rest_api import fastapi as fastapi_snippet
 from snippets.rest_api import flask as flask_snippet
-from tests.support.clients import django_sender
+from tests.support.clients import SENDERS
 from tests.support.responses import mismatches
 
 Send = Callable[..., tuple[int, Any]]
@@ -153,7 +153,7 @@ def test_drf_viewset_router_and_serializer(settings: Any) -> None:
 def test_django_ninja_answers_the_cases(case: Any, settings: Any) -> None:
     """The second Django file runs the same cases as the DRF one."""
     settings.ROOT_URLCONF = DJANGO_URLCONFS["django_ninja"]
-    send = django_sender(get_topic("rest_api"))
+    send = SENDERS["django"](get_topic("rest_api"))
     for setup in case.before:
         send(setup)
     expected = case.expected(NINJA_ANSWERS_LIKE.get(case.name, "django"))
