@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from scripts.bench import results
-from scripts.bench.config import ENDPOINTS
+from scripts.bench.config import ENDPOINTS, SQLITE, endpoint_title
 from scripts.topics import FRAMEWORK_TITLES, ROOT, display, load_yaml
 
 RULES_FILE = ROOT / "docs" / "data" / "decision.yaml"
@@ -133,8 +133,7 @@ def _check_link(link: str, where: str) -> str:
 def best_measured(doc: dict[str, Any] | None, endpoint: str) -> str:
     """``Best measured on GET /db: FastAPI 1,234 req/s (granian), ...``: each framework's
     fastest configuration at the suite's main concurrency, from cells that ran without error."""
-    spec = ENDPOINTS[endpoint]
-    where = f"{spec.method} {spec.path}"
+    where = endpoint_title(endpoint)
     if doc is None:
         return f"({where} has not been measured yet.)"
     level = doc["suite"]["concurrency"]
@@ -146,6 +145,7 @@ def best_measured(doc: dict[str, Any] | None, endpoint: str) -> str:
             if c["framework"] == framework
             and c["endpoint"] == endpoint
             and c["concurrency"] == level
+            and (c["workers"], c["database"]) == (1, SQLITE)
             and c["status"] == "ok"
         ]
         if cells:

@@ -80,6 +80,12 @@ def bench_cases() -> dict[str, Case]:
     return {case.name: case for case in get_topic("bench").cases}
 
 
+def endpoint_title(endpoint: str) -> str:
+    """``GET /db/{id}``: what wrk requests on an endpoint, for tables and sentences."""
+    sent = bench_cases()[ENDPOINTS[endpoint].case].request
+    return f"{sent['method']} {ENDPOINTS[endpoint].load_path or sent['path']}"
+
+
 @dataclass(frozen=True)
 class Configuration:
     """One app on one server, with the endpoints it is measured on."""

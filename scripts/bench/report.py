@@ -10,7 +10,7 @@ from typing import Any
 from scripts.anchors import cell_anchor, cost_anchor
 from scripts.bench import external, results
 from scripts.bench.charts import dot_plot, line_panels, to_svg
-from scripts.bench.config import ENDPOINTS, POSTGRESQL, SQLITE, bench_cases
+from scripts.bench.config import POSTGRESQL, SQLITE, endpoint_title
 from scripts.markdown import table
 from scripts.source_links import links
 from scripts.topics import FRAMEWORK_TITLES, ROOT
@@ -560,11 +560,6 @@ def environment_table(doc: Document) -> str:
     ]
     rows += [[name, version or "not installed"] for name, version in env["packages"].items()]
     return table(["Setting", "Value"], rows)
-
-
-def endpoint_title(endpoint: str) -> str:
-    sent = bench_cases()[ENDPOINTS[endpoint].case].request
-    return f"{sent['method']} {ENDPOINTS[endpoint].load_path or sent['path']}"
 
 
 # --------------------------------------------------------------------------- page macros

@@ -44,9 +44,9 @@ class Handler(SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serve(site_dir: Path) -> Iterator[str]:
-    """The site's base URL while the server runs; stopped on exit."""
-    handler = functools.partial(Handler, directory=str(site_dir))
+def serve(site_dir: Path, handler_class: type[Handler] = Handler) -> Iterator[str]:
+    """The server's root URL while it runs; stopped on exit."""
+    handler = functools.partial(handler_class, directory=str(site_dir))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -9,18 +9,16 @@ screen. The site also works from a sub-path, as a project page on GitHub Pages i
 
 from __future__ import annotations
 
-import functools
-import threading
 from collections.abc import Iterator
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from docs.plugins.main import page_of
+from scripts.live.static_server import Handler, serve
 from scripts.topics import ROOT, all_topics
-from tests.browser.conftest import _Handler, offline_context
+from tests.browser.conftest import offline_context
 from tests.conftest import IN_CI
 
 pytestmark = pytest.mark.slow
@@ -178,7 +176,7 @@ def test_one_answer_shows_the_recommendation_on_screen(
     )
 
 
-class _PrefixHandler(_Handler):
+class _PrefixHandler(Handler):
     """The built site under SUB_PATH only, as GitHub Pages serves a project site."""
 
     def translate_path(self, path: str) -> str:
@@ -189,14 +187,8 @@ class _PrefixHandler(_Handler):
 
 @pytest.fixture(scope="module")
 def prefixed_url(site_dir: Path) -> Iterator[str]:
-    handler = functools.partial(_PrefixHandler, directory=str(site_dir))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}{SUB_PATH}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(site_dir, _PrefixHandler) as root:
+        yield root.rstrip("/") + SUB_PATH
 
 
 def test_a_live_demo_runs_from_a_sub_path(browser: Any, prefixed_url: str) -> None:

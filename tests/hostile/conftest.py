@@ -17,7 +17,7 @@ from tests.hostile.verdict import Report
 # counts and any failure are reproducible.
 settings.register_profile(
     "hostile",
-    database=DirectoryBasedExampleDatabase(ROOT / ".cache" / "hypothesis"),
+    database=None if IN_CI else DirectoryBasedExampleDatabase(ROOT / ".cache" / "hypothesis"),
     derandomize=IN_CI,
     deadline=None,  # the 5-second hang limit is checked per request by the suite itself
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
