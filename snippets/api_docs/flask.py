@@ -3,12 +3,24 @@ import secrets
 from apiflask import APIFlask, HTTPTokenAuth, Schema, abort
 from apiflask.fields import Float, String
 from apiflask.validators import Length, Range
+from flask import Request
 
 from snippets.configuration.secret_env import require_secret
 
 API_TOKEN = require_secret("ITEMS_API_TOKEN")
 
+
+class ItemsRequest(Request):
+    @property
+    def authorization(self):
+        try:
+            return super().authorization
+        except ValueError:  # Werkzeug 3.1 raises on non-ASCII Basic credentials ("Basic é")
+            return None  # unreadable credentials are no credentials: a 401, not a 500
+
+
 app = APIFlask(__name__, title="Items API", version="1.0.0")
+app.request_class = ItemsRequest
 auth = HTTPTokenAuth(scheme="Bearer")
 
 

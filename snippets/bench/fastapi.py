@@ -1,8 +1,8 @@
 import asyncio
-from pathlib import Path
+import pathlib
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi import Depends, FastAPI, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
@@ -12,7 +12,7 @@ from snippets.bench.fastapi_db import Row, get_session
 from snippets.validation.fastapi_strict import strict_json
 
 app = strict_json(FastAPI())  # see the validation page
-templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+templates = Jinja2Templates(directory=pathlib.Path(__file__).parent / "templates")
 ITEMS = [f"item {i}" for i in range(20)] + ["<script>alert('x')</script>"]
 
 
@@ -43,7 +43,10 @@ async def create_item(item: Item):
 
 
 @app.get("/db/{row_id}")
-def read_row(row_id: int, session: Annotated[Session, Depends(get_session)]):
+def read_row(
+    row_id: Annotated[int, Path(gt=0, lt=2**63)],  # SQLite and PostgreSQL ids are 64-bit
+    session: Annotated[Session, Depends(get_session)],
+):
     row = session.get(Row, row_id)
     if row is None:
         raise HTTPException(status_code=404)
