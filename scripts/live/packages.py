@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import ast
 import importlib
+import os
 from functools import cache
 from pathlib import Path
+from unittest import mock
 
 from packaging.utils import canonicalize_name
 
 from scripts.live.resolve import closure, distributions_for_imports, load_lock
 from scripts.live.runner import DEMO_SETTINGS as DJANGO_SETTINGS
+from scripts.secret_env import throwaway_secrets
 from scripts.topics import ROOT, get_topic
 
 #: Top-level packages that are this project's own code, shipped in python.zip.
@@ -66,7 +69,10 @@ def framework_roots(framework: str) -> set[str]:
     environment) and the "guide" app's models and migrations."""
     names = {framework}
     if framework == "django":
-        settings = importlib.import_module(DJANGO_SETTINGS)
+        # The settings refuse to load without their secrets; only their lists are read here.
+        missing = {k: v for k, v in throwaway_secrets().items() if not os.environ.get(k)}
+        with mock.patch.dict(os.environ, missing):
+            settings = importlib.import_module(DJANGO_SETTINGS)
         names.update(settings.INSTALLED_APPS, settings.MIDDLEWARE)
         for path in DJANGO_APP.rglob("*.py"):
             names.update(imported_names(path))
