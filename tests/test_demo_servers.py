@@ -37,7 +37,11 @@ def _run_case(server: RunningServer, topic: Topic, case: Case, framework: str) -
     with httpx.Client(base_url=server.base_url, timeout=10) as client:
         for request in (*case.before, case.request):
             body, headers = request_parts(request)
-            headers = {**cookies_as_over_https(client), **headers}
+            # As bytes: a case may send a non-ASCII header ("Basic é"), which httpx refuses as str.
+            headers = {
+                name: value.encode()
+                for name, value in {**cookies_as_over_https(client), **headers}.items()
+            }
             path = f"/{topic.slug}{request['path']}"
             resp = client.request(request["method"], path, content=body, headers=headers)
     observed = Observed(
