@@ -67,7 +67,7 @@ def test_loopback_addresses_are_recognised(url: str, loopback: bool) -> None:
 def _cell(framework: str, server: str, rps: float, status: str = "ok") -> dict:
     return {
         "framework": framework, "server": server, "variant": "", "endpoint": "io",
-        "concurrency": 64, "status": status, "rps": rps,
+        "concurrency": 64, "workers": 1, "database": "sqlite", "status": status, "rps": rps,
     }  # fmt: skip
 
 

@@ -209,7 +209,7 @@ def hostile_survival(slug: str) -> str:
     """How many hostile requests each snippet survived in the last run of the suite."""
     topic = get_topic(slug)
     rows = _hostile_rows(slug)
-    suite = links().link(HOSTILE_SUITE)
+    suite = links().link(HOSTILE_SUITE, f"`{HOSTILE_SUITE}`")
     parts = []
     for framework in topic.frameworks():
         row = rows.get(framework)
