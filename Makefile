@@ -16,7 +16,7 @@ EVIDENCE := .cache/claims/evidence.json
 EVIDENCE_INPUTS := $(shell find snippets demo_apps scripts tests docs/data -type f \
 	\( -name '*.py' -o -name '*.yaml' -o -name '*.json' -o -name '*.html' \) 2>/dev/null)
 
-.PHONY: setup bundle serve build test lint evidence matrix mutation bench bench-smoke measure-live screenshots clean
+.PHONY: setup bundle serve build test lint evidence matrix mutation bench bench-smoke measure-live parity screenshots clean
 
 setup:
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
@@ -44,7 +44,7 @@ evidence:
 # `watch:` list in mkdocs.yml); never waits on the claim tests once a report exists.
 serve: bundle
 	@[ -f $(EVIDENCE) ] || $(MAKE) $(EVIDENCE)
-	$(RUN) mkdocs serve --strict -a 127.0.0.1:8000
+	SITE_URL=http://127.0.0.1:8000/ $(RUN) mkdocs serve --strict -a 127.0.0.1:8000
 
 build: bundle $(EVIDENCE)
 	$(RUN) python -m scripts.typecheck
@@ -77,9 +77,14 @@ test: lint bundle
 	$(RUN) python -m scripts.matrix check
 	$(RUN) python -m scripts.typecheck
 	$(RUN) mkdocs build --strict -d $(SITE_DIR)
-	GUIDE_SITE_DIR=$(abspath $(SITE_DIR)) $(RUN) coverage run -p -m pytest -m "not claim and not hostile"; \
+	GUIDE_SITE_DIR=$(abspath $(SITE_DIR)) $(RUN) coverage run -p -m pytest -m "not claim and not hostile and not parity"; \
 	status=$$?; $(RUN) coverage combine; \
 	$(RUN) coverage report --fail-under=100 && exit $$status
+
+# Every runnable case in Pyodide, in Chromium and WebKitGTK, against CPython (slow; see
+# tests/browser/test_parity.py for why it is not in `make test` at the moment).
+parity: build
+	GUIDE_SITE_DIR=$(abspath $(SITE_DIR)) $(RUN) pytest -m parity
 
 # Home, a guide page, benchmarks and the decision guide at 1280x900 and 390x844, light and
 # dark, as PNGs in screenshots/ (not committed), for reviewing the layout by eye.

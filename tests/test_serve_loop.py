@@ -50,7 +50,11 @@ def _copy_project(dest: Path) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target)
     (dest / ".cache").mkdir()
-    (dest / ".cache" / "live").symlink_to(ROOT / ".cache" / "live")
+    # Built once by `make test` before this runs: the bundle (and the npm packages it is made
+    # from) and the strict type-check report, which a fresh copy would otherwise rebuild first.
+    for built in (".cache/live", ".cache/typecheck", "node_modules"):
+        if (ROOT / built).exists():
+            (dest / built).symlink_to(ROOT / built)
 
 
 def _wait_for(url: str, marker: str, limit_s: float, server: subprocess.Popen, log: Path) -> float:
@@ -85,6 +89,9 @@ def test_an_edit_shows_on_its_page_within_seconds(
         "PYTHONPATH": str(project),
         "GUIDE_CLAIMS_EVIDENCE": str(evidence),
         "NO_MKDOCS_2_WARNING": "1",
+        # `mkdocs serve` serves under site_url's path (the published sub-path); a contributor
+        # previewing at the root sets it so, as this test does.
+        "SITE_URL": f"http://127.0.0.1:{port}/",
     }
     log_path = tmp_path / "serve.log"
     log = log_path.open("w")

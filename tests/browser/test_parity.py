@@ -26,7 +26,10 @@ from tests.browser.conftest import offline_context
 from tests.browser.live_jobs import parity_jobs
 from tests.support.responses import Observed, mismatches
 
-pytestmark = pytest.mark.slow
+# Every runnable case of every snippet in one worker per engine: minutes, not the default 300 s.
+# Not in `make test` for now (`make parity` runs it): with the async-first runner one job in the
+# Chromium run never answers, and the whole run hangs until the timeout.
+pytestmark = [pytest.mark.slow, pytest.mark.parity, pytest.mark.timeout(1500)]
 
 # Runs the jobs one after another in a fresh worker, as live.js does for one demo at a time.
 RUN_IN_WORKER = """async (jobs) => {
