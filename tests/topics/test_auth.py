@@ -194,3 +194,13 @@ def test_flask_login_body_over_the_limit_gets_413() -> None:
     body = b"username=ada&password=" + b"x" * (flask_auth.app.config["MAX_CONTENT_LENGTH"] + 1)
     resp = flask_auth.app.test_client().post("/login", data=body, headers=FORM)
     assert resp.status_code == 413
+
+
+@pytest.mark.parametrize("user_id", ["²", str(2**63)])
+def test_flask_session_naming_an_id_we_never_wrote_is_no_user(user_id: str) -> None:
+    """A session signed with the real key but holding an odd id ("²" passes ``int()``, 2**63
+    overflows SQLite) is no user: 401, not a 500."""
+    client = flask_auth.app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = user_id
+    assert client.get("/me").status_code == 401
