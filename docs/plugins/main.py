@@ -167,6 +167,22 @@ def tested_versions(context: Context, slug: str) -> str:
     return text + "\n\n" + topic_matrix(slug, summary)
 
 
+def demo_django_middleware() -> str:
+    """What the Django demo project adds to ``startproject``'s middleware, and the total, read
+    from the module its settings take ``MIDDLEWARE`` from (a test pins the two together)."""
+    from demo_apps.django_app.config import middleware
+
+    added = [
+        f"{purpose} (for {get_topic(topic).meta.title})"
+        for purpose, topic in middleware.ADDED_BY_TOPICS.values()
+    ]
+    listed = ", ".join(added[:-1]) + " and " + added[-1] if len(added) > 1 else added[0]
+    return (
+        f"middleware for {listed}: {len(middleware.MIDDLEWARE)} in all, listed in "
+        "`demo_apps/django_app/config/middleware.py`"
+    )
+
+
 def version_matrix() -> str:
     """The summary page: every topic on every release line."""
     return summary_table()
@@ -534,6 +550,7 @@ def define_env(env: Any) -> None:
         loc_table,
         tested_versions,
         postgres_version,
+        demo_django_middleware,
         hostile_survival,
         version_matrix,
         cases_table,
