@@ -100,12 +100,12 @@ def test_benchmark_methodology_names_the_demo_projects_middleware(settings) -> N
     from demo_apps.django_app.config import middleware
     from scripts.bench import django_settings as bench_settings
 
-    assert middleware.STARTPROJECT_MIDDLEWARE == _startproject_middleware()
+    assert _startproject_middleware() == middleware.STARTPROJECT_MIDDLEWARE
     assert len(_startproject_middleware()) == 7
     assert settings.MIDDLEWARE == middleware.MIDDLEWARE
     extra = [m for m in settings.MIDDLEWARE if m not in _startproject_middleware()]
     assert sorted(extra) == sorted(middleware.ADDED_BY_TOPICS)
-    assert bench_settings.MIDDLEWARE == _startproject_middleware()
+    assert _startproject_middleware() == bench_settings.MIDDLEWARE
 
 
 # --------------------------------------------------------------------------- websockets
