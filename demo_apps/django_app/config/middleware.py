@@ -24,7 +24,7 @@ CSP_MIDDLEWARE = "django.middleware.csp.ContentSecurityPolicyMiddleware"
 
 #: Each added middleware, with what it is for and the topic that needs it.
 ADDED_BY_TOPICS = {
-    CORS_MIDDLEWARE: ("CORS headers (django-cors-headers)", "security"),
+    CORS_MIDDLEWARE: ("CORS headers from django-cors-headers", "security"),
     CSP_MIDDLEWARE: ("Content-Security-Policy", "security"),
     ALLAUTH_MIDDLEWARE: ("django-allauth's request context", "auth"),
 }
