@@ -44,7 +44,9 @@ def test_django_site_wide_csp_comes_from_secure_csp(settings) -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("urlconf", ["snippets.security.django", "demo_apps.django_app.config.urls"])
+@pytest.mark.parametrize(
+    "urlconf", ["snippets.security.django", "demo_apps.django_app.config.urls"]
+)
 def test_django_body_over_the_limit_gets_413_other_bad_requests_400(settings, urlconf) -> None:
     """handler400 turns Django's RequestDataTooBig (DATA_UPLOAD_MAX_MEMORY_SIZE) into 413,
     also when CsrfViewMiddleware, not the view, is the first to read the body."""
