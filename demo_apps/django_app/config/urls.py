@@ -4,6 +4,7 @@ from django.http import JsonResponse
 from django.urls import include, path
 
 from scripts.topics import all_topics
+from snippets.security.django import handler400  # noqa: F401 (413 for a body too large)
 
 TOPICS = [t for t in all_topics() if "django" in t.frameworks()]
 
