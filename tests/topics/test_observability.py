@@ -179,6 +179,13 @@ def django_instrumented(settings) -> Iterator[None]:
 
 
 @pytest.mark.usefixtures("django_instrumented")
+def test_django_instrumentation_goes_first_in_the_project_middleware(settings) -> None:
+    """observability.md: instrument() edits settings.MIDDLEWARE, which only a chain built
+    afterwards sees."""
+    assert settings.MIDDLEWARE[0] == DjangoInstrumentor._opentelemetry_middleware
+
+
+@pytest.mark.usefixtures("django_instrumented")
 def test_django_records_a_span_named_after_the_route(recorders) -> None:
     recorders["django"].clear()
     Client().get("/orders/7")  # a new client builds its middleware chain: OTel's included
