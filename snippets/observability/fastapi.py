@@ -5,8 +5,8 @@ from opentelemetry.sdk.trace import TracerProvider
 
 from snippets.observability.request_ids import HEADER, accept_request_id, current_id, json_logger
 
-# FastAPI traces natively (0.165 and later): give it a tracer provider and every request
-# becomes a span named after its route. Spans go where the provider's processors send them.
+# FastAPI traces natively: give it a tracer provider and every request becomes a span
+# named after its route. Spans go where the provider's processors send them.
 tracer_provider = TracerProvider()
 app = FastAPI(telemetry={"tracer_provider": tracer_provider})
 log = json_logger(__name__)
