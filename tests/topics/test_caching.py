@@ -72,3 +72,12 @@ def test_django_cache_page_also_sends_expires() -> None:
     resp = Client().get("/report")
     assert resp["Cache-Control"] == "max-age=60"
     assert resp.has_header("Expires")
+
+
+@pytest.mark.usefixtures("caching_urls")
+def test_cache_page_keys_on_the_query_string_flask_caching_does_not() -> None:
+    """caching.md: Django stores one entry per query string, Flask-Caching one per path."""
+    django_cache.clear()
+    flask_snippet.cache.clear()
+    assert _django_get("/report?a=1") != _django_get("/report?a=2")
+    assert _flask_get("/report?a=1") == _flask_get("/report?a=2")
