@@ -237,7 +237,8 @@ def _response_summary(expected: dict[str, Any]) -> str:
     if expected.get("json") is not None:
         parts.append(f"`{json.dumps(expected['json'])}`")
     elif expected.get("text"):
-        parts.append(f"`{expected['text']}`")
+        # A streamed body (server-sent events, CSV) spans lines: shown with its \n, in one cell.
+        parts.append(f"`{expected['text']}`".replace("\n", "\\n"))
     elif expected.get("contains"):
         parts.append("contains " + ", ".join(f"`{c}`" for c in expected["contains"]))
     if expected.get("not_contains"):
@@ -253,6 +254,10 @@ def _request_summary(request: dict[str, Any]) -> str:
         parts.append(f"`{json.dumps(request['json'])}`")
     elif "body" in request:
         parts.append(f"`{request['body']}`")
+    for field, spec in (request.get("files") or {}).items():
+        size = len(spec.get("content", "").encode()) * spec.get("repeat", 1)
+        name, kind = spec["filename"], spec["content_type"]
+        parts.append(f"file `{field}`: `{name}` (`{kind}`, {size:,} bytes)")
     return "<br>".join(parts)
 
 
