@@ -100,6 +100,12 @@ def installed_version(package: str) -> str:
 # --------------------------------------------------------------------------- macros
 
 
+def package_version(package: str) -> str:
+    """The installed (locked) version of a package, for prose: "FastAPI {{ package_version(
+    "fastapi") }} ships ...", so a sentence names the release it was checked against."""
+    return installed_version(package)
+
+
 def framework_tabs(slug: str) -> str:
     """Linked content tabs, one per framework, every line included from ``snippets/``."""
     topic = get_topic(slug)
@@ -556,6 +562,7 @@ def define_env(env: Any) -> None:
         typecheck_codes,
         typing_examples,
         support_tables,
+        package_version,
     ):
         env.macro(macro)
     for macro in BENCH_MACROS:  # benchmark tables and charts, from docs/data/benchmarks/
