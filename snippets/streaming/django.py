@@ -29,7 +29,7 @@ async def events(start: int, steps: int) -> AsyncIterator[str]:
     yield sse("done", {"steps": steps})
 
 
-def progress(request: HttpRequest):
+def progress(request: HttpRequest) -> JsonResponse | StreamingHttpResponse:
     # Checked before the first byte: once the stream starts, the status is already 200.
     steps = bounded(request.GET.get("steps", "3"), 1, 100)
     if steps is None:
@@ -57,7 +57,7 @@ def csv_rows(rows: int) -> Iterator[str]:
         yield writer.writerow((n, n * n))
 
 
-def report(request: HttpRequest):
+def report(request: HttpRequest) -> JsonResponse | StreamingHttpResponse:
     rows = bounded(request.GET.get("rows", "3"), 1, 10_000)
     if rows is None:
         return JsonResponse({"detail": "rows must be an integer from 1 to 10000"}, status=400)

@@ -4,13 +4,14 @@ import json
 from collections.abc import Iterator
 
 from flask import Flask, Response, abort, current_app, request, stream_with_context
+from werkzeug.exceptions import BadRequest
 
 app = Flask(__name__)
 app.config["SSE_RETRY_MS"] = 3000  # how long a browser waits before it reconnects
 
 
 @app.errorhandler(400)
-def bad_request(error):
+def bad_request(error: BadRequest) -> tuple[dict[str, str | None], int]:
     return {"detail": error.description}, 400
 
 
@@ -30,14 +31,13 @@ def sse(event: str, data: object, event_id: int | None = None) -> str:
 
 
 @app.get("/progress")
-def progress():
+def progress() -> Response:
     # Checked before the first byte: once the stream starts, the status is already 200.
     raw_steps = request.args.get("steps", "3")
     steps = bounded(raw_steps, 1, 100, "steps must be an integer from 1 to 100")
     last_id = request.headers.get("Last-Event-ID", "0")
     start = bounded(last_id, 0, steps - 1, f"Last-Event-ID must be below {steps}")
 
-    @stream_with_context  # keeps the request (and current_app) alive while the body is sent
     def events() -> Iterator[str]:
         yield f"retry: {current_app.config['SSE_RETRY_MS']}\n\n"
         for step in range(start + 1, steps + 1):
@@ -45,7 +45,8 @@ def progress():
         yield sse("done", {"steps": steps})
 
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
-    return Response(events(), mimetype="text/event-stream", headers=headers)
+    # stream_with_context keeps the request (and current_app) alive while the body is sent.
+    return Response(stream_with_context(events()), mimetype="text/event-stream", headers=headers)
 
 
 def csv_rows(rows: int) -> Iterator[str]:
@@ -59,7 +60,7 @@ def csv_rows(rows: int) -> Iterator[str]:
 
 
 @app.get("/report.csv")
-def report():
+def report() -> Response:
     raw_rows = request.args.get("rows", "3")
     rows = bounded(raw_rows, 1, 10_000, "rows must be an integer from 1 to 10000")
     headers = {"Content-Disposition": 'attachment; filename="report.csv"'}

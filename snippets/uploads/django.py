@@ -1,3 +1,5 @@
+from typing import IO, Any
+
 from django.core.files.uploadhandler import FileUploadHandler
 from django.http import HttpRequest, JsonResponse
 from django.urls import path
@@ -14,7 +16,14 @@ class TooLarge(Exception):
 class SizeLimitHandler(FileUploadHandler):
     """First in the chain: sees every chunk before Django keeps it in memory or on disk."""
 
-    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+    def handle_raw_input(
+        self,
+        input_data: IO[bytes],
+        META: dict[str, Any],
+        content_length: int,
+        boundary: str,
+        encoding: str | None = None,
+    ) -> None:
         if content_length > MAX_BYTES:  # declared too large: refuse before reading
             raise TooLarge
         self.received = 0
@@ -35,7 +44,7 @@ def error(status: int, detail: str) -> JsonResponse:
 
 @csrf_exempt  # no cookie login here, so CSRF has nothing to protect (see the page)
 @require_POST
-def upload(request: HttpRequest):
+def upload(request: HttpRequest) -> JsonResponse:
     request.upload_handlers.insert(0, SizeLimitHandler(request))
     try:
         file = request.FILES.get("file")  # the body is parsed (and streamed) here
@@ -44,14 +53,15 @@ def upload(request: HttpRequest):
     if file is None or len(request.FILES) > 1:
         return error(400, "send one file, in a multipart field named file")
     # Django has already dropped any folder part of the client's name; the rest is checked.
-    if not SAFE_NAME.fullmatch(file.name or ""):
+    name = file.name or ""
+    if not SAFE_NAME.fullmatch(name):
         return error(400, "the filename must be a plain name like notes.txt")
     try:
-        suffix = check_type(file.name, file.content_type or "")
+        suffix = check_type(name, file.content_type or "")
         stored = save(file.chunks(), suffix)
     except Rejected as rejected:
         return error(rejected.status, rejected.detail)
-    return JsonResponse({"filename": file.name, **stored}, status=201)
+    return JsonResponse({"filename": name, **stored}, status=201)
 
 
 urlpatterns = [path("files", upload)]

@@ -10,12 +10,12 @@ app.config["MAX_FORM_PARTS"] = 10  # parts of a multipart body (Werkzeug's defau
 
 
 @app.errorhandler(HTTPException)
-def as_json(error: HTTPException):
+def as_json(error: HTTPException) -> tuple[dict[str, str | None], int]:
     return {"detail": error.description}, error.code or 500
 
 
 @app.post("/files")
-def upload():
+def upload() -> tuple[dict[str, object], int]:
     file = request.files.get("file")
     if file is None:
         abort(400, "send the file in a multipart field named file")
