@@ -101,3 +101,11 @@ def test_flask_generator_without_stream_with_context_loses_the_app() -> None:
 
     with pytest.raises(RuntimeError, match="application context"):
         app.test_client().get("/").get_data()
+
+
+def test_fastapi_pings_an_idle_feed_with_a_comment() -> None:
+    """The page: FastAPI sends a `: ping` comment when the generator is idle."""
+    from fastapi import sse
+
+    assert sse.KEEPALIVE_COMMENT == b": ping\n\n"
+    assert 0 < sse._PING_INTERVAL <= 60  # well under common proxy idle timeouts

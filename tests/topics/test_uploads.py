@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import tempfile
+from collections.abc import Iterator
+from importlib.metadata import requires
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadhandler import FileUploadHandler
 from django.test import RequestFactory
+from fastapi.testclient import TestClient
+from werkzeug.test import EnvironBuilder
 
 from scripts.datafiles import ROOT
 from scripts.live.runner import request_parts
 from scripts.topics import get_topic
+from snippets.uploads import fastapi as fastapi_snippet
+from snippets.uploads import flask as flask_snippet
 from snippets.uploads import storage
 from snippets.uploads.django import SizeLimitHandler, TooLarge
 from tests.support.clients import SENDERS
@@ -88,3 +95,47 @@ def test_case_bodies_are_multipart_with_the_declared_type() -> None:
     )
     assert headers["Content-Type"].startswith("multipart/form-data; boundary=")
     assert b'filename="a.txt"\r\nContent-Type: text/plain\r\n\r\nhi\r\n' in body
+
+
+def _chunks(data: bytes, size: int = 8192) -> Iterator[bytes]:
+    for start in range(0, len(data), size):
+        yield data[start : start + size]
+
+
+def test_fastapi_limit_holds_without_a_content_length() -> None:
+    """The page: max_body_size answers 413 whether or not the client declared a length."""
+    body, headers = request_parts(
+        {"files": {"file": {"filename": "big.txt", "content_type": "text/plain",
+                            "content": "x", "repeat": storage.MAX_BYTES + 1}}}
+    )  # fmt: skip
+    client = TestClient(fastapi_snippet.app)
+    resp = client.post("/files", content=_chunks(body), headers=headers)  # chunked: no length
+    assert resp.status_code == 413, resp.text
+
+
+def test_flask_limit_holds_without_a_content_length() -> None:
+    body, headers = request_parts(
+        {"files": {"file": {"filename": "big.txt", "content_type": "text/plain",
+                            "content": "x", "repeat": storage.MAX_BYTES + 1}}}
+    )  # fmt: skip
+    environ = EnvironBuilder(
+        path="/files", method="POST", input_stream=io.BytesIO(body), headers=headers
+    ).get_environ()
+    del environ["CONTENT_LENGTH"]  # a chunked body: the server marks its end instead
+    environ["wsgi.input_terminated"] = True
+    resp = flask_snippet.app.test_client().open(environ)
+    assert resp.status_code == 413, resp.get_data()
+
+
+def test_django_data_limit_does_not_cap_files(settings) -> None:
+    """The page: DATA_UPLOAD_MAX_MEMORY_SIZE leaves file data alone (hence the handler)."""
+    settings.ROOT_URLCONF = "snippets.uploads.django"
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+    resp = upload("django", "notes.txt", "x" * 10_000)
+    assert resp.status == 201, resp.text
+
+
+def test_fastapi_names_python_multipart_as_optional() -> None:
+    """The page: FastAPI only names python-multipart as an optional dependency."""
+    wanted = [r for r in requires("fastapi") or [] if r.startswith("python-multipart")]
+    assert wanted and all("extra ==" in r for r in wanted), wanted
