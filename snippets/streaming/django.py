@@ -61,7 +61,7 @@ def report(request: HttpRequest) -> JsonResponse | StreamingHttpResponse:
     rows = bounded(request.GET.get("rows", "3"), 1, 10_000)
     if rows is None:
         return JsonResponse({"detail": "rows must be an integer from 1 to 10000"}, status=400)
-    # A sync iterator: streamed under WSGI and ASGI alike.
+    # A sync iterator: streamed under WSGI (under ASGI, Django collects it first).
     return StreamingHttpResponse(
         csv_rows(rows),
         content_type="text/csv",

@@ -57,7 +57,7 @@ def test_fastapi_sends_each_event_and_row_as_its_own_chunk() -> None:
     assert rows == [b"n,square\r\n", b"1,1\r\n", b"2,4\r\n", b"3,9\r\n"]
 
 
-def test_django_streams_an_async_feed_under_asgi_and_a_sync_export_anywhere() -> None:
+def test_django_streams_an_async_feed_under_asgi_and_a_sync_export_under_wsgi() -> None:
     factory = RequestFactory()
     feed = django_snippet.progress(factory.get("/progress"))
     assert feed.streaming and feed.is_async
@@ -71,12 +71,20 @@ def test_django_streams_an_async_feed_under_asgi_and_a_sync_export_anywhere() ->
     assert len(list(export)) == CSV_CHUNKS
 
 
-def test_django_under_wsgi_drains_an_async_feed_first_and_warns() -> None:
-    """The page: under WSGI Django collects an async iterator's whole output, with a warning."""
+def test_django_drains_an_iterator_of_the_wrong_kind_first_and_warns() -> None:
+    """The page: under WSGI Django collects an async iterator's whole output, under ASGI a
+    sync one's, each time with a warning."""
     feed = django_snippet.progress(RequestFactory().get("/progress"))
     with pytest.warns(Warning, match="must consume asynchronous iterators"):
         chunks = list(feed)  # what a WSGI server does with the response
     assert len(chunks) == PROGRESS_CHUNKS
+    export = django_snippet.report(RequestFactory().get("/report.csv"))
+
+    async def drain() -> list[bytes]:  # what an ASGI server does with the response
+        return [chunk async for chunk in export]
+
+    with pytest.warns(Warning, match="must consume synchronous iterators"):
+        assert len(asyncio.run(drain())) == CSV_CHUNKS
 
 
 def test_flask_hands_the_generator_to_the_server_unbuffered() -> None:
