@@ -139,3 +139,13 @@ def test_fastapi_names_python_multipart_as_optional() -> None:
     """The page: FastAPI only names python-multipart as an optional dependency."""
     wanted = [r for r in requires("fastapi") or [] if r.startswith("python-multipart")]
     assert wanted and all("extra ==" in r for r in wanted), wanted
+
+
+def test_django_default_handlers_keep_small_files_in_memory_and_spool_large_ones() -> None:
+    """The page: Django's default chain is a memory handler, then a temp-file handler."""
+    from django.conf import global_settings
+
+    assert global_settings.FILE_UPLOAD_HANDLERS == [
+        "django.core.files.uploadhandler.MemoryFileUploadHandler",
+        "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+    ]
