@@ -39,13 +39,25 @@ class TopicError(Exception):
 HttpMethod = Literal["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
+class FileSpec(Strict):
+    """One file of a multipart/form-data request (``files:`` in a case's request)."""
+
+    filename: str
+    content_type: str
+    #: The file's text; repeated ``repeat`` times, so a case can send a large file in one line.
+    content: str = ""
+    repeat: int = Field(default=1, ge=1)
+
+
 class RequestSpec(Strict):
-    """A request to send: ``json`` or a raw ``body`` (with its ``headers``)."""
+    """A request to send: ``json``, a raw ``body`` or multipart ``files`` (with ``headers``)."""
 
     method: HttpMethod = "GET"
     path: str
     json_body: Any = Field(default=None, alias="json")
     body: str | None = None
+    #: Form field name to file: sent as multipart/form-data (scripts/live/runner.py builds it).
+    files: dict[str, FileSpec] | None = None
     headers: dict[str, str] = {}
 
 

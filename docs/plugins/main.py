@@ -100,6 +100,12 @@ def installed_version(package: str) -> str:
 # --------------------------------------------------------------------------- macros
 
 
+def package_version(package: str) -> str:
+    """The installed (locked) version of a package, for prose: "FastAPI {{ package_version(
+    "fastapi") }} ships ...", so a sentence names the release it was checked against."""
+    return installed_version(package)
+
+
 def framework_tabs(slug: str) -> str:
     """Linked content tabs, one per framework, every line included from ``snippets/``."""
     topic = get_topic(slug)
@@ -305,7 +311,8 @@ def _response_summary(expected: dict[str, Any]) -> str:
     if expected.get("json") is not None:
         parts.append(f"`{json.dumps(expected['json'])}`")
     elif expected.get("text"):
-        parts.append(f"`{expected['text']}`")
+        # A streamed body (server-sent events, CSV) spans lines: shown with its \n, in one cell.
+        parts.append(f"`{expected['text']}`".replace("\n", "\\n"))
     elif expected.get("contains"):
         parts.append("contains " + ", ".join(f"`{c}`" for c in expected["contains"]))
     if expected.get("not_contains"):
@@ -321,6 +328,10 @@ def _request_summary(request: dict[str, Any]) -> str:
         parts.append(f"`{json.dumps(request['json'])}`")
     elif "body" in request:
         parts.append(f"`{request['body']}`")
+    for field, spec in (request.get("files") or {}).items():
+        size = len(spec.get("content", "").encode()) * spec.get("repeat", 1)
+        name, kind = spec["filename"], spec["content_type"]
+        parts.append(f"file `{field}`: `{name}` (`{kind}`, {size:,} bytes)")
     return "<br>".join(parts)
 
 
@@ -622,6 +633,7 @@ def define_env(env: Any) -> None:
         typecheck_codes,
         typing_examples,
         support_tables,
+        package_version,
     ):
         env.macro(macro)
     for macro in BENCH_MACROS:  # benchmark tables and charts, from docs/data/benchmarks/
