@@ -213,3 +213,13 @@ def test_empty_token_never_matches(send: Send, monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("BOOKS_API_TOKEN", "")
     status, _ = send("POST", "/books", {"title": "Solaris", "year": 1961})
     assert status == 401
+
+
+def test_schemas_leave_out_statuses_the_apis_answer(settings: Any) -> None:
+    """rest_api.md, "The schema is not the whole contract": the statuses each generated schema
+    leaves out, which tests/hostile/test_schemathesis.py sees the apps answer."""
+    settings.ROOT_URLCONF = NINJA.module_name("django")
+    fastapi = _operations(fastapi_snippet.app.openapi())
+    assert not {"401", "404"} & fastapi[("/books/{id}", "put")]
+    assert "400" not in _operations(_flask_spec())[("/books", "post")]
+    assert _operations(ninja_snippet.api.get_openapi_schema())[("/books", "post")] == {"201"}
