@@ -285,9 +285,14 @@ def hostile_survival(slug: str) -> str:
     rows = _hostile_rows(slug)
     suite = links().link(HOSTILE_SUITE, f"`{HOSTILE_SUITE}`")
     parts = []
-    for framework in topic.frameworks():
-        row = rows.get(framework)
-        title = FRAMEWORK_TITLES[framework]
+    # Each main snippet, then each variant (its rows are under its file's stem: django_ninja).
+    shown = [(fw, FRAMEWORK_TITLES[fw]) for fw in topic.frameworks()]
+    for variant in topic.variants():
+        (fw,) = variant.frameworks()
+        stem = variant.snippet_path(fw).stem
+        shown.append((stem, f"{FRAMEWORK_TITLES[fw]} (`{stem}.py`)"))
+    for key, title in shown:
+        row = rows.get(key)
         if row is None:
             parts.append(f"**{title}**: not run here")
         else:
