@@ -137,9 +137,13 @@ def test_django_admin_login_add_item_then_list_it(settings) -> None:
     client = Client(enforce_csrf_checks=True)
 
     assert client.get("/guide/item/")["Location"] == "/login/?next=/guide/item/"
-    token = _hidden(client.get("/login/").text, "csrfmiddlewaretoken")
-    form = {"username": "root", "password": PASSWORD, "csrfmiddlewaretoken": token}
-    assert client.post("/login/", form).status_code == 302
+    # The whole form, as a browser sends it: the CSRF token and the admin's own `next` field
+    # (without it, Django falls back to the project's LOGIN_REDIRECT_URL).
+    page = client.get("/login/").text
+    token, after = _hidden(page, "csrfmiddlewaretoken"), _hidden(page, "next")
+    form = {"username": "root", "password": PASSWORD, "csrfmiddlewaretoken": token, "next": after}
+    resp = client.post("/login/", form)
+    assert (resp.status_code, resp["Location"]) == (302, "/")
 
     token = _hidden(client.get("/guide/item/add/").text, "csrfmiddlewaretoken")
     form = {"name": "Django lamp", "price": "12.5", "csrfmiddlewaretoken": token}
