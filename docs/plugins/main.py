@@ -167,6 +167,74 @@ def tested_versions(context: Context, slug: str) -> str:
     return text + "\n\n" + topic_matrix(slug, summary)
 
 
+def demo_django_middleware() -> str:
+    """What the Django demo project adds to ``startproject``'s middleware, and the total, read
+    from the module its settings take ``MIDDLEWARE`` from (a test pins the two together)."""
+    from demo_apps.django_app.config import middleware
+
+    added = [
+        f"{purpose} (for {get_topic(topic).meta.title})"
+        for purpose, topic in middleware.ADDED_BY_TOPICS.values()
+    ]
+    listed = ", ".join(added[:-1]) + " and " + added[-1] if len(added) > 1 else added[0]
+    return (
+        f"middleware for {listed}: {len(middleware.MIDDLEWARE)} in all, listed in "
+        "`demo_apps/django_app/config/middleware.py`"
+    )
+
+
+def n_plus_one_counts() -> str:
+    """Queries per read for each framework: the figures ``tests/topics/test_async_database.py``
+    requires on SQLite and PostgreSQL."""
+    from scripts import async_database as nq
+
+    rows = [
+        [FRAMEWORK_TITLES[fw], str(trap), str(fixed), str(joined)]
+        for fw, (trap, fixed, joined) in nq.QUERY_COUNTS.items()
+    ]
+    header = [
+        "Framework",
+        f"{nq.AUTHORS} authors, books one author at a time",
+        "`GET /authors` (books prefetched)",
+        "`GET /books` (author joined)",
+    ]
+    test = links().link("tests/topics/test_async_database.py")
+    return table(header, rows) + (
+        f"\nQueries counted by {test} on SQLite and on PostgreSQL, with {nq.AUTHORS} authors of "
+        f"{nq.BOOKS_EACH} books each.\n"
+    )
+
+
+def n_plus_one_timings() -> str:
+    """The committed measurement of the N+1 read against the fixed one on PostgreSQL."""
+    from scripts import async_database as nq
+
+    result = nq.load()
+    rows = []
+    for timing in result.timings:
+        figures = nq.summary(timing)
+        rows.append([
+            FRAMEWORK_TITLES[timing.framework],
+            timing.orm,
+            f"{figures['n_plus_one_ms']:.2f} ms ({timing.queries_n_plus_one} queries)",
+            f"{figures['fixed_ms']:.2f} ms ({timing.queries_fixed} queries)",
+            str(figures["ratio"]),
+        ])  # fmt: skip
+    env = result.environment
+    header = ["Framework", "ORM", "N+1 read (median)", "Fixed read (median)", "N+1 / fixed"]
+    source = links().link(nq.RESULT_FILE.relative_to(ROOT))
+    script = links().link("scripts/async_database.py")
+    return table(header, rows) + (
+        f"\nOne read is a page of {result.authors} authors with {result.books_each} books each, "
+        f"through the snippet's own function; each figure is the median over {result.rounds} "
+        f"interleaved rounds of {result.calls_per_sample} reads, the ratio's 95% interval paired "
+        f"by round. PostgreSQL {env.postgresql} on loopback TCP, Python {env.python}, "
+        f"{env.cores} cores ({env.cpu_model}), load average {env.load_average[0]:g} as the run "
+        f"ended, {env.date[:10]}. Result file {source}, written by {script} "
+        "(`python -m scripts.async_database measure`).\n"
+    )
+
+
 def version_matrix() -> str:
     """The summary page: every topic on every release line."""
     return summary_table()
@@ -534,6 +602,9 @@ def define_env(env: Any) -> None:
         loc_table,
         tested_versions,
         postgres_version,
+        demo_django_middleware,
+        n_plus_one_counts,
+        n_plus_one_timings,
         hostile_survival,
         version_matrix,
         cases_table,

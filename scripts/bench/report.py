@@ -4,6 +4,7 @@ Every function takes figures only from the newest result file (or the one passed
 number on the performance pages is typed by hand. Failed cells render as "failed: reason".
 """
 
+import statistics
 from pathlib import Path
 from typing import Any
 
@@ -461,10 +462,27 @@ def noise_summary(doc: Document) -> str:
             )
         )
         text += "."
+    text += floor_sentence(ok)
     failed = [c for c in doc["results"] if c["status"] != "ok"]
     if failed:
         text += f" {len(failed)} cell(s) failed and show no figure."
     return text + "\n"
+
+
+def floor_sentence(ok: list[dict]) -> str:
+    """The machine's own noise, seen on the raw apps, which run no framework code at all.
+
+    When a raw app's runs spread as much as a framework's, the spread comes from the machine
+    (a virtual CPU shares its physical core with guests this one cannot see), not from the
+    framework; a reader should read such a run's ratios through their intervals.
+    """
+    raw = sorted(c["spread"] for c in ok if c["framework"] == "raw" and c["spread"] is not None)
+    if not raw:
+        return ""
+    return (
+        f" The machine's own floor: the {plural(len(raw), 'raw-app cell')} (no framework code)"
+        f" spread from {raw[0]:.0%} to {raw[-1]:.0%}, median {statistics.median(raw):.0%}."
+    )
 
 
 def external_table(doc: Document) -> str:

@@ -17,10 +17,10 @@ from pathlib import Path
 
 from scripts.bench.config import Request
 from scripts.servers import pinned
+from snippets.bench.seed import ROW_COUNT
 
 INSTALL_HINT = "wrk is not installed: run `sudo apt-get install wrk` (Debian/Ubuntu package 'wrk')"
 REQUEST_TIMEOUT_S = 10  # per request; a slower answer counts as a socket error
-ROW_COUNT = 10_000
 
 # {method} {body} {path} {random_id} are filled in per endpoint; %d etc. are Lua's own.
 LUA_TEMPLATE = """

@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
-from django.urls import path
+from django.urls import include, path
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -35,5 +35,7 @@ def me(request):
 urlpatterns = [
     path("login", login_view, name="auth-login"),
     path("logout", logout_view),
-    path("me", me),
+    path("me", me, name="auth-me"),
+    # django-allauth's sign-up, log-in and log-out pages (settings in django_settings.py)
+    path("accounts/", include("allauth.urls")),
 ]

@@ -6,7 +6,7 @@ from fastapi import Depends, FastAPI, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from snippets.bench.fastapi_db import Row, get_session
 from snippets.validation.fastapi_strict import strict_json
@@ -47,10 +47,11 @@ def read_row(
     row_id: Annotated[int, Path(gt=0, lt=2**63)],  # SQLite and PostgreSQL ids are 64-bit
     session: Annotated[Session, Depends(get_session)],
 ):
-    row = session.get(Row, row_id)
+    # One query: the row and its author through an inner join.
+    row = session.get(Row, row_id, options=[joinedload(Row.author, innerjoin=True)])
     if row is None:
         raise HTTPException(status_code=404)
-    return {"id": row.id, "title": row.title, "views": row.views}
+    return {"id": row.id, "title": row.title, "views": row.views, "author": row.author.name}
 
 
 @app.get("/template", response_class=HTMLResponse)

@@ -2,8 +2,8 @@
 
 from collections.abc import Iterator
 
-from sqlalchemy import create_engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy import ForeignKey, create_engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
 from snippets.bench.seed import database_url, seed
 
@@ -15,12 +15,21 @@ class Base(DeclarativeBase):
     pass
 
 
+class Author(Base):
+    __tablename__ = "bench_author"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str]
+
+
 class Row(Base):
     __tablename__ = "bench_row"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str]
     views: Mapped[int]
+    author_id: Mapped[int] = mapped_column(ForeignKey("bench_author.id"))
+    author: Mapped[Author] = relationship()
 
 
 def get_session() -> Iterator[Session]:

@@ -2,7 +2,7 @@ import time
 
 from flask import Flask, render_template, request
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, joinedload, mapped_column
 
 from snippets.bench.seed import database_url, seed
 from snippets.validation.flask_strict import strict_json
@@ -14,12 +14,21 @@ db = SQLAlchemy(app)
 ITEMS = [f"item {i}" for i in range(20)] + ["<script>alert('x')</script>"]
 
 
+class Author(db.Model):
+    __tablename__ = "bench_author"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str]
+
+
 class Row(db.Model):
     __tablename__ = "bench_row"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str]
     views: Mapped[int]
+    author_id: Mapped[int] = mapped_column(db.ForeignKey("bench_author.id"))
+    author: Mapped[Author] = db.relationship()
 
 
 @app.get("/plaintext")
@@ -54,8 +63,10 @@ def create_item():
 
 @app.get("/db/<int:row_id>")
 def read_row(row_id):
-    row = db.get_or_404(Row, row_id)
-    return {"id": row.id, "title": row.title, "views": row.views}
+    # One query: the row and its author through an inner join.
+    query = db.select(Row).options(joinedload(Row.author, innerjoin=True)).filter_by(id=row_id)
+    row = db.first_or_404(query)
+    return {"id": row.id, "title": row.title, "views": row.views, "author": row.author.name}
 
 
 @app.get("/template")

@@ -283,6 +283,19 @@ def test_noise_summary_counts_cells_within_the_limit_and_names_the_rest() -> Non
     assert text.startswith("1 of 2 measured cells (50%)") and "Flask json" in text
 
 
+def test_noise_summary_shows_the_machines_floor_from_the_raw_apps() -> None:
+    doc = document(
+        [
+            cell("raw-asgi-uvicorn", "json", 9000, (1.0, 0.9, 1.1, 1.0, 1.0)),
+            cell("raw-wsgi-gunicorn", "json", 3000),
+            cell("flask-gunicorn", "json", 2000),
+        ]
+    )
+    text = report.noise_summary(doc)
+    assert "the 2 raw-app cells (no framework code) spread from 4% to 20%, median 12%" in text
+    assert "floor" not in report.noise_summary(document([cell("flask-gunicorn", "json", 2000)]))
+
+
 def test_db_bound_is_judged_on_each_database_it_names() -> None:
     claim = next(c for c in load_claims() if c["id"] == "db-bound")
     cells = [

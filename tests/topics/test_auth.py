@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -204,3 +205,61 @@ def test_flask_session_naming_an_id_we_never_wrote_is_no_user(user_id: str) -> N
     with client.session_transaction() as session:
         session["_user_id"] = user_id
     assert client.get("/me").status_code == 401
+
+
+def _form_token(client: Client, path: str) -> str:
+    """The CSRF token of the form an allauth page renders."""
+    page = client.get(path)
+    assert page.status_code == 200, path
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())
+    assert found, f"{path}: no CSRF token in the form"
+    return found.group(1)
+
+
+@pytest.mark.claim("django-ecosystem")
+@pytest.mark.django_db
+def test_django_allauth_signup_login_me_logout(settings) -> None:
+    """django-allauth's own views: sign up, which logs in, then log out and in again; every
+    form needs its CSRF token, the password is stored hashed and /me follows the session."""
+    settings.ROOT_URLCONF = "snippets.auth.django"
+    client = Client(enforce_csrf_checks=True)
+    name = _username()
+    form = {"username": name, "password1": PASSWORD, "password2": PASSWORD}
+
+    # AccountMiddleware: the 404 of the bare prefix becomes a redirect to the log-in page
+    resp = client.get("/accounts/")
+    assert (resp.status_code, resp["Location"]) == (302, "/accounts/login/")
+    assert client.post("/accounts/signup/", form).status_code == 403  # no CSRF token
+    token = _form_token(client, "/accounts/signup/")
+    resp = client.post("/accounts/signup/", {**form, "csrfmiddlewaretoken": token})
+    assert (resp.status_code, resp["Location"]) == (302, "/me")
+    stored = DjangoUser.objects.get(username=name)
+    assert stored.password.startswith("pbkdf2_sha256$") and PASSWORD not in stored.password
+    assert client.get("/me").json() == {"username": name}
+
+    token = _form_token(client, "/accounts/logout/")
+    assert client.post("/accounts/logout/", {"csrfmiddlewaretoken": token}).status_code == 302
+    assert client.get("/me").status_code == 302
+
+    token = _form_token(client, "/accounts/login/")
+    wrong = {"login": name, "password": "not-the-password", "csrfmiddlewaretoken": token}
+    assert client.post("/accounts/login/", wrong).status_code == 200  # the form again, with errors
+    assert client.get("/me").status_code == 302
+    right = {"login": name, "password": PASSWORD, "csrfmiddlewaretoken": token}
+    resp = client.post("/accounts/login/", right)
+    assert (resp.status_code, resp["Location"]) == (302, "/me")
+    assert client.get("/me").json() == {"username": name}
+
+
+@pytest.mark.django_db
+def test_django_allauth_refuses_a_short_or_mismatched_password(settings) -> None:
+    """allauth's sign-up form runs Django's password validators and compares the two fields."""
+    settings.ROOT_URLCONF = "snippets.auth.django"
+    client = Client(enforce_csrf_checks=True)
+    token = _form_token(client, "/accounts/signup/")
+    for password1, password2 in [("short", "short"), (PASSWORD, PASSWORD + "x")]:
+        name = _username()
+        form = {"username": name, "password1": password1, "password2": password2}
+        resp = client.post("/accounts/signup/", {**form, "csrfmiddlewaretoken": token})
+        assert resp.status_code == 200  # the form again, with its errors
+        assert not DjangoUser.objects.filter(username=name).exists()

@@ -3,8 +3,9 @@
 This is ``startproject``'s settings file with three changes: secrets and debug
 come from the environment (no fallback key: a missing ``DJANGO_SECRET_KEY`` stops
 the server), the database location can be set with ``GUIDE_DATABASE_URL``, and the
-guide's app is installed. ``DEBUG`` is off unless ``GUIDE_DEBUG=1``; the servers in
-tests and benchmarks run with these settings over plain HTTP on 127.0.0.1.
+guide's app is installed, with the apps and middleware topics add (CORS, CSP, allauth).
+``DEBUG`` is off unless ``GUIDE_DEBUG=1``; the servers in tests and benchmarks run with
+these settings over plain HTTP on 127.0.0.1.
 ``production.py`` adds what a deployment behind HTTPS needs (``check --deploy``).
 """
 
@@ -36,16 +37,10 @@ INSTALLED_APPS = [
     "demo_apps.django_app.guide",
 ]
 
-# The middleware that ``startproject`` gives.
-MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-]
+# startproject's middleware plus what the topics add (CORS, CSP, allauth): see middleware.py.
+from demo_apps.django_app.config.middleware import MIDDLEWARE as DEMO_MIDDLEWARE  # noqa: E402
+
+MIDDLEWARE = list(DEMO_MIDDLEWARE)
 
 ROOT_URLCONF = "demo_apps.django_app.config.urls"
 
@@ -110,8 +105,19 @@ from snippets.security.django_settings import (  # noqa: E402, F401
 )
 
 INSTALLED_APPS.append("corsheaders")
-MIDDLEWARE.insert(0, "corsheaders.middleware.CorsMiddleware")
-MIDDLEWARE.append("django.middleware.csp.ContentSecurityPolicyMiddleware")
+
+# The auth topic's django-allauth variant (snippets/auth/django_settings.py): its apps, its
+# middleware (in middleware.py) and backends.
+from snippets.auth.django_settings import (  # noqa: E402, F401
+    ACCOUNT_EMAIL_VERIFICATION,
+    ACCOUNT_LOGIN_METHODS,
+    ACCOUNT_SIGNUP_FIELDS,
+    ALLAUTH_APPS,
+    AUTHENTICATION_BACKENDS,
+    LOGIN_REDIRECT_URL,
+)
+
+INSTALLED_APPS += ALLAUTH_APPS
 
 # --- benchmarks (scripts/bench, issue 4): edited by the benchmark harness's owner only ---
 _BENCH_DSN = os.environ.get("GUIDE_DATABASE_URL", "")

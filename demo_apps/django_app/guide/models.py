@@ -5,5 +5,6 @@ with ``app_label = "guide"``; importing them here registers them with this app,
 so the demo project has one database and one set of migrations.
 """
 
-from snippets.bench.django_models import BenchRow  # noqa: F401
+from snippets.async_database.django_models import Author, Book  # noqa: F401
+from snippets.bench.django_models import BenchAuthor, BenchRow  # noqa: F401
 from snippets.database.django_models import Item  # noqa: F401
