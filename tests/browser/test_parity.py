@@ -64,7 +64,9 @@ RUN_IN_WORKER = """async ([jobs, loadMs, runMs]) => {
             resolve(data.type === "result" ? {response: data.response} : {error: data.error});
           }
         };
-        worker.postMessage({type: "run", id: index, bundleUrl, ...job});
+        // The job after, not before, `id`: a job has its own id (its name), and the worker
+        // answers with the message's id, which must be this index.
+        worker.postMessage({...job, type: "run", id: index, bundleUrl});
       }));
     }
   } finally {
