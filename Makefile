@@ -16,7 +16,7 @@ EVIDENCE := .cache/claims/evidence.json
 EVIDENCE_INPUTS := $(shell find snippets demo_apps scripts tests docs/data -type f \
 	\( -name '*.py' -o -name '*.yaml' -o -name '*.json' -o -name '*.html' \) 2>/dev/null)
 
-.PHONY: setup bundle serve build test lint evidence matrix mutation bench bench-smoke measure-live parity screenshots clean
+.PHONY: setup bundle serve build test test-hostile test-matrix test-typecheck lint evidence matrix mutation bench bench-smoke measure-live parity screenshots clean
 
 setup:
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
@@ -65,21 +65,41 @@ matrix: setup
 mutation: setup
 	$(RUN) python -m scripts.mutation
 
-# Claim tests, the in-process hostile requests (each guide page shows how many its snippets
+# Claim tests (alone: they re-measure throughput with wrk), then three independent checks side
+# by side: the in-process hostile requests (each guide page shows how many its snippets
 # survived), the older release lines of the version matrix (the locked ones are the main run's
-# own cases), strict mypy over the snippets (the typing page's counts), then the site (which
-# reads all four), then every other test; coverage of snippets/ adds up every pytest run, and
-# its report is printed even when a test failed.
+# own cases) and strict mypy over the snippets (the typing page's counts); then the site (which
+# reads all four), then every other test in two runs: the ones that measure no time on both
+# cores (pytest-xdist), then the `timing` ones alone, so no other test's load skews them.
+# Coverage of snippets/ adds up every pytest run (xdist workers included), and its report is
+# printed even when a test failed. Stage times on 2 cores: CONTRIBUTING.md ("How long make test takes").
 test: lint bundle
 	$(RUN) coverage erase
 	$(MAKE) evidence
-	$(RUN) coverage run -p -m pytest -m hostile
-	$(RUN) python -m scripts.matrix check
-	$(RUN) python -m scripts.typecheck
+	$(MAKE) --jobs=3 --output-sync=target test-hostile test-matrix test-typecheck
 	$(RUN) mkdocs build --strict -d $(SITE_DIR)
-	GUIDE_SITE_DIR=$(abspath $(SITE_DIR)) $(RUN) coverage run -p -m pytest -m "not claim and not hostile and not parity"; \
-	status=$$?; $(RUN) coverage combine; \
-	$(RUN) coverage report --fail-under=100 && exit $$status
+	export GUIDE_SITE_DIR=$(abspath $(SITE_DIR)); \
+	$(RUN) coverage run -p -m pytest $(XDIST) -m "$(MAIN_TESTS) and not timing"; parallel=$$?; \
+	$(RUN) coverage run -p -m pytest -m "$(MAIN_TESTS) and timing"; alone=$$?; \
+	$(RUN) coverage combine; $(RUN) coverage report --fail-under=100 \
+	&& [ $$parallel -eq 0 ] && [ $$alone -eq 0 ]
+
+# The tests `make test` runs after the site build (the claim and hostile ones ran before it).
+MAIN_TESTS := not claim and not hostile and not parity
+# Both cores for the tests that measure no time; a test marked @pytest.mark.xdist_group("x")
+# shares its worker with the others of its group (loadgroup), e.g. to share a costly fixture.
+TEST_WORKERS ?= 2
+XDIST := -n $(TEST_WORKERS) --dist loadgroup
+
+# The three checks `make test` runs side by side before the site build (each needs only setup).
+test-hostile:
+	$(RUN) coverage run -p -m pytest -m hostile
+
+test-matrix:
+	$(RUN) python -m scripts.matrix check
+
+test-typecheck:
+	$(RUN) python -m scripts.typecheck
 
 # Every runnable case in Pyodide, in Chromium and WebKitGTK, against CPython (slow; see
 # tests/browser/test_parity.py for why it is not in `make test` at the moment).

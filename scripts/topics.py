@@ -7,6 +7,7 @@ adding a folder: nobody keeps a list by hand.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 from dataclasses import dataclass, field
 from functools import cache
@@ -39,13 +40,25 @@ class TopicError(Exception):
 HttpMethod = Literal["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
+class FileSpec(Strict):
+    """One file of a multipart/form-data request (``files:`` in a case's request)."""
+
+    filename: str
+    content_type: str
+    #: The file's text; repeated ``repeat`` times, so a case can send a large file in one line.
+    content: str = ""
+    repeat: int = Field(default=1, ge=1)
+
+
 class RequestSpec(Strict):
-    """A request to send: ``json`` or a raw ``body`` (with its ``headers``)."""
+    """A request to send: ``json``, a raw ``body`` or multipart ``files`` (with ``headers``)."""
 
     method: HttpMethod = "GET"
     path: str
     json_body: Any = Field(default=None, alias="json")
     body: str | None = None
+    #: Form field name to file: sent as multipart/form-data (scripts/live/runner.py builds it).
+    files: dict[str, FileSpec] | None = None
     headers: dict[str, str] = {}
 
 
@@ -91,6 +104,20 @@ FreeRow = create_model(
 PerFramework = dict[Framework, list[str]]  # type: ignore[valid-type]
 
 
+class VariantSpec(Strict):
+    """A second snippet of one framework (``django_ninja.py`` beside ``django.py``).
+
+    The demo app mounts it at ``/<topic>/<snippet>/`` and the tests send it the topic's cases
+    and the hostile suite, as they do the main snippet. ``answers_like`` names the cases where
+    it gives another framework's documented answer (Django Ninja validates with Pydantic, so
+    it answers a bad query like FastAPI, not like Django REST framework).
+    """
+
+    snippet: str
+    framework: Framework  # type: ignore[valid-type]
+    answers_like: dict[Framework, list[str]] = {}  # type: ignore[valid-type]
+
+
 class TopicMeta(Strict):
     """``topic.yaml``: the page's title, place, summary, packages and "for free" table."""
 
@@ -105,6 +132,8 @@ class TopicMeta(Strict):
     free: list[FreeRow] = []  # type: ignore[valid-type]
     #: The article's claims (docs/data/claims.yaml) this topic's cases are evidence for.
     claims: PerFramework = {}
+    #: Second snippets of a framework, run and attacked like the main one (see VariantSpec).
+    variants: list[VariantSpec] = []
 
 
 def _dump(spec: Strict) -> dict[str, Any]:
@@ -150,21 +179,41 @@ class Topic:
     order: int
     meta: TopicMeta
     cases: tuple[Case, ...]
+    #: Set on the topic a variant stands in for: its (framework, snippet file stem).
+    variant: tuple[str, str] | None = None
 
     @property
     def folder(self) -> Path:
         return SNIPPETS / self.slug
 
+    @property
+    def mount(self) -> str:
+        """Where the demo apps mount it: ``<slug>``, or ``<slug>/<snippet>`` for a variant."""
+        return self.slug if self.variant is None else f"{self.slug}/{self.variant[1]}"
+
+    def _stem(self, framework: str) -> str:
+        return self.variant[1] if self.variant and self.variant[0] == framework else framework
+
     def snippet_path(self, framework: str) -> Path:
         """The main snippet file of a framework, e.g. ``snippets/hello/flask.py``."""
-        return self.folder / f"{framework}.py"
+        return self.folder / f"{self._stem(framework)}.py"
 
     def module_name(self, framework: str) -> str:
-        return f"snippets.{self.slug}.{framework}"
+        return f"snippets.{self.slug}.{self._stem(framework)}"
 
     def frameworks(self) -> tuple[str, ...]:
-        """The frameworks that have a main snippet for this topic."""
+        """The frameworks that have a main snippet for this topic (a variant's one only)."""
+        if self.variant is not None:
+            return (self.variant[0],)
         return tuple(fw for fw in FRAMEWORKS if self.snippet_path(fw).exists())
+
+    def variants(self) -> tuple[Topic, ...]:
+        """The topic once per ``variants:`` entry, that snippet standing in for its framework's.
+
+        Everything that takes a topic (the demo apps, the case and hostile tests) then runs the
+        variant as it runs a main snippet; ``snippet_path(framework).stem`` tells them apart.
+        """
+        return tuple(_as_variant(self, spec) for spec in self.meta.variants)
 
     def code_files(self, framework: str) -> list[Path]:
         """Every file of one framework: the main snippet first, then its helpers.
@@ -228,7 +277,46 @@ def load_topic(slug: str) -> Topic:
     if len(names) != len(set(names)):
         duplicate = next(n for n in names if names.count(n) > 1)
         raise TopicError(f"{display(cases_file)}: case names must be unique: {duplicate!r}")
+    _check_variants(folder, meta, names)
     return Topic(slug, meta.title, meta.order, meta, cases)
+
+
+def _as_variant(topic: Topic, spec: VariantSpec) -> Topic:
+    """The topic with a variant's snippet and expected answers in its framework's place."""
+    like = {name: other for other, names in spec.answers_like.items() for name in names}
+    cases = tuple(_answering_like(c, spec.framework, like.get(c.name)) for c in topic.cases)
+    return dataclasses.replace(topic, cases=cases, variant=(spec.framework, spec.snippet))
+
+
+def _answering_like(case: Case, framework: str, other: str | None) -> Case:
+    """The case with ``framework`` expecting what ``other`` is documented to answer."""
+    if other is None:
+        return case
+    overrides = {**case.overrides, framework: case.overrides.get(other, {})}
+    return dataclasses.replace(case, overrides=overrides)
+
+
+def _check_variants(folder: Path, meta: TopicMeta, case_names: list[str]) -> None:
+    """A variant names an existing file of its framework and existing cases."""
+    where = display(folder / "topic.yaml")
+    for spec in meta.variants:
+        path = folder / f"{spec.snippet}.py"
+        if not spec.snippet.startswith(f"{spec.framework}_") or not path.exists():
+            raise TopicError(
+                f"{where}: variant {spec.snippet!r} must be a file {spec.framework}_<name>.py "
+                f"in {display(folder)}/"
+            )
+        named = {name for names in spec.answers_like.values() for name in names}
+        unknown = sorted(named - set(case_names))
+        if unknown:
+            raise TopicError(f"{where}: variant {spec.snippet!r} names unknown cases: {unknown}")
+
+
+def mounted_topics(framework: str) -> list[Topic]:
+    """What a framework's demo app mounts at ``/<topic.mount>``: variants first, so a prefix
+    router (Starlette's mounts, Django's URL list) reaches them before their topic's snippet."""
+    variants = [v for t in all_topics() for v in t.variants() if framework in v.frameworks()]
+    return [*variants, *(t for t in all_topics() if framework in t.frameworks())]
 
 
 def _case(slug: str, spec: CaseSpec) -> Case:

@@ -71,11 +71,21 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Conf
     return path
 
 
+def _in_browser(item: pytest.Item) -> bool:
+    return "tests/browser/" in item.nodeid
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups off the items
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Run the browser tests last: Playwright's sync API keeps an event loop running in the
     main thread for the whole session, and asgiref (Flask and Django async views) refuses to
-    start its own loop where one is running."""
-    items.sort(key=lambda item: "tests/browser/" in item.nodeid)
+    start its own loop where one is running. Under pytest-xdist (``make test``), each worker
+    runs its share in this order, and a browser module's tests share one worker (the
+    ``xdist_group`` of ``--dist loadgroup``): its module-scoped pages and contexts are opened
+    once, and what it records at its end covers all of its tests."""
+    items.sort(key=_in_browser)
+    for item in filter(_in_browser, items):
+        item.add_marker(pytest.mark.xdist_group(f"browser-{item.path.stem}"))
 
 
 @pytest.fixture(scope="session")

@@ -110,6 +110,39 @@ def test_a_misspelt_key_in_the_free_table_is_named(
         topics.load_topic("hello")
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "error"),
+    [
+        ("snippet: django_ninja", "snippet: django_nija", r"'django_nija' must be a file django_"),
+        ("snippet: django_ninja", "snippet: fastapi", r"'fastapi' must be a file django_<name>"),
+        ("- limit over the maximum", "- limit over the maximun", r"unknown cases.*maximun"),
+        ("    answers_like:", "    answer_like:", r"answer_like: unknown key"),
+    ],
+    ids=["missing file", "not the framework's file", "unknown case", "misspelt key"],
+)
+def test_a_wrong_variant_in_topic_yaml_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, old: str, new: str, error: str
+) -> None:
+    folder = _topic_copy(tmp_path, monkeypatch, "rest_api")
+    _misspell(ROOT / "snippets/rest_api/topic.yaml", folder / "topic.yaml", old, new)
+    with pytest.raises(topics.TopicError, match=r"topic\.yaml:.*" + error):
+        topics.load_topic("rest_api")
+
+
+def test_a_variant_stands_in_for_its_framework_with_its_own_answers() -> None:
+    """Django Ninja's variant: its file, its mount, and FastAPI's 422 where it validates."""
+    topic = topics.get_topic("rest_api")
+    (ninja,) = topic.variants()
+    assert ninja.snippet_path("django").name == "django_ninja.py"
+    assert (ninja.mount, ninja.frameworks()) == ("rest_api/django_ninja", ("django",))
+    statuses = {c.name: c.expected("django")["status"] for c in ninja.cases}
+    assert statuses["invalid book is rejected"] == 422  # DRF's answer is 400
+    assert {c.name: c.expected("django")["status"] for c in topic.cases}[
+        "invalid book is rejected"
+    ] == 400
+    assert topics.mounted_topics("django")[0] == ninja  # before /rest_api/, which would shadow it
+
+
 def test_a_misspelt_rule_input_in_claims_yaml_is_named(tmp_path: Path) -> None:
     path = tmp_path / "claims.yaml"
     _misspell(claims.CLAIMS_FILE, path, "    max_lines: 10", "    max_line: 10")

@@ -10,19 +10,19 @@ Run it: ``gunicorn demo_apps.flask_app.main:app``.
 from flask import Flask
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
-from scripts.topics import all_topics, import_snippet
+from scripts.topics import import_snippet, mounted_topics
 
 app = Flask(__name__)
-TOPICS = [t for t in all_topics() if "flask" in t.frameworks()]
+TOPICS = mounted_topics("flask")  # with any Flask variant, at /<topic>/<snippet>
 
 
 @app.get("/")
 def index():
     """List the mounted topics."""
-    return {"topics": [t.slug for t in TOPICS]}
+    return {"topics": [t.mount for t in TOPICS]}
 
 
 app.wsgi_app = DispatcherMiddleware(
     app.wsgi_app,
-    {f"/{t.slug}": import_snippet(t, "flask").app for t in TOPICS},
+    {f"/{t.mount}": import_snippet(t, "flask").app for t in TOPICS},
 )

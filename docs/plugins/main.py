@@ -100,6 +100,12 @@ def installed_version(package: str) -> str:
 # --------------------------------------------------------------------------- macros
 
 
+def package_version(package: str) -> str:
+    """The installed (locked) version of a package, for prose: "FastAPI {{ package_version(
+    "fastapi") }} ships ...", so a sentence names the release it was checked against."""
+    return installed_version(package)
+
+
 def framework_tabs(slug: str) -> str:
     """Linked content tabs, one per framework, every line included from ``snippets/``."""
     topic = get_topic(slug)
@@ -279,9 +285,14 @@ def hostile_survival(slug: str) -> str:
     rows = _hostile_rows(slug)
     suite = links().link(HOSTILE_SUITE, f"`{HOSTILE_SUITE}`")
     parts = []
-    for framework in topic.frameworks():
-        row = rows.get(framework)
-        title = FRAMEWORK_TITLES[framework]
+    # Each main snippet, then each variant (its rows are under its file's stem: django_ninja).
+    shown = [(fw, FRAMEWORK_TITLES[fw]) for fw in topic.frameworks()]
+    for variant in topic.variants():
+        (fw,) = variant.frameworks()
+        stem = variant.snippet_path(fw).stem
+        shown.append((stem, f"{FRAMEWORK_TITLES[fw]} (`{stem}.py`)"))
+    for key, title in shown:
+        row = rows.get(key)
         if row is None:
             parts.append(f"**{title}**: not run here")
         else:
@@ -305,7 +316,8 @@ def _response_summary(expected: dict[str, Any]) -> str:
     if expected.get("json") is not None:
         parts.append(f"`{json.dumps(expected['json'])}`")
     elif expected.get("text"):
-        parts.append(f"`{expected['text']}`")
+        # A streamed body (server-sent events, CSV) spans lines: shown with its \n, in one cell.
+        parts.append(f"`{expected['text']}`".replace("\n", "\\n"))
     elif expected.get("contains"):
         parts.append("contains " + ", ".join(f"`{c}`" for c in expected["contains"]))
     if expected.get("not_contains"):
@@ -321,6 +333,10 @@ def _request_summary(request: dict[str, Any]) -> str:
         parts.append(f"`{json.dumps(request['json'])}`")
     elif "body" in request:
         parts.append(f"`{request['body']}`")
+    for field, spec in (request.get("files") or {}).items():
+        size = len(spec.get("content", "").encode()) * spec.get("repeat", 1)
+        name, kind = spec["filename"], spec["content_type"]
+        parts.append(f"file `{field}`: `{name}` (`{kind}`, {size:,} bytes)")
     return "<br>".join(parts)
 
 
@@ -622,6 +638,7 @@ def define_env(env: Any) -> None:
         typecheck_codes,
         typing_examples,
         support_tables,
+        package_version,
     ):
         env.macro(macro)
     for macro in BENCH_MACROS:  # benchmark tables and charts, from docs/data/benchmarks/

@@ -56,12 +56,34 @@ def _expand_secrets(value: str) -> str:
     return re.sub(r"\$\{([A-Z][A-Z0-9_]*)\}", secret, value)
 
 
+#: The boundary of a case's multipart ``files`` body: fixed, so every client sends the same bytes.
+BOUNDARY = "guide-case-boundary"
+
+
+def multipart_body(files: dict[str, dict[str, Any]]) -> bytes:
+    """A multipart/form-data body with one part per file, as a browser's form would send it."""
+    parts = []
+    for field, spec in files.items():
+        content = str(spec.get("content", "")) * int(spec.get("repeat", 1))
+        head = (
+            f"--{BOUNDARY}\r\n"
+            f'Content-Disposition: form-data; name="{field}"; filename="{spec["filename"]}"\r\n'
+            f"Content-Type: {spec['content_type']}\r\n\r\n"
+        )
+        parts.append(head.encode() + content.encode() + b"\r\n")
+    return b"".join(parts) + f"--{BOUNDARY}--\r\n".encode()
+
+
 def request_parts(request: dict[str, Any]) -> tuple[bytes, dict[str, str]]:
-    """The raw body and headers of a case's request (JSON or raw text), as the tests build them."""
+    """The raw body and headers of a case's request (JSON, raw text or multipart files), as the
+    tests build them."""
     headers = {k: _expand_secrets(str(v)) for k, v in (request.get("headers") or {}).items()}
     if request.get("json") is not None:
         headers.setdefault("Content-Type", "application/json")
         return json.dumps(request["json"]).encode(), headers
+    if request.get("files"):
+        headers.setdefault("Content-Type", f"multipart/form-data; boundary={BOUNDARY}")
+        return multipart_body(request["files"]), headers
     if request.get("body"):
         return str(request["body"]).encode(), headers
     return b"", headers
@@ -309,7 +331,16 @@ async def run_django(module_name: str, requests: list[dict[str, Any]]) -> Respon
             request.get("method", "GET").upper(), request["path"], data=body,
             content_type=content_type, headers=headers,
         )  # fmt: skip
-    return _response(response.status_code, list(response.items()), response.content)
+    return _response(response.status_code, list(response.items()), await _django_body(response))
+
+
+async def _django_body(response: Any) -> bytes:
+    """The body, streamed ones included (a StreamingHttpResponse has no ``content``)."""
+    if not response.streaming:
+        return response.content
+    if response.is_async:
+        return b"".join([chunk async for chunk in response.streaming_content])
+    return b"".join(response.streaming_content)
 
 
 def _forget_admin(package: str) -> None:

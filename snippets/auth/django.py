@@ -7,9 +7,12 @@ from django.urls import include, path
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from snippets.auth.django_limit import limit_failed_logins
+
 
 @ensure_csrf_cookie
 @require_http_methods(["GET", "POST"])
+@limit_failed_logins  # 429 with Retry-After after 5 failures within a minute
 def login_view(request):
     if request.method == "GET":  # a client fetches the CSRF token first
         return JsonResponse({"csrfToken": get_token(request)})

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from snippets.auth.fastapi_limit import check_login_limit, count_failed_login, login_key
 from snippets.configuration.secret_env import require_secret
 from snippets.database.fastapi_db import User, get_session
 from snippets.validation.fastapi_strict import strict_json
@@ -83,9 +84,14 @@ def register(data: Registration, session: SessionDep) -> UserOut:
 
 
 @app.post("/login")
-def login(form: Annotated[OAuth2PasswordRequestForm, Depends()], session: SessionDep) -> Token:
+def login(
+    request: Request, form: Annotated[OAuth2PasswordRequestForm, Depends()], session: SessionDep
+) -> Token:
+    key = login_key(request, form.username)
+    check_login_limit(key)  # 429 with Retry-After after 5 failures within a minute
     user = authenticate_user(session, form.username, form.password)
     if user is None:
+        count_failed_login(key)
         raise HTTPException(detail="Incorrect username or password", **UNAUTHORIZED)
     claims = {"sub": user.username, "exp": datetime.now(UTC) + TOKEN_LIFETIME}
     return Token(access_token=jwt.encode(claims, SECRET_KEY, algorithm=ALGORITHM))

@@ -1,4 +1,5 @@
 from flask import Blueprint, Flask, request
+from flask_limiter import Limiter
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -9,6 +10,16 @@ from snippets.validation.flask_strict import strict_json
 login_manager = LoginManager()
 auth = Blueprint("auth", __name__)
 DUMMY_HASH = generate_password_hash("dummy password")  # same method and cost as real hashes
+
+
+def client_and_username():
+    # Failures are counted per client address and username. remote_addr is the proxy's address
+    # behind a reverse proxy: see the security page (ProxyFix, and Redis for storage).
+    return f"{request.remote_addr}:{request.form.get('username', '')}"
+
+
+# In-memory counters are per process; production passes storage_uri="redis://...".
+limiter = Limiter(client_and_username, storage_uri="memory://", headers_enabled=True)
 
 
 @login_manager.user_loader
@@ -37,6 +48,7 @@ def register():
 
 
 @auth.post("/login")
+@limiter.limit("5 per minute", deduct_when=lambda response: response.status_code == 401)
 def login():
     user = db.session.scalar(db.select(User).filter_by(username=request.form["username"]))
     # Hash the password for unknown users too: the answer takes as long, so timing
@@ -46,6 +58,11 @@ def login():
         return {"detail": "Incorrect username or password"}, 401
     login_user(user)
     return {"username": user.username}
+
+
+@auth.errorhandler(429)
+def too_many_failed_logins(error):
+    return {"detail": "Too many failed logins"}, 429  # Flask-Limiter adds Retry-After
 
 
 @auth.post("/logout")
@@ -69,4 +86,5 @@ app.config.update(
 )
 init_db(app)
 login_manager.init_app(app)
+limiter.init_app(app)  # the 6th failed login within a minute gets 429 with Retry-After
 app.register_blueprint(auth)

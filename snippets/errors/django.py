@@ -1,6 +1,6 @@
 import logging
 
-from django.core.exceptions import SuspiciousOperation
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404
 from django.urls import path
 from ninja import NinjaAPI, Schema, Status
@@ -48,11 +48,16 @@ def out_of_stock(request, exc: OutOfStock):
     return error(request, 409, f"Item {exc.item_id} is out of stock")
 
 
-# Django's own 400s, e.g. RequestDataTooBig for a body over DATA_UPLOAD_MAX_MEMORY_SIZE:
-# the client's fault, so not the catch-all's 500 below.
+# Django's own 400s (SuspiciousOperation) are the client's fault, so not the catch-all's
+# 500 below; a body over DATA_UPLOAD_MAX_MEMORY_SIZE is 413, as in the security topic.
 @api.exception_handler(SuspiciousOperation)
 def bad_request(request, exc):
     return error(request, 400, "Bad request")
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_large(request, exc):
+    return error(request, 413, "Request body too large")
 
 
 # Ninja's default re-raises to Django's handler500 when DEBUG is off; answer here instead.

@@ -1,39 +1,17 @@
-import json
 import os
 import secrets
 
 from apiflask import APIFlask, HTTPTokenAuth, Schema, abort
 from apiflask.fields import Integer, List, Nested, String
 from apiflask.validators import Length, Range
-from flask import Request, request
+
+from snippets.validation.flask_apiflask import hardened
 
 API_TOKEN = os.environ["BOOKS_API_TOKEN"]  # no default: without it the app does not start
 
 
-class BooksRequest(Request):
-    @property
-    def authorization(self):
-        try:
-            return super().authorization
-        except ValueError:  # Werkzeug 3.1 raises on non-ASCII Basic credentials ("Basic é")
-            return None  # unreadable credentials are no credentials: a 401, not a 500
-
-
-app = APIFlask(__name__, title="Books API", version="1.0.0")
-app.request_class = BooksRequest
+app = hardened(APIFlask(__name__, title="Books API", version="1.0.0"))  # see the validation page
 auth = HTTPTokenAuth(scheme="Bearer")
-
-
-@app.before_request
-def reject_unreadable_json():
-    # APIFlask's parser (webargs) calls json.loads and turns only JSONDecodeError into a 400;
-    # a body nested 100,000 deep (RecursionError) or a 5,000-digit number (ValueError) would
-    # be a 500. Reading the body once here answers both with a 400.
-    if request.is_json:
-        try:
-            json.loads(request.get_data(cache=True))
-        except (ValueError, RecursionError):
-            abort(400, "Request body is not valid JSON")
 
 
 @auth.verify_token

@@ -1,3 +1,4 @@
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse, JsonResponse
 from django.template import engines
 from django.urls import path
@@ -34,3 +35,15 @@ urlpatterns = [
     path("comment", comment),
     path("api/data", data),
 ]
+
+
+# A body over DATA_UPLOAD_MAX_MEMORY_SIZE raises RequestDataTooBig when something reads it (the
+# CSRF check or the view), and Django answers 400; 413 says what is wrong. handler400 is read
+# from the root URLconf only: the demo project's urls.py imports this one.
+def bad_request(request, exception):
+    if isinstance(exception, RequestDataTooBig):
+        return JsonResponse({"detail": "Request body too large"}, status=413)
+    return JsonResponse({"detail": "Bad request"}, status=400)
+
+
+handler400 = bad_request

@@ -117,6 +117,31 @@ CONTENT_TYPES: list[str] = [
 
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD", "TRACE", "FOO"]
 
+#: File names of a multipart part: traversal, absolute and Windows paths, control characters,
+#: over-long, empty, encoded and non-UTF-8 names.
+HOSTILE_FILENAMES: list[bytes] = [
+    b"../../../../etc/passwd",
+    b"..",
+    b".",
+    b"/etc/passwd.txt",
+    b"C:\\Windows\\win.ini.txt",
+    b"..\\..\\boot.txt",
+    b"a\x00b.txt",
+    b"a\r\nContent-Type: text/html.txt",
+    b"",
+    b"x" * 5000 + b".txt",
+    b"%2e%2e%2fpasswd.txt",
+    b"\xff\xfe.txt",
+    b"\xc3\xa9t\xc3\xa9.txt",
+    b"notes.txt.exe",
+    b"notes.TXT",
+    b"CON.txt",
+    b"<script>.txt",
+]
+
+#: The body that follows a part's headers, for the part attacks (bytes, not only UTF-8 text).
+PART_BODIES: list[bytes] = [b"", b"\x00" * 16, b"\xff\xfe\xfd", b"\xc3", b"x" * 70_000]
+
 
 @dataclass(frozen=True)
 class HostileRequest:
@@ -144,6 +169,8 @@ class Template:
     headers: list[tuple[str, bytes]]
     body: bytes
     json_body: Any = None
+    #: A multipart case's ``files`` (field name to file spec), for the multipart attacks.
+    files: dict[str, Any] | None = None
     cookies_from_before: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -158,6 +185,7 @@ class Template:
             headers=[(name, value.encode()) for name, value in headers.items()],
             body=body,
             json_body=request.get("json"),
+            files=request.get("files"),
         )
 
     def build(
@@ -210,6 +238,65 @@ def dump_json(value: Any) -> bytes:
 def _with_header(template: Template, name: str, value: bytes) -> list[tuple[str, bytes]]:
     kept = [(n, v) for n, v in template.headers if n.lower() != name.lower()]
     return [*kept, (name, value)]
+
+
+def multipart(
+    parts: list[tuple[bytes, bytes]], boundary: bytes = b"hostile"
+) -> tuple[bytes, bytes]:
+    """A multipart body from (part headers, part body) pairs, and its Content-Type value."""
+    body = b"".join(
+        b"--" + boundary + b"\r\n" + head + b"\r\n\r\n" + data + b"\r\n" for head, data in parts
+    )
+    return body + b"--" + boundary + b"--\r\n", b"multipart/form-data; boundary=" + boundary
+
+
+def file_part(
+    field: bytes, filename: bytes, content_type: bytes = b"text/plain", data: bytes = b"x"
+) -> tuple[bytes, bytes]:
+    head = b'Content-Disposition: form-data; name="' + field + b'"; filename="' + filename + b'"'
+    return head + b"\r\nContent-Type: " + content_type, data
+
+
+def multipart_attacks(template: Template) -> list[HostileRequest]:
+    """Broken and odd multipart bodies for a route that takes files: names, framing, counts."""
+    field = next(iter(template.files or {"file": None})).encode()
+    found = []
+
+    def send(label: str, parts: list[tuple[bytes, bytes]], **framing: bytes) -> None:
+        body, content_type = multipart(parts, **framing)
+        headers = _with_header(template, "Content-Type", content_type)
+        found.append(template.build(f"multipart {label}", headers=headers, body=body))
+
+    for name in HOSTILE_FILENAMES:
+        send(f"filename {name[:30]!r}", [file_part(field, name)])
+    for data in PART_BODIES:
+        send(f"part body {data[:10]!r}", [file_part(field, b"notes.txt", data=data)])
+    for kind in (b"", b"text/plain; charset=\xff", b"text/plain\x00", b"TEXT/PLAIN", b"*/*"):
+        send(f"part type {kind!r}", [file_part(field, b"notes.txt", content_type=kind)])
+    send("two files in one field", [file_part(field, b"a.txt"), file_part(field, b"b.txt")])
+    send("1000 parts", [file_part(b"f%d" % i, b"a.txt") for i in range(1000)])
+    send(
+        "field without filename", [(b'Content-Disposition: form-data; name="' + field + b'"', b"x")]
+    )
+    send("part without headers", [(b"", b"x")])
+    send("part header of 64 KB", [file_part(field, b"notes.txt", content_type=b"p" * 65536)])
+    body, content_type = multipart([file_part(field, b"notes.txt")])
+    for label, broken in [
+        ("without closing boundary", body.rsplit(b"--hostile--", 1)[0]),
+        ("cut inside the part", body[: len(body) // 2]),
+        ("with LF line ends", body.replace(b"\r\n", b"\n")),
+        ("only the boundary", b"--hostile\r\n"),
+    ]:
+        headers = _with_header(template, "Content-Type", content_type)
+        found.append(template.build(f"multipart {label}", headers=headers, body=broken))
+    for value in (
+        b"multipart/form-data; boundary=",
+        b'multipart/form-data; boundary="a',
+        b"multipart/form-data; boundary=" + b"b" * 300,
+    ):
+        headers = _with_header(template, "Content-Type", value)
+        found.append(template.build(f"content type {value[:40]!r}", headers=headers))
+    return found
 
 
 def _json_paths(value: Any, prefix: tuple = ()) -> list[tuple]:
@@ -294,7 +381,17 @@ def hostile_requests(
     kinds = ["segment", "query", "method", "content_type", "raw_body", "header", "cookie", "auth"]
     if template.json_body is not None:
         kinds += ["json_value", "json_value", "json_top"]
+    if template.files:
+        kinds += ["filename", "filename"]
     kind = draw(st.sampled_from(kinds))
+    if kind == "filename":
+        field = next(iter(template.files or {})).encode()
+        name = draw(st.sampled_from(HOSTILE_FILENAMES) | st.binary(max_size=40))
+        kind_of = draw(st.sampled_from([b"text/plain", b"text/csv", b"image/png", b""]))
+        data = draw(st.binary(max_size=64))
+        body, content_type = multipart([file_part(field, name, kind_of, data)])
+        headers = _with_header(template, "Content-Type", content_type)
+        return template.build(f"multipart file {name[:30]!r}", headers=headers, body=body)
     if kind == "json_value":
         where = draw(st.sampled_from(_json_paths(template.json_body)))
         value = draw(st.sampled_from(HOSTILE_VALUES) | st.from_type(str) | st.integers())
@@ -400,6 +497,8 @@ def fixed_requests(
                     found.append(template.build(f"json {list(where)} = {value!r:.40}", body=body))
             for top in ([], "text", 1, [template.json_body]):
                 found.append(template.build(f"top-level JSON {top!r:.30}", body=dump_json(top)))
+        if template.files:
+            found += multipart_attacks(template)
         if template.body:
             continue  # credentials are checked before a body is read: bodiless routes suffice
         for token in tokens:

@@ -44,3 +44,14 @@ def test_page_shows_the_counts_of_the_report(monkeypatch, tmp_path: Path) -> Non
     text = main.hostile_survival("validation")
     assert "**Flask**: 3 of 4" in text
     assert "**FastAPI**: not run here" in text
+
+
+def test_page_shows_a_variant_beside_the_main_snippets(monkeypatch, tmp_path: Path) -> None:
+    report, path = Report(), tmp_path / "report.json"
+    tally = report.tally("rest_api", "django_ninja", "in-process")
+    tally.record(HostileRequest("GET", "/books"), Answer(200, b"", 0.01))
+    report.write(path)
+    monkeypatch.setattr(main, "HOSTILE_REPORT", path)
+    text = main.hostile_survival("rest_api")
+    assert "**Django (`django_ninja.py`)**: 1 of 1" in text
+    assert "**Django**: not run here" in text

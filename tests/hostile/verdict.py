@@ -8,6 +8,7 @@ no file path of the machine or of an installed package.
 from __future__ import annotations
 
 import datetime
+import fcntl
 import json
 import os
 import re
@@ -93,8 +94,16 @@ class Report:
         return self.tallies.setdefault((topic, framework, server), Tally())
 
     def write(self, path: Path = REPORT) -> None:
+        """Merge under an exclusive lock: the pytest-xdist workers of one run each write their
+        own tallies at the end of their session, and none may drop another's."""
         if not self.tallies:
             return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with (path.parent / f"{path.name}.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            self._merge_into(path)
+
+    def _merge_into(self, path: Path) -> None:
         existing = {}
         if path.exists():
             try:
@@ -117,7 +126,6 @@ class Report:
                 "failures": tally.failures,
             }
         document = {"schema": REPORT_SCHEMA, "runs": [rows[key] for key in sorted(rows)]}
-        path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(
             "w", dir=path.parent, delete=False, suffix=".tmp", encoding="utf-8"
         ) as tmp:

@@ -59,6 +59,21 @@ def flask_raw_sender(topic: Topic) -> RawSender:
     return send
 
 
+def django_body(resp: Any) -> bytes:
+    """A Django response's body, streamed ones included (a StreamingHttpResponse has no
+    ``content``); an async iterator is drained on an event loop, as an ASGI server would."""
+    if not resp.streaming:
+        return resp.content
+    if resp.is_async:
+        from asgiref.sync import async_to_sync
+
+        async def drain() -> bytes:
+            return b"".join([chunk async for chunk in resp.streaming_content])
+
+        return async_to_sync(drain)()
+    return b"".join(resp.streaming_content)
+
+
 def django_raw_sender(topic: Topic) -> RawSender:
     """Django's test client with the snippet module as the URLconf.
 
@@ -80,7 +95,7 @@ def django_raw_sender(topic: Topic) -> RawSender:
         content_type = merged.pop("Content-Type", "application/octet-stream")
         resp = client.generic(method, path, data=body, content_type=content_type, headers=merged)
         return Observed(
-            resp.status_code, resp.get("Content-Type", ""), resp.content, dict(resp.headers)
+            resp.status_code, resp.get("Content-Type", ""), django_body(resp), dict(resp.headers)
         )
 
     return send

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -263,3 +264,48 @@ def test_django_allauth_refuses_a_short_or_mismatched_password(settings) -> None
         resp = client.post("/accounts/signup/", {**form, "csrfmiddlewaretoken": token})
         assert resp.status_code == 200  # the form again, with its errors
         assert not DjangoUser.objects.filter(username=name).exists()
+
+
+# --------------------------------------------------------------------------- login rate limit
+
+LIMIT = 5  # failed logins a minute per client address and username, in all three snippets
+
+
+def _fastapi_login(address: str):
+    client = TestClient(fastapi_auth.app, client=(address, 5000))
+    return lambda form: client.post("/login", data=form)
+
+
+def _flask_login(address: str):
+    client = flask_auth.app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return lambda form: client.post("/login", data=form)
+
+
+def _django_login(address: str):
+    client = Client(REMOTE_ADDR=address)  # CSRF checks off: the limit is under test here
+    return lambda form: client.post("/login", form)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("framework", ["fastapi", "flask", "django"])
+def test_failed_logins_are_limited_per_client_and_username(framework: str, settings) -> None:
+    """auth.md, "Login rate limit": after LIMIT failures within a minute the client gets 429
+    with Retry-After; another address, or another username, is not held back."""
+    settings.ROOT_URLCONF = "snippets.auth.django"
+    # The limit is under test, not the hash: Django's PBKDF2 (run for unknown users too) would
+    # make the seven attempts take seconds each on a busy machine.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    login = {"fastapi": _fastapi_login, "flask": _flask_login, "django": _django_login}[framework]
+    attacker, victim = _username(), _username()
+    guess = {"username": victim, "password": "wrong-guess-1"}
+    send = login("10.0.0.1")
+    assert [send(guess).status_code for _ in range(LIMIT)] == [401] * LIMIT
+    refused = send(guess)
+    assert refused.status_code == 429
+    assert json.loads(refused.content if framework != "flask" else refused.data) == {
+        "detail": "Too many failed logins"
+    }
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert send({"username": attacker, "password": "wrong-guess-1"}).status_code == 401
+    assert login("10.0.0.2")(guess).status_code == 401

@@ -74,3 +74,21 @@ def test_django_500_logs_the_traceback_but_does_not_send_it(settings, caplog) ->
     assert resp.status_code == 500
     assert b"hunter2" not in resp.content
     assert any(r.exc_info and "hunter2" in str(r.exc_info[1]) for r in caplog.records)
+
+
+@pytest.mark.django_db
+def test_django_api_answers_a_body_over_the_limit_with_413(settings) -> None:
+    """Ninja's handler for Django's RequestDataTooBig: 413, while other SuspiciousOperations
+    stay 400 (both are the client's fault, neither is the catch-all's 500)."""
+    from django.core.exceptions import SuspiciousOperation
+
+    from snippets.errors.django import api
+
+    settings.ROOT_URLCONF = "snippets.errors.django"
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+    body = '{"quantity": 1, "note": "' + "x" * 100 + '"}'
+    resp = Client().post("/items/1/orders", body, content_type="application/json")
+    assert resp.status_code == 413
+    assert resp.json() == {"error": {"status": 413, "message": "Request body too large"}}
+    other = api.on_exception(Client().request().wsgi_request, SuspiciousOperation("odd"))
+    assert other.status_code == 400

@@ -41,16 +41,8 @@ DJANGO_URLCONFS = {
     "drf": "snippets.rest_api.django",
     "django_ninja": "snippets.rest_api.django_ninja",
 }
-# Where Django Ninja, built on Pydantic, answers like FastAPI rather than like DRF.
-NINJA_ANSWERS_LIKE = dict.fromkeys(
-    [
-        "year filter that is not a number",
-        "limit over the maximum",
-        "invalid book is rejected",
-        "year of the wrong type is rejected",
-    ],
-    "fastapi",
-)
+#: Django Ninja as topic.yaml's ``variants:`` declares it (its answers where it differs from DRF).
+(NINJA,) = get_topic("rest_api").variants()
 
 
 def _sender(name: str, settings: Any) -> Send:
@@ -149,15 +141,15 @@ def test_drf_viewset_router_and_serializer(settings: Any) -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("case", get_topic("rest_api").cases, ids=lambda c: c.name)
+@pytest.mark.parametrize("case", NINJA.cases, ids=lambda c: c.name)
 def test_django_ninja_answers_the_cases(case: Any, settings: Any) -> None:
-    """The second Django file runs the same cases as the DRF one."""
-    settings.ROOT_URLCONF = DJANGO_URLCONFS["django_ninja"]
-    send = SENDERS["django"](get_topic("rest_api"))
+    """The second Django file runs the same cases as the DRF one (the demo app mounts it too,
+    at /rest_api/django_ninja/, where tests/test_demo_servers.py sends them again)."""
+    settings.ROOT_URLCONF = NINJA.module_name("django")
+    send = SENDERS["django"](NINJA)
     for setup in case.before:
         send(setup)
-    expected = case.expected(NINJA_ANSWERS_LIKE.get(case.name, "django"))
-    problems = mismatches(expected, send(case.request))
+    problems = mismatches(case.expected("django"), send(case.request))
     assert not problems, f"snippets/rest_api/django_ninja.py fails {case.name!r}: {problems}"
 
 
@@ -221,3 +213,13 @@ def test_empty_token_never_matches(send: Send, monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("BOOKS_API_TOKEN", "")
     status, _ = send("POST", "/books", {"title": "Solaris", "year": 1961})
     assert status == 401
+
+
+def test_schemas_leave_out_statuses_the_apis_answer(settings: Any) -> None:
+    """rest_api.md, "The schema is not the whole contract": the statuses each generated schema
+    leaves out, which tests/hostile/test_schemathesis.py sees the apps answer."""
+    settings.ROOT_URLCONF = NINJA.module_name("django")
+    fastapi = _operations(fastapi_snippet.app.openapi())
+    assert not {"401", "404"} & fastapi[("/books/{id}", "put")]
+    assert "400" not in _operations(_flask_spec())[("/books", "post")]
+    assert _operations(ninja_snippet.api.get_openapi_schema())[("/books", "post")] == {"201"}

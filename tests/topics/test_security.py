@@ -43,6 +43,25 @@ def test_django_site_wide_csp_comes_from_secure_csp(settings) -> None:
     assert Client().get("/api/data").headers["Content-Security-Policy"] == "default-src 'self'"
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "urlconf", ["snippets.security.django", "demo_apps.django_app.config.urls"]
+)
+def test_django_body_over_the_limit_gets_413_other_bad_requests_400(settings, urlconf) -> None:
+    """handler400 turns Django's RequestDataTooBig (DATA_UPLOAD_MAX_MEMORY_SIZE) into 413,
+    also when CsrfViewMiddleware, not the view, is the first to read the body."""
+    settings.ROOT_URLCONF = urlconf
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 3
+    prefix = "" if urlconf.startswith("snippets") else "/security"
+    client = Client(enforce_csrf_checks=True)
+    client.get(f"{prefix}/hello")  # the CSRF cookie: with it, the middleware reads the body
+    too_big = client.post(f"{prefix}/comment", {"text": "x" * 1000})
+    assert too_big.status_code == 413 and too_big.json() == {"detail": "Request body too large"}
+    too_many = client.post(f"{prefix}/comment", {f"f{n}": "1" for n in range(4)})
+    assert too_many.status_code == 400 and too_many.json() == {"detail": "Bad request"}
+
+
 def test_flask_post_with_the_token_from_the_form_is_accepted() -> None:
     client = flask_snippet.app.test_client()
     token = _hidden("csrf_token", client.get("/hello").text)

@@ -119,6 +119,9 @@ from snippets.auth.django_settings import (  # noqa: E402, F401
 
 INSTALLED_APPS += ALLAUTH_APPS
 
+# The caching topic (snippets/caching/django_settings.py): Django's default cache, spelled out.
+from snippets.caching.django_settings import CACHES  # noqa: E402, F401
+
 # --- benchmarks (scripts/bench, issue 4): edited by the benchmark harness's owner only ---
 _BENCH_DSN = os.environ.get("GUIDE_DATABASE_URL", "")
 if _BENCH_DSN.startswith(("postgresql://", "postgres://")):  # `bench run --db DSN`

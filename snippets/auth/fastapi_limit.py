@@ -1,0 +1,29 @@
+import math
+import time
+
+from fastapi import HTTPException, Request
+from limits import parse
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
+
+# The `limits` library (under slowapi and Flask-Limiter). In-memory counters are per process:
+# with several workers, use limits.storage.storage_from_string("redis://...") instead.
+FAILED_LOGINS = parse("5/minute")
+limiter = MovingWindowRateLimiter(MemoryStorage())
+
+
+def login_key(request: Request, username: str) -> str:
+    # Per client address and username. Behind a proxy, request.client is the proxy unless
+    # uvicorn runs with --forwarded-allow-ips naming it (see the security page).
+    return f"{request.client.host if request.client else ''}:{username}"
+
+
+def check_login_limit(key: str) -> None:
+    if not limiter.test(FAILED_LOGINS, key):
+        reset_at = limiter.get_window_stats(FAILED_LOGINS, key).reset_time
+        retry_after = str(max(1, math.ceil(reset_at - time.time())))
+        raise HTTPException(429, "Too many failed logins", headers={"Retry-After": retry_after})
+
+
+def count_failed_login(key: str) -> None:
+    limiter.hit(FAILED_LOGINS, key)

@@ -1,0 +1,83 @@
+"""What the caching cases cannot express: a per-view cache really serves the stored response,
+the same request after the cache is cleared runs the view again, and the headers Django's
+cache_page adds besides Cache-Control."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.core.cache import cache as django_cache
+from django.test import Client
+from fastapi.testclient import TestClient
+
+from snippets.caching import fastapi as fastapi_snippet
+from snippets.caching import flask as flask_snippet
+
+Get = Callable[[str], tuple[int, dict]]
+
+
+def _fastapi_get(path: str) -> tuple[int, dict]:
+    resp = TestClient(fastapi_snippet.app).get(path)
+    return resp.status_code, resp.json()
+
+
+def _flask_get(path: str) -> tuple[int, dict]:
+    resp = flask_snippet.app.test_client().get(path)
+    return resp.status_code, resp.get_json()
+
+
+def _django_get(path: str) -> tuple[int, dict]:
+    resp = Client().get(path)
+    return resp.status_code, resp.json()
+
+
+CLEAR: dict[str, Callable[[], None]] = {
+    "fastapi": lambda: (fastapi_snippet.build_report.cache_clear(), fastapi_snippet.rates.clear()),
+    "django": django_cache.clear,
+    "flask": flask_snippet.cache.clear,
+}
+GET: dict[str, Get] = {"fastapi": _fastapi_get, "django": _django_get, "flask": _flask_get}
+
+
+@pytest.fixture
+def caching_urls(settings) -> None:
+    settings.ROOT_URLCONF = "snippets.caching.django"
+
+
+@pytest.mark.usefixtures("caching_urls")
+@pytest.mark.parametrize("framework", sorted(GET))
+def test_the_view_runs_once_until_the_cache_is_cleared(framework: str) -> None:
+    get, clear = GET[framework], CLEAR[framework]
+    clear()
+    first, second = get("/report"), get("/report")
+    assert first == second, "the second request should be the stored response"
+    clear()
+    third = get("/report")
+    assert third[1]["renders"] == first[1]["renders"] + 1, "a cleared cache runs the view again"
+
+
+@pytest.mark.usefixtures("caching_urls")
+@pytest.mark.parametrize("framework", sorted(GET))
+def test_a_rate_is_computed_once_then_read_from_the_cache(framework: str) -> None:
+    get, clear = GET[framework], CLEAR[framework]
+    clear()
+    assert get("/rates/GBP") == (200, {"code": "GBP", "rate": 1.27, "cached": False})
+    assert get("/rates/GBP") == (200, {"code": "GBP", "rate": 1.27, "cached": True})
+
+
+@pytest.mark.usefixtures("caching_urls")
+def test_django_cache_page_also_sends_expires() -> None:
+    django_cache.clear()
+    resp = Client().get("/report")
+    assert resp["Cache-Control"] == "max-age=60"
+    assert resp.has_header("Expires")
+
+
+@pytest.mark.usefixtures("caching_urls")
+def test_cache_page_keys_on_the_query_string_flask_caching_does_not() -> None:
+    """caching.md: Django stores one entry per query string, Flask-Caching one per path."""
+    django_cache.clear()
+    flask_snippet.cache.clear()
+    assert _django_get("/report?a=1") != _django_get("/report?a=2")
+    assert _flask_get("/report?a=1") == _flask_get("/report?a=2")

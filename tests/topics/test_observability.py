@@ -1,0 +1,194 @@
+"""What the observability cases cannot express: the JSON log line of a request, the id made up
+for a missing or hostile one (newlines included, which no HTTP client will send), and the
+OpenTelemetry span each framework records, named after the route."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import re
+from collections.abc import Callable, Iterator
+
+import pytest
+from django.test import Client
+from fastapi.testclient import TestClient
+from opentelemetry.instrumentation.django import DjangoInstrumentor
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+from snippets.observability import django as django_snippet
+from snippets.observability import django_tracing
+from snippets.observability import fastapi as fastapi_snippet
+from snippets.observability import flask as flask_snippet
+from snippets.observability.request_ids import accept_request_id
+
+FRESH_ID = re.compile(r"[0-9a-f]{32}")
+#: headers -> (status, X-Request-ID sent back)
+Get = Callable[[dict[str, str]], tuple[int, str]]
+
+
+def _fastapi_get(headers: dict[str, str]) -> tuple[int, str]:
+    resp = TestClient(fastapi_snippet.app).get("/orders/7", headers=headers)
+    return resp.status_code, resp.headers["X-Request-ID"]
+
+
+def _flask_get(headers: dict[str, str]) -> tuple[int, str]:
+    resp = flask_snippet.app.test_client().get("/orders/7", headers=headers)
+    return resp.status_code, resp.headers["X-Request-ID"]
+
+
+def _django_get(headers: dict[str, str]) -> tuple[int, str]:
+    resp = Client().get("/orders/7", headers=headers)
+    return resp.status_code, resp["X-Request-ID"]
+
+
+GET: dict[str, Get] = {"fastapi": _fastapi_get, "django": _django_get, "flask": _flask_get}
+LOGGERS = {
+    "fastapi": fastapi_snippet.log,
+    "django": django_snippet.log,
+    "flask": flask_snippet.log,
+}
+
+
+@pytest.fixture
+def observability_urls(settings) -> None:
+    settings.ROOT_URLCONF = "snippets.observability.django"
+
+
+@pytest.fixture
+def log_lines() -> Iterator[Callable[[str], list[dict]]]:
+    """Each snippet logger's stream swapped for a buffer; returns one framework's lines."""
+    buffers = {name: io.StringIO() for name in LOGGERS}
+    handlers = {name: logger.handlers[0] for name, logger in LOGGERS.items()}
+    assert all(isinstance(h, logging.StreamHandler) for h in handlers.values())
+    old = {name: h.setStream(buffers[name]) for name, h in handlers.items()}  # type: ignore[attr-defined]
+    yield lambda name: [json.loads(line) for line in buffers[name].getvalue().splitlines()]
+    for name, handler in handlers.items():
+        handler.setStream(old[name])  # type: ignore[attr-defined]
+
+
+HOSTILE_IDS = ["a" * 65, "two words", "line\nbreak", "x\r\nSet-Cookie: a=b", "", "é", "../x"]
+
+
+@pytest.mark.parametrize("value", HOSTILE_IDS)
+def test_hostile_ids_are_replaced(value: str) -> None:
+    assert FRESH_ID.fullmatch(accept_request_id(value))
+
+
+def test_a_missing_id_is_made_up_fresh_each_time() -> None:
+    first, second = accept_request_id(None), accept_request_id(None)
+    assert FRESH_ID.fullmatch(first) and first != second
+
+
+@pytest.mark.usefixtures("observability_urls")
+@pytest.mark.parametrize("framework", sorted(GET))
+def test_a_request_without_an_id_gets_a_fresh_one(framework: str) -> None:
+    status, sent_back = GET[framework]({})
+    assert status == 200 and FRESH_ID.fullmatch(sent_back)
+
+
+@pytest.mark.usefixtures("observability_urls")
+def test_django_replaces_an_id_with_a_newline() -> None:
+    """Django's test client puts headers into the WSGI environ as given, newline and all."""
+    status, sent_back = _django_get({"X-Request-ID": "abc\nforged: 1"})
+    assert status == 200 and FRESH_ID.fullmatch(sent_back)
+
+
+@pytest.mark.usefixtures("observability_urls")
+@pytest.mark.parametrize("framework", sorted(GET))
+def test_the_log_line_is_json_with_the_request_id(framework: str, log_lines) -> None:
+    GET[framework]({"X-Request-ID": "req-log-1"})
+    (line,) = [entry for entry in log_lines(framework) if entry["message"] == "request finished"]
+    assert line["request_id"] == "req-log-1"
+    summary = (line["level"], line["method"], line["path"], line["status"])
+    assert summary == ("INFO", "GET", "/orders/7", 200)
+
+
+@pytest.mark.usefixtures("observability_urls")
+@pytest.mark.parametrize("framework", sorted(GET))
+def test_a_log_line_from_the_view_carries_the_id_too(framework: str, log_lines) -> None:
+    if framework == "fastapi":
+        TestClient(fastapi_snippet.app).get("/orders/8", headers={"X-Request-ID": "req-log-2"})
+    elif framework == "flask":
+        flask_snippet.app.test_client().get("/orders/8", headers={"X-Request-ID": "req-log-2"})
+    else:
+        Client().get("/orders/8", headers={"X-Request-ID": "req-log-2"})
+    warning = next(e for e in log_lines(framework) if e["message"] == "unknown order")
+    summary = (warning["level"], warning["order_id"], warning["request_id"])
+    assert summary == ("WARNING", 8, "req-log-2")
+
+
+def test_an_exception_goes_into_the_json_line(log_lines) -> None:
+    try:
+        raise ValueError("boom\nsecond line")
+    except ValueError:
+        fastapi_snippet.log.exception("failed")
+    (line,) = log_lines("fastapi")
+    assert line["message"] == "failed" and "ValueError: boom" in line["exception"]
+
+
+def _recorder(provider: TracerProvider) -> InMemorySpanExporter:
+    exporter = InMemorySpanExporter()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    return exporter
+
+
+@pytest.fixture(scope="module")
+def recorders() -> dict[str, InMemorySpanExporter]:
+    return {
+        "fastapi": _recorder(fastapi_snippet.tracer_provider),
+        "flask": _recorder(flask_snippet.tracer_provider),
+        "django": _recorder(django_tracing.tracer_provider),
+    }
+
+
+def _server_span(exporter: InMemorySpanExporter):
+    (span,) = [s for s in exporter.get_finished_spans() if s.kind.name == "SERVER"]
+    return span
+
+
+def test_fastapi_records_a_span_named_after_the_route(recorders) -> None:
+    recorders["fastapi"].clear()
+    TestClient(fastapi_snippet.app).get("/orders/7")
+    span = _server_span(recorders["fastapi"])
+    assert span.name == "GET /orders/{order_id}"
+    assert span.attributes["http.route"] == "/orders/{order_id}"
+    assert span.attributes["http.response.status_code"] == 200
+
+
+def test_flask_records_a_span_named_after_the_route(recorders) -> None:
+    recorders["flask"].clear()
+    flask_snippet.app.test_client().get("/orders/7")
+    span = _server_span(recorders["flask"])
+    assert span.name == "GET /orders/<int:order_id>"
+    assert span.attributes["http.route"] == "/orders/<int:order_id>"
+
+
+@pytest.fixture
+def django_instrumented(settings) -> Iterator[None]:
+    """instrument() edits settings.MIDDLEWARE: undone after the test, for the other tests."""
+    settings.ROOT_URLCONF = "snippets.observability.django"
+    settings.MIDDLEWARE = list(settings.MIDDLEWARE)
+    django_tracing.instrument()
+    try:
+        yield
+    finally:
+        DjangoInstrumentor().uninstrument()
+
+
+@pytest.mark.usefixtures("django_instrumented")
+def test_django_instrumentation_goes_first_in_the_project_middleware(settings) -> None:
+    """observability.md: instrument() edits settings.MIDDLEWARE, which only a chain built
+    afterwards sees."""
+    assert settings.MIDDLEWARE[0] == DjangoInstrumentor._opentelemetry_middleware
+
+
+@pytest.mark.usefixtures("django_instrumented")
+def test_django_records_a_span_named_after_the_route(recorders) -> None:
+    recorders["django"].clear()
+    Client().get("/orders/7")  # a new client builds its middleware chain: OTel's included
+    span = _server_span(recorders["django"])
+    assert span.attributes["http.route"] == "orders/<int:order_id>"
+    assert span.name == "GET orders/<int:order_id>"

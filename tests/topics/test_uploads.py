@@ -1,0 +1,151 @@
+"""Uploads: where the bytes end up, which the cases (status and JSON) cannot see."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import tempfile
+from collections.abc import Iterator
+from importlib.metadata import requires
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadhandler import FileUploadHandler
+from django.test import RequestFactory
+from fastapi.testclient import TestClient
+from werkzeug.test import EnvironBuilder
+
+from scripts.datafiles import ROOT
+from scripts.live.runner import request_parts
+from scripts.topics import get_topic
+from snippets.uploads import fastapi as fastapi_snippet
+from snippets.uploads import flask as flask_snippet
+from snippets.uploads import storage
+from snippets.uploads.django import SizeLimitHandler, TooLarge
+from tests.support.clients import SENDERS
+
+TEXT = "line one\nline two, é\n" * 50
+
+
+def stored_files() -> set[Path]:
+    return set(storage.upload_dir().iterdir())
+
+
+def upload(framework: str, filename: str, content: str, content_type: str = "text/plain"):
+    file = {"filename": filename, "content_type": content_type, "content": content}
+    request = {"method": "POST", "path": "/files", "files": {"file": file}}
+    return SENDERS[framework](get_topic("uploads"))(request)
+
+
+@pytest.mark.parametrize("framework", ["fastapi", "flask", "django"])
+def test_accepted_file_is_written_whole_under_the_configured_folder(
+    framework: str, settings
+) -> None:
+    settings.ROOT_URLCONF = "snippets.uploads.django"
+    before = stored_files()
+    resp = upload(framework, "notes.txt", TEXT)
+    assert resp.status == 201, resp.text
+    (new,) = stored_files() - before
+    assert new.read_bytes() == TEXT.encode()
+    assert hashlib.sha256(new.read_bytes()).hexdigest() in resp.text
+    # A random name, under GUIDE_UPLOAD_DIR (the test session's folder): not the client's name,
+    # never the source tree.
+    assert new.name != "notes.txt" and new.suffix == ".txt"
+    assert new.is_relative_to(os.environ["GUIDE_UPLOAD_DIR"])
+    assert not new.resolve().is_relative_to(ROOT)
+
+
+@pytest.mark.parametrize("framework", ["fastapi", "flask", "django"])
+def test_a_refused_file_leaves_nothing_on_disk(framework: str, settings) -> None:
+    settings.ROOT_URLCONF = "snippets.uploads.django"
+    before = stored_files()
+    assert upload(framework, "setup.txt", "text, then a NUL\0").status == 415
+    assert upload(framework, "../notes.txt", "x").status in {201, 400}  # 201: Django's basename
+    assert upload(framework, "big.txt", "x" * (storage.MAX_BYTES + 1)).status == 413
+    assert len(stored_files() - before) <= 1  # at most Django's notes.txt
+
+
+def test_without_a_configured_folder_each_process_gets_a_private_one(monkeypatch) -> None:
+    monkeypatch.delenv("GUIDE_UPLOAD_DIR")
+    made = [storage.upload_dir.__wrapped__(), storage.upload_dir.__wrapped__()]
+    try:
+        folder = made[0]
+        assert folder.parent == Path(tempfile.gettempdir())
+        assert folder.stat().st_mode & 0o077 == 0, oct(folder.stat().st_mode)
+        assert made[0] != made[1]  # an unguessable name, new for each process
+    finally:
+        for path in made:
+            path.rmdir()
+
+
+def test_django_limit_also_counts_a_body_longer_than_it_declared() -> None:
+    """Content-Length is the client's word: the handler counts the bytes that really come."""
+    handler = SizeLimitHandler(RequestFactory().post("/files"))
+    assert isinstance(handler, FileUploadHandler)
+    handler.handle_raw_input(None, {}, content_length=10, boundary=b"b")
+    assert handler.receive_data_chunk(b"x" * 10, 0) == b"x" * 10
+    with pytest.raises(TooLarge):
+        handler.receive_data_chunk(b"x" * storage.MAX_BYTES, 10)
+
+
+def test_case_bodies_are_multipart_with_the_declared_type() -> None:
+    body, headers = request_parts(
+        {"files": {"file": {"filename": "a.txt", "content_type": "text/plain", "content": "hi"}}}
+    )
+    assert headers["Content-Type"].startswith("multipart/form-data; boundary=")
+    assert b'filename="a.txt"\r\nContent-Type: text/plain\r\n\r\nhi\r\n' in body
+
+
+def _chunks(data: bytes, size: int = 8192) -> Iterator[bytes]:
+    for start in range(0, len(data), size):
+        yield data[start : start + size]
+
+
+def test_fastapi_limit_holds_without_a_content_length() -> None:
+    """The page: max_body_size answers 413 whether or not the client declared a length."""
+    body, headers = request_parts(
+        {"files": {"file": {"filename": "big.txt", "content_type": "text/plain",
+                            "content": "x", "repeat": storage.MAX_BYTES + 1}}}
+    )  # fmt: skip
+    client = TestClient(fastapi_snippet.app)
+    resp = client.post("/files", content=_chunks(body), headers=headers)  # chunked: no length
+    assert resp.status_code == 413, resp.text
+
+
+def test_flask_limit_holds_without_a_content_length() -> None:
+    body, headers = request_parts(
+        {"files": {"file": {"filename": "big.txt", "content_type": "text/plain",
+                            "content": "x", "repeat": storage.MAX_BYTES + 1}}}
+    )  # fmt: skip
+    environ = EnvironBuilder(
+        path="/files", method="POST", input_stream=io.BytesIO(body), headers=headers
+    ).get_environ()
+    del environ["CONTENT_LENGTH"]  # a chunked body: the server marks its end instead
+    environ["wsgi.input_terminated"] = True
+    resp = flask_snippet.app.test_client().open(environ)
+    assert resp.status_code == 413, resp.get_data()
+
+
+def test_django_data_limit_does_not_cap_files(settings) -> None:
+    """The page: DATA_UPLOAD_MAX_MEMORY_SIZE leaves file data alone (hence the handler)."""
+    settings.ROOT_URLCONF = "snippets.uploads.django"
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+    resp = upload("django", "notes.txt", "x" * 10_000)
+    assert resp.status == 201, resp.text
+
+
+def test_fastapi_names_python_multipart_as_optional() -> None:
+    """The page: FastAPI only names python-multipart as an optional dependency."""
+    wanted = [r for r in requires("fastapi") or [] if r.startswith("python-multipart")]
+    assert wanted and all("extra ==" in r for r in wanted), wanted
+
+
+def test_django_default_handlers_keep_small_files_in_memory_and_spool_large_ones() -> None:
+    """The page: Django's default chain is a memory handler, then a temp-file handler."""
+    from django.conf import global_settings
+
+    assert global_settings.FILE_UPLOAD_HANDLERS == [
+        "django.core.files.uploadhandler.MemoryFileUploadHandler",
+        "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+    ]
