@@ -26,8 +26,7 @@ from tests.browser.live_jobs import parity_jobs
 from tests.support.responses import Observed, mismatches
 
 # Every runnable case of every snippet, in one worker per engine (Pyodide loads once per engine).
-# Not in `make test` yet (`make parity` runs it): under pytest a fresh Chromium worker sometimes
-# stops loading with no request in flight; the per-job limits below name the job it hits.
+# Under xdist the module is one group (tests/conftest.py), so each fixture below is made once.
 pytestmark = [pytest.mark.slow, pytest.mark.parity, pytest.mark.timeout(900)]
 
 # A job's time limits in the browser: loading (Pyodide at first, then a snippet's packages), then
