@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
@@ -93,8 +94,13 @@ def webkit(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     try:
         display = os.read(read, 16).decode().strip()
         os.close(read)
+        socket = Path(f"/tmp/.X11-unix/X{display}")
+        deadline = time.monotonic() + 10
+        while display.isdigit() and not socket.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
         said = log.read_text(errors="replace")[-2000:]
-        assert display and server.poll() is None, f"Xvfb did not start ({display!r}):\n{said}"
+        alive = display.isdigit() and socket.exists() and server.poll() is None
+        assert alive, f"Xvfb did not start ({display!r}):\n{said}"
         options = Options()
         options.binary_location = str(MINIBROWSER)
         options.add_argument("--automation")
