@@ -118,13 +118,21 @@ def load_snippet(topic: str, framework: str, source: str | None = None) -> Modul
 # --- No threads, no blocking ------------------------------------------------------------------
 
 
+# time.sleep itself, blocking the thread. Where the browser has JSPI, Pyodide replaces time.sleep
+# with one that awaits asyncio.sleep on "the" event loop through stack switching (the original is
+# kept as its __wrapped__). Called while the private loop below runs, that asyncio.sleep lands on
+# the private loop, which is blocked in that very call: the request never answered (Chromium).
+_blocking_sleep = getattr(time.sleep, "__wrapped__", time.sleep)
+
+
 class _Sleeper:
     """The selector of a loop with no sockets to watch: waiting is sleeping until the next timer."""
 
     def select(self, timeout: float | None = None) -> list:
         if timeout is None:
             raise RuntimeError("the coroutine waits for something that can never happen here")
-        time.sleep(timeout)
+        if timeout > 0:
+            _blocking_sleep(timeout)
         return []
 
     def close(self) -> None:
@@ -159,9 +167,11 @@ def run_on_private_loop(awaitable: Awaitable[Any]) -> Any:
         asyncio.tasks._leave_task(outer, outer_task)
     asyncio.events._set_running_loop(None)
     loop = PrivateLoop()
+    stack_switching_sleep, time.sleep = time.sleep, _blocking_sleep  # the reader's, too
     try:
         return loop.run_until_complete(awaitable)
     finally:
+        time.sleep = stack_switching_sleep
         loop.close()
         asyncio.events._set_running_loop(outer)
         if outer_task:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
@@ -70,9 +71,12 @@ MINIBROWSER = Path("/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser")
 
 
 @pytest.fixture(scope="session")
-def webkit() -> Iterator[object]:
+def webkit(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     """WebKitGTK (Safari's engine, without JSPI) through WebKitWebDriver and Selenium, on a
-    private Xvfb display (-displayfd picks a free one), both stopped at the end."""
+    private Xvfb display (-displayfd picks a free one), both stopped at the end.
+
+    An Xvfb that exits at once leaves WebKitWebDriver waiting for a browser that never
+    starts, so its exit fails here, with what it said."""
     driver = require_tool("WebKitWebDriver", "apt-get install webkit2gtk-driver")
     xvfb = require_tool("Xvfb", "apt-get install xvfb")
     from selenium import webdriver
@@ -80,15 +84,23 @@ def webkit() -> Iterator[object]:
     from selenium.webdriver.webkitgtk.service import Service
 
     read, write = os.pipe()
-    server = subprocess.Popen(
-        [xvfb, "-displayfd", str(write), "-screen", "0", "1280x960x24", "-nolisten", "tcp"],
-        pass_fds=[write], stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    log = tmp_path_factory.mktemp("xvfb") / "stderr.log"
+    with log.open("wb") as stderr:
+        server = subprocess.Popen(
+            [xvfb, "-displayfd", str(write), "-screen", "0", "1280x960x24", "-nolisten", "tcp"],
+            pass_fds=[write], stderr=stderr,
+        )  # fmt: skip
     os.close(write)
     try:
         display = os.read(read, 16).decode().strip()
         os.close(read)
-        assert display, "Xvfb did not report a display"
+        socket = Path(f"/tmp/.X11-unix/X{display}")
+        deadline = time.monotonic() + 10
+        while display.isdigit() and not socket.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        said = log.read_text(errors="replace")[-2000:]
+        alive = display.isdigit() and socket.exists() and server.poll() is None
+        assert alive, f"Xvfb did not start ({display!r}):\n{said}"
         options = Options()
         options.binary_location = str(MINIBROWSER)
         options.add_argument("--automation")

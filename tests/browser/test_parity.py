@@ -22,28 +22,50 @@ import pytest
 
 from scripts.live.support import unsupported
 from scripts.topics import FRAMEWORKS, ROOT, Case, all_topics, get_topic
-from tests.browser.conftest import offline_context
 from tests.browser.live_jobs import parity_jobs
 from tests.support.responses import Observed, mismatches
 
-# Every runnable case of every snippet in one worker per engine: minutes, not the default 300 s.
-# Not in `make test` for now (`make parity` runs it): with the async-first runner one job in the
-# Chromium run never answers, and the whole run hangs until the timeout.
-pytestmark = [pytest.mark.slow, pytest.mark.parity, pytest.mark.timeout(1500)]
+# Every runnable case of every snippet, in one worker per engine (Pyodide loads once per engine).
+# Under xdist the module is one group (tests/conftest.py), so each fixture below is made once.
+pytestmark = [pytest.mark.slow, pytest.mark.parity, pytest.mark.timeout(900)]
 
-# Runs the jobs one after another in a fresh worker, as live.js does for one demo at a time.
-RUN_IN_WORKER = """async (jobs) => {
-  const worker = new Worker(new URL("assets/live/worker.js", document.baseURI), {type: "module"});
+# A job's time limits in the browser: loading (Pyodide at first, then a snippet's packages), then
+# running its requests. A job over either limit is answered with an error naming it, its worker
+# is ended and the next job gets a fresh one, so one hang fails one snippet, not the run.
+LOAD_SECONDS = 240
+RUN_SECONDS = 20
+
+# Runs the jobs one after another in one worker, as live.js does for one demo at a time.
+RUN_IN_WORKER = """async ([jobs, loadMs, runMs]) => {
   const bundleUrl = new URL("live/", document.baseURI).href;
+  const workerUrl = new URL("assets/live/worker.js", document.baseURI);
+  const start = () => new Worker(workerUrl, {type: "module"});
+  let worker = start();
   const results = [];
   try {
     for (const [index, job] of jobs.entries()) {
       results.push(await new Promise((resolve) => {
-        worker.onmessage = ({data}) => {
-          if (data.type === "result") resolve({response: data.response});
-          else if (data.type === "error") resolve({error: data.error});
+        let timer;
+        const limit = (ms, what) => {
+          clearTimeout(timer);
+          timer = setTimeout(() => {
+            worker.terminate();
+            worker = start();
+            resolve({error: `${job.id}: no answer after ${ms / 1000} s ${what}`});
+          }, ms);
         };
-        worker.postMessage({type: "run", id: index, bundleUrl, ...job});
+        limit(loadMs, "loading");
+        worker.onmessage = ({data}) => {
+          if (data.id !== index) return;
+          if (data.type === "running") limit(runMs, "running");
+          else if (data.type === "result" || data.type === "error") {
+            clearTimeout(timer);
+            resolve(data.type === "result" ? {response: data.response} : {error: data.error});
+          }
+        };
+        // The job after, not before, `id`: a job has its own id (its name), and the worker
+        // answers with the message's id, which must be this index.
+        worker.postMessage({...job, type: "run", id: index, bundleUrl});
       }));
     }
   } finally {
@@ -61,23 +83,27 @@ def jobs() -> list[dict[str, Any]]:
 ENGINES = ["chromium", "webkit"]
 # WebKitWebDriver's async scripts get their arguments in `arguments` and answer via a callback.
 WEBDRIVER_ASYNC = "const done = arguments[arguments.length - 1];\n(%s)(arguments[0]).then(done);"
-WEBKIT_SECONDS = 900
+WEBKIT_SECONDS = 600
+LIMITS_MS = [LOAD_SECONDS * 1000, RUN_SECONDS * 1000]
 
 
 def run_in_engine(engine: str, request: Any, base_url: str, jobs: list) -> list:
     """Every job's answer from the site's worker in one engine."""
     if engine == "chromium":
-        context = offline_context(request.getfixturevalue("browser"))
+        # Offline by the browser's host resolver alone (conftest.CHROMIUM_ARGS): offline_context's
+        # route would pass each of the worker's hundreds of fetches through this Python process,
+        # which made loading so slow under load that a job seemed never to answer.
+        context = request.getfixturevalue("browser").new_context()
         try:
             page = context.new_page()
             page.goto(base_url)
-            return page.evaluate(RUN_IN_WORKER, jobs)
+            return page.evaluate(RUN_IN_WORKER, [jobs, *LIMITS_MS])
         finally:
             context.close()
     driver = request.getfixturevalue("webkit")
     driver.set_script_timeout(WEBKIT_SECONDS)
     driver.get(base_url)
-    return driver.execute_async_script(WEBDRIVER_ASYNC % RUN_IN_WORKER, jobs)
+    return driver.execute_async_script(WEBDRIVER_ASYNC % RUN_IN_WORKER, [jobs, *LIMITS_MS])
 
 
 @pytest.fixture(scope="module")
