@@ -85,7 +85,7 @@ test: lint bundle
 	&& [ $$parallel -eq 0 ] && [ $$alone -eq 0 ]
 
 # The tests `make test` runs after the site build (the claim and hostile ones ran before it).
-MAIN_TESTS := not claim and not hostile
+MAIN_TESTS := not claim and not hostile and not parity
 # Both cores for the tests that measure no time; a test marked @pytest.mark.xdist_group("x")
 # shares its worker with the others of its group (loadgroup), e.g. to share a costly fixture.
 TEST_WORKERS ?= 2
@@ -101,8 +101,9 @@ test-matrix:
 test-typecheck:
 	$(RUN) python -m scripts.typecheck
 
-# Every runnable case in Pyodide, in Chromium and WebKitGTK, against CPython: part of `make test`;
-# this target runs it alone (about a minute and a half per engine on 2 cores).
+# Every runnable case in Pyodide, in Chromium and WebKitGTK, against CPython (about a minute
+# and a half per engine on 2 cores). Not yet in `make test` (MAIN_TESTS excludes it) until a
+# run on the merged tree is green in both engines.
 parity: build
 	GUIDE_SITE_DIR=$(abspath $(SITE_DIR)) $(RUN) pytest -m parity
 

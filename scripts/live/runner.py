@@ -31,6 +31,7 @@ import os
 import re
 import sqlite3
 import sys
+import threading
 import time
 import traceback
 import warnings
@@ -181,7 +182,12 @@ def run_on_private_loop(awaitable: Awaitable[Any]) -> Any:
 def _no_threads(framework: str) -> None:
     """Pyodide cannot start threads, nor block on its own event loop: run the framework's thread
     offloading inline (anyio's for FastAPI; asgiref's, which Django uses, otherwise) and its
-    async-from-sync calls on a private loop. Applied in CPython too, so both run the same path."""
+    async-from-sync calls on a private loop. Applied in CPython too, so both run the same path.
+
+    A ``threading.Timer`` is not started at all: the one the snippets meet only tidies up
+    (the limits library's in-memory storage expires old counters with it, and checks expiry
+    on every read anyway), and starting it raises in Pyodide."""
+    threading.Timer.start = lambda self: None  # type: ignore[method-assign]
     if framework == "fastapi":
         import anyio.to_thread
 
