@@ -9,6 +9,8 @@ benchmark's model. The database comes from GUIDE_DATABASE_URL, as for the other 
 import os
 from urllib.parse import unquote, urlsplit
 
+from demo_apps.django_app.config.middleware import STARTPROJECT_MIDDLEWARE
+
 SECRET_KEY = "benchmark-only-not-secret-0123456789abcdefghijklmnopqrstuvwxyz"
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1"]
@@ -20,16 +22,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "demo_apps.django_app.guide",  # owns snippets/bench/django_models.py's BenchRow
 ]
-# startproject's middleware, in its order.
-MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-]
+# startproject's middleware, in its order (one list, which a test compares with Django's template).
+MIDDLEWARE = list(STARTPROJECT_MIDDLEWARE)
 if os.environ.get("GUIDE_DJANGO_MIDDLEWARE") == "none":
     MIDDLEWARE = []  # the "no middleware" variant, labelled as such on the results page
 USE_TZ = True
