@@ -784,6 +784,12 @@ def judge(claim: dict, doc: Document | None, evidence: Evidence) -> Verdict:
             f"in {evidence.path}; every checkable claim needs at least one"
         )
     bad = [t for t in tests if t.outcome != "passed"]
+    notes = "; ".join(dict.fromkeys(t.message for t in tests if t.message))
+    if not bad and notes:
+        # Passed without judging: the re-measurement ran on a machine too busy to mean
+        # anything (see tests/bench/test_claim_figures.py), so the committed figures judge.
+        text = f"{found.text} {NOT_REMEASURED.capitalize()}: {notes}."
+        return Verdict(claim, found.label, text, tests, found, remeasured=False)
     if not bad:
         return Verdict(claim, found.label, found.text, tests, found)
     if not IN_CI and all(t.outcome == "skipped" for t in bad):

@@ -149,6 +149,20 @@ class RunningServer:
                     todo.extend(int(c) for c in task.read_text().split())
         return found
 
+    def wait_seconds(self) -> float:
+        """Time the whole tree has spent ready to run but waiting for a CPU (the run queue).
+
+        Read from each process's ``/proc/<pid>/schedstat`` (its second field). Near zero when
+        the server has its core to itself; large when other work competes for it, which is how
+        a measurement tells a slow server from a starved one.
+        """
+        waited_ns = 0
+        for pid in self.pids():
+            for task in Path(f"/proc/{pid}/task").glob("*/schedstat"):
+                with contextlib.suppress(OSError, ValueError, IndexError):
+                    waited_ns += int(task.read_text().split()[1])
+        return waited_ns / 1e9
+
     def rss_mb(self) -> float:
         """Resident memory of the whole tree, in MiB."""
         total_kb = 0

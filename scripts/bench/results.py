@@ -66,6 +66,9 @@ class Cell(Strict):
     peak_rss_mb: float | None = None
     wrk_cpu: float | None = None
     server_cpu: float | None = None
+    # Share of the wall time the server was ready to run but waited for a CPU: near 0 on a
+    # quiet machine, high when other work took the server's core (older files lack it).
+    server_wait: float | None = None
     wrk_limited: bool = False
 
     @model_validator(mode="after")
@@ -150,6 +153,7 @@ def summarise(
     rounds: list[int],
     wrk_cpu_share: float,
     server_cpu_share: float,
+    server_wait_share: float,
     peak_rss_mb: float,
 ) -> dict[str, Any]:
     """Median, interval and spread of the measured runs of one cell (all error-free)."""
@@ -178,6 +182,7 @@ def summarise(
         "peak_rss_mb": round(peak_rss_mb, 1),
         "wrk_cpu": round(wrk_cpu_share, 2),
         "server_cpu": round(server_cpu_share, 2),
+        "server_wait": round(server_wait_share, 2),
         "wrk_limited": wrk_cpu_share >= WRK_LIMIT and server_cpu_share < WRK_LIMIT,
     }
 

@@ -131,6 +131,7 @@ class CellState:
     wrk_cpu_s: float = 0.0
     wall_s: float = 0.0
     server_cpu_s: float = 0.0
+    server_wait_s: float = 0.0
     peak_rss_mb: float = 0.0
 
     def base(self) -> dict[str, Any]:
@@ -162,6 +163,7 @@ class CellState:
             self.rounds,
             self.wrk_cpu_s / self.wall_s,
             self.server_cpu_s / self.wall_s / server_cores,
+            self.server_wait_s / self.wall_s / server_cores,
             self.peak_rss_mb,
         )
         return {
@@ -200,7 +202,7 @@ def one_run(
     cell: CellState, server: RunningServer, duration_s: float, wrk_cpus: str | None, round_: int
 ) -> None:
     """One measured run of a cell; a bad run fails the cell (it takes no further runs)."""
-    cpu_before = server.cpu_seconds()
+    cpu_before, wait_before = server.cpu_seconds(), server.wait_seconds()
     try:
         with RssSampler(server) as rss:
             run = wrk.run(server.base_url, cell.request, cell.concurrency, duration_s, wrk_cpus)
@@ -219,6 +221,7 @@ def one_run(
     cell.wrk_cpu_s += run.cpu_s
     cell.wall_s += run.wall_s
     cell.server_cpu_s += server.cpu_seconds() - cpu_before
+    cell.server_wait_s += server.wait_seconds() - wait_before
     cell.peak_rss_mb = max(cell.peak_rss_mb, rss.peak_mb)
 
 
@@ -334,7 +337,7 @@ def measure_set(
         for cell in noisy:
             cell.attempts.append([round(r.rps, 1) for r in cell.runs])
             cell.runs, cell.rounds = [], []
-            cell.wrk_cpu_s = cell.wall_s = cell.server_cpu_s = 0.0
+            cell.wrk_cpu_s = cell.wall_s = cell.server_cpu_s = cell.server_wait_s = 0.0
         interleaved_rounds(
             noisy, servers, suite, wrk_cpus, suite.runs * (attempt + 1), lambda text: None
         )

@@ -56,7 +56,7 @@ def cell(
     if rps is None:
         return {**base, "runs": 0, "status": "failed", "reason": "check: status 500, expected 200"}
     runs = [run(rps * f) for f in spread]
-    summary = results.summarise(runs, list(range(len(runs))), 0.3, 1.0, 50.0)
+    summary = results.summarise(runs, list(range(len(runs))), 0.3, 1.0, 0.0, 50.0)
     return {**base, **summary, "attempts": [], "noisy": summary["spread"] > 0.1, "status": "ok"}
 
 
@@ -135,13 +135,14 @@ def test_every_endpoint_is_checked_by_a_case_of_the_bench_topic() -> None:
 
 
 def test_summary_is_median_interval_and_spread_of_runs() -> None:
-    summary = results.summarise([run(100), run(300), run(200)], [0, 1, 2], 0.95, 0.5, 42.0)
+    summary = results.summarise([run(100), run(300), run(200)], [0, 1, 2], 0.95, 0.5, 0.25, 42.0)
     assert (summary["rps"], summary["rps_min"], summary["rps_max"]) == (200, 100, 300)
     assert summary["spread"] == 1.0 and summary["rounds"] == [0, 1, 2]
     low, high = summary["rps_ci95"]
     assert low < 200 < high  # t-interval of the mean, 4.303 * 100 / sqrt(3) each side
     assert summary["latency_ms"]["p99"] == 0.2
     assert summary["wrk_limited"] is True  # wrk busy, server not: the generator was the limit
+    assert summary["server_wait"] == 0.25
 
 
 @pytest.mark.parametrize(

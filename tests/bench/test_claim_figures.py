@@ -13,6 +13,7 @@ faster setup became the slower one. Through the evidence report, that turns the 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 
 import pytest
@@ -35,6 +36,13 @@ COST_RULES = {"lowest_costs", "highest_cost"}
 # Short rounds, no warm-up run (the correctness check is each endpoint's first request):
 # three rounds give a paired interval per ratio in about a minute and a half.
 QUICK = config.Suite((), duration_s=1.0, warmup_s=0.0, runs=3, reruns=0, costs=False)
+#: A server that waited for a CPU for more than this share of a run was starved by other work on
+#: the machine (0.00-0.03 in a quiet run): its figure measures the scheduler, not the framework.
+#: A sync worker, which answers one connection at a time, loses most to that, so under a CPU
+#: hog an async setup can look several times faster than a sync one it is slower than.
+STARVED_WAIT = 0.25
+#: Re-measurements of a starved reversal before the claim is left unjudged on this machine.
+STARVED_RETRIES = 3
 LOAD_NOTE = (
     "This comparison depends on machine load: it was measured just now, for a few seconds "
     "per setup. If the machine was busy, re-run it; if it fails again on a quiet machine, "
@@ -50,14 +58,30 @@ def _claims(rules: set[str]) -> list:
     ]
 
 
-def _blocks() -> tuple[Block, ...]:
-    """One block per cell a throughput claim reads, on each database the claim names."""
+def _blocks(claims: Iterable[dict]) -> tuple[Block, ...]:
+    """One block per cell the throughput claims read, on each database the claim names."""
     cells: set[tuple[str, str, str]] = set()
-    for claim in load_claims():
+    for claim in claims:
         if claim["rule"] in THROUGHPUT_RULES:
             for database in claim.get("databases", [SQLITE]):
                 cells |= {(c, e, database) for c, e in finding(claim, COMMITTED).cells}
     return tuple(Block((c,), (e,), database=d) for c, e, d in sorted(cells))
+
+
+def _measure(blocks: tuple[Block, ...]) -> dict:
+    """A result document holding a quick interleaved measurement of the blocks' cells."""
+    cells, _, _ = runner.measure_suite(replace(QUICK, blocks=blocks), _progress, say=print)
+    return {"suite": {"concurrency": QUICK.concurrency}, "results": cells}
+
+
+def _starved(claim: dict, document: dict) -> list[str]:
+    """The claim's cells whose server waited for a CPU more than STARVED_WAIT of the time."""
+    wanted = set(finding(claim, document).cells)
+    return [
+        f"{c['config']} {c['endpoint']} on {c['database']} (waited {c['server_wait']:.0%})"
+        for c in document["results"]
+        if (c["config"], c["endpoint"]) in wanted and (c.get("server_wait") or 0) > STARVED_WAIT
+    ]
 
 
 def _progress(cell: dict) -> None:
@@ -69,7 +93,7 @@ def _progress(cell: dict) -> None:
 def fresh_throughput() -> dict:
     """A result document holding a quick interleaved re-measurement of the claims' cells."""
     require_tool("wrk", INSTALL_HINT.split("`")[1])
-    blocks = _blocks()
+    blocks = _blocks(load_claims())
     if any(b.database == POSTGRESQL for b in blocks):
         try:
             find_bindir()
@@ -77,8 +101,7 @@ def fresh_throughput() -> dict:
             if IN_CI:
                 pytest.fail(str(exc), pytrace=False)
             pytest.skip(str(exc))
-    cells, _, _ = runner.measure_suite(replace(QUICK, blocks=blocks), _progress, say=print)
-    return {"suite": {"concurrency": QUICK.concurrency}, "results": cells}
+    return _measure(blocks)
 
 
 @pytest.fixture(scope="module")
@@ -92,24 +115,51 @@ def _committed(claim: dict) -> Finding:
     return finding(claim, COMMITTED)
 
 
-@pytest.mark.parametrize("claim", _claims(THROUGHPUT_RULES))
-def test_throughput_claim_holds(claim: dict, fresh_throughput: dict) -> None:
-    failed = [c for c in fresh_throughput["results"] if c["status"] != "ok"]
-    assert not failed, "re-measured cells failed (an error in a run, not a slow one): " + "; ".join(
-        f"{c['config']} {c['endpoint']} on {c['database']}: {c['reason']}" for c in failed
-    )
-    committed, now = _committed(claim), finding(claim, fresh_throughput)
+def _reversed(claim: dict, document: dict) -> list[str]:
+    """The claim's comparisons whose order the document reverses against the committed file."""
+    committed, now = _committed(claim), finding(claim, document)
     fresh = {c.name: c for c in now.comparisons}
     assert fresh.keys() == {c.name for c in committed.comparisons}, (
         f"claim {claim['id']}: the fresh run has comparisons {sorted(fresh)}, the committed "
         f"file {sorted(c.name for c in committed.comparisons)}"
     )
-    reversed_ = [
+    print(f"{claim['id']}: committed {committed.label!r}, fresh {now.label!r}")
+    return [
         f"{c.name}: committed {c.interval}, fresh {fresh[c.name].interval}"
         for c in committed.comparisons
         if fresh[c.name].reversed_against(c)
     ]
-    print(f"{claim['id']}: committed {committed.label!r}, fresh {now.label!r}")
+
+
+@pytest.mark.parametrize("claim", _claims(THROUGHPUT_RULES))
+def test_throughput_claim_holds(
+    claim: dict, fresh_throughput: dict, record_property: pytest.RecordProperty
+) -> None:
+    failed = [c for c in fresh_throughput["results"] if c["status"] != "ok"]
+    assert not failed, "re-measured cells failed (an error in a run, not a slow one): " + "; ".join(
+        f"{c['config']} {c['endpoint']} on {c['database']}: {c['reason']}" for c in failed
+    )
+    document, reversed_ = fresh_throughput, _reversed(claim, fresh_throughput)
+    # A reversal measured on a starved server is the machine's load, not the code: measure the
+    # claim's own cells again (a CPU hog that comes and goes leaves quiet moments), and judge
+    # the first measurement in which no server of the claim was starved.
+    for _ in range(STARVED_RETRIES):
+        if not (reversed_ and _starved(claim, document)):
+            break
+        print(f"{claim['id']}: starved servers {_starved(claim, document)}; measuring again")
+        document = _measure(_blocks([claim]))
+        reversed_ = _reversed(claim, document)
+    starved = _starved(claim, document)
+    if reversed_ and starved:
+        note = (
+            f"in {STARVED_RETRIES + 1} quick measurements on a busy machine a server of this "
+            f"claim waited for a CPU much of the time ({'; '.join(starved)}), so the machine's "
+            "other work, not the frameworks, set the order; the verdict is the committed "
+            "result file's, measured on a quiet machine"
+        )
+        print(f"{claim['id']}: {note}")
+        record_property("evidence_note", note)
+        return
     assert not reversed_, (
         f"claim {claim['id']}: the order of two setups is reversed against the committed "
         f"result file ({COMMITTED_PATH.name if COMMITTED_PATH else '?'}): "
