@@ -1,5 +1,7 @@
 """Result files -> Markdown tables and SVG charts for the benchmark pages (build time).
 
+The benchmark package measures and writes result files; it never imports this module.
+
 Every function takes figures only from the newest result file (or the one passed in), so no
 number on the performance pages is typed by hand. Failed cells render as "failed: reason".
 """
@@ -8,11 +10,12 @@ import statistics
 from pathlib import Path
 from typing import Any
 
-from scripts.anchors import cell_anchor, cost_anchor
+from docs.plugins.anchors import cell_anchor, cost_anchor
+from docs.plugins.charts import dot_plot, line_panels, to_svg
+from docs.plugins.context import Results, current
+from docs.plugins.markdown import table
 from scripts.bench import external, results
-from scripts.bench.charts import dot_plot, line_panels, to_svg
 from scripts.bench.config import POSTGRESQL, SQLITE, endpoint_title
-from scripts.markdown import table
 from scripts.source_links import links
 from scripts.topics import FRAMEWORK_TITLES, ROOT
 
@@ -30,11 +33,6 @@ Document = dict[str, Any]
 def plural(count: int, noun: str) -> str:
     """``1 worker``, ``2 workers``: the count always agrees with its noun."""
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
-def newest() -> tuple[Path, Document] | None:
-    path = results.latest()
-    return (path, results.load(path)) if path else None
 
 
 def _cells(
@@ -581,12 +579,13 @@ def environment_table(doc: Document) -> str:
 
 
 # --------------------------------------------------------------------------- page macros
-# Each reads the newest result file, so a new `make bench` changes the pages with no edit.
+# Each reads the build's result file (the newest, loaded once per build: ``context.py``), so a
+# new `make bench` changes the pages with no edit.
 
 
 def _page(render: Any) -> Any:
     def macro(*args: Any) -> str:
-        found = newest()
+        found = current().results
         return NO_DATA if found is None else render(found, *args)
 
     macro.__name__ = render.__name__
@@ -595,87 +594,120 @@ def _page(render: Any) -> Any:
 
 
 @_page
-def bench_source(found: tuple[Path, Document]) -> str:
+def bench_source(found: Results) -> str:
     """Which result file the page shows, and on what machine it was made."""
-    return source_note(*found)
+    return source_note(found.path, found.doc)
 
 
 @_page
-def bench_endpoint(found: tuple[Path, Document], endpoint: str) -> str:
+def bench_endpoint(found: Results, endpoint: str) -> str:
     """Chart and table of one endpoint at the main concurrency."""
-    doc = found[1]
+    doc = found.doc
     return (
         f"`{endpoint_title(endpoint)}`\n\n"
         + endpoint_chart(doc, endpoint)
         + "\n"
         + endpoint_table(doc, endpoint)
-        + data_note(found[0])
+        + data_note(found.path)
     )
 
 
 @_page
-def bench_ceilings(found: tuple[Path, Document]) -> str:
+def bench_ceilings(found: Results) -> str:
     """Frameworks as a share of the raw app on the same server."""
-    doc = found[1]
-    return ceiling_chart(doc) + "\n" + ceiling_table(doc) + data_note(found[0])
+    doc = found.doc
+    return ceiling_chart(doc) + "\n" + ceiling_table(doc) + data_note(found.path)
 
 
 @_page
-def bench_sweep(found: tuple[Path, Document], endpoint: str) -> str:
+def bench_sweep(found: Results, endpoint: str) -> str:
     """Requests/s against the number of connections."""
-    doc = found[1]
-    return sweep_chart(doc, endpoint) + "\n" + sweep_table(doc, endpoint) + data_note(found[0])
+    doc = found.doc
+    return sweep_chart(doc, endpoint) + "\n" + sweep_table(doc, endpoint) + data_note(found.path)
 
 
 @_page
-def bench_costs(found: tuple[Path, Document]) -> str:
+def bench_costs(found: Results) -> str:
     """Install, import, start-up and memory figures."""
-    return costs_table(found[1]) + data_note(found[0], "scripts/bench/costs.py")
+    return costs_table(found.doc) + data_note(found.path, "scripts/bench/costs.py")
 
 
 @_page
-def bench_workers(found: tuple[Path, Document], endpoint: str, database: str = SQLITE) -> str:
+def bench_workers(found: Results, endpoint: str, database: str = SQLITE) -> str:
     """The worker sweep of one endpoint."""
-    return workers_table(found[1], endpoint, database)
+    return workers_table(found.doc, endpoint, database)
 
 
 @_page
-def bench_databases(found: tuple[Path, Document]) -> str:
+def bench_databases(found: Results) -> str:
     """The database endpoint on SQLite and on PostgreSQL."""
-    return database_table(found[1])
+    return database_table(found.doc)
 
 
 @_page
-def bench_mount(found: tuple[Path, Document]) -> str:
+def bench_mount(found: Results) -> str:
     """Served alone against mounted in the demo app."""
-    return mount_table(found[1])
+    return mount_table(found.doc)
 
 
 @_page
-def bench_noise(found: tuple[Path, Document]) -> str:
+def bench_noise(found: Results) -> str:
     """The share of cells within the spread limit, and the ones flagged."""
-    return noise_summary(found[1])
+    return noise_summary(found.doc)
 
 
 @_page
-def bench_external(found: tuple[Path, Document]) -> str:
+def bench_external(found: Results) -> str:
     """Independent suites' published ratios against ours."""
-    return external_table(found[1])
+    return external_table(found.doc)
 
 
 @_page
-def bench_environment(found: tuple[Path, Document]) -> str:
+def bench_environment(found: Results) -> str:
     """Machine and versions of the shown run."""
-    return environment_table(found[1])
+    return environment_table(found.doc)
 
 
 @_page
-def bench_elapsed(found: tuple[Path, Document]) -> str:
+def bench_elapsed(found: Results) -> str:
     """How long the shown run took, from its own record."""
-    return f"{found[1]['suite']['elapsed_s'] / 60:.0f} minutes"
+    return f"{found.doc['suite']['elapsed_s'] / 60:.0f} minutes"
+
+
+def bench_figure(
+    config: str,
+    endpoint: str,
+    concurrency: int,
+    field: str,
+    workers: int = 1,
+    database: str = SQLITE,
+) -> str:
+    """One figure of a benchmark cell in the newest result file, for prose: requests per
+    second with thousands separators, a CPU share as a percentage. A missing or failed cell
+    stops the build: a sentence must never quote a figure the run did not produce."""
+    found = current().results
+    path, doc = (found.path, found.doc) if found else (None, {"results": []})
+    key = (config, endpoint, concurrency, workers, database)
+    cell = next(
+        (
+            c
+            for c in doc["results"]
+            if (c["config"], c["endpoint"], c["concurrency"], c["workers"], c["database"]) == key
+        ),
+        None,
+    )
+    if cell is None or cell["status"] != "ok" or cell.get(field) is None:
+        raise ValueError(
+            f"bench_figure: no {field} for {config} {endpoint} at {concurrency} connections, "
+            f"{workers} worker(s), {database}, in {path or 'any result file'} "
+            "(missing or failed cell)"
+        )
+    value = cell[field]
+    return f"{value:.0%}" if field.endswith("_cpu") else f"{value:,.0f}"
 
 
 MACROS = (
+    bench_figure,
     bench_source,
     bench_endpoint,
     bench_ceilings,
