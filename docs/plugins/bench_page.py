@@ -15,7 +15,7 @@ from docs.plugins.charts import dot_plot, line_panels, to_svg
 from docs.plugins.context import Results, current
 from docs.plugins.markdown import table
 from scripts.bench import external, results
-from scripts.bench.config import POSTGRESQL, SQLITE, endpoint_title
+from scripts.bench.config import DATABASE_NAMES, POSTGRESQL, SQLITE, endpoint_title
 from scripts.source_links import links
 from scripts.topics import FRAMEWORK_TITLES, ROOT
 
@@ -25,7 +25,6 @@ NO_DATA = (
 )
 WRK_FLAG = " ⚑"  # marks a cell where wrk, not the server, may have set the pace
 NOISY_FLAG = " ⚠"  # marks a cell whose runs spread more than the suite allows, after a re-run
-DATABASE_NAMES = {SQLITE: "SQLite", POSTGRESQL: "PostgreSQL"}
 
 Document = dict[str, Any]
 

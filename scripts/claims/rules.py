@@ -21,7 +21,7 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import Field, create_model
 
 from scripts.bench import results, stats
-from scripts.bench.config import POSTGRESQL, SQLITE
+from scripts.bench.config import DATABASE_NAMES, SQLITE
 from scripts.bench.stats import Interval
 from scripts.claims.evidence import ClaimError
 from scripts.datafiles import Strict, load_model
@@ -44,7 +44,6 @@ MATTERS = 1.5  # a throughput gap of 1.5 times or more is one a high-throughput 
 AGREE = 2 / 3  # the decision guide agrees "mostly" with a profile above this share
 
 Document = dict[str, Any]
-DATABASE_NAMES = {SQLITE: "SQLite", POSTGRESQL: "PostgreSQL"}
 
 
 # ----------------------------------------------------------------------------- claims
