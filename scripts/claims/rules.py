@@ -24,10 +24,25 @@ from scripts.bench import results, stats
 from scripts.bench.config import DATABASE_NAMES, SQLITE
 from scripts.bench.stats import Interval
 from scripts.claims.evidence import ClaimError
+from scripts.claims.inputs import (
+    ClaimInputs,
+    DecisionInputs,
+    FasterInputs,
+    FewestLinesInputs,
+    GapInputs,
+    GapMattersInputs,
+    HighestCostInputs,
+    LowestCostsInputs,
+    PackagesInputs,
+    PublishedRankInputs,
+    RpsRatioInputs,
+    SnippetLinesInputs,
+    WithFinding,
+)
 from scripts.datafiles import Strict, load_model
 from scripts.decision import load_rules, recommend
 from scripts.published import get_source
-from scripts.topics import FRAMEWORK_TITLES, ROOT, Framework, all_topics, get_topic
+from scripts.topics import FRAMEWORK_TITLES, ROOT, all_topics, get_topic
 
 CLAIMS_FILE = ROOT / "docs" / "data" / "claims.yaml"
 
@@ -47,19 +62,6 @@ Document = dict[str, Any]
 
 
 # ----------------------------------------------------------------------------- claims
-
-
-class ClaimInputs(Strict):
-    """What every claim in ``claims.yaml`` has; each rule's model adds the inputs it reads."""
-
-    id: str
-    title: str
-    claim: str
-    rule: str
-    #: Pages (docs-relative, with an anchor) that show the evidence.
-    pages: list[str] = []
-    #: A sentence the verdict adds after the figures.
-    finding: str = ""
 
 
 @cache
@@ -138,85 +140,6 @@ def rule(
         return function
 
     return register
-
-
-# The inputs of each rule, as claims.yaml gives them.
-
-
-class WithFinding(ClaimInputs):
-    finding: str
-
-
-class PublishedRankInputs(ClaimInputs):
-    framework: Framework  # type: ignore[valid-type]
-    #: A source id and one of its questions in docs/data/published.yaml.
-    source: str
-    question: str
-
-
-class SnippetLinesInputs(ClaimInputs):
-    topic: str
-    framework: Framework  # type: ignore[valid-type]
-    max_lines: int
-
-
-class FewestLinesInputs(WithFinding):
-    framework: Framework  # type: ignore[valid-type]
-    topics: list[str]
-
-
-class PackagesInputs(ClaimInputs):
-    framework: Framework  # type: ignore[valid-type]
-    #: Distribution names as on PyPI.
-    packages: list[str]
-
-
-class LowestCostsInputs(WithFinding):
-    framework: Framework  # type: ignore[valid-type]
-    metrics: list[str]
-
-
-class HighestCostInputs(ClaimInputs):
-    framework: Framework  # type: ignore[valid-type]
-    metric: str
-
-
-class RpsRatioInputs(ClaimInputs):
-    #: The article's own figure, in requests per second.
-    rps: int
-    config: str
-    endpoint: str
-    reference_claim: str
-
-
-class FasterInputs(ClaimInputs):
-    a: str
-    b: str
-    endpoint: str
-    min_ratio: float
-
-
-class GapInputs(ClaimInputs):
-    a: str
-    others: list[str]
-    endpoints: list[str]
-    #: Databases the endpoints are judged on, the verdict's first (``bench.config``).
-    databases: list[str] = [SQLITE]
-
-
-class GapMattersInputs(GapInputs):
-    same_server: list[str] | None = None
-
-
-class Profile(Strict):
-    name: str
-    framework: Framework  # type: ignore[valid-type]
-    #: Question id to option id in docs/data/decision.yaml.
-    answers: dict[str, str]
-
-
-class DecisionInputs(WithFinding):
-    profiles: list[Profile]
 
 
 def _cell(
