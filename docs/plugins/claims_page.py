@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from docs.plugins.anchors import cell_anchor, cost_anchor
-from docs.plugins.bench_page import data_note
+from docs.plugins.bench_tables import data_note
 from docs.plugins.context import current
 from docs.plugins.markdown import table
 from scripts.bench import results

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from docs.plugins import bench_page, context
+from docs.plugins import bench_page, bench_tables, context
 from docs.plugins.claims_page import headline_table
 from scripts.bench import config, external, results, servers, stats, wrk
 from scripts.claims.evidence import load_evidence
@@ -231,7 +231,7 @@ def test_headline_compares_ratios_and_shows_a_failed_cell_as_failed(
 
 
 def test_failed_cells_render_as_reasons_never_numbers() -> None:
-    table = bench_page.endpoint_table(document([cell("flask-gunicorn", "db", None)]), "db")
+    table = bench_tables.endpoint_table(document([cell("flask-gunicorn", "db", None)]), "db")
     assert "failed: check: status 500" in table
 
 
@@ -243,12 +243,15 @@ def test_ceiling_share_divides_by_the_raw_app_on_the_same_server() -> None:
             cell("raw-asgi-granian", "json", 40000),
         ]
     )
-    assert "| 25% |" in bench_page.ceiling_table(doc)
+    assert "| 25% |" in bench_tables.ceiling_table(doc)
 
 
 def test_charts_are_deterministic_svg() -> None:
     doc = document([cell("fastapi-uvicorn", "json", 5000), cell("flask-gunicorn", "json", 2000)])
-    first, second = bench_page.endpoint_chart(doc, "json"), bench_page.endpoint_chart(doc, "json")
+    first, second = (
+        bench_tables.endpoint_chart(doc, "json"),
+        bench_tables.endpoint_chart(doc, "json"),
+    )
     assert first == second and "<svg" in first and "http://" not in first.split("<svg", 1)[0]
 
 
@@ -285,7 +288,7 @@ def test_noise_summary_counts_cells_within_the_limit_and_names_the_rest() -> Non
             cell("flask-gunicorn", "json", 2000, (1.0, 0.7, 1.3, 1.0, 1.0)),
         ]
     )
-    text = bench_page.noise_summary(doc)
+    text = bench_tables.noise_summary(doc)
     assert text.startswith("1 of 2 measured cells (50%)") and "Flask json" in text
 
 
@@ -297,9 +300,11 @@ def test_noise_summary_shows_the_machines_floor_from_the_raw_apps() -> None:
             cell("flask-gunicorn", "json", 2000),
         ]
     )
-    text = bench_page.noise_summary(doc)
+    text = bench_tables.noise_summary(doc)
     assert "the 2 raw-app cells (no framework code) spread from 4% to 20%, median 12%" in text
-    assert "floor" not in bench_page.noise_summary(document([cell("flask-gunicorn", "json", 2000)]))
+    assert "floor" not in bench_tables.noise_summary(
+        document([cell("flask-gunicorn", "json", 2000)])
+    )
 
 
 def test_db_bound_is_judged_on_each_database_it_names() -> None:
@@ -326,7 +331,7 @@ def test_external_figures_name_measured_configurations() -> None:
     figures = external.load()
     assert figures and all(f.ratio > 0 for f in figures)
     doc = document([cell("raw-asgi-granian", "json", 4000), cell("raw-asgi-uvicorn", "json", 2000)])
-    assert "| 2.00 (`json`) |" in bench_page.external_table(doc)
+    assert "| 2.00 (`json`) |" in bench_tables.external_table(doc)
 
 
 def test_every_rps_claim_names_a_measured_configuration() -> None:
@@ -360,13 +365,13 @@ def test_charts_follow_the_theme_have_a_name_and_leave_ceilings_out() -> None:
             cell("raw-asgi-uvicorn", "json", 70000),
         ]
     )
-    svg = bench_page.endpoint_chart(doc, "json")
+    svg = bench_tables.endpoint_chart(doc, "json")
     assert 'role="img"' in svg and '<title id="chart-json-title">' in svg
     assert "Highest: FastAPI on uvicorn, 5,000" in svg  # the description states the figures
     assert "raw ASGI" not in svg  # the ceiling has its own chart
     assert "currentColor" in svg and "var(--bench-c1" in svg
     assert "#ffffff" not in svg and "#000000;" not in svg and "<metadata>" not in svg
-    shares = bench_page.ceiling_chart(doc)
+    shares = bench_tables.ceiling_chart(doc)
     assert 'id="chart-ceilings"' in shares and "7%" in shares
 
 
@@ -384,12 +389,12 @@ def test_the_sweep_chart_has_a_panel_per_framework_and_one_for_ceilings() -> Non
         ]
     )
     doc["suite"]["sweep"] = list(levels)
-    svg = bench_page.sweep_chart(doc, "json")
+    svg = bench_tables.sweep_chart(doc, "json")
     for panel in ("FastAPI", "Flask", "Framework-less apps (ceilings)"):
         assert f">{panel}<" in svg
     assert ">uvicorn<" in svg and ">gunicorn<" in svg  # direct labels, no legend
 
 
 def test_plurals_agree_with_their_count() -> None:
-    assert bench_page.plural(1, "worker") == "1 worker"
-    assert bench_page.plural(4, "worker") == "4 workers"
+    assert bench_tables.plural(1, "worker") == "1 worker"
+    assert bench_tables.plural(4, "worker") == "4 workers"

@@ -1,0 +1,572 @@
+"""One result file -> the Markdown tables, SVG charts and notes of the benchmark pages.
+
+The benchmark package measures and writes result files; it never imports this module. Every
+function takes its figures from the result file it is given (``bench_page.py`` gives the
+build's), so no number on the performance pages is typed by hand. Failed cells render as
+"failed: reason".
+"""
+
+import statistics
+from pathlib import Path
+from typing import Any
+
+from docs.plugins.anchors import cell_anchor, cost_anchor
+from docs.plugins.charts import dot_plot, line_panels, to_svg
+from docs.plugins.markdown import table
+from scripts.bench import external, results
+from scripts.bench.config import DATABASE_NAMES, POSTGRESQL, SQLITE, endpoint_title
+from scripts.source_links import links
+from scripts.topics import FRAMEWORK_TITLES, ROOT
+
+WRK_FLAG = " ⚑"  # marks a cell where wrk, not the server, may have set the pace
+NOISY_FLAG = " ⚠"  # marks a cell whose runs spread more than the suite allows, after a re-run
+
+Document = dict[str, Any]
+
+
+def plural(count: int, noun: str) -> str:
+    """``1 worker``, ``2 workers``: the count always agrees with its noun."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def _cells(
+    doc: Document,
+    endpoint: str,
+    concurrency: int | None = None,
+    workers: int = 1,
+    database: str = SQLITE,
+) -> list[dict]:
+    level = doc["suite"]["concurrency"] if concurrency is None else concurrency
+    return [
+        c
+        for c in doc["results"]
+        if (c["endpoint"], c["concurrency"], c["workers"], c["database"])
+        == (endpoint, level, workers, database)
+    ]
+
+
+def _rps(cell: dict | None) -> str:
+    if cell is None:
+        return "not measured"
+    if cell["status"] != "ok":
+        return f"failed: {cell['reason']}"
+    return (
+        f"{cell['rps']:,.0f}"
+        + (WRK_FLAG if cell["wrk_limited"] else "")
+        + (NOISY_FLAG if cell["noisy"] else "")
+    )
+
+
+def _interval(cell: dict | None) -> str:
+    """The 95% interval of the mean, or nothing for a failed or unmeasured cell."""
+    if cell is None or cell["status"] != "ok" or not cell.get("rps_ci95"):
+        return ""
+    low, high = cell["rps_ci95"]
+    return f"{low:,.0f}-{high:,.0f}"
+
+
+def _figure(cell: dict | None) -> str:
+    """Median, interval and p99 in one table cell."""
+    if cell is None or cell["status"] != "ok":
+        return _rps(cell)
+    return f"{_rps(cell)} ({_interval(cell)}; p99 {cell['latency_ms']['p99']:.0f} ms)"
+
+
+def _pinning(group: dict) -> str:
+    if group["server_cpus"] is None:
+        return "server and wrk share every core"
+    return f"server on CPU {group['server_cpus']}, wrk on CPU {group['wrk_cpus']}"
+
+
+def source_note(doc_path: Path, doc: Document) -> str:
+    env, suite = doc["environment"], doc["suite"]
+    rel = doc_path.relative_to(ROOT) if doc_path.is_relative_to(ROOT) else doc_path
+    commit = (env.get("git_commit") or "uncommitted tree")[:10]
+    groups = "; ".join(
+        f"{DATABASE_NAMES.get(g['database'], g['database'])}, {plural(g['workers'], 'worker')}: "
+        f"{_pinning(g)}"
+        for g in suite["groups"]
+    )
+    postgres = f", PostgreSQL {env['postgresql']}" if env.get("postgresql") else ""
+    return (
+        f"Figures from **`{rel}`** ({env['date']}, commit {commit}): {env['cpu_model']}, "
+        f"{env['cores']} cores, {env['ram_gib']} GiB, Python {env['python']}, {env['wrk']}"
+        f"{postgres}. {suite['runs']} runs of {suite['duration_s']:g} s per cell in "
+        f"interleaved rounds after a {suite['warmup_s']:g} s warm-up ({groups}).\n"
+    )
+
+
+def endpoint_table(doc: Document, endpoint: str) -> str:
+    rows = []
+    for cell in _cells(doc, endpoint):
+        anchor = f'<span id="{cell_anchor(cell["config"], endpoint)}"></span>'
+        name = [anchor + cell["label"], cell["server"]]
+        if cell["status"] != "ok":
+            rows.append([*name, _rps(cell), "", "", "", ""])
+            continue
+        lat = cell["latency_ms"]
+        rows.append(
+            [
+                *name,
+                _rps(cell),
+                _interval(cell),
+                f"{cell['spread']:.0%}",
+                f"{lat['p50']:.1f} / {lat['p99']:.1f}",
+                f"{cell['peak_rss_mb']:.0f}",
+            ]
+        )
+    return table(
+        [
+            "Framework",
+            "Server",
+            "Requests/s (median)",
+            "95% interval (mean)",
+            "Spread",
+            "p50 / p99 ms",
+            "peak RSS MiB",
+        ],
+        rows,
+    )
+
+
+def _is_ceiling(cell: dict) -> bool:
+    """A framework-less app: the server's ceiling, charted apart from the frameworks."""
+    return cell["framework"] not in FRAMEWORK_TITLES
+
+
+def _frameworks_in(cells: list[dict]) -> list[str]:
+    return list(dict.fromkeys(c["framework"] for c in cells))
+
+
+def _servers_in(cells: list[dict]) -> list[str]:
+    return sorted({c["server"] for c in cells})
+
+
+def _setup_name(cell: dict) -> str:
+    """What tells a framework's configurations apart: its config id without the framework."""
+    return cell["config"].removeprefix(f"{cell['framework']}-")
+
+
+def _range_rows(cells: list[dict]) -> list[tuple[str, float, float, float]]:
+    return [(f"{c['label']}\n{c['server']}", c["rps"], c["rps_min"], c["rps_max"]) for c in cells]
+
+
+def _summary(cells: list[dict], unit: str) -> str:
+    best = max(cells, key=lambda c: c["rps"])
+    worst = min(cells, key=lambda c: c["rps"])
+    return (
+        f"Highest: {best['label']} on {best['server']}, {best['rps']:,.0f} {unit}; lowest: "
+        f"{worst['label']} on {worst['server']}, {worst['rps']:,.0f} {unit}. "
+        "The table below gives every figure."
+    )
+
+
+def endpoint_chart(doc: Document, endpoint: str) -> str:
+    """Median and min-max requests/s of each framework configuration; framework-less apps
+    (ceilings) are left to their own chart so they do not shrink the frameworks' scale."""
+    ok = [c for c in _cells(doc, endpoint) if c["status"] == "ok" and not _is_ceiling(c)]
+    if not ok:
+        return ""
+    frameworks, servers = _frameworks_in(ok), _servers_in(ok)
+    level = ok[0]["concurrency"]
+    figure = dot_plot(
+        _range_rows(ok),
+        [frameworks.index(c["framework"]) for c in ok],
+        [servers.index(c["server"]) for c in ok],
+        f"requests/s at {level} connections (dot: median; line: slowest to fastest run)",
+    )
+    title = f"Requests per second, {endpoint_title(endpoint)}, {level} connections"
+    return to_svg(figure, f"chart-{endpoint}", title, _summary(ok, "requests/s"))
+
+
+def ceiling_chart(doc: Document) -> str:
+    """Each framework's throughput as a share of the framework-less app on its server."""
+    rows, colours, markers = [], [], []
+    shares = _ceiling_shares(doc)
+    frameworks = _frameworks_in([cell for _, cell, _ in shares])
+    servers = _servers_in([cell for _, cell, _ in shares])
+    for endpoint, cell, share in shares:
+        if share is None:
+            continue
+        rows.append((f"{cell['label']}\n{cell['server']}, {endpoint}", share, share, share))
+        colours.append(frameworks.index(cell["framework"]))
+        markers.append(servers.index(cell["server"]))
+    if not rows:
+        return ""
+    figure = dot_plot(rows, colours, markers, "share of the raw app's requests/s", "{:.0%}")
+    best = max(rows, key=lambda r: r[1])
+    worst = min(rows, key=lambda r: r[1])
+    description = (
+        f"Highest share: {' on '.join(best[0].splitlines())}, {best[1]:.0%}; lowest: "
+        f"{' on '.join(worst[0].splitlines())}, {worst[1]:.0%}. "
+        "The table below gives every figure."
+    )
+    return to_svg(figure, "chart-ceilings", "Share of the server's ceiling", description)
+
+
+def data_note(doc_path: Path, measured_by: str = "scripts/bench") -> str:
+    """Where a figure's numbers come from: the result file and the harness that wrote it."""
+    source = links()
+    rel = doc_path.relative_to(ROOT) if doc_path.is_relative_to(ROOT) else doc_path
+    return f"\nData: {source.link(rel)}, written by the harness in {source.link(measured_by)}.\n"
+
+
+def _ceiling_of(doc: Document, cell: dict) -> dict | None:
+    return next(
+        (
+            r
+            for r in doc["results"]
+            if _is_ceiling(r)
+            and r["endpoint"] == cell["endpoint"]
+            and r["server"] == cell["server"]
+            and r["interface"] == cell["interface"]
+            and r["concurrency"] == cell["concurrency"]
+        ),
+        None,
+    )
+
+
+def _ceiling_shares(doc: Document) -> list[tuple[str, dict, float | None]]:
+    """(endpoint, framework cell, share of its ceiling or None) for every endpoint that has a
+    framework-less app in the result file."""
+    endpoints = dict.fromkeys(c["endpoint"] for c in doc["results"] if _is_ceiling(c))
+    shares = []
+    for endpoint in endpoints:
+        for cell in _cells(doc, endpoint):
+            if _is_ceiling(cell):
+                continue
+            ceiling = _ceiling_of(doc, cell)
+            ok = cell["status"] == "ok" and ceiling is not None and ceiling["status"] == "ok"
+            shares.append((endpoint, cell, cell["rps"] / ceiling["rps"] if ok else None))
+    return shares
+
+
+def ceiling_table(doc: Document) -> str:
+    """Each framework as a fraction of a framework-less app on the same server."""
+    rows = [
+        [
+            endpoint,
+            cell["label"],
+            cell["server"],
+            _rps(cell),
+            _rps(_ceiling_of(doc, cell)),
+            "n/a" if share is None else f"{share:.0%}",
+        ]
+        for endpoint, cell, share in _ceiling_shares(doc)
+    ]
+    return table(
+        ["Endpoint", "Framework", "Server", "Framework req/s", "Raw app req/s", "Share of ceiling"],
+        rows,
+    )
+
+
+def _levels(doc: Document, endpoint: str) -> list[int]:
+    return sorted(
+        {
+            c["concurrency"]
+            for c in doc["results"]
+            if c["endpoint"] == endpoint and c["workers"] == 1 and c["database"] == SQLITE
+        }
+    )
+
+
+def sweep_table(doc: Document, endpoint: str) -> str:
+    levels = _levels(doc, endpoint)
+    configs = dict.fromkeys(
+        c["config"]
+        for c in doc["results"]
+        if c["endpoint"] == endpoint and c["concurrency"] != doc["suite"]["concurrency"]
+    )
+    rows = []
+    for config in configs:
+        cells = {
+            c["concurrency"]: c
+            for c in doc["results"]
+            if (c["config"], c["endpoint"], c["workers"], c["database"])
+            == (config, endpoint, 1, SQLITE)
+        }
+        any_cell = next(iter(cells.values()))
+        rows.append(
+            [any_cell["label"], any_cell["server"]]
+            + [
+                _rps(cells.get(level))
+                + (
+                    f" (p99 {cells[level]['latency_ms']['p99']:.0f} ms)"
+                    if level in cells and cells[level]["status"] == "ok"
+                    else ""
+                )
+                for level in levels
+            ]
+        )
+    return table(["Framework", "Server", *[f"{n} connections" for n in levels]], rows)
+
+
+def sweep_chart(doc: Document, endpoint: str) -> str:
+    """Requests/s against connections: one panel per framework, one line per configuration,
+    and the framework-less apps (ceilings) in a panel of their own."""
+    levels = _levels(doc, endpoint)
+    cells = [
+        c
+        for c in doc["results"]
+        if c["endpoint"] == endpoint
+        and c["status"] == "ok"
+        and c["concurrency"] in levels
+        and (c["workers"], c["database"]) == (1, SQLITE)
+    ]
+    groups: dict[str, dict[str, list[dict]]] = {}
+    for cell in cells:
+        group = "ceiling" if _is_ceiling(cell) else cell["framework"]
+        groups.setdefault(group, {}).setdefault(cell["config"], []).append(cell)
+    panels = []
+    for group, configs in groups.items():
+        series = [
+            (
+                _setup_name(runs[0]) if group != "ceiling" else runs[0]["config"],
+                sorted((c["concurrency"], c["rps"]) for c in runs),
+            )
+            for runs in configs.values()
+            if len(runs) > 1
+        ]
+        if series:
+            title = FRAMEWORK_TITLES.get(group, "Framework-less apps (ceilings)")
+            panels.append((title, series))
+    if not panels:
+        return ""
+    figure = line_panels(panels, levels, "requests/s")
+    title = f"Requests per second against connections, {endpoint_title(endpoint)}"
+    frameworks = [c for c in cells if not _is_ceiling(c)]
+    description = (
+        f"One panel per framework and one for the framework-less apps; each panel has its own "
+        f"scale. {_summary(frameworks, 'requests/s') if frameworks else ''}"
+    )
+    return to_svg(figure, f"chart-sweep-{endpoint}", title, description)
+
+
+def _by_key(doc: Document) -> dict[tuple, dict]:
+    return {
+        (c["config"], c["endpoint"], c["concurrency"], c["workers"], c["database"]): c
+        for c in doc["results"]
+    }
+
+
+def _configs_with(doc: Document, **match: Any) -> list[dict]:
+    """One representative cell per configuration among cells matching ``match``."""
+    found: dict[str, dict] = {}
+    for cell in doc["results"]:
+        if all(cell[key] == value for key, value in match.items()):
+            found.setdefault(cell["config"], cell)
+    return list(found.values())
+
+
+def workers_table(doc: Document, endpoint: str, database: str = SQLITE) -> str:
+    """Requests/s (interval, p99) with 1, 2 and 4 workers, per configuration."""
+    level, cells = doc["suite"]["concurrency"], _by_key(doc)
+    counts = sorted({c["workers"] for c in doc["results"] if c["endpoint"] == endpoint})
+    rows = [
+        [
+            f"{cell['label']}",
+            cell["server"],
+            *[_figure(cells.get((cell["config"], endpoint, level, n, database))) for n in counts],
+        ]
+        for cell in _configs_with(doc, endpoint=endpoint, workers=2, database=database)
+    ]
+    return table(["Framework", "Server", *[plural(n, "worker") for n in counts]], rows)
+
+
+def database_table(doc: Document) -> str:
+    """The database endpoint on SQLite and on PostgreSQL, per configuration and worker count."""
+    level, cells = doc["suite"]["concurrency"], _by_key(doc)
+    counts = sorted({c["workers"] for c in doc["results"] if c["database"] == POSTGRESQL})
+    headers = [
+        f"{DATABASE_NAMES[db]}, {plural(n, 'worker')}"
+        for n in counts
+        for db in (SQLITE, POSTGRESQL)
+    ]
+    rows = [
+        [
+            cell["label"],
+            cell["server"],
+            *[
+                _figure(cells.get((cell["config"], "db", level, n, db)))
+                for n in counts
+                for db in (SQLITE, POSTGRESQL)
+            ],
+        ]
+        for cell in _configs_with(doc, endpoint="db", database=POSTGRESQL, workers=1)
+    ]
+    return table(["Framework", "Server", *headers], rows)
+
+
+def mount_table(doc: Document) -> str:
+    """Each bench snippet served alone against the same code mounted in its demo app."""
+    level, cells, rows = doc["suite"]["concurrency"], _by_key(doc), []
+    for mounted in _configs_with(doc, standalone=False, workers=1, database=SQLITE):
+        alone = next(
+            (
+                c
+                for c in _configs_with(doc, standalone=True, workers=1, database=SQLITE)
+                if (c["framework"], c["server"]) == (mounted["framework"], mounted["server"])
+                and c["interface"] == mounted["interface"]
+            ),
+            None,
+        )
+        if alone is None:
+            continue
+        for endpoint in ("plaintext", "json"):
+            a = cells.get((alone["config"], endpoint, level, 1, SQLITE))
+            m = cells.get((mounted["config"], endpoint, level, 1, SQLITE))
+            if m is None:
+                continue
+            ratio = (
+                f"{a['rps'] / m['rps']:.2f}"
+                if a and m and a["status"] == m["status"] == "ok"
+                else "n/a"
+            )
+            rows.append([alone["label"], endpoint, _figure(a), _figure(m), ratio])
+    return table(
+        ["Framework", "Endpoint", "Served alone", "Mounted in the demo app", "Alone ÷ mounted"],
+        rows,
+    )
+
+
+def noise_summary(doc: Document) -> str:
+    """How many cells kept their spread within the suite's limit, and which did not."""
+    ok = [c for c in doc["results"] if c["status"] == "ok"]
+    limit = doc["suite"].get("max_spread") or 0.10
+    tight = [c for c in ok if c["spread"] is not None and c["spread"] <= limit]
+    noisy = [c for c in ok if c not in tight]
+    rerun = sum(bool(c["attempts"]) for c in ok)
+    text = (
+        f"{len(tight)} of {len(ok)} measured cells ({len(tight) / len(ok):.0%}) have a "
+        f"run-to-run spread (max - min, over the median) of at most {limit:.0%}; {rerun} "
+        f"cell(s) went over it at first and were measured again in rounds of their own."
+    )
+    if noisy:
+        text += (
+            " Above the limit, marked"
+            + NOISY_FLAG
+            + " in the tables: "
+            + ", ".join(
+                f"{c['label']} {c['endpoint']} (c={c['concurrency']}, "
+                f"{plural(c['workers'], 'worker')}, "
+                f"{DATABASE_NAMES.get(c['database'], c['database'])}, {c['spread']:.0%})"
+                for c in noisy
+            )
+        )
+        text += "."
+    text += floor_sentence(ok)
+    failed = [c for c in doc["results"] if c["status"] != "ok"]
+    if failed:
+        text += f" {len(failed)} cell(s) failed and show no figure."
+    return text + "\n"
+
+
+def floor_sentence(ok: list[dict]) -> str:
+    """The machine's own noise, seen on the raw apps, which run no framework code at all.
+
+    When a raw app's runs spread as much as a framework's, the spread comes from the machine
+    (a virtual CPU shares its physical core with guests this one cannot see), not from the
+    framework; a reader should read such a run's ratios through their intervals.
+    """
+    raw = sorted(c["spread"] for c in ok if c["framework"] == "raw" and c["spread"] is not None)
+    if not raw:
+        return ""
+    return (
+        f" The machine's own floor: the {plural(len(raw), 'raw-app cell')} (no framework code)"
+        f" spread from {raw[0]:.0%} to {raw[-1]:.0%}, median {statistics.median(raw):.0%}."
+    )
+
+
+def external_table(doc: Document) -> str:
+    """Published figures from independent suites next to the ratios measured here."""
+    level, rows = doc["suite"]["concurrency"], []
+    for figure in external.load():
+        mine = [
+            results.find_cell(doc, config, figure.endpoint, concurrency=level)
+            for config in figure.configs
+        ]
+        ours = (
+            f"{mine[0]['rps'] / mine[1]['rps']:.2f}"
+            if all(c and c["status"] == "ok" for c in mine)
+            else "n/a"
+        )
+        same = (
+            "n/a"
+            if ours == "n/a"
+            else "yes"
+            if (mine[0]["rps"] > mine[1]["rps"]) == (figure.ratio > 1)
+            else "no"
+        )
+        rows.append(
+            [
+                f"[{figure.suite}]({figure.url}) ({figure.date})",
+                figure.test,
+                figure.comparison,
+                f"{figure.ratio:.2f}",
+                ours if ours == "n/a" else f"{ours} (`{figure.endpoint}`)",
+                figure.hardware,
+                same,
+            ]
+        )
+    return table(
+        [
+            "Source (date)",
+            "Test",
+            "Ratio of",
+            "Their ratio",
+            "Ratio here",
+            "Their hardware",
+            "Same order here?",
+        ],
+        rows,
+    )
+
+
+def costs_table(doc: Document) -> str:
+    if not doc.get("costs"):
+        return "*This result file has no cost figures (a smoke run).*\n"
+    rows = [
+        [
+            f'<span id="{cost_anchor(c["framework"])}"></span>{c["framework"]}',
+            c["package"],
+            str(c["packages_installed"]),
+            f"{c['install_mb']:.1f}",
+            f"{c['import_ms']:.0f}",
+            f"{c['start_to_first_200_ms']:.0f} ({c['server']})",
+            f"{c['idle_rss_mb']:.0f}",
+        ]
+        for c in doc["costs"]
+    ]
+    return table(
+        [
+            "Framework",
+            "Installed",
+            "Packages",
+            "Install MiB",
+            "Import ms",
+            "Start to first 200, ms",
+            "Idle RSS MiB",
+        ],
+        rows,
+    )
+
+
+def environment_table(doc: Document) -> str:
+    env = doc["environment"]
+    rows = [
+        [key, str(env[key])]
+        for key in (
+            "date",
+            "git_commit",
+            "cpu_model",
+            "cores",
+            "ram_gib",
+            "os",
+            "kernel",
+            "python",
+            "wrk",
+            "database",
+        )
+    ]
+    rows += [[name, version or "not installed"] for name, version in env["packages"].items()]
+    return table(["Setting", "Value"], rows)
