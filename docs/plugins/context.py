@@ -10,18 +10,26 @@ rebuilds in one process), and everything is loaded lazily from it, at most once.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from mkdocs.exceptions import PluginError
+
+from scripts import typecheck
 from scripts.bench import results
 from scripts.claims.evidence import Evidence, evidence_path, load_evidence
 from scripts.claims.ledger import Ledger, judge_all
 from scripts.claims.rules import load_claims
 from scripts.decision import Question, load_rules
+from scripts.topics import ROOT
 
 Document = dict[str, Any]
+#: Written by the hostile-request suite (tests/hostile/); ``make test`` runs its in-process
+#: part before the build, so a page shows the counts of the same run.
+HOSTILE_REPORT = ROOT / ".cache" / "hostile" / "report.json"
 
 
 @dataclass(frozen=True)
@@ -54,6 +62,26 @@ class BuildContext:
         """Every claim's verdict, judged from this build's result file and evidence."""
         path = self.results.path if self.results else None
         return judge_all(load_claims(), self.doc, path, self.evidence)
+
+    @cached_property
+    def hostile_runs(self) -> list[dict[str, Any]]:
+        """The hostile suite's in-process tallies (every topic page shows its own), or nothing
+        when the suite has not run here."""
+        if not HOSTILE_REPORT.exists():
+            return []
+        try:
+            report = json.loads(HOSTILE_REPORT.read_text(encoding="utf-8"))
+        except ValueError as exc:
+            raise PluginError(f"{HOSTILE_REPORT.relative_to(ROOT)}: not JSON ({exc})") from exc
+        return [row for row in report.get("runs", []) if row["server"] == "in-process"]
+
+    @cached_property
+    def typecheck(self) -> typecheck.Report:
+        """Strict mypy's counts per snippet file, measured first when the report is missing."""
+        try:
+            return typecheck.current()
+        except typecheck.TypecheckError as exc:
+            raise PluginError(str(exc)) from exc
 
     @cached_property
     def decision_rules(self) -> list[Question]:

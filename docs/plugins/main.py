@@ -28,7 +28,7 @@ from jinja2.runtime import Context
 from mkdocs.exceptions import PluginError
 
 from docs.plugins import bench_page, claims_page, decision_page, support_page
-from docs.plugins.context import start_build
+from docs.plugins.context import current, start_build
 from docs.plugins.markdown import table
 from docs.plugins.matrix_page import summary_table, topic_matrix
 from scripts import postgres, typecheck
@@ -248,25 +248,12 @@ def postgres_version() -> str:
         return f"PostgreSQL (not installed where this page was built: `{postgres.INSTALL_HINT}`)"
 
 
-#: Written by the hostile-request suite (tests/hostile/); ``make test`` runs its in-process
-#: part before the build, so a page shows the counts of the same run.
-HOSTILE_REPORT = ROOT / ".cache" / "hostile" / "report.json"
 HOSTILE_SUITE = "tests/hostile/"
 
 
 def _hostile_rows(slug: str) -> dict[str, dict[str, Any]]:
-    """This topic's in-process tallies per framework, or nothing when the suite has not run."""
-    if not HOSTILE_REPORT.exists():
-        return {}
-    try:
-        report = json.loads(HOSTILE_REPORT.read_text(encoding="utf-8"))
-    except ValueError as exc:
-        raise PluginError(f"{HOSTILE_REPORT.relative_to(ROOT)}: not JSON ({exc})") from exc
-    return {
-        row["framework"]: row
-        for row in report.get("runs", [])
-        if row["topic"] == slug and row["server"] == "in-process"
-    }
+    """This topic's in-process tallies per framework (or variant), from the build's report."""
+    return {row["framework"]: row for row in current().hostile_runs if row["topic"] == slug}
 
 
 def hostile_survival(slug: str) -> str:
@@ -388,10 +375,7 @@ def server_commands() -> str:
 
 def typecheck_table() -> str:
     """Strict mypy errors per topic and framework, from the report ``make test`` writes."""
-    try:
-        report = typecheck.current()
-    except typecheck.TypecheckError as exc:
-        raise PluginError(str(exc)) from exc
+    report = current().typecheck
     counts: dict[tuple[str, str], int] = {}
     for result in report.files:
         key = (result.topic, result.framework)
@@ -413,7 +397,7 @@ def typecheck_table() -> str:
 
 def typecheck_codes() -> str:
     """The kinds of strict-mode errors per framework (mypy's error codes), largest first."""
-    report = typecheck.current()
+    report = current().typecheck
     codes: dict[str, dict[str, int]] = {fw: {} for fw in FRAMEWORKS}
     for result in report.files:
         for code, n in result.codes.items():
