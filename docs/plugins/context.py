@@ -1,11 +1,12 @@
 """What one site build reads from result and evidence files, each loaded once.
 
 Many macros on many pages show the same benchmark result file, the same claim verdicts, the
-same decision-guide rules, the hostile suite's tallies and the typecheck report. Loading them per macro call read the newest result file once
-per ``bench_*`` call (fifteen times on the results page) and judged every claim four times
-per build; worse, a result file written during a long build could have given two pages two
-different runs. ``define_env`` starts a new ``BuildContext`` for every build (``mkdocs serve``
-rebuilds in one process), and everything is loaded lazily from it, at most once.
+same decision-guide rules, the hostile suite's tallies and the typecheck report. Loading them
+per macro call read the newest result file once per ``bench_*`` call (fifteen times on the
+results page) and judged every claim four times per build; worse, a result file written
+during a long build could have given two pages two different runs. ``define_env`` starts a new
+``BuildContext`` for every build (``mkdocs serve`` rebuilds in one process), and everything is
+loaded lazily from it, at most once.
 """
 
 from __future__ import annotations

@@ -68,10 +68,10 @@ def support_tables() -> str:
     today = datetime.datetime.now(datetime.UTC).date()
     return (
         "## How long will my choice be supported?\n\n"
-        + support.support_table(data, today)
+        + support_table(data, today)
         + f'\n"Left" is counted from the day this page was built ({today.isoformat()}).\n\n'
         + "## How each project versions, supports and breaks\n\n"
-        + support.policy_table(data)
+        + policy_table(data)
     )
 
 
