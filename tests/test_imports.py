@@ -14,6 +14,8 @@ import ast
 from collections.abc import Iterable
 from pathlib import Path
 
+import pytest
+
 from scripts.topics import ROOT
 
 #: The core: everything the site, the apps and the tests import from.
@@ -112,15 +114,22 @@ def rendering_imports(graph: dict[str, set[str]]) -> list[str]:
     ]
 
 
-def test_the_core_modules_import_no_cycle() -> None:
-    found = cycles(import_graph(ROOT))
+@pytest.fixture(scope="module")
+def core_graph() -> dict[str, set[str]]:
+    return import_graph(ROOT)
+
+
+def test_the_core_modules_import_no_cycle(core_graph: dict[str, set[str]]) -> None:
+    found = cycles(core_graph)
     assert not found, "import cycles among the core modules: " + "; ".join(
         " <-> ".join(c) for c in found
     )
 
 
-def test_measuring_and_judging_modules_never_import_rendering() -> None:
-    assert rendering_imports(import_graph(ROOT)) == []
+def test_measuring_and_judging_modules_never_import_rendering(
+    core_graph: dict[str, set[str]],
+) -> None:
+    assert rendering_imports(core_graph) == []
 
 
 def _package(root: Path, files: dict[str, str]) -> Path:
