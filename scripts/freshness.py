@@ -2,7 +2,8 @@
 
 ``make serve`` reuses the report it finds instead of re-running the claim tests (minutes), so a
 contributor's edit rebuilds the page in seconds; the claims page then says the evidence is
-stale, and ``make evidence`` (or ``make test``) refreshes it.
+stale (``docs/plugins/claims_page.py`` renders the notice), and ``make evidence`` (or
+``make test``) refreshes it.
 """
 
 from __future__ import annotations
@@ -29,19 +30,4 @@ def newer_inputs(report: Path) -> list[Path]:
         and "__pycache__" not in path.parts
         and path.is_file()
         and path.stat().st_mtime > written
-    )
-
-
-def stale_notice(report: Path) -> str:
-    """An admonition for the claims page when the report predates an input, else ``""``."""
-    changed = newer_inputs(report)
-    if not changed:
-        return ""
-    names = ", ".join(f"`{p.relative_to(ROOT)}`" for p in changed[:5])
-    more = f" and {len(changed) - 5} more" if len(changed) > 5 else ""
-    return (
-        '!!! warning "Evidence is stale"\n'
-        "    The claim tests last ran before these files changed: "
-        f"{names}{more}. The verdicts below are from that run; `make evidence` re-runs the "
-        "claim tests.\n\n"
     )

@@ -13,8 +13,7 @@ from functools import cache
 from pydantic import HttpUrl, field_validator, model_validator
 
 from scripts.datafiles import ROOT, Strict, load_model
-from scripts.markdown import table
-from scripts.topics import FRAMEWORK_TITLES, FRAMEWORKS
+from scripts.topics import FRAMEWORKS
 
 SUPPORT_FILE = ROOT / "docs" / "data" / "support.yaml"
 
@@ -71,50 +70,3 @@ class SupportFile(Strict):
 def load() -> SupportFile:
     """The support data, validated."""
     return load_model(SUPPORT_FILE, SupportFile, SupportError)
-
-
-def _months(start: datetime.date, end: datetime.date) -> int:
-    return (end.year - start.year) * 12 + end.month - start.month
-
-
-def support_table(data: SupportFile, today: datetime.date) -> str:
-    """How long each release line is supported, and how much of that is left on ``today``."""
-    rows = []
-    for framework in FRAMEWORKS:
-        for line in data.frameworks[framework].lines:
-            if line.end_of_support is None:
-                ends, total, left = line.ends_with or "", "—", "until then"
-            else:
-                ends = line.end_of_support.isoformat()
-                span = line.released and _months(line.released, line.end_of_support)
-                total = f"{span} months" if span else "—"
-                remaining = _months(today, line.end_of_support)
-                left = f"{remaining} months" if line.end_of_support >= today else "ended"
-            rows.append(
-                [
-                    f"{FRAMEWORK_TITLES[framework]} {line.line}",
-                    "yes" if line.lts else "no",
-                    line.released.isoformat() if line.released else "not confirmed here",
-                    ends,
-                    total,
-                    left,
-                    f"[source]({line.source})",
-                ]
-            )
-    header = ["Release line", "LTS", "Released", "Security fixes until", "Span", "Left", "Source"]
-    return table(header, rows)
-
-
-def policy_table(data: SupportFile) -> str:
-    """Each project's versioning, support rule and breaking-change practice, with sources."""
-    rows = [
-        [
-            FRAMEWORK_TITLES[framework],
-            policy.versioning,
-            f"{policy.support} ([source]({policy.support_source}))",
-            f"{policy.breaking_changes} ([source]({policy.breaking_changes_source}))",
-        ]
-        for framework in FRAMEWORKS
-        for policy in [data.frameworks[framework]]
-    ]
-    return table(["Project", "Versions", "Supported", "Breaking changes"], rows)

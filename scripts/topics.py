@@ -345,6 +345,13 @@ def get_topic(slug: str) -> Topic:
     raise TopicError(f"snippets/{slug}/: no such topic (expected snippets/{slug}/topic.yaml)")
 
 
+def page_of(topic: Topic) -> str:
+    """The docs-relative page that shows a topic: ``guide/<slug>.md`` unless its
+    ``topic.yaml`` says ``page``. The navigation, every link to a topic and the site tests
+    all ask here, so an override moves all of them."""
+    return topic.meta.page or f"guide/{topic.slug}.md"
+
+
 def import_snippet(topic: Topic, framework: str) -> ModuleType:
     """Import a framework's snippet module, naming the file when it is missing."""
     path = topic.snippet_path(framework)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts.claims import IN_CI, evidence_path
+from scripts.claims.evidence import IN_CI, evidence_path
 from scripts.postgres import Cluster, PostgresNotInstalled, cluster, find_bindir
 from scripts.source_links import configure as configure_source_links
 from scripts.topics import ROOT

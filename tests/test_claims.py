@@ -10,29 +10,27 @@ from pathlib import Path
 
 import pytest
 
-from scripts.claims import (
-    BORDERLINE,
-    CONFIRMED,
-    FAILING,
-    LABELS,
-    NOT_CHECKABLE,
-    NOT_REMEASURED,
-    PARTLY,
-    REFUTED,
-    ClaimError,
-    Evidence,
-    Outcome,
-    finding,
-    judge,
-    load_claims,
-    load_evidence,
-)
-from scripts.claims_page import (
+from docs.plugins.claims_page import (
     PUBLISHED_BASIS,
     claim_counts_sentence,
-    claims_page,
+    claims_section,
     site_counts,
     verdict_badge,
+)
+from docs.plugins.context import BuildContext
+from scripts.bench.config import CONFIGURATIONS
+from scripts.claims import ledger
+from scripts.claims.evidence import ClaimError, Evidence, Outcome, load_evidence
+from scripts.claims.ledger import FAILING, LABELS, NOT_REMEASURED, judge
+from scripts.claims.rules import (
+    BORDERLINE,
+    CONFIRMED,
+    NOT_CHECKABLE,
+    PARTLY,
+    REFUTED,
+    finding,
+    label_of,
+    load_claims,
 )
 from scripts.published import get_source
 from scripts.topics import ROOT
@@ -58,6 +56,7 @@ def _doc(
     """Cells measured in interleaved rounds; ``noise`` scales each round's runs alike."""
     results = [
         {"config": cfg, "endpoint": ep, "concurrency": 64, "workers": 1, "database": "sqlite",
+         "label": CONFIGURATIONS[cfg].label, "server": CONFIGURATIONS[cfg].server.name,
          "rps": rps, "rps_all": [rps * f for f in noise], "rounds": list(range(len(noise))),
          "status": "failed" if (cfg, ep) in failed else "ok"}
         for (cfg, ep), rps in cells.items()
@@ -111,12 +110,12 @@ def test_a_round_that_slows_every_setup_alike_does_not_move_the_verdict() -> Non
 def test_a_laptop_without_wrk_keeps_the_committed_verdict_marked_not_re_measured(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr("scripts.claims.IN_CI", False)
+    monkeypatch.setattr(ledger, "IN_CI", False)
     doc = _doc(_json_cells(16_000, 1_000, 2_000))
     verdict = judge(CLAIMS["rps-fastapi"], doc, _evidence({"rps-fastapi": "skipped"}))
     assert verdict.label == CONFIRMED and not verdict.remeasured
     assert NOT_REMEASURED in verdict.text.lower()
-    monkeypatch.setattr("scripts.claims.IN_CI", True)
+    monkeypatch.setattr(ledger, "IN_CI", True)
     in_ci = judge(CLAIMS["rps-fastapi"], doc, _evidence({"rps-fastapi": "skipped"}))
     assert in_ci.label == FAILING
 
@@ -137,6 +136,13 @@ def test_a_re_measurement_too_starved_to_judge_keeps_the_committed_verdict_and_s
 def test_a_failed_cell_never_yields_a_verdict_from_its_number() -> None:
     doc = _doc(_json_cells(16_000, 1_000, 2_000), failed=frozenset({("flask-gunicorn", "json")}))
     assert finding(CLAIMS["rps-fastapi"], doc).label == NOT_CHECKABLE
+
+
+def test_a_setup_is_named_as_the_result_file_names_it_not_as_the_code_does_now() -> None:
+    doc = _doc(_json_cells(16_000, 1_000, 2_000))
+    doc["results"][0]["label"] = "FastAPI (as measured)"
+    assert label_of(doc, "fastapi-uvicorn") == "FastAPI (as measured) on Uvicorn"
+    assert "FastAPI (as measured) on Uvicorn" in finding(CLAIMS["rps-fastapi"], doc).text
 
 
 def test_without_a_result_file_figure_claims_are_not_checkable() -> None:
@@ -204,7 +210,7 @@ def test_every_shared_claim_is_judged_with_a_title_and_a_rule() -> None:
 def test_the_page_shows_a_failing_claim_as_failing(tmp_path, monkeypatch) -> None:
     report = write_evidence(tmp_path / "evidence.json", failing="fastapi-auto-docs")
     monkeypatch.setenv("GUIDE_CLAIMS_EVIDENCE", str(report))
-    page = claims_page()
+    page = claims_section(BuildContext().ledger)
     section = page.split("{#fastapi-auto-docs}")[1].split("\n## ")[0]
     assert FAILING in section and "did not pass" in section
     # The reader sees which test disagreed and the figures, never the exception or a path.
@@ -286,7 +292,7 @@ def test_every_claim_has_its_anchor_and_a_verdict_on_the_built_page(site_dir: Pa
 def test_the_landing_page_counts_add_up_and_name_each_state_once(tmp_path, monkeypatch) -> None:
     report = write_evidence(tmp_path / "evidence.json", failing="fastapi-auto-docs")
     monkeypatch.setenv("GUIDE_CLAIMS_EVIDENCE", str(report))
-    counts = site_counts()
+    counts = site_counts(BuildContext().ledger)
     sentence = claim_counts_sentence(counts)
     stated = re.findall(r"(\d+) (" + "|".join(map(re.escape, LABELS)) + r")\b", sentence)
     assert sum(int(n) for n, _ in stated) == counts["claims"] == len(CLAIMS), sentence

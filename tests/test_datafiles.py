@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from scripts import claims, decision, published, topics
+from scripts import decision, published, topics
+from scripts.claims import evidence, rules
 from scripts.datafiles import ROOT
 from scripts.live import build_bundle, support
 
@@ -145,9 +146,9 @@ def test_a_variant_stands_in_for_its_framework_with_its_own_answers() -> None:
 
 def test_a_misspelt_rule_input_in_claims_yaml_is_named(tmp_path: Path) -> None:
     path = tmp_path / "claims.yaml"
-    _misspell(claims.CLAIMS_FILE, path, "    max_lines: 10", "    max_line: 10")
-    with pytest.raises(claims.ClaimError) as error:
-        claims.load_claims(path)
+    _misspell(rules.CLAIMS_FILE, path, "    max_lines: 10", "    max_line: 10")
+    with pytest.raises(evidence.ClaimError) as error:
+        rules.load_claims(path)
     message = str(error.value)
     assert re.search(
         r"claims\.yaml:\d+: claims\[\d+\] \(flask-single-file\)\.max_line: "
@@ -159,13 +160,13 @@ def test_a_misspelt_rule_input_in_claims_yaml_is_named(tmp_path: Path) -> None:
 
 def test_an_unknown_rule_in_claims_yaml_is_named(tmp_path: Path) -> None:
     path = tmp_path / "claims.yaml"
-    _misspell(claims.CLAIMS_FILE, path, "rule: snippet_lines", "rule: snippet_line")
+    _misspell(rules.CLAIMS_FILE, path, "rule: snippet_lines", "rule: snippet_line")
     with pytest.raises(
-        claims.ClaimError,
+        evidence.ClaimError,
         match=r"\(flask-single-file\)\.rule: unknown value "
         r"'snippet_line'; did you mean `snippet_lines`\?",
     ):
-        claims.load_claims(path)
+        rules.load_claims(path)
 
 
 def test_a_misspelt_key_in_decision_yaml_is_named(tmp_path: Path) -> None:
@@ -229,7 +230,7 @@ def test_every_data_file_in_the_repository_loads() -> None:
     """The real files pass their schemas (the build reads them the same way)."""
     topics.all_topics.cache_clear()
     assert topics.all_topics()
-    assert claims.load_claims()
+    assert rules.load_claims()
     assert decision.load_rules()
     assert build_bundle.load_config()["pyodide"]
     support.unsupported.cache_clear()

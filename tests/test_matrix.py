@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from docs.plugins.matrix_page import needs_newer
 from scripts.matrix.config import MatrixError, load_matrix
-from scripts.matrix.page import needs_newer
 from scripts.matrix.report import load_results, locked_line, missing_feature
 from scripts.matrix.run import _outcomes, _topic_results
 from scripts.topics import FRAMEWORKS, all_topics
@@ -102,7 +102,7 @@ def test_missing_features_are_read_from_import_errors() -> None:
 
 @pytest.mark.parametrize("topic", all_topics(), ids=lambda topic: topic.slug)
 def test_every_topic_page_shows_its_matrix(site_dir: Path, topic) -> None:
-    from docs.plugins.main import page_of
+    from scripts.topics import page_of
 
     page = (site_dir / page_of(topic).removesuffix(".md") / "index.html").read_text("utf-8")
     assert "version matrix" in page, f"{page_of(topic)} has no version matrix"

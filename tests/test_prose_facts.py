@@ -1,9 +1,10 @@
 """Facts the pages state in prose, pinned to the behaviour of the tested versions.
 
 Status codes and figures in sentences are rendered from the cases and results by macros
-(``status``, ``bench_figure`` in ``docs/plugins/main.py``). What a macro cannot render, a
-behaviour of a framework or server that a sentence describes, is checked here: each test
-names the page it keeps honest, so a failure says which sentence to rewrite.
+(``status`` in ``docs/plugins/main.py``, ``bench_figure`` in ``docs/plugins/bench_page.py``).
+What a macro cannot render, a behaviour of a framework or server that a sentence describes, is
+checked here: each test names the page it keeps honest, so a failure says which sentence to
+rewrite.
 """
 
 from __future__ import annotations

@@ -25,8 +25,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from scripts.claims import evidence_path
-from scripts.freshness import newer_inputs, stale_notice
+from docs.plugins.claims_page import stale_notice
+from scripts.claims.evidence import evidence_path
+from scripts.freshness import newer_inputs
 from scripts.topics import ROOT
 from tests.support.claim_evidence import RECORDER_NAME
 

@@ -7,9 +7,9 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
-from docs.plugins.main import page_of
-from scripts.topics import FRAMEWORK_TITLES, ROOT, all_topics, snippet_files
+from scripts.topics import FRAMEWORK_TITLES, ROOT, all_topics, page_of, snippet_files
 
 TOPICS = all_topics()
 
@@ -41,9 +41,34 @@ def test_topic_page_has_linked_tabs_with_every_snippet_line(site_dir: Path, topi
                 assert line.strip() in text, f"{path.relative_to(ROOT)}: line {line!r} not on page"
 
 
+def mkdocs_config(text: str) -> dict:
+    """``mkdocs.yml`` as data; its ``!ENV`` tags are kept as their names, since only the
+    structure is checked here."""
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("!", lambda loader, tag, node: tag)
+    return yaml.load(text, Loader=Loader)
+
+
 def test_tabs_are_linked_across_the_site() -> None:
-    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    assert "content.tabs.link" in config
+    """Read as YAML, so a commented-out or misplaced feature line fails."""
+    config = mkdocs_config((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert "content.tabs.link" in config["theme"]["features"]
+    commented = (
+        (ROOT / "mkdocs.yml")
+        .read_text(encoding="utf-8")
+        .replace("- content.tabs.link", "# - content.tabs.link")
+    )
+    assert "content.tabs.link" not in mkdocs_config(commented)["theme"]["features"]
+
+
+def test_serve_rebuilds_on_snippet_and_code_edits() -> None:
+    """``mkdocs serve`` watches docs/ already; snippets, the core package and the demo apps
+    must be watched too, or an edited snippet would not show until a restart."""
+    watched = mkdocs_config((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["watch"]
+    assert {"snippets", "scripts", "demo_apps"} <= set(watched)
 
 
 def test_template_syntax_in_snippets_reaches_the_reader_verbatim(site_dir: Path) -> None:
@@ -122,4 +147,4 @@ def test_every_claim_verdict_links_to_its_rule_and_tests(site_dir: Path) -> None
     verdicts = page.count("<strong>Verdict:</strong>")
     assert verdicts > 0
     assert page.count('href="#rules"') >= verdicts
-    assert "scripts/claims.py" in page
+    assert "scripts/claims/rules.py" in page

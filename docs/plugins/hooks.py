@@ -13,16 +13,15 @@ from typing import Any
 
 from mkdocs.exceptions import PluginError
 
-from docs.plugins.main import page_of
+from docs.plugins.claims_page import stale_notice
 from docs.plugins.page_html import (
     exclude_code_from_search,
     label_table_cells,
     separate_tab_labels,
 )
-from scripts.claims import evidence_path
-from scripts.freshness import stale_notice
+from scripts.claims.evidence import evidence_path
 from scripts.source_links import is_loopback
-from scripts.topics import all_topics
+from scripts.topics import all_topics, page_of
 
 #: The claims page, which says when its evidence report predates an edit.
 CLAIMS_PAGE = "claims.md"

@@ -1,10 +1,13 @@
-"""All build-time logic of the site: Jinja macros for pages, and MkDocs hooks.
+"""The site's macros: the topic pages' tabs and tables, and the registration of every macro.
 
-mkdocs-macros calls ``define_env`` (the macros pages use) and
-``on_post_page_macros``/``on_post_build`` (the embed check, which must see pages
-after macros have run). The only MkDocs hook, the navigation built from the
-topics, is in ``hooks.py`` beside this file. Pages hold prose
-and macro calls; anything computed lives here.
+mkdocs-macros calls ``define_env`` (the macros pages use; it also starts the build's
+``context.py``, so result files and verdicts are loaded once per build) and
+``on_post_page_macros``/``on_post_build`` (the embed check, which must see pages after
+macros have run). The other pages' fragments are rendered beside this file:
+``bench_page.py`` (benchmark tables, charts and figures), ``claims_page.py`` (verdicts, the
+landing page's counts and headline table), ``decision_page.py``, ``matrix_page.py`` and
+``support_page.py``. The MkDocs hooks are in ``hooks.py``. Pages hold prose and macro calls;
+anything computed lives in ``docs/plugins/``.
 
 Snippets are embedded with pymdownx.snippets lines that the macros *emit*; the
 snippets preprocessor runs after Jinja, so template syntax inside a snippet
@@ -13,8 +16,6 @@ snippets preprocessor runs after Jinja, so template syntax inside a snippet
 
 from __future__ import annotations
 
-import datetime
-import html
 import json
 import posixpath
 import shlex
@@ -25,28 +26,16 @@ from typing import Any
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File
-from mkdocs.utils import get_relative_url
 
-from scripts import postgres, support, typecheck
-from scripts.bench import results
-from scripts.bench.config import SQLITE
-from scripts.bench.report import MACROS as BENCH_MACROS
-from scripts.bench.report import data_note
+from docs.plugins import bench_page, claims_page, decision_page, support_page
+from docs.plugins.context import current, start_build
+from docs.plugins.markdown import table
+from docs.plugins.matrix_page import summary_table, topic_matrix
+from scripts import postgres, typecheck
 from scripts.check_embeds import broken_embeds, embeds_in, orphans
-from scripts.claims import IN_CI
-from scripts.claims_page import (
-    claim_counts_sentence,
-    claims_page,
-    headline_table,
-    locked_versions,
-    site_counts,
-)
-from scripts.decision import Question, as_data, load_rules
+from scripts.claims.evidence import IN_CI
 from scripts.live.support import placeholder as live_placeholder
 from scripts.live.support import script_json
-from scripts.markdown import table
-from scripts.matrix.page import summary_table, topic_matrix
 from scripts.servers import DEMO_SERVERS
 from scripts.source_links import configure as configure_source_links
 from scripts.source_links import links
@@ -60,6 +49,7 @@ from scripts.topics import (
     TopicError,
     all_topics,
     get_topic,
+    page_of,
 )
 
 # --------------------------------------------------------------------------- helpers
@@ -258,25 +248,12 @@ def postgres_version() -> str:
         return f"PostgreSQL (not installed where this page was built: `{postgres.INSTALL_HINT}`)"
 
 
-#: Written by the hostile-request suite (tests/hostile/); ``make test`` runs its in-process
-#: part before the build, so a page shows the counts of the same run.
-HOSTILE_REPORT = ROOT / ".cache" / "hostile" / "report.json"
 HOSTILE_SUITE = "tests/hostile/"
 
 
 def _hostile_rows(slug: str) -> dict[str, dict[str, Any]]:
-    """This topic's in-process tallies per framework, or nothing when the suite has not run."""
-    if not HOSTILE_REPORT.exists():
-        return {}
-    try:
-        report = json.loads(HOSTILE_REPORT.read_text(encoding="utf-8"))
-    except ValueError as exc:
-        raise PluginError(f"{HOSTILE_REPORT.relative_to(ROOT)}: not JSON ({exc})") from exc
-    return {
-        row["framework"]: row
-        for row in report.get("runs", [])
-        if row["topic"] == slug and row["server"] == "in-process"
-    }
+    """This topic's in-process tallies per framework (or variant), from the build's report."""
+    return {row["framework"]: row for row in current().hostile_runs if row["topic"] == slug}
 
 
 def hostile_survival(slug: str) -> str:
@@ -374,47 +351,10 @@ def status(slug: str, case_name: str, framework: str) -> int:
     return case.expected(framework)["status"]
 
 
-def bench_figure(
-    config: str,
-    endpoint: str,
-    concurrency: int,
-    field: str,
-    workers: int = 1,
-    database: str = SQLITE,
-) -> str:
-    """One figure of a benchmark cell in the newest result file, for prose: requests per
-    second with thousands separators, a CPU share as a percentage. A missing or failed cell
-    stops the build: a sentence must never quote a figure the run did not produce."""
-    path = results.latest()
-    doc = results.load(path) if path else {"results": []}
-    key = (config, endpoint, concurrency, workers, database)
-    cell = next(
-        (
-            c
-            for c in doc["results"]
-            if (c["config"], c["endpoint"], c["concurrency"], c["workers"], c["database"]) == key
-        ),
-        None,
-    )
-    if cell is None or cell["status"] != "ok" or cell.get(field) is None:
-        raise ValueError(
-            f"bench_figure: no {field} for {config} {endpoint} at {concurrency} connections, "
-            f"{workers} worker(s), {database}, in {path or 'any result file'} "
-            "(missing or failed cell)"
-        )
-    value = cell[field]
-    return f"{value:.0%}" if field.endswith("_cpu") else f"{value:,.0f}"
-
-
-def page_of(topic: Topic) -> str:
-    """The page that shows a topic: ``guide/<slug>.md`` unless ``topic.yaml`` says ``page``."""
-    return topic.meta.page or f"guide/{topic.slug}.md"
-
-
 def topic_index() -> str:
     """The guide's table of contents, from the topics' own metadata."""
     rows = [
-        [f"[{t.title}]({t.slug}.md)", t.meta.summary]
+        [f"[{t.title}]({posixpath.relpath(page_of(t), 'guide')})", t.meta.summary]
         for t in all_topics()
         if page_of(t).startswith("guide/")
     ]
@@ -430,118 +370,12 @@ def server_commands() -> str:
     return table(["Demo app and server", "Command"], rows)
 
 
-# --------------------------------------------------------------------------- decision guide
-
-
-def _decision_form(questions: list[Question]) -> str:
-    """The questionnaire: hidden until decide.js, which scores it, removes ``hidden``.
-
-    The questions and the recommendation are siblings so that ``decide.css`` can keep the
-    recommendation in view while the reader answers: beside the questions on a wide screen,
-    pinned to the bottom of the screen on a phone.
-    """
-    parts = [
-        '<form class="decision-guide" hidden aria-label="Questionnaire">'
-        '<div class="decision-guide__questions">'
-    ]
-    for q in questions:
-        parts.append(f"<fieldset><legend>{html.escape(q.text)}</legend>")
-        for o in q.options:
-            field = f"decide-{q.id}-{o.id}"
-            parts.append(
-                f'<div class="decision-guide__option"><input type="radio" name="{q.id}" '
-                f'id="{field}" value="{o.id}"><label for="{field}">{html.escape(o.label)}'
-                "</label></div>"
-            )
-        parts.append("</fieldset>")
-    parts.append(
-        '<button type="reset" class="md-button">Clear the answers</button></div>'
-        '<div class="decision-guide__result" role="status" aria-live="polite" '
-        'aria-label="Recommendation" tabindex="0"></div></form>'
-    )
-    return "".join(parts)
-
-
-def _decision_table(questions: list[Question], page_src: str) -> str:
-    """Every rule as a table row, linked like any Markdown link so the build checks anchors."""
-    rows = []
-    for q in questions:
-        first = True
-        for o in q.options:
-            effects = o.effects or (None,)
-            for effect in effects:
-                why, to = "no points: this answer favours none", "none"
-                if effect is not None:
-                    path, _, anchor = effect.link.partition("#")
-                    link = f"{get_relative_url(path, page_src)}#{anchor}"
-                    why = f"[{html.escape(effect.reason, quote=False)}]({link})"
-                    to = f"{FRAMEWORK_TITLES[effect.framework]} +{effect.points}"
-                question = f"**{html.escape(q.text, quote=False)}**" if first else ""
-                rows.append([question, html.escape(o.label, quote=False), to, why])
-                first = False
-    return table(["Question", "Answer", "Points to", "Why"], rows)
-
-
-@pass_context
-def decision_guide(context: Context) -> str:
-    """The decision guide of the page that calls it: questionnaire, rules as JSON for its script
-    (links made relative to this page's URL), and the same rules as a table for readers
-    without JavaScript.
-
-    The page is read from the Jinja context (the same page as the macros env's ``env.page``),
-    so the links are right whichever page calls the macro.
-    """
-    page = context["page"]
-    directory_urls = context["config"]["use_directory_urls"]
-    questions = load_rules()
-
-    def resolve(link: str) -> str:
-        path, _, anchor = link.partition("#")
-        url = File(path, None, "", directory_urls).url
-        return f"{get_relative_url(url, page.url)}#{anchor}"
-
-    rules = script_json(as_data(questions, resolve))
-    return (
-        '<noscript><p>The questionnaire needs JavaScript. <a href="#all-the-rules">All the '
-        "rules</a> below are the same rules as a table: add up the points of your answers."
-        "</p></noscript>\n\n"
-        f"{_decision_form(questions)}\n\n"
-        f'<script type="application/json" id="decision-rules">{rules}</script>\n\n'
-        f"## All the rules\n\n{_decision_table(questions, page.file.src_uri)}"
-    )
-
-
 # --------------------------------------------------------------------------- landing page
-
-
-def landing_counts() -> str:
-    """What the site checks, counted at build time from the snippets, tests and results."""
-    n = site_counts()
-    return (
-        f"- **{n['snippets']} snippet files** in {n['topics']} topics, every one embedded in a "
-        "page and run by the tests;\n"
-        f"- **{n['tests']} tests**, run on every change;\n"
-        f"- {claim_counts_sentence(n)}\n"
-        f"- **{n['cells']} benchmark cells** in the current result file"
-        + (f", {n['failed_cells']} failed and not shown as figures" if n["failed_cells"] else "")
-        + ".\n"
-    )
-
-
-def headline_comparison(base: str = "") -> str:
-    """The article's throughput figures beside ours, with verdicts, from the newest result."""
-    path = results.latest()
-    if path is None:
-        return "*No benchmark result file yet: run `make bench`.*\n"
-    return headline_table(results.load(path), base=base) + data_note(path)
 
 
 def typecheck_table() -> str:
     """Strict mypy errors per topic and framework, from the report ``make test`` writes."""
-    try:
-        report = typecheck.current()
-    except typecheck.TypecheckError as exc:
-        raise PluginError(str(exc)) from exc
+    report = current().typecheck
     counts: dict[tuple[str, str], int] = {}
     for result in report.files:
         key = (result.topic, result.framework)
@@ -563,7 +397,7 @@ def typecheck_table() -> str:
 
 def typecheck_codes() -> str:
     """The kinds of strict-mode errors per framework (mypy's error codes), largest first."""
-    report = typecheck.current()
+    report = current().typecheck
     codes: dict[str, dict[str, int]] = {fw: {} for fw in FRAMEWORKS}
     for result in report.files:
         for code, n in result.codes.items():
@@ -584,33 +418,13 @@ def typing_examples() -> str:
     return "".join(parts)
 
 
-def support_tables() -> str:
-    """The "how long will my choice be supported" table and each project's policy."""
-    try:
-        data = support.load()
-    except support.SupportError as exc:
-        raise PluginError(str(exc)) from exc
-    today = datetime.datetime.now(datetime.UTC).date()
-    return (
-        "## How long will my choice be supported?\n\n"
-        + support.support_table(data, today)
-        + f'\n"Left" is counted from the day this page was built ({today.isoformat()}).\n\n'
-        + "## How each project versions, supports and breaks\n\n"
-        + support.policy_table(data)
-    )
-
-
-def bench_claims() -> str:
-    """The same table on the benchmark results page (links one level up)."""
-    return headline_comparison(base="../")
-
-
 _embedded: set[str] = set()
 
 
 def define_env(env: Any) -> None:
     """mkdocs-macros entry point (once per build): the functions pages may call."""
     _embedded.clear()
+    start_build()
     configure_source_links(env.conf["repo_url"])
     for macro in (
         framework_tabs,
@@ -625,24 +439,17 @@ def define_env(env: Any) -> None:
         version_matrix,
         cases_table,
         status,
-        bench_figure,
         topic_index,
         server_commands,
-        decision_guide,
-        claims_page,
-        landing_counts,
-        headline_comparison,
-        bench_claims,
-        locked_versions,
         typecheck_table,
         typecheck_codes,
         typing_examples,
-        support_tables,
         package_version,
     ):
         env.macro(macro)
-    for macro in BENCH_MACROS:  # benchmark tables and charts, from docs/data/benchmarks/
-        env.macro(macro)
+    for page in (bench_page, claims_page, decision_page, support_page):
+        for macro in page.MACROS:
+            env.macro(macro)
 
 
 def on_post_page_macros(env: Any) -> None:

@@ -37,6 +37,8 @@ PLAINTEXT, JSON, PARAMS, POST, DB, TEMPLATE, IO = (
 FRAMEWORK_ENDPOINTS = (PLAINTEXT, JSON, PARAMS, POST, DB, TEMPLATE, IO)
 RAW_ENDPOINTS = (PLAINTEXT, JSON)
 SQLITE, POSTGRESQL = "sqlite", "postgresql"
+#: How pages and verdicts name each database.
+DATABASE_NAMES = {SQLITE: "SQLite", POSTGRESQL: "PostgreSQL"}
 
 
 @dataclass(frozen=True)

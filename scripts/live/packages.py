@@ -20,8 +20,9 @@ from unittest import mock
 
 from packaging.utils import canonicalize_name
 
-from scripts.live.resolve import closure, distributions_for_imports, load_lock
+from scripts.live.resolve import closure, distributions_for_imports
 from scripts.live.runner import DEMO_SETTINGS as DJANGO_SETTINGS
+from scripts.lockfile import locked_packages
 from scripts.secret_env import throwaway_secrets
 from scripts.topics import ROOT, get_topic
 
@@ -112,7 +113,7 @@ def topic_files(topic: str, framework: str) -> list[Path]:
 
 @cache
 def _lock() -> dict[str, dict]:
-    return load_lock(ROOT / "uv.lock")
+    return locked_packages()
 
 
 def package_set(topic: str, framework: str, config: dict) -> list[str]:

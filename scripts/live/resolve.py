@@ -8,13 +8,13 @@ uv.lock's dependency edges whose markers hold on Pyodide (sys_platform == "emscr
 from __future__ import annotations
 
 import ast
-import tomllib
 from importlib.metadata import packages_distributions
 from pathlib import Path
 
 from packaging.markers import Marker
 from packaging.utils import canonicalize_name
 
+from scripts.lockfile import locked_packages
 from scripts.topics import ROOT
 
 
@@ -60,23 +60,6 @@ def distributions_for_imports(modules: set[str]) -> set[str]:
     return names
 
 
-def load_lock(lock_path: Path) -> dict[str, dict]:
-    """uv.lock packages by canonical name (the newest version when the lock forks)."""
-    data = tomllib.loads(lock_path.read_text(encoding="utf-8"))
-    packages: dict[str, dict] = {}
-    for package in data["package"]:
-        name = canonicalize_name(package["name"])
-        if name not in packages or _version_key(package) > _version_key(packages[name]):
-            packages[name] = package
-    return packages
-
-
-def _version_key(package: dict) -> tuple:
-    from packaging.version import Version
-
-    return (Version(package.get("version", "0")),)
-
-
 def closure(
     roots: set[str], lock: dict[str, dict], python_version: str, exclude: set[str]
 ) -> dict[str, str]:
@@ -109,4 +92,4 @@ def resolve(config: dict) -> dict[str, str]:
     roots = {canonicalize_name(r) for r in config["requirements"]}
     roots |= distributions_for_imports(snippet_imports(ROOT / "snippets"))
     exclude = {canonicalize_name(e) for e in config.get("exclude", [])}
-    return closure(roots, load_lock(ROOT / "uv.lock"), config["python_version"], exclude)
+    return closure(roots, locked_packages(), config["python_version"], exclude)

@@ -8,18 +8,17 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
+from scripts.lockfile import locked_versions
 from scripts.matrix.config import Line, Matrix, MatrixError, load_matrix
 from scripts.topics import ROOT, display
 
 RESULTS_FILE = ROOT / "docs" / "data" / "matrix.json"
-LOCK_FILE = ROOT / "uv.lock"
 
 
 class TopicResult(BaseModel):
@@ -91,10 +90,6 @@ def load_results(path: Path = RESULTS_FILE) -> Results:
                 "docs/data/versions.yaml names: run `make matrix`"
             )
     return results
-
-
-def locked_versions(lock: Path = LOCK_FILE) -> dict[str, str]:
-    return {p["name"]: p["version"] for p in tomllib.loads(lock.read_text())["package"]}
 
 
 def locked_line(matrix: Matrix, framework: str) -> Line:

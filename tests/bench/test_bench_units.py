@@ -5,9 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from scripts.bench import config, external, report, results, servers, stats, wrk
-from scripts.claims import BORDERLINE, CONFIRMED, PARTLY, classify, finding, load_claims
-from scripts.claims_page import headline_table
+from docs.plugins import bench_page, bench_tables, context
+from docs.plugins.claims_page import headline_table
+from scripts.bench import config, external, results, servers, stats, wrk
+from scripts.claims.evidence import load_evidence
+from scripts.claims.ledger import judge_all
+from scripts.claims.rules import BORDERLINE, CONFIRMED, PARTLY, classify, finding, load_claims
 from tests.support.reports import write_evidence
 
 WRK_LINE = (
@@ -213,7 +216,9 @@ def test_headline_compares_ratios_and_shows_a_failed_cell_as_failed(
     )
     rows = {
         line.split(" | ")[0].strip("| "): line.split(" | ")
-        for line in headline_table(doc).splitlines()[2:]
+        for line in headline_table(
+            judge_all(load_claims(), doc, None, load_evidence())
+        ).splitlines()[2:]
     }
     # The article: 20,000 / 2,500 = 8.00; measured 8,000 / 2,000 = 4.00, the same side of 1.
     fastapi = rows["FastAPI on Uvicorn"]
@@ -227,7 +232,7 @@ def test_headline_compares_ratios_and_shows_a_failed_cell_as_failed(
 
 
 def test_failed_cells_render_as_reasons_never_numbers() -> None:
-    table = report.endpoint_table(document([cell("flask-gunicorn", "db", None)]), "db")
+    table = bench_tables.endpoint_table(document([cell("flask-gunicorn", "db", None)]), "db")
     assert "failed: check: status 500" in table
 
 
@@ -239,18 +244,22 @@ def test_ceiling_share_divides_by_the_raw_app_on_the_same_server() -> None:
             cell("raw-asgi-granian", "json", 40000),
         ]
     )
-    assert "| 25% |" in report.ceiling_table(doc)
+    assert "| 25% |" in bench_tables.ceiling_table(doc)
 
 
 def test_charts_are_deterministic_svg() -> None:
     doc = document([cell("fastapi-uvicorn", "json", 5000), cell("flask-gunicorn", "json", 2000)])
-    first, second = report.endpoint_chart(doc, "json"), report.endpoint_chart(doc, "json")
+    first, second = (
+        bench_tables.endpoint_chart(doc, "json"),
+        bench_tables.endpoint_chart(doc, "json"),
+    )
     assert first == second and "<svg" in first and "http://" not in first.split("<svg", 1)[0]
 
 
 def test_pages_say_so_when_there_is_no_result_file(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(results, "latest", lambda directory=None: None)
-    assert report.bench_noise() == report.NO_DATA
+    monkeypatch.setattr(context, "_current", [context.BuildContext()])
+    assert bench_page.bench_noise() == bench_page.NO_DATA
 
 
 def test_paired_ratio_interval_cancels_a_load_spike_shared_by_a_round() -> None:
@@ -280,7 +289,7 @@ def test_noise_summary_counts_cells_within_the_limit_and_names_the_rest() -> Non
             cell("flask-gunicorn", "json", 2000, (1.0, 0.7, 1.3, 1.0, 1.0)),
         ]
     )
-    text = report.noise_summary(doc)
+    text = bench_tables.noise_summary(doc)
     assert text.startswith("1 of 2 measured cells (50%)") and "Flask json" in text
 
 
@@ -292,9 +301,11 @@ def test_noise_summary_shows_the_machines_floor_from_the_raw_apps() -> None:
             cell("flask-gunicorn", "json", 2000),
         ]
     )
-    text = report.noise_summary(doc)
+    text = bench_tables.noise_summary(doc)
     assert "the 2 raw-app cells (no framework code) spread from 4% to 20%, median 12%" in text
-    assert "floor" not in report.noise_summary(document([cell("flask-gunicorn", "json", 2000)]))
+    assert "floor" not in bench_tables.noise_summary(
+        document([cell("flask-gunicorn", "json", 2000)])
+    )
 
 
 def test_db_bound_is_judged_on_each_database_it_names() -> None:
@@ -321,7 +332,7 @@ def test_external_figures_name_measured_configurations() -> None:
     figures = external.load()
     assert figures and all(f.ratio > 0 for f in figures)
     doc = document([cell("raw-asgi-granian", "json", 4000), cell("raw-asgi-uvicorn", "json", 2000)])
-    assert "| 2.00 (`json`) |" in report.external_table(doc)
+    assert "| 2.00 (`json`) |" in bench_tables.external_table(doc)
 
 
 def test_every_rps_claim_names_a_measured_configuration() -> None:
@@ -355,13 +366,13 @@ def test_charts_follow_the_theme_have_a_name_and_leave_ceilings_out() -> None:
             cell("raw-asgi-uvicorn", "json", 70000),
         ]
     )
-    svg = report.endpoint_chart(doc, "json")
+    svg = bench_tables.endpoint_chart(doc, "json")
     assert 'role="img"' in svg and '<title id="chart-json-title">' in svg
     assert "Highest: FastAPI on uvicorn, 5,000" in svg  # the description states the figures
     assert "raw ASGI" not in svg  # the ceiling has its own chart
     assert "currentColor" in svg and "var(--bench-c1" in svg
     assert "#ffffff" not in svg and "#000000;" not in svg and "<metadata>" not in svg
-    shares = report.ceiling_chart(doc)
+    shares = bench_tables.ceiling_chart(doc)
     assert 'id="chart-ceilings"' in shares and "7%" in shares
 
 
@@ -379,12 +390,12 @@ def test_the_sweep_chart_has_a_panel_per_framework_and_one_for_ceilings() -> Non
         ]
     )
     doc["suite"]["sweep"] = list(levels)
-    svg = report.sweep_chart(doc, "json")
+    svg = bench_tables.sweep_chart(doc, "json")
     for panel in ("FastAPI", "Flask", "Framework-less apps (ceilings)"):
         assert f">{panel}<" in svg
     assert ">uvicorn<" in svg and ">gunicorn<" in svg  # direct labels, no legend
 
 
 def test_plurals_agree_with_their_count() -> None:
-    assert report.plural(1, "worker") == "1 worker"
-    assert report.plural(4, "worker") == "4 workers"
+    assert bench_tables.plural(1, "worker") == "1 worker"
+    assert bench_tables.plural(4, "worker") == "4 workers"

@@ -21,7 +21,8 @@ import pytest
 from scripts.bench import config, costs, results, runner
 from scripts.bench.config import POSTGRESQL, SQLITE, Block
 from scripts.bench.wrk import INSTALL_HINT
-from scripts.claims import IN_CI, Finding, finding, load_claims
+from scripts.claims.evidence import IN_CI
+from scripts.claims.rules import Finding, finding, load_claims
 from scripts.postgres import PostgresNotInstalled, find_bindir
 from tests.conftest import require_tool
 

@@ -15,9 +15,8 @@ from typing import Any
 
 import pytest
 
-from docs.plugins.main import page_of
 from scripts.live.static_server import Handler, serve
-from scripts.topics import ROOT, all_topics
+from scripts.topics import ROOT, all_topics, page_of
 from tests.browser.conftest import offline_context
 from tests.conftest import IN_CI
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 
-from scripts.claims import IN_CI
+from scripts.claims.evidence import IN_CI
 from scripts.topics import ROOT
 from tests.hostile.verdict import Report
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from docs.plugins import main
+from docs.plugins import context, main
 from tests.hostile.inputs import HostileRequest
 from tests.hostile.verdict import Answer, Report, problem
 
@@ -27,8 +27,14 @@ def test_an_answer_passes_only_as_a_quick_clean_non_5xx(answer: Answer, why: str
     assert problem(answer).startswith(why) and bool(problem(answer)) == bool(why)
 
 
+def _report_at(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
+    """A build whose hostile report is ``path``."""
+    monkeypatch.setattr(context, "HOSTILE_REPORT", path)
+    monkeypatch.setattr(context, "_current", [context.BuildContext()])
+
+
 def test_page_says_not_run_here_without_a_report(monkeypatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(main, "HOSTILE_REPORT", tmp_path / "missing.json")
+    _report_at(monkeypatch, tmp_path / "missing.json")
     text = main.hostile_survival("validation")
     assert text.count("not run here") == 3 and "tests/hostile/" in text
 
@@ -40,7 +46,7 @@ def test_page_shows_the_counts_of_the_report(monkeypatch, tmp_path: Path) -> Non
     for status in (422, 422, 500, 201):
         tally.record(request, Answer(status, b"", 0.01))
     report.write(path)
-    monkeypatch.setattr(main, "HOSTILE_REPORT", path)
+    _report_at(monkeypatch, path)
     text = main.hostile_survival("validation")
     assert "**Flask**: 3 of 4" in text
     assert "**FastAPI**: not run here" in text
@@ -51,7 +57,7 @@ def test_page_shows_a_variant_beside_the_main_snippets(monkeypatch, tmp_path: Pa
     tally = report.tally("rest_api", "django_ninja", "in-process")
     tally.record(HostileRequest("GET", "/books"), Answer(200, b"", 0.01))
     report.write(path)
-    monkeypatch.setattr(main, "HOSTILE_REPORT", path)
+    _report_at(monkeypatch, path)
     text = main.hostile_survival("rest_api")
     assert "**Django (`django_ninja.py`)**: 1 of 1" in text
     assert "**Django**: not run here" in text

@@ -1,28 +1,25 @@
-"""Result files -> Markdown tables and SVG charts for the benchmark pages (build time).
+"""One result file -> the Markdown tables, SVG charts and notes of the benchmark pages.
 
-Every function takes figures only from the newest result file (or the one passed in), so no
-number on the performance pages is typed by hand. Failed cells render as "failed: reason".
+The benchmark package measures and writes result files; it never imports this module. Every
+function takes its figures from the result file it is given (``bench_page.py`` gives the
+build's), so no number on the performance pages is typed by hand. Failed cells render as
+"failed: reason".
 """
 
 import statistics
 from pathlib import Path
 from typing import Any
 
-from scripts.anchors import cell_anchor, cost_anchor
+from docs.plugins.anchors import cell_anchor, cost_anchor
+from docs.plugins.charts import dot_plot, line_panels, to_svg
+from docs.plugins.markdown import table
 from scripts.bench import external, results
-from scripts.bench.charts import dot_plot, line_panels, to_svg
-from scripts.bench.config import POSTGRESQL, SQLITE, endpoint_title
-from scripts.markdown import table
+from scripts.bench.config import DATABASE_NAMES, POSTGRESQL, SQLITE, endpoint_title
 from scripts.source_links import links
 from scripts.topics import FRAMEWORK_TITLES, ROOT
 
-NO_DATA = (
-    "*No benchmark result file in `docs/data/benchmarks/` yet: run `make bench` "
-    "(see [how to reproduce](reproduce.md)).*\n"
-)
 WRK_FLAG = " ⚑"  # marks a cell where wrk, not the server, may have set the pace
 NOISY_FLAG = " ⚠"  # marks a cell whose runs spread more than the suite allows, after a re-run
-DATABASE_NAMES = {SQLITE: "SQLite", POSTGRESQL: "PostgreSQL"}
 
 Document = dict[str, Any]
 
@@ -30,11 +27,6 @@ Document = dict[str, Any]
 def plural(count: int, noun: str) -> str:
     """``1 worker``, ``2 workers``: the count always agrees with its noun."""
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
-def newest() -> tuple[Path, Document] | None:
-    path = results.latest()
-    return (path, results.load(path)) if path else None
 
 
 def _cells(
@@ -578,114 +570,3 @@ def environment_table(doc: Document) -> str:
     ]
     rows += [[name, version or "not installed"] for name, version in env["packages"].items()]
     return table(["Setting", "Value"], rows)
-
-
-# --------------------------------------------------------------------------- page macros
-# Each reads the newest result file, so a new `make bench` changes the pages with no edit.
-
-
-def _page(render: Any) -> Any:
-    def macro(*args: Any) -> str:
-        found = newest()
-        return NO_DATA if found is None else render(found, *args)
-
-    macro.__name__ = render.__name__
-    macro.__doc__ = render.__doc__
-    return macro
-
-
-@_page
-def bench_source(found: tuple[Path, Document]) -> str:
-    """Which result file the page shows, and on what machine it was made."""
-    return source_note(*found)
-
-
-@_page
-def bench_endpoint(found: tuple[Path, Document], endpoint: str) -> str:
-    """Chart and table of one endpoint at the main concurrency."""
-    doc = found[1]
-    return (
-        f"`{endpoint_title(endpoint)}`\n\n"
-        + endpoint_chart(doc, endpoint)
-        + "\n"
-        + endpoint_table(doc, endpoint)
-        + data_note(found[0])
-    )
-
-
-@_page
-def bench_ceilings(found: tuple[Path, Document]) -> str:
-    """Frameworks as a share of the raw app on the same server."""
-    doc = found[1]
-    return ceiling_chart(doc) + "\n" + ceiling_table(doc) + data_note(found[0])
-
-
-@_page
-def bench_sweep(found: tuple[Path, Document], endpoint: str) -> str:
-    """Requests/s against the number of connections."""
-    doc = found[1]
-    return sweep_chart(doc, endpoint) + "\n" + sweep_table(doc, endpoint) + data_note(found[0])
-
-
-@_page
-def bench_costs(found: tuple[Path, Document]) -> str:
-    """Install, import, start-up and memory figures."""
-    return costs_table(found[1]) + data_note(found[0], "scripts/bench/costs.py")
-
-
-@_page
-def bench_workers(found: tuple[Path, Document], endpoint: str, database: str = SQLITE) -> str:
-    """The worker sweep of one endpoint."""
-    return workers_table(found[1], endpoint, database)
-
-
-@_page
-def bench_databases(found: tuple[Path, Document]) -> str:
-    """The database endpoint on SQLite and on PostgreSQL."""
-    return database_table(found[1])
-
-
-@_page
-def bench_mount(found: tuple[Path, Document]) -> str:
-    """Served alone against mounted in the demo app."""
-    return mount_table(found[1])
-
-
-@_page
-def bench_noise(found: tuple[Path, Document]) -> str:
-    """The share of cells within the spread limit, and the ones flagged."""
-    return noise_summary(found[1])
-
-
-@_page
-def bench_external(found: tuple[Path, Document]) -> str:
-    """Independent suites' published ratios against ours."""
-    return external_table(found[1])
-
-
-@_page
-def bench_environment(found: tuple[Path, Document]) -> str:
-    """Machine and versions of the shown run."""
-    return environment_table(found[1])
-
-
-@_page
-def bench_elapsed(found: tuple[Path, Document]) -> str:
-    """How long the shown run took, from its own record."""
-    return f"{found[1]['suite']['elapsed_s'] / 60:.0f} minutes"
-
-
-MACROS = (
-    bench_source,
-    bench_endpoint,
-    bench_ceilings,
-    bench_sweep,
-    bench_costs,
-    bench_workers,
-    bench_databases,
-    bench_mount,
-    bench_noise,
-    bench_external,
-    bench_environment,
-    bench_elapsed,
-)

@@ -1,4 +1,4 @@
-"""Markdown for the claims page and the landing page, from the computed verdicts.
+"""Markdown for the claims page and the landing page, from the build's ledger of verdicts.
 
 Links are written as Markdown links to ``.md`` files, relative to the docs root (or to the
 page, with ``base``), so MkDocs checks every one of them, anchors included, in a strict build.
@@ -6,34 +6,38 @@ page, with ``base``), so MkDocs checks every one of them, anchors included, in a
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Any
 
-from scripts.anchors import cell_anchor, cost_anchor
+from docs.plugins.anchors import cell_anchor, cost_anchor
+from docs.plugins.bench_tables import data_note
+from docs.plugins.context import current
+from docs.plugins.markdown import table
 from scripts.bench import results
 from scripts.bench.stats import Interval
-from scripts.claims import (
-    BORDERLINE,
+from scripts.claims.evidence import Outcome
+from scripts.claims.ledger import (
     FAILING,
     LABELS,
-    NOT_CHECKABLE,
     NOT_REMEASURED,
-    UNTESTED_RULES,
-    Outcome,
+    Ledger,
     Verdict,
-    all_verdicts,
     label_counts,
-    label_of,
     report_failures,
+)
+from scripts.claims.rules import (
+    BORDERLINE,
+    NOT_CHECKABLE,
+    UNTESTED_RULES,
+    label_of,
     rps_ratio_of,
     rule_descriptions,
 )
-from scripts.markdown import table
+from scripts.freshness import newer_inputs
+from scripts.lockfile import locked_versions as read_lock
 from scripts.source_links import links
-from scripts.topics import FRAMEWORK_TITLES, ROOT, all_topics, snippet_files
+from scripts.topics import FRAMEWORK_TITLES, ROOT, all_topics, page_of, snippet_files
 
-LOCK_FILE = ROOT / "uv.lock"
 #: The packages whose locked versions the landing page lists, in reading order.
 HEADLINE_PACKAGES = (
     "fastapi", "starlette", "pydantic", "django", "flask", "werkzeug",
@@ -65,7 +69,7 @@ def verdict_badge(verdict: Verdict) -> str:
 def page_link(target: str, base: str = "") -> str:
     """``guide/admin.md#verdict`` -> ``[Admin (verdict)](guide/admin.md#verdict)``."""
     path, _, anchor = target.partition("#")
-    topics = {f"guide/{t.slug}.md": t.title for t in all_topics()}
+    topics = {page_of(t): t.title for t in all_topics()}
     title = topics.get(path) or PAGE_TITLES.get(path)
     if title is None:
         raise ValueError(f"docs/data/claims.yaml links to {target!r}, a page with no title here")
@@ -106,7 +110,7 @@ def _evidence_list(verdict: Verdict, doc: dict | None) -> str:
             f"[`{endpoint}`](benchmarks/index.md#{cell_anchor(config, endpoint)}) {figure}"
         )
     if by_config:
-        groups = "; ".join(f"{label_of(cfg)}: {', '.join(c)}" for cfg, c in by_config.items())
+        groups = "; ".join(f"{label_of(doc, cfg)}: {', '.join(c)}" for cfg, c in by_config.items())
         items.append(f"Benchmark cells (req/s): {groups}.")
     if verdict.finding.costs:
         rows = ", ".join(
@@ -120,7 +124,11 @@ def _evidence_list(verdict: Verdict, doc: dict | None) -> str:
 def claims_page() -> str:
     """Everything below the introduction of ``docs/claims.md``: summary, one section per
     claim, and the rules; warns (failing the strict build) on failing evidence."""
-    ledger = all_verdicts()
+    return claims_section(current().ledger)
+
+
+def claims_section(ledger: Ledger) -> str:
+    """The claims page's body for one ledger of verdicts."""
     verdicts, doc, path, evidence = ledger.verdicts, ledger.doc, ledger.doc_path, ledger.evidence
     report_failures(verdicts)
     summary = table(
@@ -139,7 +147,7 @@ def claims_page() -> str:
             f"## {v.claim['title']} {{#{v.claim['id']}}}\n\n"
             f"**The article says:** {v.claim['claim'].strip()}\n\n"
             f"**Verdict:** {verdict_badge(v)} (rule: [`{v.claim['rule']}`](#rules), "
-            f"computed by {links().link('scripts/claims.py')})\n\n"
+            f"computed by {links().link('scripts/claims/rules.py')})\n\n"
             f"{v.text}\n\n"
             + (_evidence_list(v, doc) if v.label != NOT_CHECKABLE or v.tests else "")
         )
@@ -173,9 +181,13 @@ def _ratio_cell(interval: Interval | None) -> str:
     return f"{interval.value:.2f} ({interval.low:.2f}-{interval.high:.2f})"
 
 
-def headline_table(doc: dict, base: str = "") -> str:
-    """The article's throughput figures next to ours, as absolute figures and as ratios."""
-    verdicts = [v for v in all_verdicts(doc).verdicts if v.claim["rule"] == "rps_ratio"]
+def headline_table(ledger: Ledger, base: str = "") -> str:
+    """The article's throughput figures next to ours, as absolute figures and as ratios (the
+    ledger must have been judged from a result file)."""
+    doc = ledger.doc
+    if doc is None:
+        raise ValueError("headline_table: the ledger was judged without a result file")
+    verdicts = [v for v in ledger.verdicts if v.claim["rule"] == "rps_ratio"]
     claims = {v.claim["id"]: v.claim for v in verdicts}
     rows = []
     for v in verdicts:
@@ -188,13 +200,13 @@ def headline_table(doc: dict, base: str = "") -> str:
         mine = cells[claim["config"]]
         rows.append(
             [
-                label_of(claim["config"]),
+                label_of(doc, claim["config"]),
                 f"{claim['rps']:,}",
                 f"[{mine['rps']:,.0f}]({base}benchmarks/index.md#"
                 f"{cell_anchor(claim['config'], claim['endpoint'])})"
                 if ok
                 else "failed",
-                label_of(reference["config"]),
+                label_of(doc, reference["config"]),
                 f"{claim['rps'] / reference['rps']:.2f}",
                 _ratio_cell(
                     rps_ratio_of(doc, claim["config"], reference["config"], claim["endpoint"])
@@ -218,12 +230,12 @@ def headline_table(doc: dict, base: str = "") -> str:
     )
 
 
-def locked_versions(lock: Path = LOCK_FILE) -> str:
+def locked_versions() -> str:
     """The versions the site was tested with, read from ``uv.lock``."""
-    packages = {p["name"]: p["version"] for p in tomllib.loads(lock.read_text())["package"]}
+    packages = read_lock()
     missing = [name for name in HEADLINE_PACKAGES if name not in packages]
     if missing:
-        raise ValueError(f"{lock}: no locked version for {missing}")
+        raise ValueError(f"uv.lock: no locked version for {missing}")
     return ", ".join(f"{name} {packages[name]}" for name in HEADLINE_PACKAGES)
 
 
@@ -237,9 +249,8 @@ def claim_counts_sentence(counts: dict[str, Any]) -> str:
     return f"{text}, each with one verdict: {states};"
 
 
-def site_counts() -> dict[str, Any]:
+def site_counts(ledger: Ledger) -> dict[str, Any]:
     """The figures the landing page states about the site itself, counted at build time."""
-    ledger = all_verdicts()
     verdicts = ledger.verdicts
     counts = label_counts(verdicts)
     cells = ledger.doc["results"] if ledger.doc else []
@@ -253,3 +264,48 @@ def site_counts() -> dict[str, Any]:
         "failed_cells": sum(c["status"] != "ok" for c in cells),
         "labels": {label: counts[label] for label in LABELS if counts[label]},
     }
+
+
+def landing_counts() -> str:
+    """What the site checks, counted at build time from the snippets, tests and results."""
+    n = site_counts(current().ledger)
+    return (
+        f"- **{n['snippets']} snippet files** in {n['topics']} topics, every one embedded in a "
+        "page and run by the tests;\n"
+        f"- **{n['tests']} tests**, run on every change;\n"
+        f"- {claim_counts_sentence(n)}\n"
+        f"- **{n['cells']} benchmark cells** in the current result file"
+        + (f", {n['failed_cells']} failed and not shown as figures" if n["failed_cells"] else "")
+        + ".\n"
+    )
+
+
+def headline_comparison(base: str = "") -> str:
+    """The article's throughput figures beside ours, with verdicts, from the newest result."""
+    context = current()
+    if context.results is None:
+        return "*No benchmark result file yet: run `make bench`.*\n"
+    return headline_table(context.ledger, base=base) + data_note(context.results.path)
+
+
+def bench_claims() -> str:
+    """The same table on the benchmark results page (links one level up)."""
+    return headline_comparison(base="../")
+
+
+def stale_notice(report: Path) -> str:
+    """An admonition for the claims page when the report predates an input, else ``""``."""
+    changed = newer_inputs(report)
+    if not changed:
+        return ""
+    names = ", ".join(f"`{p.relative_to(ROOT)}`" for p in changed[:5])
+    more = f" and {len(changed) - 5} more" if len(changed) > 5 else ""
+    return (
+        '!!! warning "Evidence is stale"\n'
+        "    The claim tests last ran before these files changed: "
+        f"{names}{more}. The verdicts below are from that run; `make evidence` re-runs the "
+        "claim tests.\n\n"
+    )
+
+
+MACROS = (claims_page, landing_counts, headline_comparison, bench_claims, locked_versions)

@@ -1,21 +1,16 @@
-"""Verdicts on the article's claims, computed at build time from evidence, never typed.
+"""The rules that turn figures into a verdict on one claim, and the claims file they check.
 
-Two kinds of evidence meet here:
-
-* **tests** that carry ``@pytest.mark.claim("<id>")``. ``make evidence`` runs them and writes
-  their outcomes to an evidence report (``tests/support/claim_evidence.py``); a claim whose
-  tests did not all pass is shown as *evidence failing* and fails the strict build;
-* **figures**: the newest benchmark result file, the snippet files, the topics' data and the
-  decision guide's rules. Each claim in ``docs/data/claims.yaml`` names a *rule* below that
-  turns those figures into a verdict; each rule's text is printed on the claims page.
+Each claim in ``docs/data/claims.yaml`` names a *rule* here: a function that reads figures
+(the newest benchmark result file, the snippet files, the topics' data, the decision guide's
+rules) and returns a ``Finding``: a label and a sentence with the figures it read. A rule
+declares the model of its inputs, so a claim with a misspelt or missing input stops the
+build. The rules know nothing of tests (``ledger.py`` combines the two) nor of pages
+(``docs/plugins/claims_page.py`` renders them).
 """
 
 from __future__ import annotations
 
 import itertools
-import json
-import logging
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -26,17 +21,30 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import Field, create_model
 
 from scripts.bench import results, stats
-from scripts.bench.config import CONFIGURATIONS, POSTGRESQL, SQLITE
+from scripts.bench.config import DATABASE_NAMES, SQLITE
 from scripts.bench.stats import Interval
+from scripts.claims.evidence import ClaimError
+from scripts.claims.inputs import (
+    ClaimInputs,
+    DecisionInputs,
+    FasterInputs,
+    FewestLinesInputs,
+    GapInputs,
+    GapMattersInputs,
+    HighestCostInputs,
+    LowestCostsInputs,
+    PackagesInputs,
+    PublishedRankInputs,
+    RpsRatioInputs,
+    SnippetLinesInputs,
+    WithFinding,
+)
 from scripts.datafiles import Strict, load_model
 from scripts.decision import load_rules, recommend
 from scripts.published import get_source
-from scripts.topics import FRAMEWORK_TITLES, ROOT, Framework, all_topics, get_topic
+from scripts.topics import FRAMEWORK_TITLES, ROOT, all_topics, get_topic
 
 CLAIMS_FILE = ROOT / "docs" / "data" / "claims.yaml"
-EVIDENCE_FILE = ROOT / ".cache" / "claims" / "evidence.json"
-EVIDENCE_SCHEMA = 1
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 CONFIRMED, PARTLY, REFUTED, BORDERLINE, NOT_CHECKABLE = (
     "confirmed",
@@ -45,89 +53,15 @@ CONFIRMED, PARTLY, REFUTED, BORDERLINE, NOT_CHECKABLE = (
     "borderline",
     "not checkable here",
 )
-FAILING = "evidence failing"
-NOT_REMEASURED = "not re-measured here"
-LABELS = (CONFIRMED, PARTLY, REFUTED, BORDERLINE, NOT_CHECKABLE, FAILING)
 
 RATIO_TOLERANCE = 0.25  # a measured ratio within 25% of the claimed one confirms it
 MATTERS = 1.5  # a throughput gap of 1.5 times or more is one a high-throughput API feels
 AGREE = 2 / 3  # the decision guide agrees "mostly" with a profile above this share
 
 Document = dict[str, Any]
-DATABASE_NAMES = {SQLITE: "SQLite", POSTGRESQL: "PostgreSQL"}
-log = logging.getLogger("mkdocs.plugins.claims")  # under "mkdocs": strict counts its warnings
-
-
-class ClaimError(Exception):
-    """The claims or their evidence are misconfigured: stops the build with what and where."""
-
-
-# ----------------------------------------------------------------------------- evidence
-
-
-@dataclass(frozen=True)
-class Outcome:
-    nodeid: str
-    claims: tuple[str, ...]
-    outcome: str  # passed, failed, error, skipped
-    duration_s: float
-    message: str
-
-    @property
-    def function(self) -> str:
-        """The test's name without its parameters: how the page groups parametrised runs."""
-        return self.nodeid.split("[")[0]
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """One run of the claim tests, as the report written by ``make evidence``."""
-
-    path: Path
-    finished: str
-    suite_size: int
-    tests: tuple[Outcome, ...]
-
-    def for_claim(self, claim_id: str) -> list[Outcome]:
-        return [t for t in self.tests if claim_id in t.claims]
-
-
-def evidence_path() -> Path:
-    return Path(os.environ.get("GUIDE_CLAIMS_EVIDENCE") or EVIDENCE_FILE)
-
-
-def load_evidence(path: Path | None = None) -> Evidence:
-    path = path or evidence_path()
-    hint = "run `make evidence` (pytest -m claim --claims-report PATH) to write it"
-    if not path.is_file():
-        raise ClaimError(f"no claim evidence report at {path}: {hint}")
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("schema") != EVIDENCE_SCHEMA:
-            raise ClaimError(f"{path}: schema {data.get('schema')!r}, expected {EVIDENCE_SCHEMA}")
-        tests = tuple(
-            Outcome(t["nodeid"], tuple(t["claims"]), t["outcome"], t["duration_s"], t["message"])
-            for t in data["tests"]
-        )
-        return Evidence(path, data["finished"], data["suite_size"], tests)
-    except (json.JSONDecodeError, KeyError, TypeError) as error:
-        raise ClaimError(f"{path} is not a claim evidence report ({error!r}): {hint}") from error
 
 
 # ----------------------------------------------------------------------------- claims
-
-
-class ClaimInputs(Strict):
-    """What every claim in ``claims.yaml`` has; each rule's model adds the inputs it reads."""
-
-    id: str
-    title: str
-    claim: str
-    rule: str
-    #: Pages (docs-relative, with an anchor) that show the evidence.
-    pages: list[str] = []
-    #: A sentence the verdict adds after the figures.
-    finding: str = ""
 
 
 @cache
@@ -208,85 +142,6 @@ def rule(
     return register
 
 
-# The inputs of each rule, as claims.yaml gives them.
-
-
-class WithFinding(ClaimInputs):
-    finding: str
-
-
-class PublishedRankInputs(ClaimInputs):
-    framework: Framework  # type: ignore[valid-type]
-    #: A source id and one of its questions in docs/data/published.yaml.
-    source: str
-    question: str
-
-
-class SnippetLinesInputs(ClaimInputs):
-    topic: str
-    framework: Framework  # type: ignore[valid-type]
-    max_lines: int
-
-
-class FewestLinesInputs(WithFinding):
-    framework: Framework  # type: ignore[valid-type]
-    topics: list[str]
-
-
-class PackagesInputs(ClaimInputs):
-    framework: Framework  # type: ignore[valid-type]
-    #: Distribution names as on PyPI.
-    packages: list[str]
-
-
-class LowestCostsInputs(WithFinding):
-    framework: Framework  # type: ignore[valid-type]
-    metrics: list[str]
-
-
-class HighestCostInputs(ClaimInputs):
-    framework: Framework  # type: ignore[valid-type]
-    metric: str
-
-
-class RpsRatioInputs(ClaimInputs):
-    #: The article's own figure, in requests per second.
-    rps: int
-    config: str
-    endpoint: str
-    reference_claim: str
-
-
-class FasterInputs(ClaimInputs):
-    a: str
-    b: str
-    endpoint: str
-    min_ratio: float
-
-
-class GapInputs(ClaimInputs):
-    a: str
-    others: list[str]
-    endpoints: list[str]
-    #: Databases the endpoints are judged on, the verdict's first (``bench.config``).
-    databases: list[str] = [SQLITE]
-
-
-class GapMattersInputs(GapInputs):
-    same_server: list[str] | None = None
-
-
-class Profile(Strict):
-    name: str
-    framework: Framework  # type: ignore[valid-type]
-    #: Question id to option id in docs/data/decision.yaml.
-    answers: dict[str, str]
-
-
-class DecisionInputs(WithFinding):
-    profiles: list[Profile]
-
-
 def _cell(
     doc: Document, config: str, endpoint: str, database: str = SQLITE, workers: int = 1
 ) -> dict | None:
@@ -331,9 +186,13 @@ def classify(
     return BORDERLINE, f"; borderline: the interval reaches from {' to '.join(found)}"
 
 
-def label_of(config: str) -> str:
-    configuration = CONFIGURATIONS[config]
-    return f"{configuration.label} on {configuration.server.name.capitalize()}"
+def label_of(doc: Document, config: str) -> str:
+    """``FastAPI on Uvicorn``: the label the result file gives the configuration (the name it
+    was measured under, as on the benchmark page, even if the code has since renamed it)."""
+    cell = next((c for c in doc["results"] if c["config"] == config), None)
+    if cell is None:
+        raise ClaimError(f"no cell of configuration {config!r} in the result file")
+    return f"{cell['label']} on {cell['server'].capitalize()}"
 
 
 NO_RESULTS = Finding(NOT_CHECKABLE, "No benchmark result file yet: run `make bench`.")
@@ -544,8 +403,8 @@ def rps_ratio(claim: dict, doc: Document | None) -> Finding:
     mine = _cell(doc, config, endpoint)["rps"]
     return Finding(
         verdict,
-        f"The article's figures give {label_of(config)} {claimed:.2f} times "
-        f"{label_of(ref_config)} ({claim['rps']:,} against {reference['rps']:,} req/s); "
+        f"The article's figures give {label_of(doc, config)} {claimed:.2f} times "
+        f"{label_of(doc, ref_config)} ({claim['rps']:,} against {reference['rps']:,} req/s); "
         f"measured here it is {_ratio_text(measured)} times ({mine:,.0f} against "
         f"{_cell(doc, ref_config, endpoint)['rps']:,.0f} req/s, medians of the runs, one "
         f"worker, {doc['suite']['concurrency']} connections){note}. "
@@ -577,8 +436,9 @@ def faster(claim: dict, doc: Document | None) -> Finding:
     verdict, note = classify(ratio, (1.0, claim["min_ratio"]), point)
     return Finding(
         verdict,
-        f"On `{endpoint}`, {label_of(a)} serves {_cell(doc, a, endpoint)['rps']:,.0f} req/s and "
-        f"{label_of(b)} {_cell(doc, b, endpoint)['rps']:,.0f}: {_ratio_text(ratio)} times (the "
+        f"On `{endpoint}`, {label_of(doc, a)} serves {_cell(doc, a, endpoint)['rps']:,.0f} "
+        f"req/s and {label_of(doc, b)} {_cell(doc, b, endpoint)['rps']:,.0f}: "
+        f"{_ratio_text(ratio)} times (the "
         f"rule asks for {claim['min_ratio']:g}){note}. {claim.get('finding', '')}".strip(),
         cells,
         comparisons=(Comparison(f"{a} ÷ {b} on {endpoint}", ratio),),
@@ -594,9 +454,9 @@ def _ratios(doc: Document, claim: dict, database: str = SQLITE) -> dict[tuple[st
     }
 
 
-def _ratio_lines(claim: dict, ratios: dict[tuple[str, str], Interval]) -> str:
+def _ratio_lines(doc: Document, claim: dict, ratios: dict[tuple[str, str], Interval]) -> str:
     return "; ".join(
-        f"÷ {label_of(other)}: "
+        f"÷ {label_of(doc, other)}: "
         + ", ".join(
             f"`{ep}` {r.value:.2f} ({r.low:.2f}-{r.high:.2f})"
             for (o, ep), r in ratios.items()
@@ -638,8 +498,8 @@ def gap_matters(claim: dict, doc: Document | None) -> Finding:
     unsure = sum(r.straddles(MATTERS) for r in ratios.values())
     verdict, note = _count_verdict(sure, unsure, len(ratios))
     text = (
-        f"{label_of(claim['a'])}, as a multiple of the others' req/s per endpoint (95% "
-        f"intervals): {_ratio_lines(claim, ratios)}. {sure} of {len(ratios)} pairs reach "
+        f"{label_of(doc, claim['a'])}, as a multiple of the others' req/s per endpoint (95% "
+        f"intervals): {_ratio_lines(doc, claim, ratios)}. {sure} of {len(ratios)} pairs reach "
         f"{MATTERS:g}{', ' + str(unsure) + ' more are borderline' if unsure else ''}{note}."
     )
     comparisons = tuple(
@@ -648,7 +508,8 @@ def gap_matters(claim: dict, doc: Document | None) -> Finding:
     same_server = claim.get("same_server")
     if same_server and (r := rps_ratio_of(doc, *same_server, "json")) is not None:
         text += (
-            f" On one server for both, {label_of(same_server[0])} ÷ {label_of(same_server[1])}"
+            f" On one server for both, {label_of(doc, same_server[0])} ÷ "
+            f"{label_of(doc, same_server[1])}"
             f" on `json` is {_ratio_text(r)}: much of the gap is the server, not the framework."
         )
         cells += tuple((c, "json") for c in same_server)
@@ -695,10 +556,10 @@ def gap_narrows(claim: dict, doc: Document | None) -> Finding:
         verdicts.append(verdict)
         ratios = _ratios(doc, claim, database)
         parts.append(
-            f"On {DATABASE_NAMES[database]}, {verdict}{note}: {label_of(claim['a'])} as a "
-            f"multiple of the others: {_ratio_lines(claim, ratios)}; the `{narrow}` ratio "
+            f"On {DATABASE_NAMES[database]}, {verdict}{note}: {label_of(doc, claim['a'])} as a "
+            f"multiple of the others: {_ratio_lines(doc, claim, ratios)}; the `{narrow}` ratio "
             f"÷ the `{wide}` ratio: "
-            + ", ".join(f"{label_of(o)} {_ratio_text(n)}" for o, n in shrink.items())
+            + ", ".join(f"{label_of(doc, o)} {_ratio_text(n)}" for o, n in shrink.items())
             + "."
         )
         comparisons += [
@@ -724,7 +585,7 @@ def gap_narrows(claim: dict, doc: Document | None) -> Finding:
     DecisionInputs,
 )
 def decision_agrees(claim: dict, doc: Document | None) -> Finding:
-    questions = load_rules()
+    questions = load_rules(doc=doc)
     shares = []
     for profile in claim["profiles"]:
         fixed = profile["answers"]
@@ -748,21 +609,6 @@ def decision_agrees(claim: dict, doc: Document | None) -> Finding:
     return Finding(verdict, f"The guide agrees with the article: {parts}. {claim['finding']}")
 
 
-# ----------------------------------------------------------------------------- verdicts
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """A claim's verdict with everything the page shows beside it."""
-
-    claim: dict
-    label: str
-    text: str
-    tests: tuple[Outcome, ...]
-    finding: Finding
-    remeasured: bool = True  # False: judged from committed figures, tests skipped here
-
-
 #: Rules that judge from data outside this repository: no test here can carry them.
 UNTESTED_RULES = frozenset({"published_rank"})
 
@@ -772,102 +618,5 @@ def finding(claim: dict, doc: Document | None) -> Finding:
     return RULES[claim["rule"]][1](claim, doc)
 
 
-def judge(claim: dict, doc: Document | None, evidence: Evidence) -> Verdict:
-    """The verdict: the rule's, unless a test carrying the claim did not pass."""
-    found = finding(claim, doc)
-    if claim["rule"] in UNTESTED_RULES:
-        return Verdict(claim, found.label, found.text, (), found)
-    tests = tuple(evidence.for_claim(claim["id"]))
-    if not tests:
-        raise ClaimError(
-            f"claim {claim['id']}: no test marked @pytest.mark.claim({claim['id']!r}) ran "
-            f"in {evidence.path}; every checkable claim needs at least one"
-        )
-    bad = [t for t in tests if t.outcome != "passed"]
-    notes = "; ".join(dict.fromkeys(t.message for t in tests if t.message))
-    if not bad and notes:
-        # Passed without judging: the re-measurement ran on a machine too busy to mean
-        # anything (see tests/bench/test_claim_figures.py), so the committed figures judge.
-        text = f"{found.text} {NOT_REMEASURED.capitalize()}: {notes}."
-        return Verdict(claim, found.label, text, tests, found, remeasured=False)
-    if not bad:
-        return Verdict(claim, found.label, found.text, tests, found)
-    if not IN_CI and all(t.outcome == "skipped" for t in bad):
-        # A laptop without the tool (wrk): the committed figures still judge the claim, and
-        # the page says the re-measurement did not run here. CI never takes this path.
-        reasons = "; ".join(dict.fromkeys(t.message for t in bad))
-        return Verdict(
-            claim,
-            found.label,
-            f"{found.text} {NOT_REMEASURED.capitalize()}: {reasons}.",
-            tests,
-            found,
-            remeasured=False,
-        )
-    return Verdict(claim, FAILING, failing_text(tests, bad, found), tests, found)
-
-
-OUTCOME_WORDS = {"failed": "failed", "error": "could not run", "skipped": "was skipped"}
-
-
-def failing_text(tests: tuple[Outcome, ...], bad: list[Outcome], found: Finding) -> str:
-    """What a reader sees for a claim whose tests did not pass: which tests disagreed, in
-    words, and the figures the rule read. Exception texts and paths of the machine the tests
-    ran on stay in the build log (``report_failures``), not on the page."""
-    names = sorted(
-        {
-            f"`{t.function.rsplit('::', 1)[-1]}` {OUTCOME_WORDS.get(t.outcome, t.outcome)}"
-            for t in bad
-        }
-    )
-    return (
-        f"{len(bad)} of {len(tests)} tests of this claim did not pass on the last evidence run "
-        f"({'; '.join(names)}), so no verdict is shown until they do. What the rule reads from "
-        f"the rest of the evidence: {found.text}"
-    )
-
-
-@dataclass(frozen=True)
-class Ledger:
-    """Every claim's verdict, with the result file and evidence report they were judged from."""
-
-    verdicts: list[Verdict]
-    doc: Document | None
-    doc_path: Path | None
-    evidence: Evidence
-
-
-def all_verdicts(doc: Document | None = None) -> Ledger:
-    """Every claim judged from the evidence report and ``doc`` (default: the newest result)."""
-    path = None
-    if doc is None and (path := results.latest()):
-        doc = results.load(path)
-    evidence = load_evidence()
-    verdicts = [judge(claim, doc, evidence) for claim in load_claims()]
-    return Ledger(verdicts, doc, path, evidence)
-
-
-def report_failures(verdicts: list[Verdict]) -> None:
-    """Warn (so a strict build fails) on every claim whose tests did not pass.
-
-    Tests skipped for a missing tool on a laptop do not get here: their claims are judged
-    from the committed figures and marked "not re-measured here" (see ``judge``).
-    """
-    for v in verdicts:
-        if v.label != FAILING:
-            continue
-        only_skipped = all(t.outcome in {"passed", "skipped"} for t in v.tests)
-        emit = log.info if only_skipped and not IN_CI else log.warning
-        details = "; ".join(
-            f"{t.nodeid} {t.outcome}: {t.message}" for t in v.tests if t.outcome != "passed"
-        )
-        emit("claim %s: evidence failing: %s", v.claim["id"], details)
-
-
 def rule_descriptions() -> list[tuple[str, str]]:
     return [(name, description) for name, (description, *_) in RULES.items()]
-
-
-def label_counts(verdicts: list[Verdict]) -> dict[str, int]:
-    """How many claims got each label (for the landing page's counts)."""
-    return {label: sum(v.label == label for v in verdicts) for label in LABELS}

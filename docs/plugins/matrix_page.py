@@ -7,7 +7,7 @@ naming the release it needs and what was missing, taken from the failing case's 
 
 from __future__ import annotations
 
-from scripts.markdown import table
+from docs.plugins.markdown import table
 from scripts.matrix.config import Line, MatrixError, line_title, load_matrix
 from scripts.matrix.report import TopicResult, first_passing, load_results, missing_feature
 from scripts.topics import FRAMEWORK_TITLES, all_topics, get_topic

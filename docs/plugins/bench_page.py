@@ -1,0 +1,175 @@
+"""The benchmark pages' macros: each renders from the build's result file (``context.py``),
+or says there is none yet; ``bench_figure`` puts one measured figure into a sentence.
+"""
+
+from typing import Any
+
+from docs.plugins.bench_tables import (
+    ceiling_chart,
+    ceiling_table,
+    costs_table,
+    data_note,
+    database_table,
+    endpoint_chart,
+    endpoint_table,
+    environment_table,
+    external_table,
+    mount_table,
+    noise_summary,
+    source_note,
+    sweep_chart,
+    sweep_table,
+    workers_table,
+)
+from docs.plugins.context import Results, current
+from scripts.bench.config import SQLITE, endpoint_title
+
+NO_DATA = (
+    "*No benchmark result file in `docs/data/benchmarks/` yet: run `make bench` "
+    "(see [how to reproduce](reproduce.md)).*\n"
+)
+
+
+# --------------------------------------------------------------------------- page macros
+# Each reads the build's result file (the newest, loaded once per build: ``context.py``), so a
+# new `make bench` changes the pages with no edit.
+
+
+def _page(render: Any) -> Any:
+    def macro(*args: Any) -> str:
+        found = current().results
+        return NO_DATA if found is None else render(found, *args)
+
+    macro.__name__ = render.__name__
+    macro.__doc__ = render.__doc__
+    return macro
+
+
+@_page
+def bench_source(found: Results) -> str:
+    """Which result file the page shows, and on what machine it was made."""
+    return source_note(found.path, found.doc)
+
+
+@_page
+def bench_endpoint(found: Results, endpoint: str) -> str:
+    """Chart and table of one endpoint at the main concurrency."""
+    doc = found.doc
+    return (
+        f"`{endpoint_title(endpoint)}`\n\n"
+        + endpoint_chart(doc, endpoint)
+        + "\n"
+        + endpoint_table(doc, endpoint)
+        + data_note(found.path)
+    )
+
+
+@_page
+def bench_ceilings(found: Results) -> str:
+    """Frameworks as a share of the raw app on the same server."""
+    doc = found.doc
+    return ceiling_chart(doc) + "\n" + ceiling_table(doc) + data_note(found.path)
+
+
+@_page
+def bench_sweep(found: Results, endpoint: str) -> str:
+    """Requests/s against the number of connections."""
+    doc = found.doc
+    return sweep_chart(doc, endpoint) + "\n" + sweep_table(doc, endpoint) + data_note(found.path)
+
+
+@_page
+def bench_costs(found: Results) -> str:
+    """Install, import, start-up and memory figures."""
+    return costs_table(found.doc) + data_note(found.path, "scripts/bench/costs.py")
+
+
+@_page
+def bench_workers(found: Results, endpoint: str, database: str = SQLITE) -> str:
+    """The worker sweep of one endpoint."""
+    return workers_table(found.doc, endpoint, database)
+
+
+@_page
+def bench_databases(found: Results) -> str:
+    """The database endpoint on SQLite and on PostgreSQL."""
+    return database_table(found.doc)
+
+
+@_page
+def bench_mount(found: Results) -> str:
+    """Served alone against mounted in the demo app."""
+    return mount_table(found.doc)
+
+
+@_page
+def bench_noise(found: Results) -> str:
+    """The share of cells within the spread limit, and the ones flagged."""
+    return noise_summary(found.doc)
+
+
+@_page
+def bench_external(found: Results) -> str:
+    """Independent suites' published ratios against ours."""
+    return external_table(found.doc)
+
+
+@_page
+def bench_environment(found: Results) -> str:
+    """Machine and versions of the shown run."""
+    return environment_table(found.doc)
+
+
+@_page
+def bench_elapsed(found: Results) -> str:
+    """How long the shown run took, from its own record."""
+    return f"{found.doc['suite']['elapsed_s'] / 60:.0f} minutes"
+
+
+def bench_figure(
+    config: str,
+    endpoint: str,
+    concurrency: int,
+    field: str,
+    workers: int = 1,
+    database: str = SQLITE,
+) -> str:
+    """One figure of a benchmark cell in the newest result file, for prose: requests per
+    second with thousands separators, a CPU share as a percentage. A missing or failed cell
+    stops the build: a sentence must never quote a figure the run did not produce."""
+    found = current().results
+    path, doc = (found.path, found.doc) if found else (None, {"results": []})
+    key = (config, endpoint, concurrency, workers, database)
+    cell = next(
+        (
+            c
+            for c in doc["results"]
+            if (c["config"], c["endpoint"], c["concurrency"], c["workers"], c["database"]) == key
+        ),
+        None,
+    )
+    if cell is None or cell["status"] != "ok" or cell.get(field) is None:
+        raise ValueError(
+            f"bench_figure: no {field} for {config} {endpoint} at {concurrency} connections, "
+            f"{workers} worker(s), {database}, in {path or 'any result file'} "
+            "(missing or failed cell)"
+        )
+    value = cell[field]
+    return f"{value:.0%}" if field.endswith("_cpu") else f"{value:,.0f}"
+
+
+MACROS = (
+    bench_figure,
+    bench_source,
+    bench_endpoint,
+    bench_ceilings,
+    bench_sweep,
+    bench_costs,
+    bench_workers,
+    bench_databases,
+    bench_mount,
+    bench_noise,
+    bench_external,
+    bench_environment,
+    bench_elapsed,
+)

@@ -1,0 +1,78 @@
+"""The support page's tables, from ``docs/data/support.yaml`` (``scripts/support.py``)."""
+
+from __future__ import annotations
+
+import datetime
+
+from mkdocs.exceptions import PluginError
+
+from docs.plugins.markdown import table
+from scripts import support
+from scripts.support import SupportFile
+from scripts.topics import FRAMEWORK_TITLES, FRAMEWORKS
+
+
+def _months(start: datetime.date, end: datetime.date) -> int:
+    return (end.year - start.year) * 12 + end.month - start.month
+
+
+def support_table(data: SupportFile, today: datetime.date) -> str:
+    """How long each release line is supported, and how much of that is left on ``today``."""
+    rows = []
+    for framework in FRAMEWORKS:
+        for line in data.frameworks[framework].lines:
+            if line.end_of_support is None:
+                ends, total, left = line.ends_with or "", "—", "until then"
+            else:
+                ends = line.end_of_support.isoformat()
+                span = line.released and _months(line.released, line.end_of_support)
+                total = f"{span} months" if span else "—"
+                remaining = _months(today, line.end_of_support)
+                left = f"{remaining} months" if line.end_of_support >= today else "ended"
+            rows.append(
+                [
+                    f"{FRAMEWORK_TITLES[framework]} {line.line}",
+                    "yes" if line.lts else "no",
+                    line.released.isoformat() if line.released else "not confirmed here",
+                    ends,
+                    total,
+                    left,
+                    f"[source]({line.source})",
+                ]
+            )
+    header = ["Release line", "LTS", "Released", "Security fixes until", "Span", "Left", "Source"]
+    return table(header, rows)
+
+
+def policy_table(data: SupportFile) -> str:
+    """Each project's versioning, support rule and breaking-change practice, with sources."""
+    rows = [
+        [
+            FRAMEWORK_TITLES[framework],
+            policy.versioning,
+            f"{policy.support} ([source]({policy.support_source}))",
+            f"{policy.breaking_changes} ([source]({policy.breaking_changes_source}))",
+        ]
+        for framework in FRAMEWORKS
+        for policy in [data.frameworks[framework]]
+    ]
+    return table(["Project", "Versions", "Supported", "Breaking changes"], rows)
+
+
+def support_tables() -> str:
+    """The "how long will my choice be supported" table and each project's policy."""
+    try:
+        data = support.load()
+    except support.SupportError as exc:
+        raise PluginError(str(exc)) from exc
+    today = datetime.datetime.now(datetime.UTC).date()
+    return (
+        "## How long will my choice be supported?\n\n"
+        + support_table(data, today)
+        + f'\n"Left" is counted from the day this page was built ({today.isoformat()}).\n\n'
+        + "## How each project versions, supports and breaks\n\n"
+        + policy_table(data)
+    )
+
+
+MACROS = (support_tables,)
