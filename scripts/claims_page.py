@@ -29,14 +29,16 @@ from scripts.claims import (
     rps_ratio_of,
     rule_descriptions,
 )
+from scripts.frameworks import REGISTRY
 from scripts.markdown import table
 from scripts.source_links import links
 from scripts.topics import FRAMEWORK_TITLES, ROOT, all_topics, snippet_files
 
 LOCK_FILE = ROOT / "uv.lock"
-#: The packages whose locked versions the landing page lists, in reading order.
+#: The packages whose locked versions the landing page lists, in reading order: each
+#: framework's own (scripts/frameworks.yaml), then the servers and the site's generator.
 HEADLINE_PACKAGES = (
-    "fastapi", "starlette", "pydantic", "django", "flask", "werkzeug",
+    *(name for spec in REGISTRY.frameworks for name in spec.packages),
     "uvicorn", "gunicorn", "granian", "mkdocs", "mkdocs-material",
 )  # fmt: skip
 PAGE_TITLES = {
