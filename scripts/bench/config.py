@@ -112,6 +112,8 @@ class Configuration:
         return Request(sent["method"], self.prefix + path, body, case, framework)
 
 
+#: The demo servers of the frameworks that have a bench snippet (``bench_app`` in the registry).
+BENCHED = tuple(demo for demo in REGISTRY.demo_servers if demo.framework.bench_app)
 RAW_ASGI = "scripts.bench.raw_apps:asgi_app"
 RAW_WSGI = "scripts.bench.raw_apps:wsgi_app"
 BARE = {"GUIDE_DJANGO_MIDDLEWARE": "none"}
@@ -123,7 +125,7 @@ def _framework_configurations() -> list[Configuration]:
     default server with the bench snippet mounted in it: what the mount itself costs (FastAPI's
     app.mount, Flask's DispatcherMiddleware, Django's include() with the demo's middleware)."""
     alone, mounted = [], []
-    for demo in REGISTRY.demo_servers:
+    for demo in BENCHED:
         fw, spec = demo.framework, demo.spec
         configuration = Configuration(
             demo.name,
@@ -136,6 +138,8 @@ def _framework_configurations() -> list[Configuration]:
         )
         alone.append(configuration)
     for demo in REGISTRY.first_servers():
+        if not demo.framework.bench_app:
+            continue
         variant = ", ".join(filter(None, [demo.spec.bench_variant, "mounted in the demo app"]))
         mounted.append(
             Configuration(
@@ -178,7 +182,7 @@ CONFIGURATIONS = {
     )
 }
 #: Every framework on every one of its servers, the snippet alone: the main table.
-FRAMEWORK_CONFIGURATIONS = tuple(demo.name for demo in REGISTRY.demo_servers)
+FRAMEWORK_CONFIGURATIONS = tuple(demo.name for demo in BENCHED)
 #: No middleware, or mounted in the demo apps: labelled as such wherever they are shown.
 LABELLED_EXTRAS = tuple(
     c.id for c in CONFIGURATIONS.values() if c.id.endswith(("-bare", "-mounted"))
@@ -216,7 +220,7 @@ class Suite:
 
 
 # The servers the article names (``in_article`` in the registry), for the worker sweep.
-ARTICLE_CONFIGURATIONS = tuple(d.name for d in REGISTRY.demo_servers if d.spec.in_article)
+ARTICLE_CONFIGURATIONS = tuple(d.name for d in BENCHED if d.spec.in_article)
 FULL = Suite(
     (
         # The main table: every snippet alone, on one worker, SQLite.
