@@ -36,6 +36,7 @@ import time
 import traceback
 import warnings
 from collections.abc import Awaitable
+from concurrent.futures import Future, ThreadPoolExecutor
 from itertools import dropwhile
 from pathlib import Path
 from types import ModuleType
@@ -180,6 +181,16 @@ def run_on_private_loop(awaitable: Awaitable[Any]) -> Any:
             asyncio.tasks._enter_task(outer, outer_task)
 
 
+def _submit_inline(self: ThreadPoolExecutor, fn: Any, /, *args: Any, **kwargs: Any) -> Future:
+    """``ThreadPoolExecutor.submit`` without a thread: the task runs now, its future is done."""
+    future: Future = Future()
+    try:
+        future.set_result(fn(*args, **kwargs))
+    except BaseException as exc:  # the future carries it, as a pool's would
+        future.set_exception(exc)
+    return future
+
+
 def _no_threads(adapter: str) -> None:
     """Pyodide cannot start threads, nor block on its own event loop: run the framework's thread
     offloading inline (anyio's for FastAPI; asgiref's, which Django uses, otherwise) and its
@@ -187,8 +198,11 @@ def _no_threads(adapter: str) -> None:
 
     A ``threading.Timer`` is not started at all: the one the snippets meet only tidies up
     (the limits library's in-memory storage expires old counters with it, and checks expiry
-    on every read anyway), and starting it raises in Pyodide."""
+    on every read anyway), and starting it raises in Pyodide. A ``ThreadPoolExecutor`` runs
+    each task inline when it is submitted: the one the snippets meet is OpenTelemetry's, which
+    runs its resource detectors in a pool (with a timeout) when a TracerProvider is made."""
     threading.Timer.start = lambda self: None  # type: ignore[method-assign]
+    ThreadPoolExecutor.submit = _submit_inline  # type: ignore[method-assign]
     if adapter == "asgi":
         import anyio.to_thread
 
