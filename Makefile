@@ -85,7 +85,7 @@ test: lint bundle
 	&& [ $$parallel -eq 0 ] && [ $$alone -eq 0 ]
 
 # The tests `make test` runs after the site build (the claim and hostile ones ran before it).
-MAIN_TESTS := not claim and not hostile and not parity
+MAIN_TESTS := not claim and not hostile
 # Both cores for the tests that measure no time; a test marked @pytest.mark.xdist_group("x")
 # shares its worker with the others of its group (loadgroup), e.g. to share a costly fixture.
 TEST_WORKERS ?= 2
@@ -101,9 +101,8 @@ test-matrix:
 test-typecheck:
 	$(RUN) python -m scripts.typecheck
 
-# Every runnable case in Pyodide, in Chromium and WebKitGTK, against CPython (about a minute
-# and a half per engine on 2 cores). Not yet in `make test` (MAIN_TESTS excludes it) until a
-# run on the merged tree is green in both engines.
+# Every runnable case in Pyodide, in Chromium and WebKitGTK, against CPython: one test per
+# engine (part of `make test`'s parallel stage too).
 parity: build
 	GUIDE_SITE_DIR=$(abspath $(SITE_DIR)) $(RUN) pytest -m parity
 

@@ -25,27 +25,47 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
 from scripts.bench.stats import log_ratio
 from scripts.datafiles import ROOT, Strict, load_model
+from scripts.frameworks import FRAMEWORKS, REGISTRY
 
 #: Authors seeded for the query-count tests, and books per author.
 AUTHORS = 12
 BOOKS_EACH = 3
-#: Per framework: (the N+1 read of the authors, the fixed ``GET /authors``, ``GET /books``).
-QUERY_COUNTS: dict[str, tuple[int, int, int]] = {
-    "fastapi": (1 + AUTHORS, 2, 1),  # selectinload: authors, then books WHERE author_id IN
-    "django": (1 + AUTHORS, 2, 1),  # prefetch_related the same; select_related one JOIN
-    "flask": (1 + AUTHORS, 2, 1),
-}
-#: What each framework's ORM is, as the timing table names it.
-ORM_NAMES = {
-    "fastapi": "SQLAlchemy AsyncSession (psycopg async)",
-    "django": "Django async ORM (sync_to_async)",
-    "flask": "Flask-SQLAlchemy (sync)",
-}
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """One framework's snippet of the topic: its ORM as the timing table names it, its query
+    counts (the N+1 read of the authors, the fixed ``GET /authors``, ``GET /books``) and the
+    function that times its two reads."""
+
+    orm: str
+    queries: tuple[int, int, int]
+    measure: Callable[[], Timing]
+
+
+_SNIPPETS: dict[str, Snippet] = {}
+
+
+def _snippet(framework: str, orm: str, queries: tuple[int, int, int]):
+    """Register the decorated function as ``framework``'s timing, with its ORM and counts."""
+
+    def register(measure: Callable[[], Timing]) -> Callable[[], Timing]:
+        _SNIPPETS[framework] = Snippet(orm, queries, measure)
+        return measure
+
+    return register
+
+
+def snippets() -> dict[str, Snippet]:
+    """Each framework's snippet, in the registry's order (scripts/frameworks.yaml)."""
+    return {fw: _SNIPPETS[fw] for fw in FRAMEWORKS if fw in _SNIPPETS}
+
 
 RESULT_FILE = ROOT / "docs" / "data" / "async_database" / "n_plus_one.json"
 SCHEMA_VERSION = 1
@@ -54,7 +74,10 @@ MEASURED_AUTHORS = 50
 MEASURED_BOOKS_EACH = 5
 ROUNDS = 20
 CALLS_PER_SAMPLE = 5
-PACKAGES = ("fastapi", "django", "flask", "flask-sqlalchemy", "sqlalchemy", "psycopg", "asgiref")
+PACKAGES = (
+    *(spec.packages[0] for spec in REGISTRY.frameworks),
+    *("flask-sqlalchemy", "sqlalchemy", "psycopg", "asgiref"),
+)
 
 
 class NPlusOneError(Exception):
@@ -196,7 +219,7 @@ def _interleaved(
             samples[key].append(round(_sample(call), 4))
     return Timing(
         framework=name,
-        orm=ORM_NAMES[name],
+        orm=_SNIPPETS[name].orm,
         queries_n_plus_one=queries[0],
         queries_fixed=queries[1],
         n_plus_one_ms=samples["trap"],
@@ -204,6 +227,8 @@ def _interleaved(
     )
 
 
+# selectinload: the authors, then their books WHERE author_id IN (...).
+@_snippet("fastapi", "SQLAlchemy AsyncSession (psycopg async)", (1 + AUTHORS, 2, 1))
 def _measure_fastapi() -> Timing:
     import sqlalchemy as sa
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -238,6 +263,7 @@ def _measure_fastapi() -> Timing:
         loop.close()
 
 
+@_snippet("flask", "Flask-SQLAlchemy (sync)", (1 + AUTHORS, 2, 1))
 def _measure_flask() -> Timing:
     import sqlalchemy as sa
 
@@ -264,6 +290,8 @@ def _measure_flask() -> Timing:
     )
 
 
+# prefetch_related as selectinload; select_related would be one JOIN.
+@_snippet("django", "Django async ORM (sync_to_async)", (1 + AUTHORS, 2, 1))
 def _measure_django() -> Timing:
     from asgiref.sync import ThreadSensitiveContext, async_to_sync, sync_to_async
     from django.db import connection
@@ -303,6 +331,10 @@ def _measure_django() -> Timing:
         loop.close()
 
 
+#: Per framework: (the N+1 read of the authors, the fixed ``GET /authors``, ``GET /books``).
+QUERY_COUNTS: dict[str, tuple[int, int, int]] = {fw: s.queries for fw, s in snippets().items()}
+
+
 def measure() -> Result:
     """Seed a throwaway PostgreSQL cluster and time every framework's two reads on it."""
     from scripts import postgres
@@ -314,7 +346,7 @@ def measure() -> Result:
         os.environ["GUIDE_DATABASE_URL"] = url
         os.environ["DJANGO_SETTINGS_MODULE"] = "demo_apps.django_app.config.settings"
         _seed(url)
-        timings = [_measure_fastapi(), _measure_django(), _measure_flask()]
+        timings = [snippet.measure() for snippet in snippets().values()]
         for timing in timings:
             if (timing.queries_n_plus_one, timing.queries_fixed) != (1 + MEASURED_AUTHORS, 2):
                 raise NPlusOneError(f"{timing.framework}: unexpected query counts {timing}")

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import httpx
 
+from scripts.frameworks import REGISTRY, ServerSpec
 from scripts.topics import ROOT
 
 HOST = "127.0.0.1"
@@ -70,20 +71,24 @@ GRANIAN_ASGI = Server(
 )  # fmt: skip
 GRANIAN_WSGI = Server("granian", "wsgi", (*GRANIAN_ASGI.argv[:2], "wsgi", *GRANIAN_ASGI.argv[3:]))
 
-#: The demo apps' entry points, per interface.
-FASTAPI_APP = "demo_apps.fastapi_app.main:app"
-FLASK_APP = "demo_apps.flask_app.main:app"
-DJANGO_WSGI = "demo_apps.django_app.config.wsgi:application"
-DJANGO_ASGI = "demo_apps.django_app.config.asgi:application"
+#: Each production server's command, by (server, interface) as scripts/frameworks.yaml names them.
+SERVERS: dict[tuple[str, str], Server] = {
+    ("uvicorn", "asgi"): UVICORN,
+    ("gunicorn", "wsgi"): GUNICORN,
+    ("granian", "asgi"): GRANIAN_ASGI,
+    ("granian", "wsgi"): GRANIAN_WSGI,
+}
 
-#: The production command of each demo app, one worker, as the deployment page shows it.
+
+def server_of(spec: ServerSpec) -> Server:
+    """The command of a server a framework lists in the registry."""
+    return SERVERS[spec.server, spec.interface]
+
+
+#: The production command of each demo app on each of its servers (``django-gunicorn``), one
+#: worker, as the deployment page shows it; the frameworks and servers come from the registry.
 DEMO_SERVERS: dict[str, list[str]] = {
-    "fastapi-uvicorn": UVICORN.command(FASTAPI_APP),
-    "fastapi-granian": GRANIAN_ASGI.command(FASTAPI_APP),
-    "django-gunicorn": GUNICORN.command(DJANGO_WSGI),
-    "django-uvicorn": UVICORN.command(DJANGO_ASGI),
-    "flask-gunicorn": GUNICORN.command(FLASK_APP),
-    "flask-granian": GRANIAN_WSGI.command(FLASK_APP),
+    demo.name: server_of(demo.spec).command(demo.target) for demo in REGISTRY.demo_servers
 }
 
 

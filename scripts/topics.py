@@ -18,12 +18,12 @@ from typing import Any, Literal
 from pydantic import Field, create_model
 
 from scripts.datafiles import ROOT, Strict, display, load_model, load_yaml
+from scripts.frameworks import FRAMEWORK_TITLES, FRAMEWORKS
 
-__all__ = ["ROOT", "display", "load_yaml"]  # re-exported: older imports read them from here
+# Re-exported: most modules read the framework list and titles (scripts/frameworks.yaml) from here.
+__all__ = ["FRAMEWORKS", "FRAMEWORK_TITLES", "ROOT", "display", "load_yaml"]
 
 SNIPPETS = ROOT / "snippets"
-FRAMEWORKS: tuple[str, ...] = ("fastapi", "django", "flask")
-FRAMEWORK_TITLES = {"fastapi": "FastAPI", "django": "Django", "flask": "Flask"}
 Framework = Literal[FRAMEWORKS]  # type: ignore[valid-type]
 #: Files in a topic folder that are data, not code shown on the site.
 DATA_FILES = frozenset({"cases.yaml", "topic.yaml", "__init__.py"})
@@ -85,7 +85,8 @@ class CaseSpec(Strict):
     before: list[RequestSpec] = []
     request: RequestSpec
     response: ResponseSpec
-    frameworks: list[Framework] = list(FRAMEWORKS)  # type: ignore[valid-type]
+    #: Default: every framework the topic covers (``TopicMeta.frameworks``).
+    frameworks: list[Framework] | None = None  # type: ignore[valid-type]
     overrides: dict[Framework, ExpectedSpec] = {}  # type: ignore[valid-type]
 
 
@@ -124,6 +125,9 @@ class TopicMeta(Strict):
     title: str
     order: int
     summary: str
+    #: The frameworks the topic covers, each with a ``<framework>.py`` snippet; default: every
+    #: registered framework (scripts/frameworks.yaml) whose snippet file the folder holds.
+    frameworks: list[Framework] | None = None  # type: ignore[valid-type]
     #: Only for a topic shown outside the guide; default ``guide/<slug>.md``.
     page: str | None = None
     packages: PerFramework = {}
@@ -179,6 +183,8 @@ class Topic:
     order: int
     meta: TopicMeta
     cases: tuple[Case, ...]
+    #: The frameworks with a main snippet, in registry order (see ``TopicMeta.frameworks``).
+    covers: tuple[str, ...] = ()
     #: Set on the topic a variant stands in for: its (framework, snippet file stem).
     variant: tuple[str, str] | None = None
 
@@ -205,7 +211,7 @@ class Topic:
         """The frameworks that have a main snippet for this topic (a variant's one only)."""
         if self.variant is not None:
             return (self.variant[0],)
-        return tuple(fw for fw in FRAMEWORKS if self.snippet_path(fw).exists())
+        return self.covers
 
     def variants(self) -> tuple[Topic, ...]:
         """The topic once per ``variants:`` entry, that snippet standing in for its framework's.
@@ -270,15 +276,37 @@ def load_topic(slug: str) -> Topic:
     """Read one topic folder, failing with the file name when something is off."""
     folder = SNIPPETS / slug
     meta: TopicMeta = load_model(folder / "topic.yaml", TopicMeta, TopicError)
+    covers = _covered(folder, meta)
     cases_file = folder / "cases.yaml"
     specs: CasesFile = load_model(cases_file, CasesFile, TopicError)
-    cases = tuple(_case(slug, spec) for spec in specs.cases)
+    cases = tuple(_case(slug, spec, covers) for spec in specs.cases)
+    for case in cases:
+        if not set(case.frameworks) <= set(covers):
+            raise TopicError(
+                f"{display(cases_file)}: case {case.name!r} names frameworks the topic does not "
+                f"cover: {sorted(set(case.frameworks) - set(covers))} (covered: {list(covers)})"
+            )
     names = [case.name for case in cases]
     if len(names) != len(set(names)):
         duplicate = next(n for n in names if names.count(n) > 1)
         raise TopicError(f"{display(cases_file)}: case names must be unique: {duplicate!r}")
     _check_variants(folder, meta, names)
-    return Topic(slug, meta.title, meta.order, meta, cases)
+    return Topic(slug, meta.title, meta.order, meta, cases, covers)
+
+
+def _covered(folder: Path, meta: TopicMeta) -> tuple[str, ...]:
+    """The frameworks a topic covers, in registry order: the declared ones, each of which must
+    have its snippet file, or else every registered framework whose snippet file exists."""
+    present = tuple(fw for fw in FRAMEWORKS if (folder / f"{fw}.py").exists())
+    if meta.frameworks is None:
+        return present
+    missing = [fw for fw in meta.frameworks if fw not in present]
+    if missing:
+        raise TopicError(
+            f"{display(folder / 'topic.yaml')}: frameworks {missing} have no snippet "
+            f"({', '.join(f'{display(folder)}/{fw}.py' for fw in missing)})"
+        )
+    return tuple(fw for fw in FRAMEWORKS if fw in meta.frameworks)
 
 
 def _as_variant(topic: Topic, spec: VariantSpec) -> Topic:
@@ -319,13 +347,13 @@ def mounted_topics(framework: str) -> list[Topic]:
     return [*variants, *(t for t in all_topics() if framework in t.frameworks())]
 
 
-def _case(slug: str, spec: CaseSpec) -> Case:
+def _case(slug: str, spec: CaseSpec, covers: tuple[str, ...]) -> Case:
     return Case(
         slug,
         spec.name,
         {"method": spec.request.method, **_dump(spec.request)},
         _dump(spec.response),
-        tuple(spec.frameworks),
+        tuple(spec.frameworks) if spec.frameworks is not None else covers,
         {fw: _dump(expected) for fw, expected in spec.overrides.items()},
         tuple({"method": r.method, **_dump(r)} for r in spec.before),
     )

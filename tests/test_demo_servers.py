@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from scripts.frameworks import REGISTRY
 from scripts.live.runner import request_parts
 from scripts.servers import DEMO_SERVERS, RunningServer, serve
 from scripts.topics import Case, Topic, all_topics
@@ -70,7 +71,7 @@ def server(
 )
 def test_demo_app_answers_every_case(server: tuple[str, RunningServer], topic: Topic) -> None:
     server_name, running = server
-    framework = server_name.split("-")[0]
+    framework = REGISTRY.server(server_name).framework.id
     failures = []
     for case in topic.cases:
         if framework not in case.frameworks or framework not in topic.frameworks():

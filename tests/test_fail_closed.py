@@ -36,6 +36,7 @@ from django.urls import path as url_path
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 
+from scripts.frameworks import REGISTRY
 from scripts.secret_env import SECRET_VARIABLES, throwaway_secrets
 from scripts.servers import DEMO_SERVERS, ROOT, free_port, serve, stop
 
@@ -52,7 +53,7 @@ KEYS_FROM_THE_REPOSITORY = (
     "demo-token",
 )
 ENV_EXAMPLE = ROOT / ".env.example"
-ONE_PER_FRAMEWORK = ("fastapi-uvicorn", "django-gunicorn", "flask-gunicorn")
+ONE_PER_FRAMEWORK = [demo.name for demo in REGISTRY.first_servers()]
 PASSWORD = "correct-horse-battery"
 
 

@@ -33,14 +33,16 @@ from scripts.claims.rules import (
     rps_ratio_of,
     rule_descriptions,
 )
+from scripts.frameworks import REGISTRY
 from scripts.freshness import newer_inputs
 from scripts.lockfile import locked_versions as read_lock
 from scripts.source_links import links
 from scripts.topics import FRAMEWORK_TITLES, ROOT, all_topics, page_of, snippet_files
 
-#: The packages whose locked versions the landing page lists, in reading order.
+#: The packages whose locked versions the landing page lists, in reading order: each
+#: framework's own (scripts/frameworks.yaml), then the servers and the site's generator.
 HEADLINE_PACKAGES = (
-    "fastapi", "starlette", "pydantic", "django", "flask", "werkzeug",
+    *(name for spec in REGISTRY.frameworks for name in spec.packages),
     "uvicorn", "gunicorn", "granian", "mkdocs", "mkdocs-material",
 )  # fmt: skip
 PAGE_TITLES = {

@@ -351,6 +351,17 @@ def status(slug: str, case_name: str, framework: str) -> int:
     return case.expected(framework)["status"]
 
 
+@pass_context
+def this_topic(context: Context) -> str:
+    """The slug of the topic whose page is being rendered: the subject of the topic page
+    template (docs/plugins/topic_page.md.jinja), so a page names its topic nowhere."""
+    src = context["page"].file.src_uri
+    for topic in all_topics():
+        if page_of(topic) == src:
+            return topic.slug
+    raise PluginError(f"{src}: extends the topic page template but is no topic's page")
+
+
 def topic_index() -> str:
     """The guide's table of contents, from the topics' own metadata."""
     rows = [
@@ -436,6 +447,7 @@ def define_env(env: Any) -> None:
         n_plus_one_counts,
         n_plus_one_timings,
         hostile_survival,
+        this_topic,
         version_matrix,
         cases_table,
         status,

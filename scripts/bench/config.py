@@ -7,21 +7,14 @@ What each endpoint must answer is not written here: it is the case of the same n
 ``snippets/bench/cases.yaml``, the file the framework tests also read.
 """
 
+import dataclasses
 import json
 from dataclasses import dataclass, field
 from functools import cache
 
+from scripts.frameworks import FRAMEWORK_TITLES, REGISTRY
 from scripts.secret_env import throwaway_secrets
-from scripts.servers import (
-    DJANGO_WSGI,
-    FASTAPI_APP,
-    FLASK_APP,
-    GRANIAN_ASGI,
-    GRANIAN_WSGI,
-    GUNICORN,
-    UVICORN,
-    Server,
-)
+from scripts.servers import GRANIAN_ASGI, GRANIAN_WSGI, GUNICORN, UVICORN, Server, server_of
 from scripts.topics import Case, get_topic
 
 # Endpoint names, also the keys of the result files and of the site's tables.
@@ -93,7 +86,7 @@ class Configuration:
     """One app on one server, with the endpoints it is measured on."""
 
     id: str
-    framework: str  # fastapi, django, flask, or raw (no framework: the server's ceiling)
+    framework: str  # a framework's id (scripts/frameworks.yaml), or raw (the server's ceiling)
     server: Server
     target: str  # module:attribute the server imports
     prefix: str = ""  # where the bench snippet is mounted in that app ("" when served alone)
@@ -105,9 +98,7 @@ class Configuration:
 
     @property
     def label(self) -> str:
-        name = {"fastapi": "FastAPI", "django": "Django", "flask": "Flask"}.get(
-            self.framework, f"raw {self.server.interface.upper()}"
-        )
+        name = FRAMEWORK_TITLES.get(self.framework, f"raw {self.server.interface.upper()}")
         return f"{name} ({self.variant})" if self.variant else name
 
     def request(self, endpoint: str) -> Request:
@@ -123,105 +114,80 @@ class Configuration:
         return Request(sent["method"], self.prefix + path, body, case, framework)
 
 
+#: The demo servers of the frameworks that have a bench snippet (``bench_app`` in the registry).
+BENCHED = tuple(demo for demo in REGISTRY.demo_servers if demo.framework.bench_app)
 RAW_ASGI = "scripts.bench.raw_apps:asgi_app"
 RAW_WSGI = "scripts.bench.raw_apps:wsgi_app"
-# Each bench snippet served alone, as benchmarks/code.md shows it.
-FASTAPI_BENCH = "snippets.bench.fastapi:app"
-FLASK_BENCH = "snippets.bench.flask:app"
-DJANGO_BENCH_WSGI = "scripts.bench.django_app:wsgi"
-DJANGO_BENCH_ASGI = "scripts.bench.django_app:asgi"
-DJANGO_ALONE = {"DJANGO_SETTINGS_MODULE": "scripts.bench.django_settings"}
-BARE = {**DJANGO_ALONE, "GUIDE_DJANGO_MIDDLEWARE": "none"}
+BARE = {"GUIDE_DJANGO_MIDDLEWARE": "none"}
+
+
+def _framework_configurations() -> list[Configuration]:
+    """Each framework's bench snippet served alone (as benchmarks/code.md shows it) on each of
+    its servers, and Django's also without middleware, then each framework's demo app on its
+    default server with the bench snippet mounted in it: what the mount itself costs (FastAPI's
+    app.mount, Flask's DispatcherMiddleware, Django's include() with the demo's middleware)."""
+    alone, mounted = [], []
+    for demo in BENCHED:
+        fw, spec = demo.framework, demo.spec
+        configuration = Configuration(
+            demo.name,
+            fw.id,
+            server_of(spec),
+            fw.bench_app[spec.interface],
+            variant=spec.bench_variant,
+            env=dict(fw.bench_env),
+            case_prefix=spec.bench_case_prefix,
+        )
+        alone.append(configuration)
+    for demo in REGISTRY.first_servers():
+        if not demo.framework.bench_app:
+            continue
+        variant = ", ".join(filter(None, [demo.spec.bench_variant, "mounted in the demo app"]))
+        mounted.append(
+            Configuration(
+                f"{demo.name}-mounted",
+                demo.framework.id,
+                server_of(demo.spec),
+                demo.target,
+                "/bench",
+                RAW_ENDPOINTS,
+                variant=variant,
+                standalone=False,
+            )
+        )
+    return [*alone, *_django_bare(alone), *mounted]
+
+
+def _django_bare(alone: list[Configuration]) -> list[Configuration]:
+    """Django's snippet with ``MIDDLEWARE = []``: what startproject's middleware costs."""
+    return [
+        dataclasses.replace(
+            c,
+            id=f"{c.id}-bare",
+            endpoints=RAW_ENDPOINTS,
+            variant=f"{c.variant}, no middleware",
+            env={**c.env, **BARE},
+        )
+        for c in alone
+        if c.framework == "django"
+    ]
+
 
 CONFIGURATIONS = {
     c.id: c
     for c in (
-        Configuration("fastapi-uvicorn", "fastapi", UVICORN, FASTAPI_BENCH),
-        Configuration("fastapi-granian", "fastapi", GRANIAN_ASGI, FASTAPI_BENCH),
-        Configuration(
-            "django-gunicorn",
-            "django",
-            GUNICORN,
-            DJANGO_BENCH_WSGI,
-            variant="sync view",
-            env=DJANGO_ALONE,
-        ),
-        Configuration(
-            "django-uvicorn",
-            "django",
-            UVICORN,
-            DJANGO_BENCH_ASGI,
-            variant="async view",
-            env=DJANGO_ALONE,
-            case_prefix="async ",
-        ),
-        Configuration(
-            "django-gunicorn-bare",
-            "django",
-            GUNICORN,
-            DJANGO_BENCH_WSGI,
-            endpoints=RAW_ENDPOINTS,
-            variant="sync view, no middleware",
-            env=BARE,
-        ),
-        Configuration(
-            "django-uvicorn-bare",
-            "django",
-            UVICORN,
-            DJANGO_BENCH_ASGI,
-            endpoints=RAW_ENDPOINTS,
-            variant="async view, no middleware",
-            env=BARE,
-            case_prefix="async ",
-        ),
-        Configuration("flask-gunicorn", "flask", GUNICORN, FLASK_BENCH),
-        Configuration("flask-granian", "flask", GRANIAN_WSGI, FLASK_BENCH),
-        # The labelled extra: the same snippets mounted in the demo apps, to show what the
-        # mount itself costs (FastAPI's app.mount, Flask's DispatcherMiddleware, Django's
-        # include() with the demo's nine middleware).
-        Configuration(
-            "fastapi-uvicorn-mounted",
-            "fastapi",
-            UVICORN,
-            FASTAPI_APP,
-            "/bench",
-            RAW_ENDPOINTS,
-            variant="mounted in the demo app",
-            standalone=False,
-        ),
-        Configuration(
-            "django-gunicorn-mounted",
-            "django",
-            GUNICORN,
-            DJANGO_WSGI,
-            "/bench",
-            RAW_ENDPOINTS,
-            variant="sync view, mounted in the demo app",
-            standalone=False,
-        ),
-        Configuration(
-            "flask-gunicorn-mounted",
-            "flask",
-            GUNICORN,
-            FLASK_APP,
-            "/bench",
-            RAW_ENDPOINTS,
-            variant="mounted in the demo app",
-            standalone=False,
-        ),
+        *_framework_configurations(),
         Configuration("raw-asgi-uvicorn", "raw", UVICORN, RAW_ASGI, "", RAW_ENDPOINTS),
         Configuration("raw-asgi-granian", "raw", GRANIAN_ASGI, RAW_ASGI, "", RAW_ENDPOINTS),
         Configuration("raw-wsgi-gunicorn", "raw", GUNICORN, RAW_WSGI, "", RAW_ENDPOINTS),
         Configuration("raw-wsgi-granian", "raw", GRANIAN_WSGI, RAW_WSGI, "", RAW_ENDPOINTS),
     )
 }
-FRAMEWORK_CONFIGURATIONS = (
-    "fastapi-uvicorn",
-    "fastapi-granian",
-    "django-gunicorn",
-    "django-uvicorn",
-    "flask-gunicorn",
-    "flask-granian",
+#: Every framework on every one of its servers, the snippet alone: the main table.
+FRAMEWORK_CONFIGURATIONS = tuple(demo.name for demo in BENCHED)
+#: No middleware, or mounted in the demo apps: labelled as such wherever they are shown.
+LABELLED_EXTRAS = tuple(
+    c.id for c in CONFIGURATIONS.values() if c.id.endswith(("-bare", "-mounted"))
 )
 
 
@@ -255,8 +221,8 @@ class Suite:
         return {b.database for b in self.blocks}
 
 
-# The servers the article names, for the worker sweep.
-ARTICLE_CONFIGURATIONS = ("fastapi-uvicorn", "django-gunicorn", "django-uvicorn", "flask-gunicorn")
+# The servers the article names (``in_article`` in the registry), for the worker sweep.
+ARTICLE_CONFIGURATIONS = tuple(d.name for d in BENCHED if d.spec.in_article)
 FULL = Suite(
     (
         # The main table: every snippet alone, on one worker, SQLite.
@@ -266,16 +232,7 @@ FULL = Suite(
             ("raw-asgi-uvicorn", "raw-asgi-granian", "raw-wsgi-gunicorn", "raw-wsgi-granian"),
             RAW_ENDPOINTS,
         ),
-        Block(
-            (
-                "django-gunicorn-bare",
-                "django-uvicorn-bare",
-                "fastapi-uvicorn-mounted",
-                "django-gunicorn-mounted",
-                "flask-gunicorn-mounted",
-            ),
-            (JSON,),
-        ),
+        Block(LABELLED_EXTRAS, (JSON,)),
         # The concurrency sweep (64 is in the main table).
         Block(FRAMEWORK_CONFIGURATIONS, (JSON, IO), (256,)),
         # The database endpoint on PostgreSQL (JSON beside it, for the db-bound ratio).

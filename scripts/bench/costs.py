@@ -16,9 +16,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from scripts.bench.config import GUNICORN, UVICORN, Configuration
+from scripts.bench.config import Configuration
 from scripts.bench.servers import serve
-from scripts.servers import ROOT
+from scripts.frameworks import REGISTRY, FrameworkSpec
+from scripts.servers import ROOT, server_of
 
 IMPORT_REPEATS = 5
 # `uv run` names its own binary in $UV; a fresh pip-installed uv may not be on PATH yet.
@@ -36,34 +37,17 @@ class Framework:
     hello: Configuration
 
 
-DJANGO_ENV = {"DJANGO_SETTINGS_MODULE": "scripts.bench.hello_django_settings"}
-FRAMEWORKS = (
-    Framework(
-        "fastapi",
-        "fastapi",
-        "import snippets.hello.fastapi",
-        Configuration("hello-fastapi", "fastapi", UVICORN, "snippets.hello.fastapi:app", ""),
-    ),
-    Framework(
-        "django",
-        "django",
-        "import django; django.setup(); import snippets.hello.django",
-        Configuration(
-            "hello-django",
-            "django",
-            GUNICORN,
-            "django.core.wsgi:get_wsgi_application()",
-            "",
-            env=DJANGO_ENV,
-        ),
-    ),
-    Framework(
-        "flask",
-        "flask",
-        "import snippets.hello.flask",
-        Configuration("hello-flask", "flask", GUNICORN, "snippets.hello.flask:app", ""),
-    ),
-)
+def _framework(spec: FrameworkSpec) -> Framework:
+    """The costs of one registered framework: its install package, its hello app on its
+    default server (scripts/frameworks.yaml)."""
+    demo = next(d for d in REGISTRY.first_servers() if d.framework is spec)
+    hello = Configuration(
+        f"hello-{spec.id}", spec.id, server_of(demo.spec), spec.hello_target, "", env=spec.hello_env
+    )
+    return Framework(spec.id, spec.packages[0], spec.hello_import, hello)
+
+
+FRAMEWORKS = tuple(_framework(spec) for spec in REGISTRY.frameworks)
 
 
 def _run(argv: list[str], env: dict[str, str] | None = None) -> str:

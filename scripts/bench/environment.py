@@ -9,22 +9,14 @@ import sys
 from pathlib import Path
 
 from scripts.bench import wrk
+from scripts.frameworks import REGISTRY
 
+#: Versions recorded with every result: each framework's own packages (scripts/frameworks.yaml),
+#: then the servers, their accelerators and what the bench snippets use.
 PACKAGES = (
-    "fastapi",
-    "starlette",
-    "pydantic",
-    "uvicorn",
-    "uvloop",
-    "httptools",
-    "granian",
-    "gunicorn",
-    "django",
-    "flask",
-    "werkzeug",
-    "jinja2",
-    "sqlalchemy",
-    "flask-sqlalchemy",
+    *(name for spec in REGISTRY.frameworks for name in spec.packages),
+    *("uvicorn", "uvloop", "httptools", "granian", "gunicorn", "jinja2"),
+    *("sqlalchemy", "flask-sqlalchemy"),
 )
 
 

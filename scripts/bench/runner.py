@@ -36,6 +36,7 @@ from scripts.bench.config import (
     Suite,
 )
 from scripts.bench.servers import cpu_split, serve
+from scripts.frameworks import REGISTRY
 from scripts.postgres import cluster
 from scripts.servers import ROOT, RunningServer, ServerStartError
 from snippets.bench.seed import seed
@@ -86,7 +87,7 @@ def prepare(url: str, demo_apps: bool) -> None:
     seed(url)
     if not demo_apps:
         return  # the snippets find their table filled; standalone Django does not migrate
-    apps = "demo_apps.fastapi_app.main, demo_apps.flask_app.main, demo_apps.django_app.config.wsgi"
+    apps = ", ".join(demo.target.split(":")[0] for demo in REGISTRY.first_servers())
     subprocess.run(
         [sys.executable, "-c", f"import {apps}"],
         env={**os.environ, **SERVER_ENV, "GUIDE_DATABASE_URL": url},

@@ -262,11 +262,13 @@ def snippet_lines(claim: dict, doc: Document | None) -> Finding:
     FewestLinesInputs,
 )
 def fewest_lines(claim: dict, doc: Document | None) -> Finding:
-    counts = {
-        slug: {fw: get_topic(slug).lines_of_code(fw) for fw in FRAMEWORK_TITLES}
-        for slug in claim["topics"]
-    }
-    totals = {fw: sum(c[fw] for c in counts.values()) for fw in FRAMEWORK_TITLES}
+    topics = [get_topic(slug) for slug in claim["topics"]]
+    compared = [fw for fw in FRAMEWORK_TITLES if all(fw in t.frameworks() for t in topics)]
+    if claim["framework"] not in compared:
+        lacking = [t.slug for t in topics if claim["framework"] not in t.frameworks()]
+        raise ClaimError(f"claim {claim['id']}: {claim['framework']} has no snippet in {lacking}")
+    counts = {t.slug: {fw: t.lines_of_code(fw) for fw in compared} for t in topics}
+    totals = {fw: sum(c[fw] for c in counts.values()) for fw in compared}
     target = claim["framework"]
     wins = [min(c, key=c.get) == target for c in counts.values()]
     if all(wins):

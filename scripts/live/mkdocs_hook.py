@@ -16,6 +16,7 @@ from typing import Any
 
 from mkdocs.exceptions import PluginError
 
+from scripts.frameworks import REGISTRY
 from scripts.live.build_bundle import CORE_FILES, ensure_bundle, load_config
 from scripts.live.packages import package_set
 from scripts.live.resolve import ROOT
@@ -29,6 +30,8 @@ BROWSER_MODULES = {
     "live_hashing.py": HERE / "hashing.py",
     "live_secrets.py": HERE.parent / "secret_env.py",
 }
+#: Each framework's in-browser adapter and title, beside the runner (``live_runner.FRAMEWORKS``).
+FRAMEWORKS_JSON = "live_frameworks.json"
 
 
 def _sync(source: Path, dest: Path) -> None:
@@ -51,6 +54,8 @@ def write_python_zip(dest: Path) -> None:
                 archive.write(path, path.relative_to(ROOT).as_posix())
         for name, path in BROWSER_MODULES.items():
             archive.write(path, name)
+        # The framework registry (scripts/frameworks.yaml), as data for the runner's dispatch.
+        archive.writestr(FRAMEWORKS_JSON, json.dumps(REGISTRY.browser_data(), sort_keys=True))
 
 
 def package_manifest(live: Path) -> dict[str, Any]:

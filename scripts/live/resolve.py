@@ -15,6 +15,7 @@ from pathlib import Path
 from packaging.markers import Marker
 from packaging.utils import canonicalize_name
 
+from scripts.frameworks import REGISTRY
 from scripts.lockfile import locked_packages
 from scripts.topics import ROOT
 
@@ -98,7 +99,8 @@ def closure(
 
 def resolve(config: dict) -> dict[str, str]:
     """The bundle's distributions: configured roots plus snippet imports, closed over uv.lock."""
-    roots = {canonicalize_name(r) for r in config["requirements"]}
+    frameworks = [spec.packages[0] for spec in REGISTRY.frameworks]  # scripts/frameworks.yaml
+    roots = {canonicalize_name(r) for r in [*frameworks, *config["requirements"]]}
     roots |= distributions_for_imports(snippet_imports(ROOT / "snippets"))
     exclude = {canonicalize_name(e) for e in config.get("exclude", [])}
     return closure(roots, locked_packages(), config["python_version"], exclude)

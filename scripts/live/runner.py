@@ -36,7 +36,9 @@ import time
 import traceback
 import warnings
 from collections.abc import Awaitable
+from concurrent.futures import Future, ThreadPoolExecutor
 from itertools import dropwhile
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -179,16 +181,29 @@ def run_on_private_loop(awaitable: Awaitable[Any]) -> Any:
             asyncio.tasks._enter_task(outer, outer_task)
 
 
-def _no_threads(framework: str) -> None:
+def _submit_inline(self: ThreadPoolExecutor, fn: Any, /, *args: Any, **kwargs: Any) -> Future:
+    """``ThreadPoolExecutor.submit`` without a thread: the task runs now, its future is done."""
+    future: Future = Future()
+    try:
+        future.set_result(fn(*args, **kwargs))
+    except BaseException as exc:  # the future carries it, as a pool's would
+        future.set_exception(exc)
+    return future
+
+
+def _no_threads(adapter: str) -> None:
     """Pyodide cannot start threads, nor block on its own event loop: run the framework's thread
     offloading inline (anyio's for FastAPI; asgiref's, which Django uses, otherwise) and its
     async-from-sync calls on a private loop. Applied in CPython too, so both run the same path.
 
     A ``threading.Timer`` is not started at all: the one the snippets meet only tidies up
     (the limits library's in-memory storage expires old counters with it, and checks expiry
-    on every read anyway), and starting it raises in Pyodide."""
+    on every read anyway), and starting it raises in Pyodide. A ``ThreadPoolExecutor`` runs
+    each task inline when it is submitted: the one the snippets meet is OpenTelemetry's, which
+    runs its resource detectors in a pool (with a timeout) when a TracerProvider is made."""
     threading.Timer.start = lambda self: None  # type: ignore[method-assign]
-    if framework == "fastapi":
+    ThreadPoolExecutor.submit = _submit_inline  # type: ignore[method-assign]
+    if adapter == "asgi":
         import anyio.to_thread
 
         async def run_sync(func, *args, abandon_on_cancel=False, cancellable=None, limiter=None):
@@ -196,11 +211,13 @@ def _no_threads(framework: str) -> None:
 
         anyio.to_thread.run_sync = run_sync
         return
-    if framework == "flask":
+    if adapter == "flask":
         from flask import Flask
 
         Flask.async_to_sync = lambda self, func: lambda *a, **k: run_on_private_loop(func(*a, **k))
         return
+    if adapter != "django":
+        raise ValueError(f"no thread patches for the {adapter!r} adapter")
     from asgiref.sync import AsyncToSync, SyncToAsync
 
     async def sync_to_async_inline(self, *args, **kwargs):
@@ -378,6 +395,27 @@ def run_flask(module: ModuleType, requests: list[dict[str, Any]]) -> Response:
 # --- Entry points --------------------------------------------------------------------------
 
 
+def _registry() -> dict[str, dict[str, str]]:
+    """Each framework's adapter and title (scripts/frameworks.yaml): in the browser from the
+    JSON the site build puts beside this module, in CPython from the registry itself."""
+    beside = Path(__file__).with_name("live_frameworks.json")
+    if IN_BROWSER:
+        return json.loads(beside.read_text(encoding="utf-8"))
+    from scripts.frameworks import REGISTRY
+
+    return REGISTRY.browser_data()
+
+
+FRAMEWORKS = _registry()
+
+
+def adapter_of(framework: str) -> str:
+    """The adapter that sends a framework's snippet its requests, naming the known ones if none."""
+    if framework not in FRAMEWORKS:
+        raise ValueError(f"unknown framework {framework!r} (known: {', '.join(FRAMEWORKS)})")
+    return FRAMEWORKS[framework]["adapter"]
+
+
 def _response(status: int, headers: list[tuple[str, str]], body: bytes) -> Response:
     return {
         "status": status,
@@ -410,9 +448,10 @@ def prepare(framework: str) -> None:
         live_hashing.install(framework)
     if framework in _prepared:
         return
+    adapter = adapter_of(framework)
     importlib.import_module(framework)  # the slow part of a cold start, not the reader's
-    _no_threads(framework)
-    if framework == "django":
+    _no_threads(adapter)
+    if adapter == "django":
         _setup_django()
     _prepared.add(framework)
 
@@ -428,16 +467,25 @@ async def run(
     status, headers (list of pairs) and body text."""
     prepare(framework)
     requests = [*(before or []), request]
-    if framework == "django":
-        _forget_admin(f"snippets.{topic}")
-        module = load_snippet(topic, framework, source)
-        return await run_django(module.__name__, requests)
+    return await SENDERS[adapter_of(framework)](topic, framework, source, requests)
+
+
+async def _send_asgi(topic: str, framework: str, source: str | None, requests: list) -> Response:
+    return await call_asgi(load_snippet(topic, framework, source).app, requests)
+
+
+async def _send_django(topic: str, framework: str, source: str | None, requests: list) -> Response:
+    _forget_admin(f"snippets.{topic}")
     module = load_snippet(topic, framework, source)
-    if framework == "fastapi":
-        return await call_asgi(module.app, requests)
-    if framework == "flask":
-        return run_flask(module, requests)
-    raise ValueError(f"unknown framework {framework!r}")
+    return await run_django(module.__name__, requests)
+
+
+async def _send_flask(topic: str, framework: str, source: str | None, requests: list) -> Response:
+    return run_flask(load_snippet(topic, framework, source), requests)
+
+
+#: How each in-browser adapter (``browser:`` in scripts/frameworks.yaml) sends a snippet requests.
+SENDERS = {"asgi": _send_asgi, "django": _send_django, "flask": _send_flask}
 
 
 def _reader_frames(exc: BaseException) -> str:

@@ -8,6 +8,7 @@ In CI a missing chromium or node fails the run (tests.conftest.require_tool); lo
 from __future__ import annotations
 
 import os
+import select
 import subprocess
 import time
 from collections.abc import Iterator
@@ -70,10 +71,36 @@ def offline_context(browser: object, **options: object) -> object:
 MINIBROWSER = Path("/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser")
 
 
+# How long Xvfb may take to report its display (seconds; it takes well under one when idle).
+XVFB_SECONDS = 30
+
+
+def _read_display(read: int) -> str:
+    """The display number Xvfb writes to its -displayfd, read to the end; closes ``read``.
+
+    Xvfb writes the number and its newline in two writes, then closes the fd. Closing the
+    pipe after the first read (as this fixture once did) could make the second write fail under
+    load, and Xvfb then exits with "Cannot write display number to fd"; a number of two digits
+    could also arrive in two reads. So read until end of file, which Xvfb's close (or exit) gives,
+    or until XVFB_SECONDS have passed.
+    """
+    chunks = []
+    deadline = time.monotonic() + XVFB_SECONDS
+    try:
+        while select.select([read], [], [], max(0.0, deadline - time.monotonic()))[0]:
+            if not (chunk := os.read(read, 64)):
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(read)
+    return b"".join(chunks).decode(errors="replace").strip()
+
+
 @pytest.fixture(scope="session")
 def webkit(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     """WebKitGTK (Safari's engine, without JSPI) through WebKitWebDriver and Selenium, on a
-    private Xvfb display (-displayfd picks a free one), both stopped at the end.
+    private Xvfb display (-displayfd picks a free one, so pytest-xdist workers and other
+    sessions never collide), both stopped at the end.
 
     An Xvfb that exits at once leaves WebKitWebDriver waiting for a browser that never
     starts, so its exit fails here, with what it said."""
@@ -92,10 +119,9 @@ def webkit(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
         )  # fmt: skip
     os.close(write)
     try:
-        display = os.read(read, 16).decode().strip()
-        os.close(read)
+        display = _read_display(read)
         socket = Path(f"/tmp/.X11-unix/X{display}")
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + XVFB_SECONDS
         while display.isdigit() and not socket.exists() and time.monotonic() < deadline:
             time.sleep(0.1)
         said = log.read_text(errors="replace")[-2000:]

@@ -15,6 +15,7 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +26,12 @@ from scripts.topics import FRAMEWORKS, ROOT, Case, all_topics, get_topic
 from tests.browser.live_jobs import parity_jobs
 from tests.support.responses import Observed, mismatches
 
-# Every runnable case of every snippet, in one worker per engine (Pyodide loads once per engine).
-# Under xdist the module is one group (tests/conftest.py), so each fixture below is made once.
+# Every runnable case of every snippet, in one Web Worker per engine (Pyodide loads once per
+# engine), in ONE test per engine that names every snippet that differs. Per-snippet tests sharing
+# a module fixture would make each pytest-xdist process that gets some of them run the whole
+# engine again (and xdist_group cannot keep them together: pytest-xdist 3.8 groups by a suffix
+# on the node id that pytest 9.2's node ids no longer take); one test per engine is run once
+# wherever it lands, and two of them can run on two xdist workers at once.
 pytestmark = [pytest.mark.slow, pytest.mark.parity, pytest.mark.timeout(900)]
 
 # A job's time limits in the browser: loading (Pyodide at first, then a snippet's packages), then
@@ -83,7 +88,8 @@ def jobs() -> list[dict[str, Any]]:
 ENGINES = ["chromium", "webkit"]
 # WebKitWebDriver's async scripts get their arguments in `arguments` and answer via a callback.
 WEBDRIVER_ASYNC = "const done = arguments[arguments.length - 1];\n(%s)(arguments[0]).then(done);"
-WEBKIT_SECONDS = 600
+WEBKIT_SECONDS = 840
+CPYTHON_SECONDS = 600
 LIMITS_MS = [LOAD_SECONDS * 1000, RUN_SECONDS * 1000]
 
 
@@ -106,29 +112,50 @@ def run_in_engine(engine: str, request: Any, base_url: str, jobs: list) -> list:
     return driver.execute_async_script(WEBDRIVER_ASYNC % RUN_IN_WORKER, [jobs, *LIMITS_MS])
 
 
+class CPythonRun:
+    """The CPython answers, from the same runner in a subprocess (it configures Django for the
+    whole process), which writes them to ``folder / "cpython.json"``."""
+
+    def __init__(self, jobs: list[dict[str, Any]], folder: Path) -> None:
+        self.ids = [job["id"] for job in jobs]
+        self.folder = folder
+        jobs_file = folder / "jobs.json"
+        jobs_file.write_text(json.dumps(jobs))
+        # A fresh database file, as the browser's is: both sides then see the same state.
+        database = f"sqlite:///{folder / 'guide.sqlite3'}"
+        with (folder / "cpython.json").open("wb") as out, (folder / "stderr.log").open("wb") as err:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "tests.browser.live_jobs", str(jobs_file)],
+                cwd=ROOT, stdout=out, stderr=err,
+                env={**os.environ, "GUIDE_DATABASE_URL": database},
+            )  # fmt: skip
+        self._answers: dict | None = None
+
+    def answers(self) -> dict:
+        """The answers by job id (waits for the subprocess the first time)."""
+        if self._answers is None:
+            self.process.wait(timeout=CPYTHON_SECONDS)
+            said = (self.folder / "stderr.log").read_text(errors="replace")[-3000:]
+            assert self.process.returncode == 0, f"the CPython side failed:\n{said}"
+            answers = json.loads((self.folder / "cpython.json").read_text())
+            self._answers = dict(zip(self.ids, answers, strict=True))
+        return self._answers
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
 @pytest.fixture(scope="module")
-def cpython_results(jobs: list[dict[str, Any]], tmp_path_factory: Any) -> dict:
-    """The CPython answers by job id, run once for both engines."""
-    jobs_file = tmp_path_factory.mktemp("parity") / "jobs.json"
-    jobs_file.write_text(json.dumps(jobs))
-    # A fresh database file, as the browser's is: both sides then see the same state.
-    database = f"sqlite:///{jobs_file.parent / 'guide.sqlite3'}"
-    cpython = subprocess.run(
-        [sys.executable, "-m", "tests.browser.live_jobs", str(jobs_file)],
-        cwd=ROOT, capture_output=True, text=True, timeout=600, check=False,
-        env={**os.environ, "GUIDE_DATABASE_URL": database},
-    )  # fmt: skip
-    assert cpython.returncode == 0, cpython.stderr[-3000:]
-    return dict(zip([job["id"] for job in jobs], json.loads(cpython.stdout), strict=True))
-
-
-@pytest.fixture(scope="module", params=ENGINES)
-def results(
-    request: Any, jobs: list[dict[str, Any]], cpython_results: dict, base_url: str
-) -> tuple[dict, dict]:
-    """(CPython results, Pyodide results in one engine) by job id."""
-    in_browser = run_in_engine(request.param, request, base_url, jobs)
-    return cpython_results, dict(zip([job["id"] for job in jobs], in_browser, strict=True))
+def cpython_started(jobs: list[dict[str, Any]], tmp_path_factory: Any) -> Iterator[CPythonRun]:
+    """The CPython side, started before the first engine's test (a fixture is set up before
+    the test's body) and read after its browser run, so the two overlap; stopped at the end."""
+    run = CPythonRun(jobs, tmp_path_factory.mktemp("parity"))
+    try:
+        yield run
+    finally:
+        run.stop()
 
 
 SNIPPETS = [(t.slug, fw) for t in all_topics() for fw in t.frameworks()]
@@ -150,19 +177,16 @@ def _passes(case: Case, framework: str, result: dict) -> bool:
     return not mismatches(case.expected(framework), observed)
 
 
-@pytest.mark.parametrize(("topic", "framework"), RUNNABLE, ids=[f"{t}/{f}" for t, f in RUNNABLE])
-def test_snippet_runs_alike_in_pyodide_and_cpython(
-    topic: str, framework: str, results: tuple[dict, dict]
-) -> None:
-    """Same status and body; a body may differ only by random values (a CSRF token, a session
-    id) when both sides still meet the case's expectation."""
-    cpython_results, browser_results = results
+def _differences(topic: str, framework: str, cpython: dict, browser: dict) -> list[str]:
+    """What differs between the two sides for one snippet's cases: the same status and body,
+    where a body may differ only by random values (a CSRF token, a session id) when both sides
+    still meet the case's expectation."""
     problems = []
     for case in get_topic(topic).cases:
         job_id = f"{topic}/{framework}/{case.name}"
-        if job_id not in cpython_results:
+        if job_id not in cpython:
             continue
-        got, want = browser_results[job_id], cpython_results[job_id]
+        got, want = browser[job_id], cpython[job_id]
         if "error" in got or "error" in want:
             problems.append(f"{job_id}: error\n{got.get('error') or want.get('error')}")
             continue
@@ -175,7 +199,29 @@ def test_snippet_runs_alike_in_pyodide_and_cpython(
         )  # fmt: skip
         statuses = f"status CPython {_key(want)[0]}, Pyodide {_key(got)[0]}"
         problems.append(f"{job_id}: {statuses}\n" + "\n".join(list(diff)[:40]))
-    assert not problems, "\n".join(problems)
+    return problems
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_every_runnable_snippet_answers_alike_in_pyodide_and_cpython(
+    engine: str,
+    request: Any,
+    jobs: list[dict[str, Any]],
+    base_url: str,
+    cpython_started: CPythonRun,
+) -> None:
+    """Every case of every runnable snippet, in one engine; the failure names each snippet
+    that differs, with a diff of the bodies (or the error), and how many snippets agreed."""
+    in_browser = run_in_engine(engine, request, base_url, jobs)
+    browser = dict(zip([job["id"] for job in jobs], in_browser, strict=True))
+    cpython = cpython_started.answers()
+    differing = {}
+    for topic, framework in RUNNABLE:
+        if problems := _differences(topic, framework, cpython, browser):
+            differing[f"{topic}/{framework}"] = problems
+    summary = f"{engine}: {len(differing)} of {len(RUNNABLE)} snippets differ from CPython"
+    details = "\n\n".join(problem for problems in differing.values() for problem in problems)
+    assert not differing, f"{summary} ({', '.join(differing)}):\n\n{details}"
 
 
 def test_unsupported_list_names_real_snippets_and_pages_hide_run(site_dir: Path) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from scripts.frameworks import REGISTRY
 from scripts.servers import DEMO_SERVERS, serve
 from scripts.topics import mounted_topics
 from tests.hostile.attack import failure_message, run_fixed, run_generated
@@ -64,7 +65,7 @@ def _sender(client: httpx.Client, prefix: str):
 def test_demo_app_survives_hostile_requests(
     server_name: str, tmp_path: Path, hostile_report: Report
 ) -> None:
-    framework = server_name.split("-")[0]
+    framework = REGISTRY.server(server_name).framework.id
     env = {"GUIDE_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}"}
     failed: list[str] = []
     with (

@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from scripts.frameworks import REGISTRY
 from scripts.servers import DEMO_SERVERS, HOST, serve
 
 pytestmark = pytest.mark.slow
@@ -41,10 +42,10 @@ def _health(base_url: str, path: str = "/deployment/health") -> httpx.Response:
 
 #: One command per framework; tests/test_demo_servers.py starts all of them with every case,
 #: the health check included.
-FIRST_PER_FRAMEWORK = {name.split("-")[0]: name for name in reversed(DEMO_SERVERS)}
+FIRST_PER_FRAMEWORK = [demo.name for demo in REGISTRY.first_servers()]
 
 
-@pytest.mark.parametrize("server_name", sorted(FIRST_PER_FRAMEWORK.values()))
+@pytest.mark.parametrize("server_name", sorted(FIRST_PER_FRAMEWORK))
 def test_the_command_on_the_page_serves_the_health_check(server_name: str) -> None:
     with serve(server_name, DEMO_SERVERS[server_name]) as server:
         resp = _health(server.base_url)

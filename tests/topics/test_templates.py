@@ -21,7 +21,7 @@ def _escaping_case():
     return next(case for case in TOPIC.cases if case.name == "escapes HTML in the name")
 
 
-@pytest.mark.parametrize("framework", ["fastapi", "django", "flask"])
+@pytest.mark.parametrize("framework", TOPIC.frameworks())
 def test_escaping_case_fails_on_a_raw_tag(framework: str) -> None:
     """A page that echoed the name unescaped would fail the case, not pass it silently."""
     raw = f"<h1>Hello, {PAYLOAD}!</h1>".encode()

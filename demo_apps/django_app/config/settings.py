@@ -10,20 +10,18 @@ these settings over plain HTTP on 127.0.0.1.
 """
 
 import os
-from pathlib import Path
 
-# DEBUG (GUIDE_DEBUG=1) and SECRET_KEY (DJANGO_SECRET_KEY; no default, so a missing key stops
-# the server at start), from the configuration topic; the api_docs topic's bearer token
-# (ITEMS_API_TOKEN), read here rather than in a view for the same reason.
-from snippets.api_docs.django_settings import ITEMS_API_TOKEN  # noqa: F401
-from snippets.configuration.django_settings import (  # noqa: F401
-    APP_NAME,
-    DEBUG,
-    NEW_CHECKOUT,
-    SECRET_KEY,
-)
+from demo_apps.django_app.config import topics
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+# Every topic's snippets/<topic>/django_settings.py, by convention (config/topics.py): among
+# them DEBUG (GUIDE_DEBUG=1) and SECRET_KEY (DJANGO_SECRET_KEY; no default, so a missing key
+# stops the server at start) from the configuration topic, the api_docs topic's bearer token
+# (ITEMS_API_TOKEN), read here rather than in a view for the same reason, the database topic's
+# DATABASES (SQLite or PostgreSQL from GUIDE_DATABASE_URL; without it, the project's own SQLite
+# file), the security topic's CORS and header settings, the auth topic's django-allauth
+# settings and the caching topic's CACHES (Django's default cache, spelled out).
+TOPIC_SETTINGS = topics.settings()
+globals().update(TOPIC_SETTINGS)
 
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 
@@ -35,6 +33,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "demo_apps.django_app.guide",
+    # The security topic's CORS headers (django-cors-headers).
+    "corsheaders",
+    # What the topics' settings add (e.g. the auth topic's ALLAUTH_APPS).
+    *topics.apps(TOPIC_SETTINGS),
 ]
 
 # startproject's middleware plus what the topics add (CORS, CSP, allauth): see middleware.py.
@@ -47,8 +49,8 @@ ROOT_URLCONF = "demo_apps.django_app.config.urls"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        # The templates topic's Django templates (snippets/templates/django_templates/catalog/).
-        "DIRS": [BASE_DIR.parent.parent / "snippets" / "templates" / "django_templates"],
+        # Every topic's django_templates/ folder (the templates topic's catalog/).
+        "DIRS": topics.template_dirs(),
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -63,10 +65,6 @@ TEMPLATES = [
 WSGI_APPLICATION = "demo_apps.django_app.config.wsgi.application"
 ASGI_APPLICATION = "demo_apps.django_app.config.asgi.application"
 
-
-# The database topic (snippets/database/django_settings.py): SQLite or PostgreSQL from
-# GUIDE_DATABASE_URL; without it, the project's own SQLite file.
-from snippets.database.django_settings import DATABASES  # noqa: E402
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -96,38 +94,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # deployment points this at a backend with a worker (e.g. django-tasks' database backend).
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
-# The security topic (snippets/security/django_settings.py): CORS and Django's CSP middleware.
-from snippets.security.django_settings import (  # noqa: E402, F401
-    CORS_ALLOWED_ORIGINS,
-    SECURE_CONTENT_TYPE_NOSNIFF,
-    SECURE_REFERRER_POLICY,
-    X_FRAME_OPTIONS,
-)
-
-INSTALLED_APPS.append("corsheaders")
-
-# The auth topic's django-allauth variant (snippets/auth/django_settings.py): its apps, its
-# middleware (in middleware.py) and backends.
-from snippets.auth.django_settings import (  # noqa: E402, F401
-    ACCOUNT_EMAIL_VERIFICATION,
-    ACCOUNT_LOGIN_METHODS,
-    ACCOUNT_SIGNUP_FIELDS,
-    ALLAUTH_APPS,
-    AUTHENTICATION_BACKENDS,
-    LOGIN_REDIRECT_URL,
-)
-
-INSTALLED_APPS += ALLAUTH_APPS
-
-# The caching topic (snippets/caching/django_settings.py): Django's default cache, spelled out.
-from snippets.caching.django_settings import CACHES  # noqa: E402, F401
-
 # --- benchmarks (scripts/bench, issue 4): edited by the benchmark harness's owner only ---
 _BENCH_DSN = os.environ.get("GUIDE_DATABASE_URL", "")
 if _BENCH_DSN.startswith(("postgresql://", "postgres://")):  # `bench run --db DSN`
     from urllib.parse import urlsplit
 
     _dsn = urlsplit(_BENCH_DSN)
+    DATABASES = {**TOPIC_SETTINGS["DATABASES"]}  # the database topic's, with this default:
     DATABASES["default"] = {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": _dsn.path.lstrip("/"),
