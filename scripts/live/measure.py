@@ -16,13 +16,13 @@ import argparse
 import json
 import os
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
 from scripts.live.static_server import serve
+from scripts.live.xvfb import private_display
 from scripts.topics import FRAMEWORK_TITLES, get_topic
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -118,30 +118,19 @@ def measure_webkit(base: str, topic: str) -> dict[str, Any]:
     from selenium.webdriver.webkitgtk.options import Options
     from selenium.webdriver.webkitgtk.service import Service
 
-    read, write = os.pipe()
-    xvfb = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x960x24", "-nolisten", "tcp"],
-        pass_fds=[write], stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    os.close(write)
-    try:
-        display = os.read(read, 16).decode().strip()
+    with private_display() as display:
         results = {}
         for framework in get_topic(topic).frameworks():
             options = Options()
             options.binary_location = MINIBROWSER
             options.add_argument("--automation")
-            service = Service(env={**os.environ, "DISPLAY": f":{display}"})
+            service = Service(env={**os.environ, "DISPLAY": display})
             driver = webdriver.WebKitGTK(options=options, service=service)
             try:
                 results[framework] = _webkit_tab(driver, f"{base}guide/{topic}/", topic, framework)
             finally:
                 driver.quit()
         return results
-    finally:
-        os.close(read)
-        xvfb.terminate()
-        xvfb.wait(timeout=30)
 
 
 def main(argv: list[str] | None = None) -> None:

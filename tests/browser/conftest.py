@@ -8,9 +8,6 @@ In CI a missing chromium or node fails the run (tests.conftest.require_tool); lo
 from __future__ import annotations
 
 import os
-import select
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
@@ -18,6 +15,7 @@ from urllib.parse import urlparse
 import pytest
 
 from scripts.live.static_server import serve
+from scripts.live.xvfb import private_display
 from tests.conftest import require_tool
 
 CHROMIUM_ARGS = [
@@ -71,71 +69,23 @@ def offline_context(browser: object, **options: object) -> object:
 MINIBROWSER = Path("/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser")
 
 
-# How long Xvfb may take to report its display (seconds; it takes well under one when idle).
-XVFB_SECONDS = 30
-
-
-def _read_display(read: int) -> str:
-    """The display number Xvfb writes to its -displayfd, read to the end; closes ``read``.
-
-    Xvfb writes the number and its newline in two writes, then closes the fd. Closing the
-    pipe after the first read (as this fixture once did) could make the second write fail under
-    load, and Xvfb then exits with "Cannot write display number to fd"; a number of two digits
-    could also arrive in two reads. So read until end of file, which Xvfb's close (or exit) gives,
-    or until XVFB_SECONDS have passed.
-    """
-    chunks = []
-    deadline = time.monotonic() + XVFB_SECONDS
-    try:
-        while select.select([read], [], [], max(0.0, deadline - time.monotonic()))[0]:
-            if not (chunk := os.read(read, 64)):
-                break
-            chunks.append(chunk)
-    finally:
-        os.close(read)
-    return b"".join(chunks).decode(errors="replace").strip()
-
-
 @pytest.fixture(scope="session")
-def webkit(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+def webkit() -> Iterator[object]:
     """WebKitGTK (Safari's engine, without JSPI) through WebKitWebDriver and Selenium, on a
-    private Xvfb display (-displayfd picks a free one, so pytest-xdist workers and other
-    sessions never collide), both stopped at the end.
-
-    An Xvfb that exits at once leaves WebKitWebDriver waiting for a browser that never
-    starts, so its exit fails here, with what it said."""
+    private Xvfb display (scripts/live/xvfb.py), both stopped at the end."""
     driver = require_tool("WebKitWebDriver", "apt-get install webkit2gtk-driver")
     xvfb = require_tool("Xvfb", "apt-get install xvfb")
     from selenium import webdriver
     from selenium.webdriver.webkitgtk.options import Options
     from selenium.webdriver.webkitgtk.service import Service
 
-    read, write = os.pipe()
-    log = tmp_path_factory.mktemp("xvfb") / "stderr.log"
-    with log.open("wb") as stderr:
-        server = subprocess.Popen(
-            [xvfb, "-displayfd", str(write), "-screen", "0", "1280x960x24", "-nolisten", "tcp"],
-            pass_fds=[write], stderr=stderr,
-        )  # fmt: skip
-    os.close(write)
-    try:
-        display = _read_display(read)
-        socket = Path(f"/tmp/.X11-unix/X{display}")
-        deadline = time.monotonic() + XVFB_SECONDS
-        while display.isdigit() and not socket.exists() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        said = log.read_text(errors="replace")[-2000:]
-        alive = display.isdigit() and socket.exists() and server.poll() is None
-        assert alive, f"Xvfb did not start ({display!r}):\n{said}"
+    with private_display(xvfb) as display:
         options = Options()
         options.binary_location = str(MINIBROWSER)
         options.add_argument("--automation")
-        service = Service(executable_path=driver, env={**os.environ, "DISPLAY": f":{display}"})
+        service = Service(executable_path=driver, env={**os.environ, "DISPLAY": display})
         browser = webdriver.WebKitGTK(options=options, service=service)
         try:
             yield browser
         finally:
             browser.quit()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)

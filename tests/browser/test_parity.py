@@ -212,6 +212,8 @@ def test_every_runnable_snippet_answers_alike_in_pyodide_and_cpython(
 ) -> None:
     """Every case of every runnable snippet, in one engine; the failure names each snippet
     that differs, with a diff of the bodies (or the error), and how many snippets agreed."""
+    untried = set(RUNNABLE) - {(job["topic"], job["framework"]) for job in jobs}
+    assert not untried, f"runnable snippets without a case to run: {sorted(untried)}"
     in_browser = run_in_engine(engine, request, base_url, jobs)
     browser = dict(zip([job["id"] for job in jobs], in_browser, strict=True))
     cpython = cpython_started.answers()
