@@ -16,6 +16,7 @@ from scripts.postgres import Cluster, PostgresNotInstalled, cluster, find_bindir
 from scripts.source_links import configure as configure_source_links
 from scripts.topics import ROOT
 from tests.support.claim_evidence import RECORDER_NAME
+from tests.support.demo_servers import DemoServers
 
 #: Page builders called outside a site build link into this repository address.
 TEST_REPO_URL = "https://github.com/example-owner/example-repo"
@@ -75,6 +76,18 @@ def _in_browser(item: pytest.Item) -> bool:
     return "tests/browser/" in item.nodeid
 
 
+def _demo_server(item: pytest.Item) -> str | None:
+    """The demo server a test sends requests to through the shared ``demo_servers``."""
+    if "demo_servers" not in getattr(item, "fixturenames", ()):
+        return None
+    callspec = getattr(item, "callspec", None)
+    return callspec.params.get("server_name") if callspec else None
+
+
+def _attacks_demo_server(item: pytest.Item) -> bool:
+    return item.get_closest_marker("attacks_demo_servers") is not None
+
+
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups off the items
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Run the browser tests last: Playwright's sync API keeps an event loop running in the
@@ -82,10 +95,29 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     start its own loop where one is running. Under pytest-xdist (``make test``), each worker
     runs its share in this order, and a browser module's tests share one worker (the
     ``xdist_group`` of ``--dist loadgroup``): its module-scoped pages and contexts are opened
-    once, and what it records at its end covers all of its tests."""
-    items.sort(key=_in_browser)
+    once, and what it records at its end covers all of its tests.
+
+    Every test of one demo server (cases, health check, forgeries, hostile suite) shares a
+    worker too, so the server starts once (``demo_servers``), and the hostile tests come after
+    the others: a server they attacked would have to be started again for a case."""
+    items.sort(key=lambda item: (_in_browser(item), _attacks_demo_server(item)))
     for item in filter(_in_browser, items):
         item.add_marker(pytest.mark.xdist_group(f"browser-{item.path.stem}"))
+    for item in items:
+        if server := _demo_server(item):
+            item.add_marker(pytest.mark.xdist_group(f"demo-server-{server}"))
+
+
+@pytest.fixture(scope="session")
+def demo_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServers]:
+    """The demo apps under their production servers, each started once per session (per
+    pytest-xdist worker) and shared by the tests that name it in a ``server_name`` parameter
+    (``tests/support/demo_servers.py``)."""
+    servers = DemoServers(tmp_path_factory.mktemp("demo-servers"))
+    try:
+        yield servers
+    finally:
+        servers.close()
 
 
 @pytest.fixture(scope="session")

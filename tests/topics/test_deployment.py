@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from scripts.servers import DEMO_SERVERS, HOST, serve
+from tests.support.demo_servers import DemoServers
 
 pytestmark = pytest.mark.slow
 
@@ -39,15 +40,17 @@ def _health(base_url: str, path: str = "/deployment/health") -> httpx.Response:
     return httpx.get(f"{base_url}{path}", timeout=10)
 
 
-#: One command per framework; tests/test_demo_servers.py starts all of them with every case,
-#: the health check included.
+#: One command per framework; tests/test_demo_servers.py sends every case to all of them, the
+#: health check included, on the same shared servers (``demo_servers``).
 FIRST_PER_FRAMEWORK = {name.split("-")[0]: name for name in reversed(DEMO_SERVERS)}
 
 
 @pytest.mark.parametrize("server_name", sorted(FIRST_PER_FRAMEWORK.values()))
-def test_the_command_on_the_page_serves_the_health_check(server_name: str) -> None:
-    with serve(server_name, DEMO_SERVERS[server_name]) as server:
-        resp = _health(server.base_url)
+def test_the_command_on_the_page_serves_the_health_check(
+    server_name: str, demo_servers: DemoServers
+) -> None:
+    server = demo_servers.get(server_name).running
+    resp = _health(server.base_url)
     assert resp.status_code == 200, server.log_tail()
     assert resp.json() == {"status": "ok"}
 
