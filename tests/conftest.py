@@ -76,14 +76,6 @@ def _in_browser(item: pytest.Item) -> bool:
     return "tests/browser/" in item.nodeid
 
 
-def _demo_server(item: pytest.Item) -> str | None:
-    """The demo server a test sends requests to through the shared ``demo_servers``."""
-    if "demo_servers" not in getattr(item, "fixturenames", ()):
-        return None
-    callspec = getattr(item, "callspec", None)
-    return callspec.params.get("server_name") if callspec else None
-
-
 def _attacks_demo_server(item: pytest.Item) -> bool:
     return item.get_closest_marker("attacks_demo_servers") is not None
 
@@ -97,22 +89,30 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     ``xdist_group`` of ``--dist loadgroup``): its module-scoped pages and contexts are opened
     once, and what it records at its end covers all of its tests.
 
-    Every test of one demo server (cases, health check, forgeries, hostile suite) shares a
-    worker too, so the server starts once (``demo_servers``), and the hostile tests come after
-    the others: a server they attacked would have to be started again for a case."""
+    The tests of one shared demo server (``demo_servers``: cases, health check, forgeries,
+    hostile suite) share a worker too (``server_param``), and the hostile ones come after the
+    others: a server they attacked would have to be started again for a case."""
     items.sort(key=lambda item: (_in_browser(item), _attacks_demo_server(item)))
     for item in filter(_in_browser, items):
         item.add_marker(pytest.mark.xdist_group(f"browser-{item.path.stem}"))
-    for item in items:
-        if server := _demo_server(item):
-            item.add_marker(pytest.mark.xdist_group(f"demo-server-{server}"))
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """``--dist loadgroup`` by ``tests/support/xdist_groups.py`` (pytest-xdist's own grouping
+    does not take effect under pytest 9)."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from tests.support.xdist_groups import GroupScheduling
+
+    config.option.loadscopereorder = False
+    return GroupScheduling(config, log)
 
 
 @pytest.fixture(scope="session")
 def demo_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServers]:
     """The demo apps under their production servers, each started once per session (per
     pytest-xdist worker) and shared by the tests that name it in a ``server_name`` parameter
-    (``tests/support/demo_servers.py``)."""
+    made by ``server_param`` (``tests/support/demo_servers.py``)."""
     servers = DemoServers(tmp_path_factory.mktemp("demo-servers"))
     try:
         yield servers

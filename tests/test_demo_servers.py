@@ -15,7 +15,7 @@ import pytest
 from scripts.cases import check, http_sender
 from scripts.servers import DEMO_SERVERS
 from scripts.topics import Topic, all_topics
-from tests.support.demo_servers import DemoServers
+from tests.support.demo_servers import DemoServers, server_param
 
 pytestmark = pytest.mark.slow
 
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.slow
 @pytest.mark.parametrize(
     ("server_name", "topic"),
     [
-        pytest.param(server_name, topic, id=f"{server_name}-{topic.mount}")
+        server_param(server_name, topic, id=f"{server_name}-{topic.mount}")
         for server_name in sorted(DEMO_SERVERS)
         for topic in [*all_topics(), *(v for t in all_topics() for v in t.variants())]
     ],

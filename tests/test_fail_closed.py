@@ -38,7 +38,7 @@ from flask.sessions import SecureCookieSessionInterface
 
 from scripts.secret_env import SECRET_VARIABLES, throwaway_secrets
 from scripts.servers import DEMO_SERVERS, ROOT, free_port, stop
-from tests.support.demo_servers import DemoServers
+from tests.support.demo_servers import DemoServers, server_param
 
 pytestmark = pytest.mark.slow
 
@@ -265,7 +265,9 @@ def _flask_forgeries(client: httpx.Client, database: Path) -> None:
 
 
 @pytest.mark.filterwarnings("ignore::jwt.warnings.InsecureKeyLengthWarning")  # the old keys
-@pytest.mark.parametrize("server_name", ["fastapi-uvicorn", "flask-gunicorn"])
+@pytest.mark.parametrize(
+    "server_name", [server_param("fastapi-uvicorn"), server_param("flask-gunicorn")]
+)
 def test_credentials_forged_with_repository_keys_are_refused(
     server_name: str, demo_servers: DemoServers
 ) -> None:

@@ -20,7 +20,7 @@ from tests.hostile.attack import failure_message, run_fixed, run_generated
 from tests.hostile.forgery import credentials
 from tests.hostile.inputs import HostileRequest, fixed_requests, templates
 from tests.hostile.verdict import HANG_SECONDS, Answer, Report, Tally
-from tests.support.demo_servers import DemoServers
+from tests.support.demo_servers import DemoServers, server_param
 
 pytestmark = [pytest.mark.slow, pytest.mark.attacks_demo_servers]
 
@@ -61,7 +61,7 @@ def _sender(client: httpx.Client, prefix: str):
     return send
 
 
-@pytest.mark.parametrize("server_name", sorted(DEMO_SERVERS))
+@pytest.mark.parametrize("server_name", [server_param(name) for name in sorted(DEMO_SERVERS)])
 def test_demo_app_survives_hostile_requests(
     server_name: str, demo_servers: DemoServers, hostile_report: Report
 ) -> None:

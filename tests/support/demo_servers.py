@@ -11,8 +11,9 @@ requests change another's answers, so:
 - ``attack`` hands out the same server for the hostile suite and marks it, so whatever the
   attacks left behind (rows, failed logins counted by a rate limiter) never reaches a case.
 
-``tests/conftest.py`` keeps each server's tests on one pytest-xdist worker and runs the hostile
-ones last, so in ``make test`` no server starts twice.
+A test names its server in a ``server_name`` parameter made by ``server_param``, which keeps
+every test of one server on one pytest-xdist worker (``--dist loadgroup``), and
+``tests/conftest.py`` runs the hostile ones last, so in ``make test`` no server starts twice.
 """
 
 from __future__ import annotations
@@ -20,12 +21,23 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from scripts.servers import DEMO_SERVERS, RunningServer, serve
 
 #: Generous: the servers start beside other tests on a busy 2-core machine, and no test that
 #: uses them measures time, so a slow start must not fail one.
 START_TIMEOUT_S = 180.0
+
+
+def server_param(name: str, *values: Any, id: str | None = None) -> Any:
+    """A ``pytest.param`` of a test that uses the shared server ``name`` (then ``values``), kept
+    on the worker that runs that server's other tests."""
+    return pytest.param(
+        name, *values, id=id or name, marks=pytest.mark.xdist_group(f"demo-server-{name}")
+    )
 
 
 @dataclass

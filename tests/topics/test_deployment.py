@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from scripts.servers import DEMO_SERVERS, HOST, serve
-from tests.support.demo_servers import DemoServers
+from tests.support.demo_servers import DemoServers, server_param
 
 pytestmark = pytest.mark.slow
 
@@ -45,7 +45,9 @@ def _health(base_url: str, path: str = "/deployment/health") -> httpx.Response:
 FIRST_PER_FRAMEWORK = {name.split("-")[0]: name for name in reversed(DEMO_SERVERS)}
 
 
-@pytest.mark.parametrize("server_name", sorted(FIRST_PER_FRAMEWORK.values()))
+@pytest.mark.parametrize(
+    "server_name", [server_param(name) for name in sorted(FIRST_PER_FRAMEWORK.values())]
+)
 def test_the_command_on_the_page_serves_the_health_check(
     server_name: str, demo_servers: DemoServers
 ) -> None:
