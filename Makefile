@@ -16,7 +16,7 @@ EVIDENCE := .cache/claims/evidence.json
 EVIDENCE_INPUTS := $(shell find snippets demo_apps scripts tests docs/data -type f \
 	\( -name '*.py' -o -name '*.yaml' -o -name '*.json' -o -name '*.html' \) 2>/dev/null)
 
-.PHONY: setup bundle serve build test test-hostile test-matrix test-typecheck lint evidence matrix mutation bench bench-smoke measure-live parity screenshots clean
+.PHONY: setup bundle serve build test test-parallel test-site test-hostile test-matrix test-typecheck lint evidence matrix mutation bench bench-smoke measure-live parity screenshots clean
 
 setup:
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
@@ -65,21 +65,25 @@ matrix: setup
 mutation: setup
 	$(RUN) python -m scripts.mutation
 
-# Claim tests (alone: they re-measure throughput with wrk), then three independent checks side
-# by side: the in-process hostile requests (each guide page shows how many its snippets
-# survived), the older release lines of the version matrix (the locked ones are the main run's
-# own cases) and strict mypy over the snippets (the typing page's counts); then the site (which
-# reads all four), then every other test in two runs: the ones that measure no time on both
-# cores (pytest-xdist), then the `timing` ones alone, so no other test's load skews them.
-# Coverage of snippets/ adds up every pytest run (xdist workers included), and its report is
-# printed even when a test failed. Stage times on 2 cores: CONTRIBUTING.md ("How long make test takes").
+# Claim tests (alone: they re-measure throughput with wrk), then everything that measures no
+# time, as one job graph on both cores (make --jobs): the in-process hostile requests (each
+# guide page shows how many its snippets survived), strict mypy over the snippets (the typing
+# page's counts), then the site (which reads both and the claim evidence), then every other
+# test on both cores (pytest-xdist); beside all of these, the older release lines of the version
+# matrix (the locked ones are the main run's own cases), which nothing else reads. Last, the
+# `timing` tests alone, so no other test's load skews them. Coverage of snippets/ adds up every
+# pytest run (xdist workers included), and its report is printed even when a test failed.
+# Stage times on 2 cores: CONTRIBUTING.md ("How long make test takes").
+# Every process of `make test` (each pytest run and xdist worker, each demo server, mkdocs)
+# imports most of the locked packages: cached bytecode (in .cache/pycache, out of the source
+# tree that `mkdocs serve` and the freshness check watch) spares each one compiling them again,
+# also where the environment sets PYTHONDONTWRITEBYTECODE (an empty value turns it off).
+test: export PYTHONDONTWRITEBYTECODE :=
+test: export PYTHONPYCACHEPREFIX := $(abspath .cache/pycache)
 test: lint bundle
 	$(RUN) coverage erase
 	$(MAKE) evidence
-	$(MAKE) --jobs=3 --output-sync=target test-hostile test-matrix test-typecheck
-	$(RUN) mkdocs build --strict -d $(SITE_DIR)
-	export GUIDE_SITE_DIR=$(abspath $(SITE_DIR)); \
-	$(RUN) coverage run -p -m pytest $(XDIST) -m "$(MAIN_TESTS) and not timing"; parallel=$$?; \
+	$(MAKE) --jobs=3 --keep-going --output-sync=target test-parallel test-matrix; parallel=$$?; \
 	$(RUN) coverage run -p -m pytest -m "$(MAIN_TESTS) and timing"; alone=$$?; \
 	$(RUN) coverage combine; $(RUN) coverage report --fail-under=100 \
 	&& [ $$parallel -eq 0 ] && [ $$alone -eq 0 ]
@@ -91,7 +95,17 @@ MAIN_TESTS := not claim and not hostile
 TEST_WORKERS ?= 2
 XDIST := -n $(TEST_WORKERS) --dist loadgroup
 
-# The three checks `make test` runs side by side before the site build (each needs only setup).
+# The checks that measure no time: the in-process hostile requests and strict mypy side by
+# side, then the site build that shows their counts, then every other test but the `timing`
+# ones on both cores, against that site.
+test-parallel: test-site
+	GUIDE_SITE_DIR=$(abspath $(SITE_DIR)) $(RUN) coverage run -p -m pytest $(XDIST) \
+		-m "$(MAIN_TESTS) and not timing"
+
+test-site: test-hostile test-typecheck
+	$(RUN) mkdocs build --strict -d $(SITE_DIR)
+
+# The independent checks (each needs only setup).
 test-hostile:
 	$(RUN) coverage run -p -m pytest -m hostile
 

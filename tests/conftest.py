@@ -16,6 +16,7 @@ from scripts.postgres import Cluster, PostgresNotInstalled, cluster, find_bindir
 from scripts.source_links import configure as configure_source_links
 from scripts.topics import ROOT
 from tests.support.claim_evidence import RECORDER_NAME
+from tests.support.demo_servers import DemoServers
 
 #: Page builders called outside a site build link into this repository address.
 TEST_REPO_URL = "https://github.com/example-owner/example-repo"
@@ -75,6 +76,10 @@ def _in_browser(item: pytest.Item) -> bool:
     return "tests/browser/" in item.nodeid
 
 
+def _attacks_demo_server(item: pytest.Item) -> bool:
+    return item.get_closest_marker("attacks_demo_servers") is not None
+
+
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups off the items
 def pytest_xdist_node_collection_finished(node: object, ids: list[str]) -> None:
     """On the xdist controller: stop when ``--dist loadgroup`` no longer groups.
@@ -102,10 +107,37 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     start its own loop where one is running. Under pytest-xdist (``make test``), each worker
     runs its share in this order, and a browser module's tests share one worker (the
     ``xdist_group`` of ``--dist loadgroup``): its module-scoped pages and contexts are opened
-    once, and what it records at its end covers all of its tests."""
-    items.sort(key=_in_browser)
+    once, and what it records at its end covers all of its tests.
+
+    The tests of one shared demo server (``demo_servers``: cases, health check, forgeries,
+    hostile suite) share a worker too (``server_param``), and the hostile ones come after the
+    others: a server they attacked would have to be started again for a case."""
+    items.sort(key=lambda item: (_in_browser(item), _attacks_demo_server(item)))
     for item in filter(_in_browser, items):
         item.add_marker(pytest.mark.xdist_group(f"browser-{item.path.stem}"))
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """``--dist loadgroup`` by ``tests/support/xdist_groups.py`` (pytest-xdist's own grouping
+    does not take effect under pytest 9)."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from tests.support.xdist_groups import GroupScheduling
+
+    config.option.loadscopereorder = False
+    return GroupScheduling(config, log)
+
+
+@pytest.fixture(scope="session")
+def demo_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServers]:
+    """The demo apps under their production servers, each started once per session (per
+    pytest-xdist worker) and shared by the tests that name it in a ``server_name`` parameter
+    made by ``server_param`` (``tests/support/demo_servers.py``)."""
+    servers = DemoServers(tmp_path_factory.mktemp("demo-servers"))
+    try:
+        yield servers
+    finally:
+        servers.close()
 
 
 @pytest.fixture(scope="session")

@@ -12,9 +12,9 @@ import os
 
 import pytest
 
+from scripts.cases import check
 from scripts.topics import Case, Topic, all_topics
-from tests.support.clients import SENDERS
-from tests.support.responses import mismatches
+from tests.support.clients import RAW_SENDERS
 
 #: ``GUIDE_CASE_FRAMEWORKS=django`` runs one framework's cases (the version matrix does).
 ONLY = set(filter(None, os.environ.get("GUIDE_CASE_FRAMEWORKS", "").split(",")))
@@ -58,11 +58,7 @@ def django_urlconf(request: pytest.FixtureRequest) -> None:
 @pytest.mark.usefixtures("django_urlconf")
 @pytest.mark.parametrize(("topic", "framework", "case"), _params())
 def test_case(topic: Topic, framework: str, case: Case) -> None:
-    send = SENDERS[framework](topic)
-    for setup in case.before:
-        send(setup)
-    observed = send(case.request)
-    problems = mismatches(case.expected(framework), observed)
+    problems = check(RAW_SENDERS[framework](topic), case, framework)
     snippet = topic.snippet_path(framework).relative_to(topic.folder.parent.parent)
     assert not problems, (
         f"{snippet} fails case {case.name!r} ({case.request['method']} {case.request['path']}):\n  "

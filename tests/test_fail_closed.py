@@ -38,7 +38,8 @@ from flask.sessions import SecureCookieSessionInterface
 
 from scripts.frameworks import REGISTRY
 from scripts.secret_env import SECRET_VARIABLES, throwaway_secrets
-from scripts.servers import DEMO_SERVERS, ROOT, free_port, serve, stop
+from scripts.servers import DEMO_SERVERS, ROOT, free_port, stop
+from tests.support.demo_servers import DemoServers, server_param
 
 pytestmark = pytest.mark.slow
 
@@ -265,22 +266,22 @@ def _flask_forgeries(client: httpx.Client, database: Path) -> None:
 
 
 @pytest.mark.filterwarnings("ignore::jwt.warnings.InsecureKeyLengthWarning")  # the old keys
-@pytest.mark.parametrize("server_name", ["fastapi-uvicorn", "flask-gunicorn"])
+@pytest.mark.parametrize(
+    "server_name", [server_param("fastapi-uvicorn"), server_param("flask-gunicorn")]
+)
 def test_credentials_forged_with_repository_keys_are_refused(
-    server_name: str, tmp_path: Path
+    server_name: str, demo_servers: DemoServers
 ) -> None:
-    database = tmp_path / "demo.db"
-    env = {"GUIDE_DATABASE_URL": f"sqlite:///{database}", "GUIDE_DEBUG": "0"}
-    with (
-        serve(server_name, DEMO_SERVERS[server_name], env=env) as server,
-        _client(server) as client,
-    ):
+    """On the session's shared demo server (production settings: debug off), as a user of
+    its own, so the cases sent to the same server are not affected."""
+    demo = demo_servers.get(server_name)
+    with _client(demo.running) as client:
         _assert_refused_then_control(_api_token_attempts(client), {401}, 201)
         if server_name.startswith("fastapi"):
-            _fastapi_forgeries(client, database)
+            _fastapi_forgeries(client, demo.database)
         else:
-            _flask_forgeries(client, database)
-        assert server.alive(), server.log_tail()
+            _flask_forgeries(client, demo.database)
+        assert demo.running.alive(), demo.running.log_tail()
 
 
 @pytest.mark.django_db

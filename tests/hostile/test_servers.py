@@ -1,28 +1,29 @@
 """Hostile requests against the three demo apps under their production servers.
 
 Each server of ``DEMO_SERVERS`` (uvicorn, granian, gunicorn; Django under both WSGI and
-ASGI) runs once, with production settings (debug off), and gets every topic's fixed attacks
-plus Hypothesis-drawn ones over one kept-alive connection. A request that gets a 5xx, no
+ASGI) runs with production settings (debug off), and gets every topic's fixed attacks
+plus Hypothesis-drawn ones over one kept-alive connection. It is the session's shared server
+(``demo_servers``), attacked after the tests that need it untouched (the cases, the health
+check, the forgeries), so it starts once for all of them. A request that gets a 5xx, no
 answer within five seconds, a dropped connection, or a body with a traceback or a path fails
 the test, which names it. The counts go to ``.cache/hostile/report.json``.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import httpx
 import pytest
 
 from scripts.frameworks import REGISTRY
-from scripts.servers import DEMO_SERVERS, serve
+from scripts.servers import DEMO_SERVERS
 from scripts.topics import mounted_topics
 from tests.hostile.attack import failure_message, run_fixed, run_generated
 from tests.hostile.forgery import credentials
 from tests.hostile.inputs import HostileRequest, fixed_requests, templates
 from tests.hostile.verdict import HANG_SECONDS, Answer, Report, Tally
+from tests.support.demo_servers import DemoServers, server_param
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.attacks_demo_servers]
 
 #: Hypothesis-drawn requests per topic and server, on top of the fixed attacks.
 EXAMPLES = 40
@@ -61,18 +62,14 @@ def _sender(client: httpx.Client, prefix: str):
     return send
 
 
-@pytest.mark.parametrize("server_name", sorted(DEMO_SERVERS))
+@pytest.mark.parametrize("server_name", [server_param(name) for name in sorted(DEMO_SERVERS)])
 def test_demo_app_survives_hostile_requests(
-    server_name: str, tmp_path: Path, hostile_report: Report
+    server_name: str, demo_servers: DemoServers, hostile_report: Report
 ) -> None:
     framework = REGISTRY.server(server_name).framework.id
-    env = {"GUIDE_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}"}
     failed: list[str] = []
-    with (
-        # A generous start timeout: the suite runs beside other tests on a busy 2-core machine.
-        serve(server_name, DEMO_SERVERS[server_name], env=env, timeout=180) as server,
-        httpx.Client(base_url=server.base_url, timeout=HANG_SECONDS) as client,
-    ):
+    server = demo_servers.attack(server_name).running
+    with httpx.Client(base_url=server.base_url, timeout=HANG_SECONDS) as client:
         for topic in mounted_topics(framework):  # with its variants, at their own mounts
             topic_templates = templates(topic, framework)
             if not topic_templates:

@@ -1,9 +1,9 @@
-"""Send a case's request through each framework's own test client.
+"""Each framework's own test client as a sender of ``scripts/cases.py``.
 
 One adapter per framework, so the cases stay data and the test stays one loop:
-FastAPI/Starlette ``TestClient``, Django's ``Client``, Flask's ``test_client``.
-Each adapter also sends raw requests (bytes bodies, repeated header names, header
-values as bytes) for the hostile-request suite.
+FastAPI/Starlette ``TestClient``, Django's ``Client``, Flask's ``test_client``. An adapter
+sends raw requests (bytes bodies, repeated header names, header values as bytes), which the
+hostile-request suite uses as they are and the case module builds from a case.
 """
 
 from __future__ import annotations
@@ -11,13 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from scripts.live.runner import request_parts
+from scripts.cases import Observed, Send, from_httpx, send_request
 from scripts.topics import Topic, import_snippet
-from tests.support.responses import Observed
 
 Sender = Callable[[dict[str, Any]], Observed]
-#: method, path (with query), body, headers (names may repeat; values as sent on the wire)
-RawSender = Callable[[str, str, bytes, Sequence[tuple[str, bytes]]], Observed]
+RawSender = Send
 
 
 def as_wsgi(value: bytes) -> str:
@@ -35,10 +33,7 @@ def fastapi_raw_sender(topic: Topic) -> RawSender:
     )
 
     def send(method: str, path: str, body: bytes, headers: Sequence[tuple[str, bytes]]):
-        resp = client.request(method, path, content=body, headers=list(headers))
-        return Observed(
-            resp.status_code, resp.headers.get("content-type", ""), resp.content, dict(resp.headers)
-        )
+        return from_httpx(client.request(method, path, content=body, headers=list(headers)))
 
     return send
 
@@ -109,14 +104,8 @@ RAW_SENDERS: dict[str, Callable[[Topic], RawSender]] = {
 
 
 def case_sender(raw: RawSender) -> Sender:
-    """Send a case's request (JSON or raw text body, headers) through a raw sender."""
-
-    def send(request: dict[str, Any]) -> Observed:
-        body, headers = request_parts(request)
-        encoded = [(name, value.encode()) for name, value in headers.items()]
-        return raw(request["method"], request["path"], body, encoded)
-
-    return send
+    """Send one request of a case (a topic test's own, outside cases.yaml) through a raw sender."""
+    return lambda request: send_request(raw, request)
 
 
 SENDERS: dict[str, Callable[[Topic], Sender]] = {

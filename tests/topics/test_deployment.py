@@ -12,6 +12,7 @@ import pytest
 
 from scripts.frameworks import REGISTRY
 from scripts.servers import DEMO_SERVERS, HOST, serve
+from tests.support.demo_servers import DemoServers, server_param
 
 pytestmark = pytest.mark.slow
 
@@ -40,15 +41,19 @@ def _health(base_url: str, path: str = "/deployment/health") -> httpx.Response:
     return httpx.get(f"{base_url}{path}", timeout=10)
 
 
-#: One command per framework; tests/test_demo_servers.py starts all of them with every case,
-#: the health check included.
+#: One command per framework; tests/test_demo_servers.py sends every case to all of them, the
+#: health check included, on the same shared servers (``demo_servers``).
 FIRST_PER_FRAMEWORK = [demo.name for demo in REGISTRY.first_servers()]
 
 
-@pytest.mark.parametrize("server_name", sorted(FIRST_PER_FRAMEWORK))
-def test_the_command_on_the_page_serves_the_health_check(server_name: str) -> None:
-    with serve(server_name, DEMO_SERVERS[server_name]) as server:
-        resp = _health(server.base_url)
+@pytest.mark.parametrize(
+    "server_name", [server_param(name) for name in sorted(FIRST_PER_FRAMEWORK)]
+)
+def test_the_command_on_the_page_serves_the_health_check(
+    server_name: str, demo_servers: DemoServers
+) -> None:
+    server = demo_servers.get(server_name).running
+    resp = _health(server.base_url)
     assert resp.status_code == 200, server.log_tail()
     assert resp.json() == {"status": "ok"}
 

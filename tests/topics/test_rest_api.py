@@ -22,13 +22,13 @@ import pytest
 from django.test import Client
 from fastapi.testclient import TestClient
 
+from scripts.cases import check
 from scripts.topics import get_topic
 from snippets.rest_api import django as drf_snippet
 from snippets.rest_api import django_ninja as ninja_snippet
 from snippets.rest_api import fastapi as fastapi_snippet
 from snippets.rest_api import flask as flask_snippet
-from tests.support.clients import SENDERS
-from tests.support.responses import mismatches
+from tests.support.clients import RAW_SENDERS
 
 Send = Callable[..., tuple[int, Any]]
 IMPLEMENTATIONS = {
@@ -146,10 +146,7 @@ def test_django_ninja_answers_the_cases(case: Any, settings: Any) -> None:
     """The second Django file runs the same cases as the DRF one (the demo app mounts it too,
     at /rest_api/django_ninja/, where tests/test_demo_servers.py sends them again)."""
     settings.ROOT_URLCONF = NINJA.module_name("django")
-    send = SENDERS["django"](NINJA)
-    for setup in case.before:
-        send(setup)
-    problems = mismatches(case.expected("django"), send(case.request))
+    problems = check(RAW_SENDERS["django"](NINJA), case, "django")
     assert not problems, f"snippets/rest_api/django_ninja.py fails {case.name!r}: {problems}"
 
 

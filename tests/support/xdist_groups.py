@@ -1,0 +1,43 @@
+"""Which tests pytest-xdist must run on one worker (``make test``: ``-n 2 --dist loadgroup``).
+
+pytest-xdist groups the tests of one ``xdist_group`` by appending ``@<group>`` to their node ids
+in each worker, but since pytest 9 a node id is no longer read from the attribute it sets, so
+the groups silently fall apart: every test is scheduled alone, a browser module's pages are
+opened on both workers and a shared demo server starts on both. The scheduler below groups by
+the node id itself, which the controller receives from the workers:
+
+- a browser module's tests (``tests/browser/``) run on one worker, in collection order (they
+  come last, see ``tests/conftest.py``), so its module-scoped pages open once;
+- a test whose parameter id starts with a demo server's name (``server_param``:
+  ``[flask-gunicorn]``, ``[flask-gunicorn-auth]``) runs on the worker of that server's other
+  tests, so the shared server (``demo_servers``) starts once;
+- every other test is scheduled on its own, as with pytest-xdist's ``load``.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+from xdist.scheduler import LoadScopeScheduling
+
+from scripts.servers import DEMO_SERVERS
+
+
+def group_of(nodeid: str) -> str:
+    """The scheduling unit of a test: its group's name, or its own node id."""
+    path, _, rest = nodeid.partition("::")
+    if path.startswith("tests/browser/"):
+        return f"browser-{PurePosixPath(path).stem}"
+    params = rest.partition("[")[2].removesuffix("]")
+    for name in DEMO_SERVERS:
+        if params == name or params.startswith(f"{name}-"):
+            return f"demo-server-{name}"
+    return nodeid
+
+
+class GroupScheduling(LoadScopeScheduling):
+    """pytest-xdist's scope scheduling with ``group_of`` as the scope, units in collection
+    order (never largest first: the browser tests must stay last on their worker)."""
+
+    def _split_scope(self, nodeid: str) -> str:
+        return group_of(nodeid)

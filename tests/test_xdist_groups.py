@@ -1,0 +1,32 @@
+"""The grouping `make test` schedules its parallel stage by (tests/support/xdist_groups.py)."""
+
+from tests.support.xdist_groups import group_of
+
+
+def test_a_browser_module_is_one_group() -> None:
+    assert (
+        group_of("tests/browser/test_parity.py::test_x[fastapi-uvicorn]") == "browser-test_parity"
+    )
+
+
+def test_the_tests_of_one_demo_server_are_one_group() -> None:
+    ids = [
+        "tests/test_demo_servers.py::test_demo_app_answers_every_case[flask-gunicorn-auth]",
+        "tests/hostile/test_servers.py::test_demo_app_survives_hostile_requests[flask-gunicorn]",
+        "tests/test_fail_closed.py::test_credentials_forged_with_repository_keys_are_refused"
+        "[flask-gunicorn]",
+    ]
+    assert {group_of(nodeid) for nodeid in ids} == {"demo-server-flask-gunicorn"}
+    assert (
+        group_of(ids[0].replace("flask-gunicorn", "flask-granian")) == "demo-server-flask-granian"
+    )
+
+
+def test_any_other_test_is_scheduled_alone() -> None:
+    for nodeid in (
+        "tests/test_cases.py::test_case[hello/flask/greets the world]",
+        "tests/topics/test_deployment.py::test_gunicorn_with_the_config_file_starts_two_workers"
+        "[flask]",
+        "tests/test_site.py::test_home_page_is_built",
+    ):
+        assert group_of(nodeid) == nodeid
