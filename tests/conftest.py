@@ -81,26 +81,6 @@ def _attacks_demo_server(item: pytest.Item) -> bool:
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups off the items
-def pytest_xdist_node_collection_finished(node: object, ids: list[str]) -> None:
-    """On the xdist controller: stop when ``--dist loadgroup`` no longer groups.
-
-    pytest-xdist marks a grouped test by appending ``@<group>`` to the id it sends the
-    controller; some pytest releases drop that silently (see tests/test_xdist_grouping.py).
-    """
-    from tests.test_xdist_grouping import GROUP
-
-    config = getattr(node, "config", None)
-    if config is None or config.getvalue("dist") != "loadgroup":
-        return
-    grouped = [i for i in ids if i.startswith("tests/test_xdist_grouping.py::")]
-    if grouped and not all(i.endswith(f"@{GROUP}") for i in grouped):
-        pytest.exit(
-            f"pytest-xdist collected {grouped} without their @{GROUP} suffix: "
-            "--dist loadgroup is not grouping with this pytest (see pyproject.toml's pin)",
-            returncode=3,
-        )
-
-
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Run the browser tests last: Playwright's sync API keeps an event loop running in the
     main thread for the whole session, and asgiref (Flask and Django async views) refuses to
