@@ -5,8 +5,15 @@ from tests.support.xdist_groups import group_of
 
 def test_a_browser_module_is_one_group() -> None:
     assert (
-        group_of("tests/browser/test_parity.py::test_x[fastapi-uvicorn]") == "browser-test_parity"
+        group_of("tests/browser/test_live_demo.py::test_x[fastapi-uvicorn]")
+        == "browser-test_live_demo"
     )
+
+
+def test_each_parity_engine_is_a_unit_of_its_own() -> None:
+    chromium = "tests/browser/test_parity.py::test_every_runnable_snippet[chromium]"
+    assert group_of(chromium) == chromium
+    assert group_of(chromium.replace("chromium", "webkit")) != group_of(chromium)
 
 
 def test_the_tests_of_one_demo_server_are_one_group() -> None:

@@ -61,7 +61,8 @@ def create_item():
     return {"name": name, "price": float(price), "description": description}, 201
 
 
-@app.get("/db/<int:row_id>")
+# Bounded like the database's 64-bit ids: a larger one is a 404 here, not an overflow error.
+@app.get(f"/db/<int(min=1, max={2**63 - 1}):row_id>")
 def read_row(row_id):
     # One query: the row and its author through an inner join.
     query = db.select(Row).options(joinedload(Row.author, innerjoin=True)).filter_by(id=row_id)

@@ -11,6 +11,8 @@ the node id itself, which the controller receives from the workers:
 - a test whose parameter id starts with a demo server's name (``server_param``:
   ``[flask-gunicorn]``, ``[flask-gunicorn-auth]``) runs on the worker of that server's other
   tests, so the shared server (``demo_servers``) starts once;
+- except the parity test's two engines (``ONE_TEST_PER_UNIT``), minutes each, which run on
+  the two workers at once;
 - every other test is scheduled on its own, as with pytest-xdist's ``load``.
 """
 
@@ -22,10 +24,16 @@ from xdist.scheduler import LoadScopeScheduling
 
 from scripts.servers import DEMO_SERVERS
 
+#: Browser modules whose tests each hold a whole engine's run (test_parity: one test per
+#: engine, minutes each): the engines run on two workers at once instead of one after another.
+ONE_TEST_PER_UNIT = frozenset({"tests/browser/test_parity.py"})
+
 
 def group_of(nodeid: str) -> str:
     """The scheduling unit of a test: its group's name, or its own node id."""
     path, _, rest = nodeid.partition("::")
+    if path in ONE_TEST_PER_UNIT:
+        return nodeid
     if path.startswith("tests/browser/"):
         return f"browser-{PurePosixPath(path).stem}"
     params = rest.partition("[")[2].removesuffix("]")
