@@ -69,6 +69,8 @@ from scripts.source_links import configure
 from scripts.servers import DEMO_SERVERS
 from scripts.topics import FRAMEWORKS, get_topic, mounted_topics
 from demo_apps.starlette_app.main import app
+from scripts.cases import check
+from tests.support.clients import RAW_SENDERS
 from tests.test_cases import _params
 
 configure("https://example.com/guide")  # what the macros plugin does once per build
@@ -87,6 +89,7 @@ print(json.dumps({
     "demo_server": DEMO_SERVERS.get("starlette-uvicorn"),
     "benchmarked": "starlette-uvicorn" in config.CONFIGURATIONS,
     "answer": [answer.status_code, answer.json()],
+    "in_process": check(RAW_SENDERS["starlette"](hello), first, "starlette"),
     "expected": first.response["json"],
     "hello_cases": [c.name for c in hello.cases],
     "tabs": main.framework_tabs("hello"),
@@ -136,6 +139,8 @@ def test_tests_demo_app_and_page_pick_the_framework_up(copy_with_starlette: Path
     assert "starlette" in seen["covers"] and "starlette" in seen["first_case_frameworks"]
     assert seen["mounted"] == ["hello"]
     assert seen["answer"] == [200, seen["expected"]]
+    # The case tests' in-process sender comes from its test_client (asgi), with no edit.
+    assert seen["in_process"] == []
     assert seen["demo_server"][:2] == ["uvicorn", "demo_apps.starlette_app.main:app"]
     assert not seen["benchmarked"], "no bench_app: the benchmark must leave it out"
     assert '=== "Starlette"' in seen["tabs"] and "snippets/hello/starlette.py" in seen["tabs"]

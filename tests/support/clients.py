@@ -1,17 +1,21 @@
 """Each framework's own test client as a sender of ``scripts/cases.py``.
 
-One adapter per framework, so the cases stay data and the test stays one loop:
-FastAPI/Starlette ``TestClient``, Django's ``Client``, Flask's ``test_client``. An adapter
-sends raw requests (bytes bodies, repeated header names, header values as bytes), which the
-hostile-request suite uses as they are and the case module builds from a case.
+One adapter per kind of test client, chosen for each framework by its ``test_client`` in
+scripts/frameworks.yaml, so the cases stay data and the test stays one loop: Starlette's
+``TestClient`` for any ASGI app (FastAPI's), Django's ``Client``, Flask's ``test_client``.
+An adapter sends raw requests (bytes bodies, repeated header names, header values as
+bytes), which the hostile-request suite uses as they are and the case module builds from a
+case.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from scripts.cases import Observed, Send, from_httpx, send_request
+from scripts.frameworks import REGISTRY
 from scripts.topics import Topic, import_snippet
 
 Sender = Callable[[dict[str, Any]], Observed]
@@ -23,13 +27,13 @@ def as_wsgi(value: bytes) -> str:
     return value.decode("latin-1")
 
 
-def fastapi_raw_sender(topic: Topic) -> RawSender:
-    from fastapi.testclient import TestClient
+def asgi_raw_sender(topic: Topic, framework: str) -> RawSender:
+    from starlette.testclient import TestClient
 
     # Like the demo-server test (httpx), do not follow redirects: a case sees the 3xx itself.
     # HTTPS and a host name the snippets trust, as in production: Secure cookies come back.
     client = TestClient(
-        import_snippet(topic, "fastapi").app, base_url="https://localhost", follow_redirects=False
+        import_snippet(topic, framework).app, base_url="https://localhost", follow_redirects=False
     )
 
     def send(method: str, path: str, body: bytes, headers: Sequence[tuple[str, bytes]]):
@@ -38,8 +42,8 @@ def fastapi_raw_sender(topic: Topic) -> RawSender:
     return send
 
 
-def flask_raw_sender(topic: Topic) -> RawSender:
-    client = import_snippet(topic, "flask").app.test_client()
+def flask_raw_sender(topic: Topic, framework: str) -> RawSender:
+    client = import_snippet(topic, framework).app.test_client()
 
     def send(method: str, path: str, body: bytes, headers: Sequence[tuple[str, bytes]]):
         wsgi_headers = [(name, as_wsgi(value)) for name, value in headers]
@@ -69,7 +73,7 @@ def django_body(resp: Any) -> bytes:
     return b"".join(resp.streaming_content)
 
 
-def django_raw_sender(topic: Topic) -> RawSender:
+def django_raw_sender(topic: Topic, framework: str) -> RawSender:
     """Django's test client with the snippet module as the URLconf.
 
     The caller must have switched ``ROOT_URLCONF`` to the snippet (the test does
@@ -77,7 +81,7 @@ def django_raw_sender(topic: Topic) -> RawSender:
     """
     from django.test import Client
 
-    import_snippet(topic, "django")
+    import_snippet(topic, framework)
     # Enforce CSRF like the real middleware does: the default test client skips it,
     # which would hide the 403 a browser or curl gets for an unprotected POST.
     client = Client(enforce_csrf_checks=True)
@@ -96,11 +100,29 @@ def django_raw_sender(topic: Topic) -> RawSender:
     return send
 
 
-RAW_SENDERS: dict[str, Callable[[Topic], RawSender]] = {
-    "fastapi": fastapi_raw_sender,
+#: The adapters by the ``test_client`` name scripts/frameworks.yaml gives a framework.
+ADAPTERS: dict[str, Callable[[Topic, str], RawSender]] = {
+    "asgi": asgi_raw_sender,
     "django": django_raw_sender,
     "flask": flask_raw_sender,
 }
+
+
+def _raw_senders() -> dict[str, Callable[[Topic], RawSender]]:
+    unknown = {s.id: s.test_client for s in REGISTRY.frameworks if s.test_client not in ADAPTERS}
+    if unknown:
+        raise LookupError(
+            f"scripts/frameworks.yaml names test clients {unknown} that tests/support/clients.py "
+            f"has no adapter for (it has {sorted(ADAPTERS)})"
+        )
+    return {
+        spec.id: functools.partial(ADAPTERS[spec.test_client], framework=spec.id)
+        for spec in REGISTRY.frameworks
+    }
+
+
+#: Each framework's in-process sender, by framework id.
+RAW_SENDERS = _raw_senders()
 
 
 def case_sender(raw: RawSender) -> Sender:
