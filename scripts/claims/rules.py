@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
@@ -40,7 +40,7 @@ from scripts.claims.inputs import (
     WithFinding,
 )
 from scripts.datafiles import Strict, load_model
-from scripts.decision import load_rules, recommend
+from scripts.decision import Question, load_rules, recommend
 from scripts.published import get_source
 from scripts.topics import FRAMEWORK_TITLES, ROOT, all_topics, get_topic
 
@@ -117,9 +117,35 @@ class Comparison:
         )
 
 
+class Sources:
+    """The data files a rule may read besides the result file: every claim (a ratio claim reads
+    its reference claim's figures) and the decision guide's rules, citing the same result file.
+    A site build loads them once (``docs/plugins/context.py``) and hands the same to every
+    rule; what the caller does not give is read here, on first use (a test judging one claim).
+    """
+
+    def __init__(
+        self,
+        doc: Document | None,
+        claims: list[dict] | None = None,
+        questions: list[Question] | None = None,
+    ) -> None:
+        self._doc, self._claims, self._questions = doc, claims, questions
+
+    @cached_property
+    def claims(self) -> dict[str, dict]:
+        """Every claim by id."""
+        every = load_claims() if self._claims is None else self._claims
+        return {claim["id"]: claim for claim in every}
+
+    @cached_property
+    def questions(self) -> list[Question]:
+        return load_rules(doc=self._doc) if self._questions is None else self._questions
+
+
 # ----------------------------------------------------------------------------- rules
 
-RuleFunction = Callable[[dict, Document | None], Finding]
+RuleFunction = Callable[[dict, Document | None, "Sources"], Finding]
 RULES: dict[str, tuple[str, RuleFunction, type[ClaimInputs]]] = {}
 
 
@@ -202,7 +228,7 @@ NO_RESULTS = Finding(NOT_CHECKABLE, "No benchmark result file yet: run `make ben
     "Checked by tests alone: confirmed when every test that carries the claim passes.",
     WithFinding,
 )
-def tests_pass(claim: dict, doc: Document | None) -> Finding:
+def tests_pass(claim: dict, doc: Document | None, sources: Sources) -> Finding:
     return Finding(CONFIRMED, claim["finding"])
 
 
@@ -213,7 +239,7 @@ def tests_pass(claim: dict, doc: Document | None) -> Finding:
     "otherwise.",
     PublishedRankInputs,
 )
-def published_rank(claim: dict, doc: Document | None) -> Finding:
+def published_rank(claim: dict, doc: Document | None, sources: Sources) -> Finding:
     source = get_source(claim["source"])
     ranking = source.ranking(claim["question"])
     name = FRAMEWORK_TITLES[claim["framework"]]
@@ -240,7 +266,7 @@ def published_rank(claim: dict, doc: Document | None) -> Finding:
     "(counted by the guide's one rule: neither blank nor only a comment).",
     SnippetLinesInputs,
 )
-def snippet_lines(claim: dict, doc: Document | None) -> Finding:
+def snippet_lines(claim: dict, doc: Document | None, sources: Sources) -> Finding:
     topic = get_topic(claim["topic"])
     path = topic.snippet_path(claim["framework"])
     files = topic.counted_files(claim["framework"])
@@ -261,7 +287,7 @@ def snippet_lines(claim: dict, doc: Document | None) -> Finding:
     "refuted otherwise.",
     FewestLinesInputs,
 )
-def fewest_lines(claim: dict, doc: Document | None) -> Finding:
+def fewest_lines(claim: dict, doc: Document | None, sources: Sources) -> Finding:
     topics = [get_topic(slug) for slug in claim["topics"]]
     compared = [fw for fw in FRAMEWORK_TITLES if all(fw in t.frameworks() for t in topics)]
     if claim["framework"] not in compared:
@@ -293,7 +319,7 @@ def fewest_lines(claim: dict, doc: Document | None) -> Finding:
     "with the installed release; partly true when some have; not checkable here when none.",
     PackagesInputs,
 )
-def packages_covered(claim: dict, doc: Document | None) -> Finding:
+def packages_covered(claim: dict, doc: Document | None, sources: Sources) -> Finding:
     named = {
         pkg.lower()
         for topic in all_topics()
@@ -339,7 +365,7 @@ def _cost_figures(costs: dict[str, dict], metric: str) -> str:
     "measured cost, partly true when on some, refuted when on none.",
     LowestCostsInputs,
 )
-def lowest_costs(claim: dict, doc: Document | None) -> Finding:
+def lowest_costs(claim: dict, doc: Document | None, sources: Sources) -> Finding:
     costs = _costs(doc)
     if not costs:
         return NO_RESULTS
@@ -355,7 +381,7 @@ def lowest_costs(claim: dict, doc: Document | None) -> Finding:
     "metric, refuted when lowest, partly true in between.",
     HighestCostInputs,
 )
-def highest_cost(claim: dict, doc: Document | None) -> Finding:
+def highest_cost(claim: dict, doc: Document | None, sources: Sources) -> Finding:
     costs = _costs(doc)
     if not costs:
         return NO_RESULTS
@@ -384,10 +410,10 @@ def _ratio_text(interval: Interval) -> str:
     "the order is reversed; borderline when the interval reaches across one of those limits.",
     RpsRatioInputs,
 )
-def rps_ratio(claim: dict, doc: Document | None) -> Finding:
+def rps_ratio(claim: dict, doc: Document | None, sources: Sources) -> Finding:
     if doc is None:
         return NO_RESULTS
-    reference = next(c for c in load_claims() if c["id"] == claim["reference_claim"])
+    reference = sources.claims[claim["reference_claim"]]
     config, ref_config, endpoint = claim["config"], reference["config"], claim["endpoint"]
     cells = ((config, endpoint), (ref_config, endpoint))
     measured = rps_ratio_of(doc, config, ref_config, endpoint)
@@ -423,7 +449,7 @@ def rps_ratio(claim: dict, doc: Document | None) -> Finding:
     "those limits.",
     FasterInputs,
 )
-def faster(claim: dict, doc: Document | None) -> Finding:
+def faster(claim: dict, doc: Document | None, sources: Sources) -> Finding:
     if doc is None:
         return NO_RESULTS
     a, b, endpoint = claim["a"], claim["b"], claim["endpoint"]
@@ -489,7 +515,7 @@ def _count_verdict(sure: int, unsure: int, total: int) -> tuple[str, str]:
     "borderline.",
     GapMattersInputs,
 )
-def gap_matters(claim: dict, doc: Document | None) -> Finding:
+def gap_matters(claim: dict, doc: Document | None, sources: Sources) -> Finding:
     if doc is None:
         return NO_RESULTS
     ratios = _ratios(doc, claim)
@@ -537,7 +563,7 @@ def narrowing(
     "verdict is the first listed database's; the others are reported beside it.",
     GapInputs,
 )
-def gap_narrows(claim: dict, doc: Document | None) -> Finding:
+def gap_narrows(claim: dict, doc: Document | None, sources: Sources) -> Finding:
     if doc is None:
         return NO_RESULTS
     wide, narrow = claim["endpoints"]
@@ -586,8 +612,8 @@ def gap_narrows(claim: dict, doc: Document | None) -> Finding:
     "true otherwise.",
     DecisionInputs,
 )
-def decision_agrees(claim: dict, doc: Document | None) -> Finding:
-    questions = load_rules(doc=doc)
+def decision_agrees(claim: dict, doc: Document | None, sources: Sources) -> Finding:
+    questions = sources.questions
     shares = []
     for profile in claim["profiles"]:
         fixed = profile["answers"]
@@ -615,9 +641,10 @@ def decision_agrees(claim: dict, doc: Document | None) -> Finding:
 UNTESTED_RULES = frozenset({"published_rank"})
 
 
-def finding(claim: dict, doc: Document | None) -> Finding:
-    """The rule's reading of the figures alone (what the reproduction tests compare)."""
-    return RULES[claim["rule"]][1](claim, doc)
+def finding(claim: dict, doc: Document | None, sources: Sources | None = None) -> Finding:
+    """The rule's reading of the figures alone (what the reproduction tests compare), from
+    ``sources`` as loaded by the caller, or read here when none are given."""
+    return RULES[claim["rule"]][1](claim, doc, sources or Sources(doc))
 
 
 def rule_descriptions() -> list[tuple[str, str]]:
