@@ -226,7 +226,7 @@ def test_the_html_check_catches_markup_and_spares_docstrings_and_regexes(tmp_pat
             "scripts/verdicts.py": (
                 '"""Returns <span> markup? No: docstrings may name elements."""\n'
                 'PATTERN = r"(?P<code>[a-z]+)"\n'
-                'def badge(label):\n    return f\'<span class="verdict">{label}</span>\'\n'
+                "def badge(label):\n    return f'<span class=\"verdict\">{label}</span>'\n"
             ),
         },
     )
