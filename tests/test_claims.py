@@ -24,6 +24,7 @@ from docs.plugins.context import BuildContext
 from scripts.bench.config import CONFIGURATIONS
 from scripts.claims import ledger
 from scripts.claims.evidence import ClaimError, Evidence, Outcome, load_evidence
+from scripts.claims.figures import label_of
 from scripts.claims.ledger import FAILING, LABELS, NOT_REMEASURED, judge
 from scripts.claims.rules import (
     BORDERLINE,
@@ -32,7 +33,6 @@ from scripts.claims.rules import (
     PARTLY,
     REFUTED,
     finding,
-    label_of,
     load_claims,
 )
 from scripts.published import get_source

@@ -4,7 +4,8 @@ Each claim in ``docs/data/claims.yaml`` names a *rule* here: a function that rea
 (the newest benchmark result file, the snippet files, the topics' data, the decision guide's
 rules) and returns a ``Finding``: a label and a sentence with the figures it read. A rule
 declares the model of its inputs, so a claim with a misspelt or missing input stops the
-build. The rules know nothing of tests (``ledger.py`` combines the two) nor of pages
+build. Cells, ratios and setup names are read from the result file by ``figures.py``. The
+rules know nothing of tests (``ledger.py`` combines the two) nor of pages
 (``docs/plugins/claims_page.py`` renders them).
 """
 
@@ -20,10 +21,21 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import Field, create_model
 
-from scripts.bench import results, stats
 from scripts.bench.config import DATABASE_NAMES, SQLITE
 from scripts.bench.stats import Interval
 from scripts.claims.evidence import ClaimError
+from scripts.claims.figures import (
+    Document,
+    cost_figures,
+    costs_of,
+    label_of,
+    narrowing,
+    ok_cell,
+    ratio_lines,
+    ratio_text,
+    ratios_of,
+    rps_ratio_of,
+)
 from scripts.claims.inputs import (
     ClaimInputs,
     DecisionInputs,
@@ -57,8 +69,6 @@ CONFIRMED, PARTLY, REFUTED, BORDERLINE, NOT_CHECKABLE = (
 RATIO_TOLERANCE = 0.25  # a measured ratio within 25% of the claimed one confirms it
 MATTERS = 1.5  # a throughput gap of 1.5 times or more is one a high-throughput API feels
 AGREE = 2 / 3  # the decision guide agrees "mostly" with a profile above this share
-
-Document = dict[str, Any]
 
 
 # ----------------------------------------------------------------------------- claims
@@ -168,31 +178,6 @@ def rule(
     return register
 
 
-def _cell(
-    doc: Document, config: str, endpoint: str, database: str = SQLITE, workers: int = 1
-) -> dict | None:
-    """The cell at the suite's main concurrency, only if its run had no errors."""
-    cell = results.find_cell(doc, config, endpoint, workers=workers, database=database)
-    return cell if cell and cell["status"] == "ok" else None
-
-
-def _log_ratio(
-    doc: Document, a: str, b: str, endpoint: str, database: str = SQLITE
-) -> stats.LogEstimate | None:
-    cell_a, cell_b = _cell(doc, a, endpoint, database), _cell(doc, b, endpoint, database)
-    if not (cell_a and cell_b):
-        return None
-    return stats.log_ratio(cell_a["rps_all"], cell_b["rps_all"], cell_a["rounds"], cell_b["rounds"])
-
-
-def rps_ratio_of(
-    doc: Document, a: str, b: str, endpoint: str, database: str = SQLITE
-) -> Interval | None:
-    """a's req/s ÷ b's, from the runs of both cells (paired by interleaved round)."""
-    estimate = _log_ratio(doc, a, b, endpoint, database)
-    return estimate.interval() if estimate else None
-
-
 def classify(
     interval: Interval, limits: tuple[float, ...], point: Callable[[float], str]
 ) -> tuple[str, str]:
@@ -210,15 +195,6 @@ def classify(
     if len(found) == 1:
         return found[0], ""
     return BORDERLINE, f"; borderline: the interval reaches from {' to '.join(found)}"
-
-
-def label_of(doc: Document, config: str) -> str:
-    """``FastAPI on Uvicorn``: the label the result file gives the configuration (the name it
-    was measured under, as on the benchmark page, even if the code has since renamed it)."""
-    cell = next((c for c in doc["results"] if c["config"] == config), None)
-    if cell is None:
-        raise ClaimError(f"no cell of configuration {config!r} in the result file")
-    return f"{cell['label']} on {cell['server'].capitalize()}"
 
 
 NO_RESULTS = Finding(NOT_CHECKABLE, "No benchmark result file yet: run `make bench`.")
@@ -342,37 +318,19 @@ def packages_covered(claim: dict, doc: Document | None, sources: Sources) -> Fin
     return Finding(verdict, f"{text} {claim.get('finding', '')}".strip())
 
 
-def _costs(doc: Document | None) -> dict[str, dict]:
-    return {c["framework"]: c for c in (doc or {}).get("costs") or []}
-
-
-COST_NAMES = {
-    "packages_installed": "packages installed",
-    "install_mb": "install size (MiB)",
-    "import_ms": "import time (ms)",
-    "idle_rss_mb": "idle memory (MiB)",
-}
-
-
-def _cost_figures(costs: dict[str, dict], metric: str) -> str:
-    return f"{COST_NAMES[metric]}: " + ", ".join(
-        f"{FRAMEWORK_TITLES[fw]} {c[metric]:g}" for fw, c in costs.items()
-    )
-
-
 @rule(
     "From the cost step of the benchmark: confirmed when the framework is lowest on every "
     "measured cost, partly true when on some, refuted when on none.",
     LowestCostsInputs,
 )
 def lowest_costs(claim: dict, doc: Document | None, sources: Sources) -> Finding:
-    costs = _costs(doc)
+    costs = costs_of(doc)
     if not costs:
         return NO_RESULTS
     target = claim["framework"]
     wins = [min(costs, key=lambda fw: costs[fw][m]) == target for m in claim["metrics"]]
     verdict = CONFIRMED if all(wins) else (PARTLY if any(wins) else REFUTED)
-    figures = "; ".join(_cost_figures(costs, m) for m in claim["metrics"])
+    figures = "; ".join(cost_figures(costs, m) for m in claim["metrics"])
     return Finding(verdict, f"{figures}. {claim['finding']}", costs=tuple(costs))
 
 
@@ -382,7 +340,7 @@ def lowest_costs(claim: dict, doc: Document | None, sources: Sources) -> Finding
     HighestCostInputs,
 )
 def highest_cost(claim: dict, doc: Document | None, sources: Sources) -> Finding:
-    costs = _costs(doc)
+    costs = costs_of(doc)
     if not costs:
         return NO_RESULTS
     metric, target = claim["metric"], claim["framework"]
@@ -390,15 +348,11 @@ def highest_cost(claim: dict, doc: Document | None, sources: Sources) -> Finding
     verdict = CONFIRMED if ranked[-1] == target else REFUTED if ranked[0] == target else PARTLY
     return Finding(
         verdict,
-        f"In a fresh virtual environment, {_cost_figures(costs, metric)}: the most is "
+        f"In a fresh virtual environment, {cost_figures(costs, metric)}: the most is "
         f"{FRAMEWORK_TITLES[ranked[-1]]}, the fewest {FRAMEWORK_TITLES[ranked[0]]}. "
         f"{claim.get('finding', '')}".strip(),
         costs=tuple(costs),
     )
-
-
-def _ratio_text(interval: Interval) -> str:
-    return f"{interval.value:.2f} (95% interval {interval.low:.2f}-{interval.high:.2f})"
 
 
 @rule(
@@ -428,13 +382,13 @@ def rps_ratio(claim: dict, doc: Document | None, sources: Sources) -> Finding:
 
     limits = (1.0, claimed * (1 - RATIO_TOLERANCE), claimed * (1 + RATIO_TOLERANCE))
     verdict, note = classify(measured, limits, point)
-    mine = _cell(doc, config, endpoint)["rps"]
+    mine = ok_cell(doc, config, endpoint)["rps"]
     return Finding(
         verdict,
         f"The article's figures give {label_of(doc, config)} {claimed:.2f} times "
         f"{label_of(doc, ref_config)} ({claim['rps']:,} against {reference['rps']:,} req/s); "
-        f"measured here it is {_ratio_text(measured)} times ({mine:,.0f} against "
-        f"{_cell(doc, ref_config, endpoint)['rps']:,.0f} req/s, medians of the runs, one "
+        f"measured here it is {ratio_text(measured)} times ({mine:,.0f} against "
+        f"{ok_cell(doc, ref_config, endpoint)['rps']:,.0f} req/s, medians of the runs, one "
         f"worker, {doc['suite']['concurrency']} connections){note}. "
         f"{claim.get('finding', '')}".strip(),
         cells,
@@ -464,33 +418,12 @@ def faster(claim: dict, doc: Document | None, sources: Sources) -> Finding:
     verdict, note = classify(ratio, (1.0, claim["min_ratio"]), point)
     return Finding(
         verdict,
-        f"On `{endpoint}`, {label_of(doc, a)} serves {_cell(doc, a, endpoint)['rps']:,.0f} "
-        f"req/s and {label_of(doc, b)} {_cell(doc, b, endpoint)['rps']:,.0f}: "
-        f"{_ratio_text(ratio)} times (the "
+        f"On `{endpoint}`, {label_of(doc, a)} serves {ok_cell(doc, a, endpoint)['rps']:,.0f} "
+        f"req/s and {label_of(doc, b)} {ok_cell(doc, b, endpoint)['rps']:,.0f}: "
+        f"{ratio_text(ratio)} times (the "
         f"rule asks for {claim['min_ratio']:g}){note}. {claim.get('finding', '')}".strip(),
         cells,
         comparisons=(Comparison(f"{a} ÷ {b} on {endpoint}", ratio),),
-    )
-
-
-def _ratios(doc: Document, claim: dict, database: str = SQLITE) -> dict[tuple[str, str], Interval]:
-    return {
-        (other, ep): r
-        for other in claim["others"]
-        for ep in claim["endpoints"]
-        if (r := rps_ratio_of(doc, claim["a"], other, ep, database=database)) is not None
-    }
-
-
-def _ratio_lines(doc: Document, claim: dict, ratios: dict[tuple[str, str], Interval]) -> str:
-    return "; ".join(
-        f"÷ {label_of(doc, other)}: "
-        + ", ".join(
-            f"`{ep}` {r.value:.2f} ({r.low:.2f}-{r.high:.2f})"
-            for (o, ep), r in ratios.items()
-            if o == other
-        )
-        for other in claim["others"]
     )
 
 
@@ -518,7 +451,7 @@ def _count_verdict(sure: int, unsure: int, total: int) -> tuple[str, str]:
 def gap_matters(claim: dict, doc: Document | None, sources: Sources) -> Finding:
     if doc is None:
         return NO_RESULTS
-    ratios = _ratios(doc, claim)
+    ratios = ratios_of(doc, claim)
     cells = tuple((c, ep) for c in (claim["a"], *claim["others"]) for ep in claim["endpoints"])
     if not ratios:
         return Finding(NOT_CHECKABLE, "The cells this claim needs failed.", cells)
@@ -527,7 +460,7 @@ def gap_matters(claim: dict, doc: Document | None, sources: Sources) -> Finding:
     verdict, note = _count_verdict(sure, unsure, len(ratios))
     text = (
         f"{label_of(doc, claim['a'])}, as a multiple of the others' req/s per endpoint (95% "
-        f"intervals): {_ratio_lines(doc, claim, ratios)}. {sure} of {len(ratios)} pairs reach "
+        f"intervals): {ratio_lines(doc, claim, ratios)}. {sure} of {len(ratios)} pairs reach "
         f"{MATTERS:g}{', ' + str(unsure) + ' more are borderline' if unsure else ''}{note}."
     )
     comparisons = tuple(
@@ -538,20 +471,10 @@ def gap_matters(claim: dict, doc: Document | None, sources: Sources) -> Finding:
         text += (
             f" On one server for both, {label_of(doc, same_server[0])} ÷ "
             f"{label_of(doc, same_server[1])}"
-            f" on `json` is {_ratio_text(r)}: much of the gap is the server, not the framework."
+            f" on `json` is {ratio_text(r)}: much of the gap is the server, not the framework."
         )
         cells += tuple((c, "json") for c in same_server)
     return Finding(verdict, text, cells, comparisons=comparisons)
-
-
-def narrowing(
-    doc: Document, a: str, other: str, wide: str, narrow: str, database: str
-) -> Interval | None:
-    """(a ÷ other on ``narrow``) ÷ (a ÷ other on ``wide``): below 1 when the gap shrinks."""
-    estimates = [_log_ratio(doc, a, other, ep, database) for ep in (narrow, wide)]
-    if None in estimates:
-        return None
-    return estimates[0].minus(estimates[1]).interval()
 
 
 @rule(
@@ -582,12 +505,12 @@ def gap_narrows(claim: dict, doc: Document | None, sources: Sources) -> Finding:
         unsure = sum(n.straddles(1) for n in shrink.values())
         verdict, note = _count_verdict(sure, unsure, len(shrink))
         verdicts.append(verdict)
-        ratios = _ratios(doc, claim, database)
+        ratios = ratios_of(doc, claim, database)
         parts.append(
             f"On {DATABASE_NAMES[database]}, {verdict}{note}: {label_of(doc, claim['a'])} as a "
-            f"multiple of the others: {_ratio_lines(doc, claim, ratios)}; the `{narrow}` ratio "
+            f"multiple of the others: {ratio_lines(doc, claim, ratios)}; the `{narrow}` ratio "
             f"÷ the `{wide}` ratio: "
-            + ", ".join(f"{label_of(doc, o)} {_ratio_text(n)}" for o, n in shrink.items())
+            + ", ".join(f"{label_of(doc, o)} {ratio_text(n)}" for o, n in shrink.items())
             + "."
         )
         comparisons += [
