@@ -22,8 +22,9 @@ from typing import Any
 import pytest
 
 from scripts.live.support import unsupported
+from scripts.sockets import mismatches as socket_mismatches
 from scripts.topics import FRAMEWORKS, ROOT, Case, all_topics, get_topic
-from tests.browser.live_jobs import parity_jobs
+from tests.browser.live_jobs import parity_jobs, selected_topics
 from tests.support.responses import Observed, mismatches
 
 # Every runnable case of every snippet, in one Web Worker per engine (Pyodide loads once per
@@ -159,7 +160,12 @@ def cpython_started(jobs: list[dict[str, Any]], tmp_path_factory: Any) -> Iterat
 
 
 SNIPPETS = [(t.slug, fw) for t in all_topics() for fw in t.frameworks()]
-RUNNABLE = [snippet for snippet in SNIPPETS if snippet not in unsupported()]
+RUNNABLE = [
+    (t.slug, fw)
+    for t in selected_topics()
+    for fw in t.frameworks()
+    if (t.slug, fw) not in unsupported()
+]
 
 
 def _key(result: dict) -> tuple[int, str]:
@@ -182,6 +188,16 @@ def _differences(topic: str, framework: str, cpython: dict, browser: dict) -> li
     where a body may differ only by random values (a CSRF token, a session id) when both sides
     still meet the case's expectation."""
     problems = []
+    for case in get_topic(topic).sockets:  # a conversation: the same frames, in order
+        job_id = f"{topic}/{framework}/{case.name}"
+        if job_id not in cpython:
+            continue
+        got, want = browser[job_id], cpython[job_id]
+        if "error" in got or "error" in want:
+            problems.append(f"{job_id}: error\n{got.get('error') or want.get('error')}")
+        elif got != want or socket_mismatches(case, framework, got["response"]):
+            said = json.dumps({"CPython": want, "Pyodide": got}, indent=1)[:3000]
+            problems.append(f"{job_id}: the conversations differ or miss the case\n{said}")
     for case in get_topic(topic).cases:
         job_id = f"{topic}/{framework}/{case.name}"
         if job_id not in cpython:
