@@ -330,16 +330,19 @@
 
     const entry = (direction, text) => log.append(el("li", { className: `live-demo__frame--${direction}`, textContent: text }));
 
+    for (const intent of ["pointerenter", "focus"]) send.addEventListener(intent, () => warm(demo));
     send.addEventListener("click", async () => {
       if (current) return;
       const socket = conversation();
       log.replaceChildren();
+      log.dataset.state = "running";
       demo.stopButton.disabled = false;
       demo.setProgress("Starting…");
       const outcome = await runInWorker(demo, {
         topic: demo.topic, framework: demo.framework, source: demo.editor ? demo.editor.get() : null, socket,
       });
       demo.stopButton.disabled = true;
+      log.dataset.state = outcome.type;
       if (outcome.type !== "result") {
         demo.show(outcome); // the error or the stop, in the Response region as for a request
         return;
