@@ -22,8 +22,9 @@ import pytest
 
 from scripts.cases import answers_differ, from_runner
 from scripts.live.support import unsupported
+from scripts.sockets import mismatches as socket_mismatches
 from scripts.topics import FRAMEWORKS, ROOT, all_topics, get_topic
-from tests.browser.live_jobs import ONLY_TOPICS, parity_jobs
+from tests.browser.live_jobs import parity_jobs, selected_topics
 
 # Every runnable case of every snippet, in one Web Worker per engine (Pyodide loads once per
 # engine), in ONE test per engine that names every snippet that differs. Per-snippet tests sharing
@@ -159,9 +160,10 @@ def cpython_started(jobs: list[dict[str, Any]], tmp_path_factory: Any) -> Iterat
 
 SNIPPETS = [(t.slug, fw) for t in all_topics() for fw in t.frameworks()]
 RUNNABLE = [
-    (topic, framework)
-    for topic, framework in SNIPPETS
-    if (topic, framework) not in unsupported() and (not ONLY_TOPICS or topic in ONLY_TOPICS)
+    (t.slug, fw)
+    for t in selected_topics()
+    for fw in t.frameworks()
+    if (t.slug, fw) not in unsupported()
 ]
 
 
@@ -170,6 +172,16 @@ def _differences(topic: str, framework: str, cpython: dict, browser: dict) -> li
     (``answers_differ``: the same status and body, up to random values where both sides still
     meet the case)."""
     problems = []
+    for case in get_topic(topic).sockets:  # a conversation: the same frames, in order
+        job_id = f"{topic}/{framework}/{case.name}"
+        if job_id not in cpython:
+            continue
+        got, want = browser[job_id], cpython[job_id]
+        if "error" in got or "error" in want:
+            problems.append(f"{job_id}: error\n{got.get('error') or want.get('error')}")
+        elif got != want or socket_mismatches(case, framework, got["response"]):
+            said = json.dumps({"CPython": want, "Pyodide": got}, indent=1)[:3000]
+            problems.append(f"{job_id}: the conversations differ or miss the case\n{said}")
     for case in get_topic(topic).cases:
         job_id = f"{topic}/{framework}/{case.name}"
         if job_id not in cpython:
