@@ -16,6 +16,7 @@ import ast
 import re
 import sys
 from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,12 @@ HTML_TAG = re.compile(
     r"|table|tbody|td|th|thead|tr|ul)\b[^<>]*>",
     re.IGNORECASE,
 )
+
+
+@cache
+def parsed(path: Path) -> ast.Module:
+    """A source file's syntax tree, parsed once for all the checks below."""
+    return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
 
 
 def module_name(path: Path, root: Path) -> str:
@@ -69,7 +76,7 @@ def import_graph(root: Path, folders: Iterable[str] = CORE) -> dict[str, set[str
     }
     graph: dict[str, set[str]] = {}
     for name, path in files.items():
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        tree = parsed(path)
         is_package = path.name == "__init__.py"
         graph[name] = {
             target
@@ -202,7 +209,7 @@ def html_in_data_layers(root: Path) -> list[str]:
         for path in sorted((root / folder).rglob("*.py")):
             if not module_name(path, root).startswith(DATA_LAYERS):
                 continue
-            tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+            tree = parsed(path)
             docstrings = _docstrings(tree)
             found += [
                 f"{path.relative_to(root)}:{node.lineno}"
@@ -280,7 +287,7 @@ def non_stdlib_imports(shipped: dict[str, Path], root: Path) -> list[str]:
     allowed = set(sys.stdlib_module_names) | {"__future__"}
     problems = []
     for name, path in shipped.items():
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        tree = parsed(path)
         problems += [
             f"{name}: {module}"
             for module in loading_imports(tree)
