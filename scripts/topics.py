@@ -15,7 +15,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Literal
 
-from pydantic import Field, create_model
+from pydantic import Field, create_model, model_validator
 
 from scripts.datafiles import ROOT, Strict, display, load_model, load_yaml
 from scripts.frameworks import FRAMEWORK_TITLES, FRAMEWORKS
@@ -90,8 +90,51 @@ class CaseSpec(Strict):
     overrides: dict[Framework, ExpectedSpec] = {}  # type: ignore[valid-type]
 
 
+class FrameSpec(Strict):
+    """One socket frame: a JSON value (``json``) or raw ``text``; for a Socket.IO snippet, the
+    argument of an ``event`` (sent: default the conversation's ``socketio.event``; received:
+    default the event of the frame it answers)."""
+
+    json_body: Any = Field(default=None, alias="json")
+    text: str | None = None
+    event: str | None = None
+
+    @model_validator(mode="after")
+    def _one_payload(self) -> FrameSpec:
+        if ("json_body" in self.model_fields_set) == (self.text is not None):
+            raise ValueError("a frame has exactly one of `json` and `text`")
+        return self
+
+
+class SocketMessage(Strict):
+    """A frame the client sends and the one frame the server must answer it with."""
+
+    send: FrameSpec
+    receive: FrameSpec
+
+
+class SocketIOSpec(Strict):
+    """The frameworks whose snippet speaks Socket.IO (events) rather than plain WebSocket."""
+
+    frameworks: list[Framework]  # type: ignore[valid-type]
+    #: The event every sent frame is emitted as, unless the frame names its own.
+    event: str
+
+
+class SocketSpec(Strict):
+    """A socket conversation: connect to ``path``, then each message in turn on one connection."""
+
+    name: str
+    path: str
+    messages: list[SocketMessage] = Field(min_length=1)
+    frameworks: list[Framework] | None = None  # type: ignore[valid-type]
+    socketio: SocketIOSpec | None = None
+
+
 class CasesFile(Strict):
     cases: list[CaseSpec] = []
+    #: Socket conversations (WebSocket, or Socket.IO events), written once for every framework.
+    sockets: list[SocketSpec] = []
 
 
 #: A row of the "what you get for free" table: the feature, and a cell per framework.
@@ -175,6 +218,34 @@ class Case:
 
 
 @dataclass(frozen=True)
+class SocketCase:
+    """A socket conversation every framework must hold alike (``sockets:`` in cases.yaml).
+
+    ``messages`` are ``{"send": frame, "receive": frame}``, a frame being ``{"json": value}``
+    or ``{"text": str}``, with an ``event`` where the file gave one; the live runner
+    (scripts/live/runner.py, ``socket_frames``) turns them into each framework's frames.
+    """
+
+    topic: str
+    name: str
+    path: str
+    messages: tuple[dict[str, Any], ...]
+    frameworks: tuple[str, ...]
+    #: ``{"frameworks": [...], "event": ...}``: who speaks Socket.IO, and the event sent.
+    socketio: dict[str, Any] | None = None
+
+    def as_data(self) -> dict[str, Any]:
+        """A plain dict, for JSON embedding in pages and the browser runner."""
+        return {
+            "name": self.name,
+            "path": self.path,
+            "messages": list(self.messages),
+            "frameworks": list(self.frameworks),
+            "socketio": self.socketio,
+        }
+
+
+@dataclass(frozen=True)
 class Topic:
     """A guide topic: its metadata (``topic.yaml``) and its cases (``cases.yaml``)."""
 
@@ -187,6 +258,8 @@ class Topic:
     covers: tuple[str, ...] = ()
     #: Set on the topic a variant stands in for: its (framework, snippet file stem).
     variant: tuple[str, str] | None = None
+    #: Socket conversations (``sockets:`` in cases.yaml).
+    sockets: tuple[SocketCase, ...] = ()
 
     @property
     def folder(self) -> Path:
@@ -280,18 +353,19 @@ def load_topic(slug: str) -> Topic:
     cases_file = folder / "cases.yaml"
     specs: CasesFile = load_model(cases_file, CasesFile, TopicError)
     cases = tuple(_case(slug, spec, covers) for spec in specs.cases)
-    for case in cases:
+    sockets = tuple(_socket(slug, spec, covers) for spec in specs.sockets)
+    for case in [*cases, *sockets]:
         if not set(case.frameworks) <= set(covers):
             raise TopicError(
                 f"{display(cases_file)}: case {case.name!r} names frameworks the topic does not "
                 f"cover: {sorted(set(case.frameworks) - set(covers))} (covered: {list(covers)})"
             )
-    names = [case.name for case in cases]
+    names = [case.name for case in [*cases, *sockets]]
     if len(names) != len(set(names)):
         duplicate = next(n for n in names if names.count(n) > 1)
         raise TopicError(f"{display(cases_file)}: case names must be unique: {duplicate!r}")
     _check_variants(folder, meta, names)
-    return Topic(slug, meta.title, meta.order, meta, cases, covers)
+    return Topic(slug, meta.title, meta.order, meta, cases, covers, sockets=sockets)
 
 
 def _covered(folder: Path, meta: TopicMeta) -> tuple[str, ...]:
@@ -356,6 +430,17 @@ def _case(slug: str, spec: CaseSpec, covers: tuple[str, ...]) -> Case:
         tuple(spec.frameworks) if spec.frameworks is not None else covers,
         {fw: _dump(expected) for fw, expected in spec.overrides.items()},
         tuple({"method": r.method, **_dump(r)} for r in spec.before),
+    )
+
+
+def _socket(slug: str, spec: SocketSpec, covers: tuple[str, ...]) -> SocketCase:
+    return SocketCase(
+        slug,
+        spec.name,
+        spec.path,
+        tuple(_dump(message) for message in spec.messages),
+        tuple(spec.frameworks) if spec.frameworks is not None else covers,
+        _dump(spec.socketio) if spec.socketio is not None else None,
     )
 
 

@@ -15,6 +15,7 @@ import pytest
 from scripts.cases import check, http_sender
 from scripts.frameworks import REGISTRY
 from scripts.servers import DEMO_SERVERS
+from scripts.sockets import mismatches, speaks_socketio, websocket_conversation
 from scripts.topics import Topic, all_topics
 from tests.support.demo_servers import DemoServers, server_param
 
@@ -45,5 +46,39 @@ def test_demo_app_answers_every_case(
         if problems:
             snippet = topic.snippet_path(framework).relative_to(topic.folder.parent.parent)
             failures.append(f"{snippet} / {case.name}: " + "; ".join(problems))
+    assert running.process.poll() is None, f"{server_name} died:\n{running.log_tail()}"
+    assert not failures, f"{server_name}:\n" + "\n".join(failures)
+
+
+# Socket cases over a real WebSocket connection, on each server that speaks ASGI (a WSGI server
+# has no WebSocket; Flask-SocketIO's Socket.IO needs a Socket.IO client, so its conversations
+# are checked in-process and in the browser). The Origin is the server's own, as a browser on
+# the site would send it: Django's AllowedHostsOriginValidator refuses other hosts.
+@pytest.mark.parametrize(
+    ("server_name", "topic"),
+    [
+        server_param(demo.name, topic, id=f"{demo.name}-{topic.mount}")
+        for demo in REGISTRY.demo_servers
+        if demo.spec.interface == "asgi"
+        for topic in all_topics()
+        if any(
+            demo.framework.id in case.frameworks and not speaks_socketio(case, demo.framework.id)
+            for case in topic.sockets
+        )
+    ],
+)
+def test_demo_app_holds_every_socket_conversation(
+    server_name: str, topic: Topic, demo_servers: DemoServers
+) -> None:
+    running = demo_servers.get(server_name).running
+    framework = REGISTRY.server(server_name).framework.id
+    failures = []
+    for case in topic.sockets:
+        if framework not in case.frameworks or speaks_socketio(case, framework):
+            continue
+        url = f"ws://127.0.0.1:{running.port}/{topic.mount}{case.path}"
+        conversation = websocket_conversation(url, running.base_url, case, framework)
+        if problems := mismatches(case, framework, conversation):
+            failures.append(f"{case.name}: " + "; ".join(problems))
     assert running.process.poll() is None, f"{server_name} died:\n{running.log_tail()}"
     assert not failures, f"{server_name}:\n" + "\n".join(failures)

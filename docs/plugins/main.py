@@ -31,12 +31,12 @@ from docs.plugins import bench_page, claims_page, decision_page, support_page
 from docs.plugins.context import current, start_build
 from docs.plugins.markdown import table
 from docs.plugins.matrix_page import summary_table, topic_matrix
+from docs.plugins.page_data import live_placeholder, script_json
 from scripts import postgres, typecheck
 from scripts.check_embeds import broken_embeds, embeds_in, orphans
 from scripts.claims.evidence import IN_CI
-from scripts.live.support import placeholder as live_placeholder
-from scripts.live.support import script_json
 from scripts.servers import DEMO_SERVERS
+from scripts.sockets import expected_frames, speaks_socketio
 from scripts.source_links import configure as configure_source_links
 from scripts.source_links import links
 from scripts.topics import (
@@ -110,6 +110,12 @@ def framework_tabs(slug: str) -> str:
         f'<script type="application/json" class="topic-cases" data-topic="{slug}">'
         f"{cases}</script>\n\n"
     )
+    if topic.sockets:  # the socket conversations, for the live demo's socket form (live.js)
+        sockets = script_json([case.as_data() for case in topic.sockets])
+        parts.append(
+            f'<script type="application/json" class="topic-sockets" data-topic="{slug}">'
+            f"{sockets}</script>\n\n"
+        )
     shared = shared_files(topic)
     if shared:
         parts.append("Files used by more than one version:\n\n")
@@ -337,6 +343,49 @@ def cases_table(slug: str) -> str:
     )
 
 
+def _frame_summary(frame: dict[str, Any], event: str | None = None) -> str:
+    value = json.dumps(frame["json"]) if "json" in frame else frame["text"]
+    return f"`{event}` event: `{value}`" if event else f"`{value}`"
+
+
+def socket_table(slug: str) -> str:
+    """The topic's socket conversations (``sockets:`` in cases.yaml): each frame sent and the
+    frame each framework must answer it with, in order, on one connection; empty without any."""
+    topic = get_topic(slug)
+    if not topic.sockets:
+        return ""
+    frameworks = topic.frameworks()
+    rows = []
+    for case in topic.sockets:
+        sent = "<br>".join(_frame_summary(m["send"]) for m in case.messages)
+        cells = [
+            "<br>".join(_frame_summary(f, f.pop("event")) for f in expected_frames(case, fw))
+            if fw in case.frameworks
+            else "n/a"
+            for fw in frameworks
+        ]
+        rows.append([case.name, f"`{case.path}`<br>{sent}", *cells])
+    header = ["Conversation", "Frames sent", *(FRAMEWORK_TITLES[fw] for fw in frameworks)]
+    socketio = sorted(
+        {(fw, case.socketio["event"]) for case in topic.sockets for fw in frameworks
+         if speaks_socketio(case, fw)}
+    )  # fmt: skip
+    note = "".join(
+        f" {FRAMEWORK_TITLES[fw]}'s snippet speaks Socket.IO: each frame is sent as the argument "
+        f"of the `{event}` event, and the answers arrive as the events named."
+        for fw, event in socketio
+    )
+    source = links()
+    return (
+        table(header, rows) + "\nEach conversation is one connection: the frames are sent in "
+        f"turn, and the n-th answer listed answers the n-th frame.{note} They are "
+        f"{source.link(topic.folder / 'cases.yaml')} "
+        f"too; {source.link('tests/test_socket_cases.py')} holds each one with every framework's "
+        f"socket test client, {source.link('tests/test_demo_servers.py')} over a real WebSocket "
+        "with the demo apps on their ASGI servers, and the live demo above in your browser.\n"
+    )
+
+
 def status(slug: str, case_name: str, framework: str) -> int:
     """The status a framework answers in a named case of ``cases.yaml``, for prose: a page
     says ``{{ status("hello", "wrong method", "django") }}``, never a typed code, so the
@@ -450,6 +499,7 @@ def define_env(env: Any) -> None:
         this_topic,
         version_matrix,
         cases_table,
+        socket_table,
         status,
         topic_index,
         server_commands,

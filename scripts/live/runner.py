@@ -18,6 +18,9 @@ async code. Pyodide has no threads either, which shapes each adapter:
 
 The packages a snippet needs are loaded by the worker before anything runs (the build computes
 each snippet's set, scripts/live/packages.py); nothing is fetched on import.
+
+A case's request is built by the case module (scripts/cases.py, shipped beside this file as
+`live_cases`), as every other sender builds it, so the browser sends the tests' bytes.
 """
 
 from __future__ import annotations
@@ -28,7 +31,6 @@ import importlib.util
 import json
 import linecache
 import os
-import re
 import sqlite3
 import sys
 import threading
@@ -43,53 +45,12 @@ from types import ModuleType
 from typing import Any
 
 IN_BROWSER = sys.platform == "emscripten"
+if IN_BROWSER:  # the case module, shipped beside this one (scripts/live/mkdocs_hook.py)
+    from live_cases import request_parts
+else:
+    from scripts.cases import request_parts
+
 Response = dict[str, Any]
-
-
-def _expand_secrets(value: str) -> str:
-    """A header value with each ``${NAME}`` replaced by that environment variable: a case that
-    needs a secret (a bearer token) names it instead of carrying a usable credential."""
-
-    def secret(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name not in os.environ:
-            raise KeyError(f"a case's header needs ${{{name}}}, which is not in the environment")
-        return os.environ[name]
-
-    return re.sub(r"\$\{([A-Z][A-Z0-9_]*)\}", secret, value)
-
-
-#: The boundary of a case's multipart ``files`` body: fixed, so every client sends the same bytes.
-BOUNDARY = "guide-case-boundary"
-
-
-def multipart_body(files: dict[str, dict[str, Any]]) -> bytes:
-    """A multipart/form-data body with one part per file, as a browser's form would send it."""
-    parts = []
-    for field, spec in files.items():
-        content = str(spec.get("content", "")) * int(spec.get("repeat", 1))
-        head = (
-            f"--{BOUNDARY}\r\n"
-            f'Content-Disposition: form-data; name="{field}"; filename="{spec["filename"]}"\r\n'
-            f"Content-Type: {spec['content_type']}\r\n\r\n"
-        )
-        parts.append(head.encode() + content.encode() + b"\r\n")
-    return b"".join(parts) + f"--{BOUNDARY}--\r\n".encode()
-
-
-def request_parts(request: dict[str, Any]) -> tuple[bytes, dict[str, str]]:
-    """The raw body and headers of a case's request (JSON, raw text or multipart files), as the
-    tests build them."""
-    headers = {k: _expand_secrets(str(v)) for k, v in (request.get("headers") or {}).items()}
-    if request.get("json") is not None:
-        headers.setdefault("Content-Type", "application/json")
-        return json.dumps(request["json"]).encode(), headers
-    if request.get("files"):
-        headers.setdefault("Content-Type", f"multipart/form-data; boundary={BOUNDARY}")
-        return multipart_body(request["files"]), headers
-    if request.get("body"):
-        return str(request["body"]).encode(), headers
-    return b"", headers
 
 
 def load_snippet(topic: str, framework: str, source: str | None = None) -> ModuleType:
@@ -392,6 +353,147 @@ def run_flask(module: ModuleType, requests: list[dict[str, Any]]) -> Response:
     return _response(response.status_code, list(response.headers.items()), response.get_data())
 
 
+# --- Sockets -------------------------------------------------------------------------------
+# A socket case (``sockets:`` in cases.yaml) is a conversation on one connection: each frame
+# sent, then the one frame that answers it. FastAPI's app and Django's Channels routing are
+# ASGI applications, driven here with a websocket scope as a server would; Flask-SocketIO's
+# snippet goes through its own test client. The answer is what came back, frame by frame
+# ({"event", "text"}); scripts/sockets.py judges it against the case.
+
+#: How long a sent frame may wait for its answer before the conversation ends unanswered.
+REPLY_SECONDS = 5.0
+
+
+def socket_frames(socket: dict[str, Any], framework: str) -> list[dict[str, Any]]:
+    """What the client sends, for one framework: ``{"text"}`` frames for a plain WebSocket,
+    ``{"event", "arg"}`` emits for a snippet that speaks Socket.IO (``socketio`` in the case)."""
+    socketio = socket.get("socketio") or {}
+    frames = []
+    for message in socket["messages"]:
+        send = message["send"]
+        value = send["json"] if "json" in send else send["text"]
+        if framework in socketio.get("frameworks", []):
+            frames.append({"event": send.get("event") or socketio["event"], "arg": value})
+        else:
+            frames.append({"text": send["text"] if "text" in send else json.dumps(value)})
+    return frames
+
+
+def _conversation(accepted: bool, frames: list[dict[str, Any]], note: str = "") -> Response:
+    return {"accepted": accepted, "frames": frames, "note": note}
+
+
+async def _next_sent(outbox: asyncio.Queue, task: asyncio.Future) -> dict[str, Any] | None:
+    """The app's next ASGI message, or None when it sends none within ``REPLY_SECONDS``
+    (an app that ended instead re-raises its exception here)."""
+    getter = asyncio.ensure_future(outbox.get())
+    done, _ = await asyncio.wait({getter, task}, timeout=REPLY_SECONDS,
+                                 return_when=asyncio.FIRST_COMPLETED)  # fmt: skip
+    if getter in done:
+        return getter.result()
+    getter.cancel()
+    if task in done:
+        task.result()  # raises what ended the app
+        return {"type": "websocket.close", "code": 1000}
+    return None
+
+
+async def asgi_socket(
+    app: Any, path: str, frames: list[dict[str, Any]], lifespan: bool = True
+) -> Response:
+    """A WebSocket conversation with an ASGI app, inside its lifespan unless told otherwise
+    (Channels' router speaks none): connect, then each text frame and the frame it is
+    answered with, then a normal close."""
+    events = _Lifespan(app) if lifespan else None
+    if events:
+        await events.send("startup")
+    scope = {
+        "type": "websocket", "asgi": {"version": "3.0"}, "http_version": "1.1", "scheme": "ws",
+        "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
+        "headers": [(b"host", b"localhost"), (b"origin", b"http://localhost")],
+        "client": ("127.0.0.1", 50000), "server": ("localhost", 80), "subprotocols": [],
+    }  # fmt: skip
+    inbox: asyncio.Queue = asyncio.Queue()
+    outbox: asyncio.Queue = asyncio.Queue()
+    task = asyncio.ensure_future(app(scope, inbox.get, outbox.put))
+    await inbox.put({"type": "websocket.connect"})
+    received: list[dict[str, Any]] = []
+    first = await _next_sent(outbox, task)
+    accepted = first is not None and first["type"] == "websocket.accept"
+    note = "" if accepted else "the handshake was refused"
+    for frame in frames if accepted else []:
+        await inbox.put({"type": "websocket.receive", "text": frame["text"]})
+        answer = await _next_sent(outbox, task)
+        if answer is None:
+            note = f"no answer to frame {len(received) + 1} within {REPLY_SECONDS:g} s"
+            break
+        if answer["type"] != "websocket.send":
+            note = f"the server closed the connection (code {answer.get('code', 1000)})"
+            break
+        text = answer.get("text")
+        if text is None:
+            text = answer.get("bytes", b"").decode("utf-8", errors="replace")
+        received.append({"event": None, "text": text})
+    await inbox.put({"type": "websocket.disconnect", "code": 1000})
+    try:
+        await asyncio.wait_for(task, REPLY_SECONDS)
+    except TimeoutError:
+        task.cancel()
+    if events:
+        await events.send("shutdown")
+    return _conversation(accepted, received, note)
+
+
+def socketio_conversation(module: ModuleType, frames: list[dict[str, Any]]) -> Response:
+    """A Socket.IO conversation through Flask-SocketIO's test client: each emit, then the
+    events it was answered with (the module's ``socketio`` serves its ``app``)."""
+    server = getattr(module, "socketio", None)
+    if server is None:
+        raise AttributeError(f"{module.__name__} has no `socketio` (a flask_socketio.SocketIO)")
+    client = server.test_client(module.app)
+    if not client.is_connected():
+        return _conversation(False, [], "the connection was refused")
+    received: list[dict[str, Any]] = []
+    note = ""
+    for frame in frames:
+        client.emit(frame["event"], frame["arg"])
+        answers = client.get_received()
+        if not answers:
+            note = f"no answer to frame {len(received) + 1}"
+            break
+        for answer in answers:
+            args = answer["args"]
+            value = args[0] if isinstance(args, list) and len(args) == 1 else args
+            received.append({"event": answer["name"], "text": json.dumps(value)})
+    client.disconnect()
+    return _conversation(True, received, note)
+
+
+async def run_socket(
+    topic: str, framework: str, socket: dict[str, Any], source: str | None = None
+) -> Response:
+    """The snippet's side of a socket conversation: {"accepted", "frames", "note"}."""
+    prepare(framework)
+    frames = socket_frames(socket, framework)
+    adapter = adapter_of(framework)
+    if adapter == "django":
+        _forget_admin(f"snippets.{topic}")
+    module = load_snippet(topic, framework, source)
+    if framework in (socket.get("socketio") or {}).get("frameworks", []):
+        return socketio_conversation(module, frames)
+    if adapter == "flask":
+        raise ValueError(
+            "a Flask snippet's socket is driven through Flask-SocketIO only: "
+            "name the framework in the case's `socketio`"
+        )
+    if adapter == "django":
+        from channels.routing import URLRouter
+
+        router = URLRouter(module.websocket_urlpatterns)
+        return await asgi_socket(router, socket["path"], frames, lifespan=False)
+    return await asgi_socket(module.app, socket["path"], frames)
+
+
 # --- Entry points --------------------------------------------------------------------------
 
 
@@ -500,13 +602,19 @@ def _reader_frames(exc: BaseException) -> str:
 
 
 async def run_job(payload: str) -> str:
-    """JSON in, JSON out, for the worker: {"response": ...} or {"error": "<traceback>"}."""
+    """JSON in, JSON out, for the worker: {"response": ...} or {"error": "<traceback>"}; a
+    payload with a ``socket`` holds a conversation instead of sending ``request``."""
     args = json.loads(payload)
     try:
-        response = await run(
-            args["topic"], args["framework"], args["request"], args.get("source"),
-            args.get("before"),
-        )  # fmt: skip
+        if args.get("socket"):  # a socket conversation (the websockets demo's Send)
+            response = await run_socket(
+                args["topic"], args["framework"], args["socket"], args.get("source")
+            )
+        else:
+            response = await run(
+                args["topic"], args["framework"], args["request"], args.get("source"),
+                args.get("before"),
+            )  # fmt: skip
     except BaseException as exc:  # the reader's code may raise anything, even SystemExit
         return json.dumps({"error": _reader_frames(exc)})
     return json.dumps({"response": response})

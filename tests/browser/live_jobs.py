@@ -8,18 +8,43 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
 from typing import Any
 
 from scripts.live.support import unsupported
-from scripts.topics import all_topics
+from scripts.topics import Topic, all_topics
+
+#: ``GUIDE_PARITY_TOPICS=websockets,hello`` runs those topics' jobs only (default: all).
+ONLY = set(filter(None, os.environ.get("GUIDE_PARITY_TOPICS", "").split(",")))
+
+
+def selected_topics() -> list[Topic]:
+    """The topics whose snippets the parity test runs: all, or those ``ONLY`` names (a name
+    that is no topic stops the run, rather than leaving nothing to compare)."""
+    unknown = sorted(ONLY - {topic.slug for topic in all_topics()})
+    if unknown:
+        raise ValueError(f"GUIDE_PARITY_TOPICS names no topic {unknown}")
+    return [topic for topic in all_topics() if not ONLY or topic.slug in ONLY]
 
 
 def parity_jobs() -> list[dict[str, Any]]:
-    """One job per (topic, framework, case), with the snippet's source as the page shows it."""
+    """One job per (topic, framework, case) and per socket case, with the snippet's source as
+    the page shows it."""
     skipped = unsupported()
     jobs = []
-    for topic in all_topics():
+    for topic in selected_topics():
+        for case in topic.sockets:
+            for framework in case.frameworks:
+                if (topic.slug, framework) in skipped:
+                    continue
+                jobs.append({
+                    "id": f"{topic.slug}/{framework}/{case.name}",
+                    "topic": topic.slug,
+                    "framework": framework,
+                    "source": topic.snippet_path(framework).read_text(encoding="utf-8"),
+                    "socket": case.as_data(),
+                })  # fmt: skip
         for case in topic.cases:
             for framework in case.frameworks:
                 if (topic.slug, framework) in skipped:

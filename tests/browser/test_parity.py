@@ -12,7 +12,6 @@ from __future__ import annotations
 import difflib
 import json
 import os
-import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -21,10 +20,11 @@ from typing import Any
 
 import pytest
 
+from scripts.cases import answers_differ, from_runner
 from scripts.live.support import unsupported
-from scripts.topics import FRAMEWORKS, ROOT, Case, all_topics, get_topic
-from tests.browser.live_jobs import parity_jobs
-from tests.support.responses import Observed, mismatches
+from scripts.sockets import mismatches as socket_mismatches
+from scripts.topics import FRAMEWORKS, ROOT, all_topics, get_topic
+from tests.browser.live_jobs import parity_jobs, selected_topics
 
 # Every runnable case of every snippet, in one Web Worker per engine (Pyodide loads once per
 # engine), in ONE test per engine that names every snippet that differs. Per-snippet tests sharing
@@ -159,29 +159,29 @@ def cpython_started(jobs: list[dict[str, Any]], tmp_path_factory: Any) -> Iterat
 
 
 SNIPPETS = [(t.slug, fw) for t in all_topics() for fw in t.frameworks()]
-RUNNABLE = [snippet for snippet in SNIPPETS if snippet not in unsupported()]
-
-
-def _key(result: dict) -> tuple[int, str]:
-    """Status and body, with per-response random values (CSP nonces, CSRF tokens) blanked."""
-    body = re.sub(r'nonce="[^"]*"', 'nonce="…"', result["response"]["body"])
-    body = re.sub(r"[A-Za-z0-9_.-]{32,}", "…", body)  # tokens and hashes: 32+ random chars
-    return result["response"]["status"], body
-
-
-def _passes(case: Case, framework: str, result: dict) -> bool:
-    """Whether a response meets the case's expectation, checked as tests/test_cases.py does."""
-    response = result["response"]
-    content_type = next((v for k, v in response["headers"] if k.lower() == "content-type"), "")
-    observed = Observed(response["status"], content_type, response["body"].encode())
-    return not mismatches(case.expected(framework), observed)
+RUNNABLE = [
+    (t.slug, fw)
+    for t in selected_topics()
+    for fw in t.frameworks()
+    if (t.slug, fw) not in unsupported()
+]
 
 
 def _differences(topic: str, framework: str, cpython: dict, browser: dict) -> list[str]:
-    """What differs between the two sides for one snippet's cases: the same status and body,
-    where a body may differ only by random values (a CSRF token, a session id) when both sides
-    still meet the case's expectation."""
+    """What differs between the two sides for one snippet's cases, judged by the case module
+    (``answers_differ``: the same status and body, up to random values where both sides still
+    meet the case)."""
     problems = []
+    for case in get_topic(topic).sockets:  # a conversation: the same frames, in order
+        job_id = f"{topic}/{framework}/{case.name}"
+        if job_id not in cpython:
+            continue
+        got, want = browser[job_id], cpython[job_id]
+        if "error" in got or "error" in want:
+            problems.append(f"{job_id}: error\n{got.get('error') or want.get('error')}")
+        elif got != want or socket_mismatches(case, framework, got["response"]):
+            said = json.dumps({"CPython": want, "Pyodide": got}, indent=1)[:3000]
+            problems.append(f"{job_id}: the conversations differ or miss the case\n{said}")
     for case in get_topic(topic).cases:
         job_id = f"{topic}/{framework}/{case.name}"
         if job_id not in cpython:
@@ -190,14 +190,14 @@ def _differences(topic: str, framework: str, cpython: dict, browser: dict) -> li
         if "error" in got or "error" in want:
             problems.append(f"{job_id}: error\n{got.get('error') or want.get('error')}")
             continue
-        both_pass = _passes(case, framework, got) and _passes(case, framework, want)
-        if _key(got)[0] == _key(want)[0] and (_key(got) == _key(want) or both_pass):
+        pyodide, cpython_answer = from_runner(got["response"]), from_runner(want["response"])
+        if not answers_differ(case.expected(framework), cpython_answer, pyodide):
             continue
         diff = difflib.unified_diff(
-            want["response"]["body"].splitlines(), got["response"]["body"].splitlines(),
+            cpython_answer.text.splitlines(), pyodide.text.splitlines(),
             "CPython", "Pyodide", lineterm="", n=1,
         )  # fmt: skip
-        statuses = f"status CPython {_key(want)[0]}, Pyodide {_key(got)[0]}"
+        statuses = f"status CPython {cpython_answer.status}, Pyodide {pyodide.status}"
         problems.append(f"{job_id}: {statuses}\n" + "\n".join(list(diff)[:40]))
     return problems
 

@@ -175,6 +175,8 @@
         field.addEventListener("input", () => (this.caseSelect.value = "custom"));
       }
       this.showCase();
+      const sockets = socketsFor(this.topic).filter((c) => c.frameworks.includes(this.framework));
+      if (sockets.length) this.panel.append(socketPanel(this, sockets));
     }
 
     showCase() {
@@ -271,6 +273,103 @@
     }
   }
 
+  // --- a socket conversation -----------------------------------------------------------------
+
+  /** Socket.IO (Flask-SocketIO) rather than a plain WebSocket, for this demo's framework. */
+  function speaksSocketIO(socket, framework) {
+    return Boolean(socket.socketio && socket.socketio.frameworks.includes(framework));
+  }
+
+  /** A frame of a case as the reader sees it in the message box: JSON, or the text itself. */
+  function frameLine(frame) {
+    return "json" in frame ? JSON.stringify(frame.json) : frame.text;
+  }
+
+  /** The socket form under a demo: one frame per line, Send opens a connection in the worker,
+   *  sends them in turn and lists each frame sent and received (as text, in an aria-live list).
+   *  Pre-filled from the topic's socket cases (`sockets:` in cases.yaml), sent as the tests send
+   *  them until the reader edits the lines. */
+  function socketPanel(demo, sockets) {
+    const socketio = speaksSocketIO(sockets[0], demo.framework);
+    const select = el("select", { className: "live-demo__socket-case" });
+    sockets.forEach((c, i) => select.append(el("option", { value: String(i), textContent: c.name })));
+    select.append(el("option", { value: "custom", textContent: "Custom messages" }));
+    const where = el("code", { className: "live-demo__socket-where" });
+    const lines = el("textarea", { className: "live-demo__socket-messages", rows: 3, spellcheck: false });
+    const send = el("button", { type: "button", className: "md-button live-demo__send live-demo__run", textContent: "Send" });
+    const log = el("ol", { className: "live-demo__frames" });
+    log.setAttribute("aria-live", "polite");
+    log.setAttribute("aria-label", "Frames sent and received");
+    const show = () => {
+      const c = sockets[Number(select.value)];
+      if (!c) return;
+      where.textContent = socketio ? `Socket.IO event "${c.socketio.event}"` : `WebSocket ${c.path}`;
+      lines.value = c.messages.map((m) => frameLine(m.send)).join("\n");
+    };
+    select.addEventListener("change", show);
+    lines.addEventListener("input", () => (select.value = "custom"));
+    show();
+
+    /** The conversation to hold: the selected case as written, or the reader's lines (a line
+     *  goes out as typed; to Socket.IO, as JSON when it parses, else as a string). */
+    const conversation = () => {
+      const chosen = sockets[Number(select.value)];
+      if (chosen) return chosen;
+      const base = sockets[0];
+      const frames = lines.value.split("\n").filter((line) => line.trim() !== "");
+      const asFrame = (line) => {
+        if (!socketio) return { text: line };
+        try {
+          return { json: JSON.parse(line) };
+        } catch {
+          return { text: line };
+        }
+      };
+      return { ...base, name: "custom", messages: frames.map((line) => ({ send: asFrame(line) })) };
+    };
+
+    const entry = (direction, text) => log.append(el("li", { className: `live-demo__frame--${direction}`, textContent: text }));
+
+    for (const intent of ["pointerenter", "focus"]) send.addEventListener(intent, () => warm(demo));
+    send.addEventListener("click", async () => {
+      if (current) return;
+      const socket = conversation();
+      log.replaceChildren();
+      log.dataset.state = "running";
+      demo.stopButton.disabled = false;
+      demo.setProgress("Starting…");
+      const outcome = await runInWorker(demo, {
+        topic: demo.topic, framework: demo.framework, source: demo.editor ? demo.editor.get() : null, socket,
+      });
+      demo.stopButton.disabled = true;
+      log.dataset.state = outcome.type;
+      if (outcome.type !== "result") {
+        demo.show(outcome); // the error or the stop, in the Response region as for a request
+        return;
+      }
+      const { accepted, frames, note } = outcome.response;
+      const received = (frame) => (frame.event ? `${frame.event} ${frame.text}` : frame.text);
+      if (!accepted) entry("note", `Connection refused: ${note}`);
+      socket.messages.forEach((m, i) => {
+        if (!accepted) return;
+        entry("sent", `→ ${socketio ? `${socket.socketio.event} ` : ""}${frameLine(m.send)}`);
+        if (frames[i]) entry("received", `← ${received(frames[i])}`);
+      });
+      frames.slice(socket.messages.length).forEach((frame) => entry("received", `← ${received(frame)}`));
+      if (accepted && note) entry("note", note);
+      demo.setProgress(`${frames.length} frame${frames.length === 1 ? "" : "s"} received`);
+    });
+
+    return el("fieldset", { className: "live-demo__request live-demo__socket" }, [
+      el("legend", { textContent: socketio ? "Socket.IO messages" : "WebSocket messages" }),
+      el("label", {}, ["Example ", select]),
+      where,
+      el("label", { className: "live-demo__body-label" }, ["One frame per line ", lines]),
+      send,
+      log,
+    ]);
+  }
+
   /** The snippet's code block on the page: the one titled with its file name. */
   function snippetBlock(root, topic, framework) {
     const file = `snippets/${topic}/${framework}.py`;
@@ -284,6 +383,11 @@
 
   function casesFor(topic) {
     const script = document.querySelector(`script.topic-cases[data-topic="${topic}"]`);
+    return script ? JSON.parse(script.textContent) : [];
+  }
+
+  function socketsFor(topic) {
+    const script = document.querySelector(`script.topic-sockets[data-topic="${topic}"]`);
     return script ? JSON.parse(script.textContent) : [];
   }
 

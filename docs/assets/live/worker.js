@@ -8,6 +8,7 @@
 //
 // Messages in:  {type: "warm", id, bundleUrl, topic, framework}   load what a Run will need
 //               {type: "run", id, bundleUrl, topic, framework, source, request, before}
+//               {type: "run", id, bundleUrl, topic, framework, source, socket}   a conversation
 // Messages out: {type: "progress", id, text}   what is loading or running, with bytes
 //               {type: "running", id}          Python has started on the request (time limit starts)
 //               {type: "warmed", id}           a warm-up finished (or failed: the Run will say)
@@ -118,12 +119,12 @@ function prepare(bundleUrl, topic, framework) {
 }
 
 async function run(message) {
-  const { id, bundleUrl, topic, framework, source, request, before } = message;
+  const { id, bundleUrl, topic, framework, source, request, before, socket } = message;
   progress(id, "Loading the Python runtime (Pyodide)…");
   const { runner } = await prepare(bundleUrl, topic, framework);
   progress(id, "Running the request…");
   self.postMessage({ type: "running", id });
-  const payload = JSON.stringify({ topic, framework, source, request, before });
+  const payload = JSON.stringify({ topic, framework, source, request, before, socket });
   return JSON.parse(await runner.run_job(payload));
 }
 

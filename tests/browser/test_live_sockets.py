@@ -1,0 +1,82 @@
+"""The websockets page's socket form as a reader uses it, in headless Chromium, offline.
+
+Under a plain WebSocket tab (FastAPI) and a Socket.IO one (Flask): Send holds the selected
+conversation from cases.yaml and lists each frame sent and received, as the case expects; a
+frame the reader types that looks like HTML stays text. Django's socket, and every conversation
+in both engines, are compared with CPython by tests/browser/test_parity.py.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from scripts.sockets import expected_frames, speaks_socketio
+from scripts.topics import FRAMEWORK_TITLES, get_topic
+from tests.browser.conftest import offline_context
+
+pytestmark = pytest.mark.slow
+
+TOPIC = "websockets"
+SEND_TIMEOUT_MS = 180_000
+
+
+@pytest.fixture(scope="module")
+def page(browser: Any, base_url: str) -> Iterator[Any]:
+    context = offline_context(browser)
+    page = context.new_page()
+    page.goto(f"{base_url}guide/{TOPIC}/")
+    yield page
+    context.close()
+
+
+def demo(page: Any, framework: str) -> Any:
+    """The live demo under one framework's tab, the tab shown."""
+    page.locator(".tabbed-labels label", has_text=FRAMEWORK_TITLES[framework]).first.click()
+    return page.locator(f'.live-demo[data-topic="{TOPIC}"][data-framework="{framework}"]')
+
+
+def send(page: Any, framework: str) -> list[str]:
+    """Press Send under one tab; the frames listed once the conversation is over."""
+    box = demo(page, framework)
+    box.get_by_role("button", name="Send", exact=True).click()
+    log = box.locator(".live-demo__frames")
+    page.wait_for_function(
+        "el => el.dataset.state && el.dataset.state !== 'running'",
+        arg=log.element_handle(), timeout=SEND_TIMEOUT_MS,
+    )  # fmt: skip
+    assert log.get_attribute("data-state") == "result", box.text_content()
+    assert log.get_attribute("aria-live") == "polite"
+    return log.locator("li").all_text_contents()
+
+
+def _shown(frame: dict[str, Any]) -> str:
+    value = json.dumps(frame["json"]) if "json" in frame else frame["text"]
+    return f"{frame['event']} {value}" if frame.get("event") else value
+
+
+@pytest.mark.parametrize("framework", ["fastapi", "flask"])
+def test_send_holds_the_selected_conversation(page: Any, framework: str) -> None:
+    case = get_topic(TOPIC).sockets[-1]  # the longest: errors, then an echo on the same socket
+    demo(page, framework).locator(".live-demo__socket-case").select_option(label=case.name)
+    listed = send(page, framework)
+    received = [line.removeprefix("← ") for line in listed if line.startswith("← ")]
+    assert len(received) == len(case.messages), listed
+    event = case.socketio["event"] if speaks_socketio(case, framework) else None
+    for shown, want in zip(received, expected_frames(case, framework), strict=True):
+        got_event, _, text = shown.partition(" ") if event else (None, "", shown)
+        assert got_event == want["event"], listed
+        assert json.loads(text) == want["json"], listed
+
+
+def test_a_typed_frame_that_looks_like_html_stays_text(page: Any) -> None:
+    box = demo(page, "fastapi")
+    markup = '{"message": "<img src=x onerror=window.pwned=1><b>bold</b>"}'
+    box.locator(".live-demo__socket-messages").fill(markup)
+    listed = send(page, "fastapi")
+    assert listed == [f"→ {markup}", '← {"echo":"<img src=x onerror=window.pwned=1><b>bold</b>"}']
+    assert box.locator(".live-demo__frames img, .live-demo__frames b").count() == 0
+    assert page.evaluate("window.pwned") is None
