@@ -56,6 +56,7 @@ def _chromium_tab(browser: Any, url: str, topic: str, framework: str) -> dict[st
             seconds.append(time.perf_counter() - started)
             if len(seconds) == 1:
                 first_run = sum(size for _, size in fetched[before:])
+                breakdown = json.loads(box.get_attribute("data-last-run-timings") or "null")
             state = region.get_attribute("data-state")
             if state != "result":
                 raise SystemExit(f"{topic}/{framework}: {state}: {region.text_content()[-2000:]}")
@@ -65,6 +66,7 @@ def _chromium_tab(browser: Any, url: str, topic: str, framework: str) -> dict[st
             "first_run_bytes_as_served": first_run,
             "cold_first_run_s": round(seconds[0], 2),
             "warm_run_s": round(warm_ms / 1000, 3),
+            "cold_breakdown_ms": breakdown,
         }
     finally:
         context.close()
@@ -109,7 +111,13 @@ def _webkit_tab(driver: Any, url: str, topic: str, framework: str) -> dict[str, 
         if region.get_attribute("data-state") != "result":
             raise SystemExit(f"{topic}/{framework} in WebKitGTK: {region.text[-2000:]}")
         seconds.append(int(box.get_attribute("data-last-run-ms")) / 1000)
-    return {"cold_first_run_s": round(seconds[0], 2), "warm_run_s": round(seconds[1], 3)}
+        if len(seconds) == 1:
+            breakdown = json.loads(box.get_attribute("data-last-run-timings") or "null")
+    return {
+        "cold_first_run_s": round(seconds[0], 2),
+        "warm_run_s": round(seconds[1], 3),
+        "cold_breakdown_ms": breakdown,
+    }
 
 
 def measure_webkit(base: str, topic: str) -> dict[str, Any]:
