@@ -9,7 +9,12 @@ build time): the magic number is always the runtime's. Each ``name.py`` becomes 
 its place (a "sourceless" module, which both zipimport and the path finder import), written as an
 unchecked hash-based pyc (PEP 552), so no timestamp is compared with anything. A wheel's RECORD
 is rewritten to match. A file that does not compile (a template that ends in .py, say) is kept
-as it is, and the count of such files is reported.
+as it is, and so is a file matching bundle.yaml's ``keep_source`` (a module that reads its own
+source, as anyio's lazy importer does).
+
+Bytecode is larger than source, so the archives are written uncompressed (stored) and the build
+precompresses each whole archive (.br, .gz): brotli over a whole archive, across files, wins
+back most of the difference (CONTRIBUTING.md has the measured bytes).
 
 Library frames in a traceback then show no source line; the reader's snippet is shipped as source
 (python.zip), so its lines always show.
@@ -24,6 +29,7 @@ import io
 import marshal
 import sys
 import zipfile
+from fnmatch import fnmatch
 from pathlib import Path
 
 #: Where Pyodide mounts its stdlib zip, and where it installs wheels: the code objects' file names,
@@ -45,14 +51,17 @@ def _record_line(path: str, data: bytes) -> str:
     return f"{path},sha256={digest},{len(data)}"
 
 
-def compile_archive(path: Path, prefix: str) -> tuple[int, int]:
-    """Rewrite a zip (or wheel) with each .py replaced by its .pyc; (compiled, kept as source)."""
+def compile_archive(path: Path, prefix: str, keep: list[str]) -> tuple[int, int]:
+    """Rewrite a zip (or wheel), stored, with each .py replaced by its .pyc unless it matches
+    ``keep``; (compiled, kept as source)."""
     compiled = kept = 0
     entries: list[tuple[zipfile.ZipInfo, bytes]] = []
     with zipfile.ZipFile(path) as source:
         for info in source.infolist():
             data = source.read(info)
-            if info.filename.endswith(".py"):
+            if any(fnmatch(info.filename, pattern) for pattern in keep):
+                kept += 1
+            elif info.filename.endswith(".py"):
                 try:
                     data = pyc_bytes(data, prefix + info.filename)
                 except (SyntaxError, ValueError):
@@ -68,9 +77,9 @@ def compile_archive(path: Path, prefix: str) -> tuple[int, int]:
         lines.append(f"{info.filename},,")
         entries[record] = (info, ("\n".join(lines) + "\n").encode())
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
         for info, data in entries:
-            archive.writestr(info, data, zipfile.ZIP_DEFLATED, compresslevel=9)
+            archive.writestr(info, data, zipfile.ZIP_STORED)
     path.write_bytes(buffer.getvalue())
     return compiled, kept
 
@@ -86,14 +95,14 @@ def _is_record(name: str) -> bool:
     return len(parts) == 2 and parts[0].endswith(".dist-info") and parts[1] == "RECORD"
 
 
-def compile_bundle(directory: str, names: list[str]) -> str:
-    """Compile each named archive in ``directory``: the stdlib zip and the wheels. A summary line
-    per archive comes back for the build's log."""
+def compile_bundle(directory: str, names: list[str], keep: list[str]) -> str:
+    """Compile each named archive in ``directory``: the stdlib zip and the wheels, except files
+    matching ``keep``. A summary line per archive comes back for the build's log."""
     major, minor = sys.version_info[:2]
     report = []
     for name in names:
         is_stdlib = not name.endswith(".whl")
         prefix = (STDLIB_PREFIX if is_stdlib else SITE_PACKAGES).format(major, minor)
-        compiled, kept = compile_archive(Path(directory) / name, prefix)
+        compiled, kept = compile_archive(Path(directory) / name, prefix, keep)
         report.append(f"{name}: {compiled} compiled, {kept} kept as source")
     return "\n".join(report)

@@ -88,7 +88,18 @@ function progress(id, text) {
   self.postMessage({ type: "progress", id, text });
 }
 
-async function loadRuntime(bundleUrl) {
+/** The bundle's packages.json: each snippet's package set and its bytes. */
+async function loadManifest(bundleUrl) {
+  const response = await fetch(bundleUrl + "packages.json");
+  return response.json();
+}
+
+/** Start Pyodide with the first snippet's packages: Pyodide downloads them while the runtime
+ *  compiles and Python starts, instead of after (everything a cold start fetches is in flight at
+ *  once). The runner and the snippets (python.zip) come down meanwhile too. */
+async function loadRuntime(bundleUrl, key) {
+  const manifestPromise = loadManifest(bundleUrl);
+  const codePromise = fetch(bundleUrl + "python.zip").then((r) => r.arrayBuffer());
   let loadPyodide;
   try {
     ({ loadPyodide } = await import(bundleUrl + "pyodide.mjs"));
@@ -96,16 +107,16 @@ async function loadRuntime(bundleUrl) {
     throw new Error(`Failed to load ${bundleUrl}pyodide.mjs: ${err.message}`);
   }
   mark("pyodide.mjs imported");
-  const manifestPromise = fetch(bundleUrl + "packages.json").then((r) => r.json());
-  const codePromise = fetch(bundleUrl + "python.zip").then((r) => r.arrayBuffer());
   const manifest = await manifestPromise;
-  expected = manifest.core_bytes;
+  const entry = packagesOf(manifest, bundleUrl, key);
+  expected = manifest.core_bytes + entry.bytes;
   const pyodide = await loadPyodide({
     indexURL: bundleUrl,
     lockFileURL: bundleUrl + "pyodide-lock.json",
     packageBaseUrl: bundleUrl,
+    packages: entry.packages,
   });
-  mark("runtime started (wasm compiled, stdlib mounted)");
+  mark("runtime started, first packages loaded");
   pyodide.unpackArchive(await codePromise, "zip", { extractDir: "/home/pyodide" });
   pyodide.runPython("import sys; sys.path.insert(0, '/home/pyodide')");
   const runner = pyodide.pyimport("live_runner");
@@ -114,17 +125,25 @@ async function loadRuntime(bundleUrl) {
   return { pyodide, runner, manifest };
 }
 
+function packagesOf(manifest, bundleUrl, key) {
+  const entry = manifest.snippets[key];
+  if (!entry) throw new Error(`No package set for ${key} in ${bundleUrl}packages.json`);
+  return entry;
+}
+
 /** Load the snippet's packages and set its framework up, once per snippet and runtime. */
 function prepare(bundleUrl, topic, framework) {
-  runtime ??= loadRuntime(bundleUrl);
   const key = `${topic}/${framework}`;
+  runtime ??= loadRuntime(bundleUrl, key);
   if (!ready.has(key)) {
     const promise = (async () => {
       const { pyodide, runner, manifest } = await runtime;
-      const entry = manifest.snippets[key];
-      if (!entry) throw new Error(`No package set for ${key} in ${bundleUrl}packages.json`);
-      expected = Math.max(expected, fetched) + entry.bytes;
-      await pyodide.loadPackage(entry.packages, { messageCallback: () => {}, errorCallback: () => {} });
+      const entry = packagesOf(manifest, bundleUrl, key);
+      const missing = entry.packages.filter((name) => !(name in pyodide.loadedPackages));
+      if (missing.length) {
+        expected = Math.max(expected, fetched) + entry.bytes;
+        await pyodide.loadPackage(missing, { messageCallback: () => {}, errorCallback: () => {} });
+      }
       mark(`${key} packages loaded`);
       if (reportTo !== null) progress(reportTo, `Setting up ${framework}…`);
       runner.prepare(framework);
