@@ -305,6 +305,10 @@ class _Lifespan:
 
 DEMO_SETTINGS = "demo_apps.django_app.config.settings"
 MEMORY_DB = "file:live-guide?mode=memory&cache=shared"
+#: The demo project's database, migrated at build time (scripts/live/django_database.py), beside
+#: this module in the browser: loading it takes milliseconds where migrating took seconds (and the
+#: benchmark rows' migration needs SQLAlchemy, 2 MB of a Django tab's download).
+DATABASE_IMAGE = "live_django.sqlite3"
 _keep_alive: list[sqlite3.Connection] = []
 
 
@@ -312,7 +316,9 @@ def _setup_django() -> None:
     """Configure Django once per runtime: the demo project's settings, on in-memory SQLite.
 
     The demo project (demo_apps/django_app, shipped beside the snippets) owns the "guide" app
-    whose migrations create the snippets' tables, so the browser gets the same schema.
+    whose migrations create the snippets' tables, so the browser gets the same schema: in the
+    browser from the database those migrations made at build time, elsewhere (the parity test's
+    CPython side, the build itself) by migrating.
     """
     from django.conf import settings
 
@@ -336,8 +342,29 @@ def _setup_django() -> None:
     settings.configure(**values)
     with _timed("django.setup() (installed apps imported)"):
         django.setup()
+    image = Path(__file__).with_name(DATABASE_IMAGE)
+    if IN_BROWSER and image.is_file():
+        with _timed("migrated database loaded"):
+            load_database(image.read_bytes(), _keep_alive[0])
+        return
     with _timed("migrations applied"):
         call_command("migrate", verbosity=0)
+
+
+def load_database(image: bytes, target: sqlite3.Connection) -> None:
+    """Copy a serialized SQLite database into ``target``'s (the shared in-memory one)."""
+    source = sqlite3.connect(":memory:")
+    try:
+        source.deserialize(image)
+        source.backup(target)
+    finally:
+        source.close()
+
+
+def migrated_database() -> bytes:
+    """The demo project's database after its migrations, serialized (for the build)."""
+    prepare("django")
+    return _keep_alive[0].serialize()
 
 
 async def run_django(module_name: str, requests: list[dict[str, Any]]) -> Response:
