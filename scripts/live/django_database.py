@@ -14,6 +14,7 @@ Run: `uv run python -m scripts.live.django_database OUT` writes the database to 
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -49,7 +50,7 @@ def database_image() -> Path:
     if path.is_file():
         return path
     CACHE.mkdir(parents=True, exist_ok=True)
-    staged = path.with_suffix(".tmp")
+    staged = path.with_name(f"{path.stem}.{os.getpid()}.tmp")  # builds may run side by side
     result = subprocess.run(
         [sys.executable, "-m", "scripts.live.django_database", str(staged)],
         cwd=ROOT, capture_output=True, text=True, check=False,
@@ -59,7 +60,7 @@ def database_image() -> Path:
             "live demos: migrating the Django demo project's database failed "
             f"(python -m scripts.live.django_database):\n{result.stderr[-3000:]}"
         )
-    staged.rename(path)
+    staged.replace(path)
     for old in CACHE.glob("*.sqlite3"):
         if old != path:
             old.unlink()
