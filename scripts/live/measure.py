@@ -5,9 +5,11 @@ Run: `uv run python -m scripts.live.measure SITE_DIR [--engine chromium|webkit|b
 fresh browser (cold HTTP cache, new worker): bytes fetched on page load (nothing of Pyodide may
 be), bytes a first Run downloads as served (precompressed copies included), seconds from the
 click on Run to the response (cold), then a second Run's seconds (warm), as live.js measures
-them (data-last-run-ms). Chromium through Playwright, WebKitGTK through WebKitWebDriver on Xvfb
-(bytes are counted in Chromium only: WebDriver does not see the worker's requests). Results are
-printed as JSON, with the machine's load average, since the figures depend on it.
+them (data-last-run-ms), and where the cold Run's time went (data-last-run-timings: when each step
+ended and each file finished downloading, in ms after the click, and the seconds of each step of
+the framework's setup in Python). Chromium through Playwright, WebKitGTK through WebKitWebDriver
+on Xvfb (bytes are counted in Chromium only: WebDriver does not see the worker's requests).
+Results are printed as JSON, with the machine's load average, since the figures depend on it.
 """
 
 from __future__ import annotations

@@ -32,8 +32,18 @@ function mark(step) {
 /** The steps so far, and each file fetched with the time its download ended. */
 function timings() {
   const files = performance.getEntriesByType("resource").map((e) => [e.name.split("/").at(-1), epochMs(e.responseEnd)]);
-  const setup = runnerModule ? runnerModule.SETUP_SECONDS.toJs({ dict_converter: Object.fromEntries }) : {};
-  return { steps: { ...marks }, files, setup };
+  return { steps: { ...marks }, files, setup: setupSeconds() };
+}
+
+/** The runner's SETUP_SECONDS (Python's own steps of a framework's setup) as a plain object. */
+function setupSeconds() {
+  if (!runnerModule) return {};
+  const proxy = runnerModule.SETUP_SECONDS;
+  try {
+    return proxy.toJs({ dict_converter: Object.fromEntries });
+  } finally {
+    proxy.destroy();
+  }
 }
 
 // Pyodide fetches its files itself and may only say "Program terminated": wrapping fetch
