@@ -11,23 +11,26 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 from scripts.datafiles import Strict, load_model
-from scripts.live.resolve import ROOT, resolve
+from scripts.live.resolve import ROOT, direct_dependencies, resolve
 from scripts.live.wheels import build_pure_from_sdist, download_wheels, slim_wheel
+from scripts.lockfile import locked_packages
 
 HERE = Path(__file__).resolve().parent
 CACHE = ROOT / ".cache" / "live"
 CORE_FILES = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"]
 EDITOR_ENTRY = HERE / "editor_entry.mjs"
 COMPLETE = "manifest.json"
-#: Files a static host may serve precompressed (.br, .gz beside them); zips and wheels are
-#: compressed already.
-COMPRESSIBLE = ("*.wasm", "*.mjs", "*.js", "*.json")
+#: Files a static host may serve precompressed (.br, .gz beside them); the wheels and the stdlib
+#: zip are stored uncompressed for this (scripts/live/bytecode.py).
+COMPRESSIBLE = ("*.wasm", "*.mjs", "*.js", "*.json", "*.whl", "python_stdlib.zip")
+COMPILE_BYTECODE = HERE / "compile_bytecode.mjs"
 # pyodide-build's CLI, from this environment (pkginfo, which its lockfile step needs, is a dev
 # dependency of the project because pyodide-build does not pull it in).
 PYODIDE_CLI = [sys.executable, "-m", "pyodide_cli"]
@@ -53,6 +56,7 @@ class BundleConfig(Strict):
     pure_from_sdist: list[str] = []
     exclude: list[str] = []
     slim: dict[str, SlimRule] = {}
+    keep_source: list[str] = []
 
 
 class BundleConfigError(Exception):
@@ -86,13 +90,17 @@ def bundle_key(config: dict, pins: dict[str, str]) -> str:
         (ROOT / "package-lock.json").read_text(),
         EDITOR_ENTRY.read_text(),
         (HERE / "wheels.py").read_text(),
+        (HERE / "bytecode.py").read_text(),
+        COMPILE_BYTECODE.read_text(),
         Path(__file__).read_text(),
     ):
         digest.update(part.encode())
     return digest.hexdigest()[:16]
 
 
-def make_lockfile(core_lock: Path, out: Path, wheels: list[Path], platform: str) -> None:
+def make_lockfile(
+    core_lock: Path, out: Path, wheels: list[Path], platform: str, python_version: str
+) -> None:
     """Write a pyodide-lock.json listing exactly the bundle's wheels, via `lockfile add-wheels`.
 
     Pyodide's own lock lists ~350 packages hosted elsewhere; we start from it with no packages, so
@@ -114,13 +122,28 @@ def make_lockfile(core_lock: Path, out: Path, wheels: list[Path], platform: str)
     if result.returncode != 0:
         raise SystemExit(f"live bundle: lockfile add-wheels failed:\n{result.stderr[-3000:]}")
     lock = {**json.loads(staged_out.read_text()), "info": core["info"]}
+    locked = locked_packages()
     for name, entry in lock["packages"].items():
+        entry["depends"] = direct_dependencies(name, locked, python_version)
         missing = [dep for dep in entry["depends"] if dep not in lock["packages"]]
         if missing:
             raise SystemExit(f"live bundle: {name} depends on {missing}, not in the bundle")
     (out / "pyodide-lock.json").write_text(json.dumps(lock, indent=1, sort_keys=True))
     staged_in.unlink()
     staged_out.unlink()
+
+
+def compile_bytecode(pyodide: Path, out: Path, keep: list[str]) -> None:
+    """Replace the stdlib's and the wheels' sources by bytecode, compiled by the bundle's own
+    Pyodide under node (scripts/live/bytecode.py says why)."""
+    archives = ["python_stdlib.zip", *sorted(p.name for p in out.glob("*.whl"))]
+    result = subprocess.run(
+        ["node", str(COMPILE_BYTECODE), str(pyodide), str(out), *archives],
+        check=False, capture_output=True, text=True,
+        env={**os.environ, "KEEP_SOURCE": json.dumps(keep)},
+    )  # fmt: skip
+    if result.returncode != 0:
+        raise SystemExit(f"live bundle: compiling bytecode failed:\n{result.stderr[-3000:]}")
 
 
 def build_editor(out: Path) -> None:
@@ -136,14 +159,16 @@ def build_editor(out: Path) -> None:
 def precompress(directory: Path, patterns: tuple[str, ...]) -> None:
     """Write name.gz and name.br beside each matching file, for hosts that serve precompressed
     copies (nginx gzip_static/brotli_static, Netlify, Cloudflare Pages): the wasm runtime shrinks
-    to about a third on the wire. Brotli comes from node's zlib (node builds the editor anyway)."""
+    to about a third on the wire. Brotli comes from node's zlib (node builds the editor anyway),
+    with its largest window (16 MB), which finds repeats across the files of a whole archive."""
     files = sorted({p for pattern in patterns for p in directory.glob(pattern)})
     for path in files:
         path.with_name(path.name + ".gz").write_bytes(gzip.compress(path.read_bytes(), 9, mtime=0))
     script = (
         "const z = require('zlib'), fs = require('fs');"
         "for (const f of process.argv.slice(1)) fs.writeFileSync(f + '.br', z.brotliCompressSync("
-        "fs.readFileSync(f), {params: {[z.constants.BROTLI_PARAM_QUALITY]: 9}}));"
+        "fs.readFileSync(f), {params: {[z.constants.BROTLI_PARAM_QUALITY]: 9,"
+        "[z.constants.BROTLI_PARAM_LGWIN]: 24}}));"
     )
     subprocess.run(["node", "-e", script, *map(str, files)], check=True)
 
@@ -162,9 +187,11 @@ def build(config: dict, pins: dict[str, str], out: Path) -> None:
         build_pure_from_sdist(name, version, staging)
     for name, rule in config.get("slim", {}).items():
         slim_wheel(staging, name, rule["drop"], rule.get("keep", []))
+    compile_bytecode(core, staging, config["keep_source"])
     make_lockfile(
-        core / "pyodide-lock.json", staging, sorted(staging.glob("*.whl")), config["platform"]
-    )
+        core / "pyodide-lock.json", staging, sorted(staging.glob("*.whl")), config["platform"],
+        config["python_version"],
+    )  # fmt: skip
     build_editor(staging)
     precompress(staging, COMPRESSIBLE)
     manifest = {"pyodide": config["pyodide"], "pins": pins, "pure_from_sdist": sorted(from_sdist)}

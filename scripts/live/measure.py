@@ -5,9 +5,11 @@ Run: `uv run python -m scripts.live.measure SITE_DIR [--engine chromium|webkit|b
 fresh browser (cold HTTP cache, new worker): bytes fetched on page load (nothing of Pyodide may
 be), bytes a first Run downloads as served (precompressed copies included), seconds from the
 click on Run to the response (cold), then a second Run's seconds (warm), as live.js measures
-them (data-last-run-ms). Chromium through Playwright, WebKitGTK through WebKitWebDriver on Xvfb
-(bytes are counted in Chromium only: WebDriver does not see the worker's requests). Results are
-printed as JSON, with the machine's load average, since the figures depend on it.
+them (data-last-run-ms), and where the cold Run's time went (data-last-run-timings: when each step
+ended and each file finished downloading, in ms after the click, and the seconds of each step of
+the framework's setup in Python). Chromium through Playwright, WebKitGTK through WebKitWebDriver
+on Xvfb (bytes are counted in Chromium only: WebDriver does not see the worker's requests).
+Results are printed as JSON, with the machine's load average, since the figures depend on it.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ def _chromium_tab(browser: Any, url: str, topic: str, framework: str) -> dict[st
             seconds.append(time.perf_counter() - started)
             if len(seconds) == 1:
                 first_run = sum(size for _, size in fetched[before:])
+                breakdown = json.loads(box.get_attribute("data-last-run-timings") or "null")
             state = region.get_attribute("data-state")
             if state != "result":
                 raise SystemExit(f"{topic}/{framework}: {state}: {region.text_content()[-2000:]}")
@@ -65,6 +68,7 @@ def _chromium_tab(browser: Any, url: str, topic: str, framework: str) -> dict[st
             "first_run_bytes_as_served": first_run,
             "cold_first_run_s": round(seconds[0], 2),
             "warm_run_s": round(warm_ms / 1000, 3),
+            "cold_breakdown_ms": breakdown,
         }
     finally:
         context.close()
@@ -109,7 +113,13 @@ def _webkit_tab(driver: Any, url: str, topic: str, framework: str) -> dict[str, 
         if region.get_attribute("data-state") != "result":
             raise SystemExit(f"{topic}/{framework} in WebKitGTK: {region.text[-2000:]}")
         seconds.append(int(box.get_attribute("data-last-run-ms")) / 1000)
-    return {"cold_first_run_s": round(seconds[0], 2), "warm_run_s": round(seconds[1], 3)}
+        if len(seconds) == 1:
+            breakdown = json.loads(box.get_attribute("data-last-run-timings") or "null")
+    return {
+        "cold_first_run_s": round(seconds[0], 2),
+        "warm_run_s": round(seconds[1], 3),
+        "cold_breakdown_ms": breakdown,
+    }
 
 
 def measure_webkit(base: str, topic: str) -> dict[str, Any]:

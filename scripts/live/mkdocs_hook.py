@@ -18,8 +18,10 @@ from mkdocs.exceptions import PluginError
 
 from scripts.frameworks import REGISTRY
 from scripts.live.build_bundle import CORE_FILES, ensure_bundle, load_config
+from scripts.live.django_database import database_image
 from scripts.live.packages import package_set
 from scripts.live.resolve import ROOT
+from scripts.live.runner import DATABASE_IMAGE
 from scripts.live.support import unsupported
 from scripts.topics import all_topics
 
@@ -45,8 +47,8 @@ def _sync(source: Path, dest: Path) -> None:
 
 
 def write_python_zip(dest: Path) -> None:
-    """What the worker unpacks into its import path: the runner modules, the snippets and the
-    Django demo project (its settings and the "guide" app's migrations)."""
+    """What the worker unpacks into its import path: the runner modules, the snippets, the
+    Django demo project (its settings and the "guide" app) and its migrated database."""
     files = [*(ROOT / "snippets").rglob("*"), ROOT / "demo_apps" / "__init__.py"]
     files += (ROOT / "demo_apps" / "django_app").rglob("*")
     with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -57,6 +59,7 @@ def write_python_zip(dest: Path) -> None:
             archive.write(path, name)
         # The framework registry (scripts/frameworks.yaml), as data for the runner's dispatch.
         archive.writestr(FRAMEWORKS_JSON, json.dumps(REGISTRY.browser_data(), sort_keys=True))
+        archive.write(database_image(), DATABASE_IMAGE)
 
 
 def package_manifest(live: Path) -> dict[str, Any]:

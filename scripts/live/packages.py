@@ -67,7 +67,8 @@ def imported_names(path: Path) -> set[str]:
 def framework_roots(framework: str) -> set[str]:
     """Dotted names a run imports besides the snippet: the framework, and for Django the demo
     project's INSTALLED_APPS and MIDDLEWARE (read from its settings module, which only reads the
-    environment) and the "guide" app's models and migrations."""
+    environment) and the "guide" app's models. Not its migrations: the browser loads the
+    database they made at build time (scripts/live/django_database.py)."""
     names = {framework}
     if framework == "django":
         # The settings refuse to load without their secrets; only their lists are read here.
@@ -76,7 +77,8 @@ def framework_roots(framework: str) -> set[str]:
             settings = importlib.import_module(DJANGO_SETTINGS)
         names.update(settings.INSTALLED_APPS, settings.MIDDLEWARE)
         for path in DJANGO_APP.rglob("*.py"):
-            names.update(imported_names(path))
+            if "migrations" not in path.relative_to(DJANGO_APP).parts:
+                names.update(imported_names(path))
     return names
 
 

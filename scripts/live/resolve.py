@@ -70,6 +70,18 @@ def distributions_for_imports(modules: set[str]) -> set[str]:
     return names
 
 
+def _requirements(package: dict, extra: str, env: dict[str, str]) -> list[tuple[str, str]]:
+    """(name, extra) of what one locked package (or one of its extras) requires on Pyodide."""
+    deps = package.get("optional-dependencies", {}).get(extra, []) if extra else []
+    found = []
+    for dep in deps or package.get("dependencies", []):
+        marker = dep.get("marker")
+        if marker is None or Marker(marker).evaluate(env):
+            found.append((dep["name"], ""))
+            found.extend((dep["name"], e) for e in dep.get("extra", []))
+    return found
+
+
 def closure(
     roots: set[str], lock: dict[str, dict], python_version: str, exclude: set[str]
 ) -> dict[str, str]:
@@ -88,13 +100,17 @@ def closure(
         if package is None:
             raise SystemExit(f"live bundle: {name} is not in uv.lock")
         pinned[name] = package["version"]
-        deps = package.get("optional-dependencies", {}).get(extra, []) if extra else []
-        for dep in deps or package.get("dependencies", []):
-            marker = dep.get("marker")
-            if marker is None or Marker(marker).evaluate(env):
-                pending.append((dep["name"], ""))
-                pending.extend((dep["name"], e) for e in dep.get("extra", []))
+        pending.extend(_requirements(package, extra, env))
     return pinned
+
+
+def direct_dependencies(name: str, lock: dict[str, dict], python_version: str) -> list[str]:
+    """What a distribution requires on Pyodide by uv.lock, without its optional extras: the
+    `depends` of its entry in the bundle's pyodide-lock.json. (pyodide-lock reads a wheel's
+    Requires-Dist extras as plain requirements: pydantic would fetch email-validator and
+    dnspython, which only its "email" extra wants.)"""
+    env = pyodide_environment(python_version)
+    return sorted({canonicalize_name(dep) for dep, _ in _requirements(lock[name], "", env)})
 
 
 def resolve(config: dict) -> dict[str, str]:

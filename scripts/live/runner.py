@@ -37,8 +37,9 @@ import threading
 import time
 import traceback
 import warnings
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from itertools import dropwhile
 from pathlib import Path
 from types import ModuleType
@@ -265,6 +266,10 @@ class _Lifespan:
 
 DEMO_SETTINGS = "demo_apps.django_app.config.settings"
 MEMORY_DB = "file:live-guide?mode=memory&cache=shared"
+#: The demo project's database, migrated at build time (scripts/live/django_database.py), beside
+#: this module in the browser: loading it takes milliseconds where migrating took seconds (and the
+#: benchmark rows' migration needs SQLAlchemy, 2 MB of a Django tab's download).
+DATABASE_IMAGE = "live_django.sqlite3"
 _keep_alive: list[sqlite3.Connection] = []
 
 
@@ -272,7 +277,9 @@ def _setup_django() -> None:
     """Configure Django once per runtime: the demo project's settings, on in-memory SQLite.
 
     The demo project (demo_apps/django_app, shipped beside the snippets) owns the "guide" app
-    whose migrations create the snippets' tables, so the browser gets the same schema.
+    whose migrations create the snippets' tables, so the browser gets the same schema: in the
+    browser from the database those migrations made at build time, elsewhere (the parity test's
+    CPython side, the build itself) by migrating.
     """
     from django.conf import settings
 
@@ -294,8 +301,31 @@ def _setup_django() -> None:
 
         values["PASSWORD_HASHERS"] = [live_hashing.django_hasher()]
     settings.configure(**values)
-    django.setup()
-    call_command("migrate", verbosity=0)
+    with _timed("django.setup() (installed apps imported)"):
+        django.setup()
+    image = Path(__file__).with_name(DATABASE_IMAGE)
+    if IN_BROWSER and image.is_file():
+        with _timed("migrated database loaded"):
+            load_database(image.read_bytes(), _keep_alive[0])
+        return
+    with _timed("migrations applied"):
+        call_command("migrate", verbosity=0)
+
+
+def load_database(image: bytes, target: sqlite3.Connection) -> None:
+    """Copy a serialized SQLite database into ``target``'s (the shared in-memory one)."""
+    source = sqlite3.connect(":memory:")
+    try:
+        source.deserialize(image)
+        source.backup(target)
+    finally:
+        source.close()
+
+
+def migrated_database() -> bytes:
+    """The demo project's database after its migrations, serialized (for the build)."""
+    prepare("django")
+    return _keep_alive[0].serialize()
 
 
 async def run_django(module_name: str, requests: list[dict[str, Any]]) -> Response:
@@ -538,6 +568,18 @@ def _supply_secrets() -> None:
 
 
 _prepared: set[str] = set()
+#: Seconds each step of preparing a framework took in this runtime, in order: the worker adds
+#: them to its timings, so a slow cold start shows which import or setup step it was.
+SETUP_SECONDS: dict[str, float] = {}
+
+
+@contextmanager
+def _timed(step: str) -> Iterator[None]:
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        SETUP_SECONDS[step] = round(time.perf_counter() - started, 3)
 
 
 def prepare(framework: str) -> None:
@@ -551,7 +593,8 @@ def prepare(framework: str) -> None:
     if framework in _prepared:
         return
     adapter = adapter_of(framework)
-    importlib.import_module(framework)  # the slow part of a cold start, not the reader's
+    with _timed(f"import {framework}"):  # the slow part of a cold start, not the reader's
+        importlib.import_module(framework)
     _no_threads(adapter)
     if adapter == "django":
         _setup_django()

@@ -236,6 +236,7 @@
       this.response.dataset.state = "running";
       this.setProgress("Starting…");
       const started = performance.now();
+      const startedEpoch = performance.timeOrigin + started;
       const outcome = await runInWorker(this, {
         topic: this.topic,
         framework: this.framework,
@@ -246,6 +247,7 @@
       this.stopButton.disabled = true;
       if (stopHadFocus) this.runButton.focus(); // a disabled Stop would drop focus to <body>
       this.root.dataset.lastRunMs = String(Math.round(performance.now() - started));
+      if (outcome.timings) this.root.dataset.lastRunTimings = JSON.stringify(sinceClick(outcome.timings, startedEpoch));
       this.show(outcome);
     }
 
@@ -368,6 +370,17 @@
       send,
       log,
     ]);
+  }
+
+  /** The worker's timings (ms since the epoch) as ms since the click on Run: where a run's time
+   *  went (scripts/live/measure.py reports them; negative: done before the click, by a warm-up). */
+  function sinceClick({ steps, files, setup }, clickEpoch) {
+    const relative = (ms) => Math.round(ms - clickEpoch);
+    return {
+      setup,
+      steps: Object.fromEntries(Object.entries(steps).map(([step, ms]) => [step, relative(ms)])),
+      files: files.map(([name, ms]) => [name, relative(ms)]),
+    };
   }
 
   /** The snippet's code block on the page: the one titled with its file name. */

@@ -12,13 +12,40 @@
 // Messages out: {type: "progress", id, text}   what is loading or running, with bytes
 //               {type: "running", id}          Python has started on the request (time limit starts)
 //               {type: "warmed", id}           a warm-up finished (or failed: the Run will say)
-//               {type: "result", id, response} | {type: "error", id, error}
+//               {type: "result", id, response, timings} | {type: "error", id, error, timings}
+// timings: when each step of loading and running ended, and when each file finished downloading,
+// in ms since the epoch (the page and the worker have different clocks): what a cold start spends
+// its time on (live.js makes them relative to the click; scripts/live/measure.py reports them).
 
 let runtime = null; // a promise of {pyodide, runner, manifest}, made once and reused
+let runnerModule = null; // live_runner, for its SETUP_SECONDS
 const ready = new Map(); // "topic/framework" -> promise of its packages loaded and framework set up
 let reportTo = null; // the id progress goes to: the latest warm-up or run
 let fetched = 0; // bytes received so far (decoded), for the progress line
 let expected = 0;
+const marks = {}; // step -> when it first ended (ms since the epoch)
+const epochMs = (workerMs) => Math.round(performance.timeOrigin + workerMs);
+
+function mark(step) {
+  marks[step] ??= epochMs(performance.now());
+}
+
+/** The steps so far, and each file fetched with the time its download ended. */
+function timings() {
+  const files = performance.getEntriesByType("resource").map((e) => [e.name.split("/").at(-1), epochMs(e.responseEnd)]);
+  return { steps: { ...marks }, files, setup: setupSeconds() };
+}
+
+/** The runner's SETUP_SECONDS (Python's own steps of a framework's setup) as a plain object. */
+function setupSeconds() {
+  if (!runnerModule) return {};
+  const proxy = runnerModule.SETUP_SECONDS;
+  try {
+    return proxy.toJs({ dict_converter: Object.fromEntries });
+  } finally {
+    proxy.destroy();
+  }
+}
 
 // Pyodide fetches its files itself and may only say "Program terminated": wrapping fetch
 // records which file failed, and every error the reader sees names it. It also counts bytes.
@@ -72,41 +99,66 @@ function progress(id, text) {
   self.postMessage({ type: "progress", id, text });
 }
 
-async function loadRuntime(bundleUrl) {
+/** The bundle's packages.json: each snippet's package set and its bytes. */
+async function loadManifest(bundleUrl) {
+  const response = await fetch(bundleUrl + "packages.json");
+  return response.json();
+}
+
+/** Start Pyodide with the first snippet's packages: Pyodide downloads them while the runtime
+ *  compiles and Python starts, instead of after (everything a cold start fetches is in flight at
+ *  once). The runner and the snippets (python.zip) come down meanwhile too. */
+async function loadRuntime(bundleUrl, key) {
+  const manifestPromise = loadManifest(bundleUrl);
+  const codePromise = fetch(bundleUrl + "python.zip").then((r) => r.arrayBuffer());
   let loadPyodide;
   try {
     ({ loadPyodide } = await import(bundleUrl + "pyodide.mjs"));
   } catch (err) {
     throw new Error(`Failed to load ${bundleUrl}pyodide.mjs: ${err.message}`);
   }
-  const manifestPromise = fetch(bundleUrl + "packages.json").then((r) => r.json());
-  const codePromise = fetch(bundleUrl + "python.zip").then((r) => r.arrayBuffer());
+  mark("pyodide.mjs imported");
   const manifest = await manifestPromise;
-  expected = manifest.core_bytes;
+  const entry = packagesOf(manifest, bundleUrl, key);
+  expected = manifest.core_bytes + entry.bytes;
   const pyodide = await loadPyodide({
     indexURL: bundleUrl,
     lockFileURL: bundleUrl + "pyodide-lock.json",
     packageBaseUrl: bundleUrl,
+    packages: entry.packages,
   });
+  mark("runtime started, first packages loaded");
   pyodide.unpackArchive(await codePromise, "zip", { extractDir: "/home/pyodide" });
   pyodide.runPython("import sys; sys.path.insert(0, '/home/pyodide')");
   const runner = pyodide.pyimport("live_runner");
+  runnerModule = runner;
+  mark("runner imported");
   return { pyodide, runner, manifest };
+}
+
+function packagesOf(manifest, bundleUrl, key) {
+  const entry = manifest.snippets[key];
+  if (!entry) throw new Error(`No package set for ${key} in ${bundleUrl}packages.json`);
+  return entry;
 }
 
 /** Load the snippet's packages and set its framework up, once per snippet and runtime. */
 function prepare(bundleUrl, topic, framework) {
-  runtime ??= loadRuntime(bundleUrl);
   const key = `${topic}/${framework}`;
+  runtime ??= loadRuntime(bundleUrl, key);
   if (!ready.has(key)) {
     const promise = (async () => {
       const { pyodide, runner, manifest } = await runtime;
-      const entry = manifest.snippets[key];
-      if (!entry) throw new Error(`No package set for ${key} in ${bundleUrl}packages.json`);
-      expected = Math.max(expected, fetched) + entry.bytes;
-      await pyodide.loadPackage(entry.packages, { messageCallback: () => {}, errorCallback: () => {} });
+      const entry = packagesOf(manifest, bundleUrl, key);
+      const missing = entry.packages.filter((name) => !(name in pyodide.loadedPackages));
+      if (missing.length) {
+        expected = Math.max(expected, fetched) + entry.bytes;
+        await pyodide.loadPackage(missing, { messageCallback: () => {}, errorCallback: () => {} });
+      }
+      mark(`${key} packages loaded`);
       if (reportTo !== null) progress(reportTo, `Setting up ${framework}…`);
       runner.prepare(framework);
+      mark(`${framework} set up`);
       return { pyodide, runner };
     })();
     promise.catch(() => {
@@ -125,7 +177,9 @@ async function run(message) {
   progress(id, "Running the request…");
   self.postMessage({ type: "running", id });
   const payload = JSON.stringify({ topic, framework, source, request, before, socket });
-  return JSON.parse(await runner.run_job(payload));
+  const outcome = JSON.parse(await runner.run_job(payload));
+  mark(`${topic}/${framework} first answer`);
+  return outcome;
 }
 
 self.onmessage = async (event) => {
@@ -144,10 +198,10 @@ self.onmessage = async (event) => {
   failedLoads = [];
   try {
     const outcome = await run(message);
-    if (outcome.error) self.postMessage({ type: "error", id: message.id, error: withFailedLoads(outcome.error) });
-    else self.postMessage({ type: "result", id: message.id, response: outcome.response });
+    if (outcome.error) self.postMessage({ type: "error", id: message.id, error: withFailedLoads(outcome.error), timings: timings() });
+    else self.postMessage({ type: "result", id: message.id, response: outcome.response, timings: timings() });
   } catch (err) {
     const error = withFailedLoads(String(err && err.message ? err.message : err));
-    self.postMessage({ type: "error", id: message.id, error });
+    self.postMessage({ type: "error", id: message.id, error, timings: timings() });
   }
 };
