@@ -65,14 +65,22 @@ class Hog:
             if proc.is_alive():
                 proc.kill()
 
+    def pids(self) -> list[int]:
+        """The spinning processes' ids (for a test that reads their CPU time)."""
+        return [proc.pid for proc in self._procs if proc.pid is not None]
+
+    def switch(self, *, busy: bool) -> None:
+        """Turn every spinning process on or off."""
+        if busy:
+            self._busy.set()
+        else:
+            self._busy.clear()
+
     def drive(self, child: subprocess.Popen[bytes]) -> int:
         """Toggle the hog until `child` exits; return its exit status."""
         while True:
             for busy, seconds in ((True, self.on_seconds), (False, self.off_seconds)):
-                if busy:
-                    self._busy.set()
-                else:
-                    self._busy.clear()
+                self.switch(busy=busy)
                 self.toggles += 1
                 self.loads.append(os.getloadavg()[0])
                 try:
