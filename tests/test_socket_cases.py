@@ -2,7 +2,8 @@
 
 The conversations live under ``sockets:`` in ``snippets/<topic>/cases.yaml``; each goes through
 the framework's own socket test client (tests/support/sockets.py) and is judged by
-scripts/sockets.py, as the demo servers' and the browser's conversations are.
+scripts/sockets.py, as the demo servers' and the browser's conversations are. The version
+matrix runs it on each release line beside tests/test_cases.py (``GUIDE_CASE_FRAMEWORKS``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import pytest
 from scripts.sockets import mismatches
 from scripts.topics import SocketCase, Topic, all_topics
 from tests.support.sockets import converse
+from tests.test_cases import ONLY
 
 
 def _params() -> list:
@@ -19,6 +21,8 @@ def _params() -> list:
     for topic in all_topics():
         for case in topic.sockets:
             for framework in case.frameworks:
+                if ONLY and framework not in ONLY:
+                    continue
                 claims = topic.meta.claims.get(framework)
                 marks = [pytest.mark.claim(*claims)] if claims else []
                 name = f"{topic.slug}/{framework}/{case.name}"
