@@ -7,24 +7,28 @@ body, a header or a comparison cannot differ between them:
 - the in-process test clients (``tests/support/clients.py``: one ``Send`` per framework),
 - real HTTP against a running server (``http_sender``): the demo-server tests and the
   benchmark's check of each endpoint before it is timed (``scripts/bench/checks.py``),
-- the browser runner, whose answers ``from_runner`` turns into an ``Observed``.
+- the browser runner (``scripts/live/runner.py``), which builds each request with
+  ``request_parts`` here, and whose answers ``from_runner`` reads back, so the parity test
+  compares the browser's answers with CPython's through ``mismatches`` and ``answers_differ``.
 
-The request is built by ``request_parts`` of the live runner (``scripts/live/runner.py``):
-that file also runs alone in the reader's browser, so it keeps the one copy, and every
-sender here uses it.
+The runner runs in the reader's browser (Pyodide), so this module ships there too, beside it
+(``scripts/live/mkdocs_hook.py``): it imports only the standard library when it runs, and
+``tests/test_imports.py`` keeps it so.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
+if TYPE_CHECKING:  # names for the type hints only: the browser has neither
+    import httpx
 
-from scripts.live.runner import request_parts
-from scripts.topics import Case
+    from scripts.topics import Case
 
 #: method, path (with query), body, headers (names may repeat; values as sent on the wire)
 Send = Callable[[str, str, bytes, Sequence[tuple[str, bytes]]], "Observed"]
@@ -43,6 +47,55 @@ class Observed:
     @property
     def text(self) -> str:
         return self.body.decode("utf-8", errors="replace")
+
+
+# ---------------------------------------------------------------------------- requests
+
+
+def _expand_secrets(value: str) -> str:
+    """A header value with each ``${NAME}`` replaced by that environment variable: a case that
+    needs a secret (a bearer token) names it instead of carrying a usable credential."""
+
+    def secret(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in os.environ:
+            raise KeyError(f"a case's header needs ${{{name}}}, which is not in the environment")
+        return os.environ[name]
+
+    return re.sub(r"\$\{([A-Z][A-Z0-9_]*)\}", secret, value)
+
+
+#: The boundary of a case's multipart ``files`` body: fixed, so every client sends the same bytes.
+BOUNDARY = "guide-case-boundary"
+
+
+def multipart_body(files: dict[str, dict[str, Any]]) -> bytes:
+    """A multipart/form-data body with one part per file, as a browser's form would send it."""
+    parts = []
+    for name, spec in files.items():
+        content = str(spec.get("content", "")) * int(spec.get("repeat", 1))
+        head = (
+            f"--{BOUNDARY}\r\n"
+            f'Content-Disposition: form-data; name="{name}"; filename="{spec["filename"]}"\r\n'
+            f"Content-Type: {spec['content_type']}\r\n\r\n"
+        )
+        parts.append(head.encode() + content.encode() + b"\r\n")
+    return b"".join(parts) + f"--{BOUNDARY}--\r\n".encode()
+
+
+def request_parts(request: dict[str, Any]) -> tuple[bytes, dict[str, str]]:
+    """The raw body and headers of a case's request (JSON, raw text or multipart files): the one
+    way every sender, the browser runner included, builds a request from a case."""
+    headers = {k: _expand_secrets(str(v)) for k, v in (request.get("headers") or {}).items()}
+    if request.get("json") is not None:
+        headers.setdefault("Content-Type", "application/json")
+        return json.dumps(request["json"]).encode(), headers
+    if request.get("files"):
+        headers.setdefault("Content-Type", f"multipart/form-data; boundary={BOUNDARY}")
+        return multipart_body(request["files"]), headers
+    if request.get("body"):
+        return str(request["body"]).encode(), headers
+    return b"", headers
 
 
 def send_request(send: Send, request: dict[str, Any], prefix: str = "") -> Observed:
@@ -102,7 +155,8 @@ def http_sender(client: httpx.Client) -> Send:
 
 
 def from_runner(response: dict[str, Any]) -> Observed:
-    """The live runner's answer (``scripts/live/runner.py``: status, header pairs, body text)."""
+    """The live runner's answer (``scripts/live/runner.py``: status, header pairs, body text),
+    in the browser or in CPython."""
     headers = {name: value for name, value in response["headers"]}
     content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
     return Observed(response["status"], content_type, response["body"].encode(), headers)
@@ -161,3 +215,29 @@ def mismatches(expected: dict[str, Any], observed: Observed) -> list[str]:
     if problems:
         problems.append(f"body was: {observed.text[:500]!r}")
     return problems
+
+
+#: Values a response makes up afresh each time (CSP nonces; CSRF tokens, session ids and hashes:
+#: runs of 32 or more token characters), which two runs of one case cannot share.
+RANDOM_VALUES = (
+    (re.compile(r'nonce="[^"]*"'), 'nonce="…"'),
+    (re.compile(r"[A-Za-z0-9_.-]{32,}"), "…"),
+)
+
+
+def without_random_values(text: str) -> str:
+    """``text`` with every per-response random value blanked."""
+    for pattern, blank in RANDOM_VALUES:
+        text = pattern.sub(blank, text)
+    return text
+
+
+def answers_differ(expected: dict[str, Any], first: Observed, second: Observed) -> bool:
+    """Whether two runtimes (CPython and Pyodide) answered one case differently: another
+    status, or another body that is not the same up to random values while both still
+    meet the case (two CSRF forms differ only by their tokens; a wrong body never passes)."""
+    if first.status != second.status:
+        return True
+    if without_random_values(first.text) == without_random_values(second.text):
+        return False
+    return bool(mismatches(expected, first) or mismatches(expected, second))

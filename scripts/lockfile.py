@@ -10,6 +10,7 @@ every reader.
 from __future__ import annotations
 
 import tomllib
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,16 @@ LOCK_FILE = ROOT / "uv.lock"
 
 
 def locked_packages(lock: Path = LOCK_FILE) -> dict[str, dict[str, Any]]:
-    """Each package's entry by canonical name; of a forked package, the newest version's."""
+    """Each package's entry by canonical name; of a forked package, the newest version's.
+
+    Parsed once per process (a quarter of a second each time, and a site build needs it for
+    the landing page and twice for the live bundle); ``docs/plugins/hooks.py`` clears the
+    cache when ``mkdocs serve`` rebuilds. Callers read the result and never change it."""
+    return _parsed(lock.resolve())
+
+
+@cache
+def _parsed(lock: Path) -> dict[str, dict[str, Any]]:
     packages: dict[str, dict[str, Any]] = {}
     for package in tomllib.loads(lock.read_text(encoding="utf-8"))["package"]:
         name = canonicalize_name(package["name"])

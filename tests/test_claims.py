@@ -6,7 +6,10 @@ import os
 import re
 import subprocess
 import sys
+from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,6 +24,7 @@ from docs.plugins.context import BuildContext
 from scripts.bench.config import CONFIGURATIONS
 from scripts.claims import ledger
 from scripts.claims.evidence import ClaimError, Evidence, Outcome, load_evidence
+from scripts.claims.figures import label_of
 from scripts.claims.ledger import FAILING, LABELS, NOT_REMEASURED, judge
 from scripts.claims.rules import (
     BORDERLINE,
@@ -29,7 +33,6 @@ from scripts.claims.rules import (
     PARTLY,
     REFUTED,
     finding,
-    label_of,
     load_claims,
 )
 from scripts.published import get_source
@@ -316,3 +319,42 @@ def test_popularity_is_judged_from_the_cited_survey_and_labelled_so() -> None:
     assert PUBLISHED_BASIS not in verdict_badge(
         judge(CLAIMS["rps-fastapi"], None, _evidence({"rps-fastapi": "passed"}))
     )
+
+
+def test_one_build_context_loads_each_data_file_once(tmp_path, monkeypatch) -> None:
+    """The claims file, the decision rules, the result file and the evidence report are each
+    read once per build, however many macros and rules ask: the ratio rules read their
+    reference claims, and the decision rule the guide's questions, from the build's context."""
+    report = write_evidence(tmp_path / "evidence.json", failing="fastapi-auto-docs")
+    monkeypatch.setenv("GUIDE_CLAIMS_EVIDENCE", str(report))
+    loads: Counter[str] = Counter()
+
+    def counted(what: str, loader: Callable[..., Any]) -> Callable[..., Any]:
+        def load(*args: Any, **kwargs: Any) -> Any:
+            loads[what] += 1
+            return loader(*args, **kwargs)
+
+        return load
+
+    from docs.plugins import context as build_context
+    from scripts.bench import results
+    from scripts.claims import rules
+
+    for module, name, what in [
+        (build_context, "load_claims", "claims"),
+        (rules, "load_claims", "claims"),
+        (build_context, "load_rules", "decision rules"),
+        (rules, "load_rules", "decision rules"),
+        (results, "load", "result file"),
+        (build_context, "load_evidence", "evidence"),
+    ]:
+        monkeypatch.setattr(module, name, counted(what, getattr(module, name)))
+    context = BuildContext()
+    for _ in range(2):  # as many pages ask
+        claims_section(context.ledger)
+        site_counts(context.ledger)
+        assert context.decision_rules and context.claims and context.evidence
+    once = {"claims": 1, "decision rules": 1, "evidence": 1}
+    if results.latest() is not None:  # before the first `make bench` there is none to read
+        once["result file"] = 1
+    assert loads == once

@@ -16,6 +16,7 @@ from docs.plugins.markdown import table
 from scripts.bench import results
 from scripts.bench.stats import Interval
 from scripts.claims.evidence import Outcome
+from scripts.claims.figures import label_of, rps_ratio_of
 from scripts.claims.ledger import (
     FAILING,
     LABELS,
@@ -25,14 +26,7 @@ from scripts.claims.ledger import (
     label_counts,
     report_failures,
 )
-from scripts.claims.rules import (
-    BORDERLINE,
-    NOT_CHECKABLE,
-    UNTESTED_RULES,
-    label_of,
-    rps_ratio_of,
-    rule_descriptions,
-)
+from scripts.claims.rules import BORDERLINE, NOT_CHECKABLE, UNTESTED_RULES, rule_descriptions
 from scripts.frameworks import REGISTRY
 from scripts.freshness import newer_inputs
 from scripts.lockfile import locked_versions as read_lock

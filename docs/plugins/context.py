@@ -4,9 +4,11 @@ Many macros on many pages show the same benchmark result file, the same claim ve
 same decision-guide rules, the hostile suite's tallies and the typecheck report. Loading them
 per macro call read the newest result file once per ``bench_*`` call (fifteen times on the
 results page) and judged every claim four times per build; worse, a result file written
-during a long build could have given two pages two different runs. ``define_env`` starts a new
-``BuildContext`` for every build (``mkdocs serve`` rebuilds in one process), and everything is
-loaded lazily from it, at most once.
+during a long build could have given two pages two different runs. The claim rules get
+the claims file and the decision rules from here too (``judge_all``) instead of loading them
+again. ``define_env`` starts a new ``BuildContext`` for every build (``mkdocs serve`` rebuilds
+in one process), and everything is loaded lazily from it, at most once
+(``tests/test_site_parts.py`` counts the loads of one context).
 """
 
 from __future__ import annotations
@@ -59,10 +61,16 @@ class BuildContext:
         return load_evidence(evidence_path())
 
     @cached_property
+    def claims(self) -> list[dict[str, Any]]:
+        """The article's claims (``docs/data/claims.yaml``), checked against their rules."""
+        return load_claims()
+
+    @cached_property
     def ledger(self) -> Ledger:
-        """Every claim's verdict, judged from this build's result file and evidence."""
+        """Every claim's verdict, judged from this build's result file, evidence, claims and
+        decision rules (the decision rule reads the same questions the guide's page shows)."""
         path = self.results.path if self.results else None
-        return judge_all(load_claims(), self.doc, path, self.evidence)
+        return judge_all(self.claims, self.doc, path, self.evidence, self.decision_rules)
 
     @cached_property
     def hostile_runs(self) -> list[dict[str, Any]]:

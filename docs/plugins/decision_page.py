@@ -14,8 +14,8 @@ from mkdocs.utils import get_relative_url
 
 from docs.plugins.context import current
 from docs.plugins.markdown import table
+from docs.plugins.page_data import script_json
 from scripts.decision import Question, as_data
-from scripts.live.support import script_json
 from scripts.topics import FRAMEWORK_TITLES
 
 

@@ -31,11 +31,10 @@ from docs.plugins import bench_page, claims_page, decision_page, support_page
 from docs.plugins.context import current, start_build
 from docs.plugins.markdown import table
 from docs.plugins.matrix_page import summary_table, topic_matrix
+from docs.plugins.page_data import live_placeholder, script_json
 from scripts import postgres, typecheck
 from scripts.check_embeds import broken_embeds, embeds_in, orphans
 from scripts.claims.evidence import IN_CI
-from scripts.live.support import placeholder as live_placeholder
-from scripts.live.support import script_json
 from scripts.servers import DEMO_SERVERS
 from scripts.sockets import expected_frames, speaks_socketio
 from scripts.source_links import configure as configure_source_links

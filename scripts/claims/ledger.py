@@ -22,8 +22,10 @@ from scripts.claims.rules import (
     UNTESTED_RULES,
     Document,
     Finding,
+    Sources,
     finding,
 )
+from scripts.decision import Question
 
 FAILING = "evidence failing"
 NOT_REMEASURED = "not re-measured here"
@@ -46,9 +48,11 @@ class Verdict:
     remeasured: bool = True  # False: judged from committed figures, tests skipped here
 
 
-def judge(claim: dict, doc: Document | None, evidence: Evidence) -> Verdict:
+def judge(
+    claim: dict, doc: Document | None, evidence: Evidence, sources: Sources | None = None
+) -> Verdict:
     """The verdict: the rule's, unless a test carrying the claim did not pass."""
-    found = finding(claim, doc)
+    found = finding(claim, doc, sources)
     if claim["rule"] in UNTESTED_RULES:
         return Verdict(claim, found.label, found.text, (), found)
     tests = tuple(evidence.for_claim(claim["id"]))
@@ -112,11 +116,18 @@ class Ledger:
 
 
 def judge_all(
-    claims: list[dict], doc: Document | None, doc_path: Path | None, evidence: Evidence
+    claims: list[dict],
+    doc: Document | None,
+    doc_path: Path | None,
+    evidence: Evidence,
+    questions: list[Question] | None = None,
 ) -> Ledger:
     """Every claim judged from one evidence report and one result file (``None``: no result
-    file yet). The build calls it once; its inputs are loaded by the caller, once."""
-    return Ledger([judge(claim, doc, evidence) for claim in claims], doc, doc_path, evidence)
+    file yet), and the decision guide's ``questions`` (read here when not given). The build
+    calls it once; its inputs are loaded by the caller, once, and every rule shares them."""
+    sources = Sources(doc, claims, questions)
+    verdicts = [judge(claim, doc, evidence, sources) for claim in claims]
+    return Ledger(verdicts, doc, doc_path, evidence)
 
 
 def report_failures(verdicts: list[Verdict]) -> None:

@@ -4,7 +4,8 @@ Each claim in ``docs/data/claims.yaml`` names a *rule* here: a function that rea
 (the newest benchmark result file, the snippet files, the topics' data, the decision guide's
 rules) and returns a ``Finding``: a label and a sentence with the figures it read. A rule
 declares the model of its inputs, so a claim with a misspelt or missing input stops the
-build. The rules know nothing of tests (``ledger.py`` combines the two) nor of pages
+build. Cells, ratios and setup names are read from the result file by ``figures.py``. The
+rules know nothing of tests (``ledger.py`` combines the two) nor of pages
 (``docs/plugins/claims_page.py`` renders them).
 """
 
@@ -13,17 +14,28 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import Field, create_model
 
-from scripts.bench import results, stats
 from scripts.bench.config import DATABASE_NAMES, SQLITE
 from scripts.bench.stats import Interval
 from scripts.claims.evidence import ClaimError
+from scripts.claims.figures import (
+    Document,
+    cost_figures,
+    costs_of,
+    label_of,
+    narrowing,
+    ok_cell,
+    ratio_lines,
+    ratio_text,
+    ratios_of,
+    rps_ratio_of,
+)
 from scripts.claims.inputs import (
     ClaimInputs,
     DecisionInputs,
@@ -40,7 +52,7 @@ from scripts.claims.inputs import (
     WithFinding,
 )
 from scripts.datafiles import Strict, load_model
-from scripts.decision import load_rules, recommend
+from scripts.decision import Question, load_rules, recommend
 from scripts.published import get_source
 from scripts.topics import FRAMEWORK_TITLES, ROOT, all_topics, get_topic
 
@@ -57,8 +69,6 @@ CONFIRMED, PARTLY, REFUTED, BORDERLINE, NOT_CHECKABLE = (
 RATIO_TOLERANCE = 0.25  # a measured ratio within 25% of the claimed one confirms it
 MATTERS = 1.5  # a throughput gap of 1.5 times or more is one a high-throughput API feels
 AGREE = 2 / 3  # the decision guide agrees "mostly" with a profile above this share
-
-Document = dict[str, Any]
 
 
 # ----------------------------------------------------------------------------- claims
@@ -117,9 +127,35 @@ class Comparison:
         )
 
 
+class Sources:
+    """The data files a rule may read besides the result file: every claim (a ratio claim reads
+    its reference claim's figures) and the decision guide's rules, citing the same result file.
+    A site build loads them once (``docs/plugins/context.py``) and hands the same to every
+    rule; what the caller does not give is read here, on first use (a test judging one claim).
+    """
+
+    def __init__(
+        self,
+        doc: Document | None,
+        claims: list[dict] | None = None,
+        questions: list[Question] | None = None,
+    ) -> None:
+        self._doc, self._claims, self._questions = doc, claims, questions
+
+    @cached_property
+    def claims(self) -> dict[str, dict]:
+        """Every claim by id."""
+        every = load_claims() if self._claims is None else self._claims
+        return {claim["id"]: claim for claim in every}
+
+    @cached_property
+    def questions(self) -> list[Question]:
+        return load_rules(doc=self._doc) if self._questions is None else self._questions
+
+
 # ----------------------------------------------------------------------------- rules
 
-RuleFunction = Callable[[dict, Document | None], Finding]
+RuleFunction = Callable[[dict, Document | None, "Sources"], Finding]
 RULES: dict[str, tuple[str, RuleFunction, type[ClaimInputs]]] = {}
 
 
@@ -142,31 +178,6 @@ def rule(
     return register
 
 
-def _cell(
-    doc: Document, config: str, endpoint: str, database: str = SQLITE, workers: int = 1
-) -> dict | None:
-    """The cell at the suite's main concurrency, only if its run had no errors."""
-    cell = results.find_cell(doc, config, endpoint, workers=workers, database=database)
-    return cell if cell and cell["status"] == "ok" else None
-
-
-def _log_ratio(
-    doc: Document, a: str, b: str, endpoint: str, database: str = SQLITE
-) -> stats.LogEstimate | None:
-    cell_a, cell_b = _cell(doc, a, endpoint, database), _cell(doc, b, endpoint, database)
-    if not (cell_a and cell_b):
-        return None
-    return stats.log_ratio(cell_a["rps_all"], cell_b["rps_all"], cell_a["rounds"], cell_b["rounds"])
-
-
-def rps_ratio_of(
-    doc: Document, a: str, b: str, endpoint: str, database: str = SQLITE
-) -> Interval | None:
-    """a's req/s ÷ b's, from the runs of both cells (paired by interleaved round)."""
-    estimate = _log_ratio(doc, a, b, endpoint, database)
-    return estimate.interval() if estimate else None
-
-
 def classify(
     interval: Interval, limits: tuple[float, ...], point: Callable[[float], str]
 ) -> tuple[str, str]:
@@ -186,15 +197,6 @@ def classify(
     return BORDERLINE, f"; borderline: the interval reaches from {' to '.join(found)}"
 
 
-def label_of(doc: Document, config: str) -> str:
-    """``FastAPI on Uvicorn``: the label the result file gives the configuration (the name it
-    was measured under, as on the benchmark page, even if the code has since renamed it)."""
-    cell = next((c for c in doc["results"] if c["config"] == config), None)
-    if cell is None:
-        raise ClaimError(f"no cell of configuration {config!r} in the result file")
-    return f"{cell['label']} on {cell['server'].capitalize()}"
-
-
 NO_RESULTS = Finding(NOT_CHECKABLE, "No benchmark result file yet: run `make bench`.")
 
 
@@ -202,7 +204,7 @@ NO_RESULTS = Finding(NOT_CHECKABLE, "No benchmark result file yet: run `make ben
     "Checked by tests alone: confirmed when every test that carries the claim passes.",
     WithFinding,
 )
-def tests_pass(claim: dict, doc: Document | None) -> Finding:
+def tests_pass(claim: dict, doc: Document | None, sources: Sources) -> Finding:
     return Finding(CONFIRMED, claim["finding"])
 
 
@@ -213,7 +215,7 @@ def tests_pass(claim: dict, doc: Document | None) -> Finding:
     "otherwise.",
     PublishedRankInputs,
 )
-def published_rank(claim: dict, doc: Document | None) -> Finding:
+def published_rank(claim: dict, doc: Document | None, sources: Sources) -> Finding:
     source = get_source(claim["source"])
     ranking = source.ranking(claim["question"])
     name = FRAMEWORK_TITLES[claim["framework"]]
@@ -240,7 +242,7 @@ def published_rank(claim: dict, doc: Document | None) -> Finding:
     "(counted by the guide's one rule: neither blank nor only a comment).",
     SnippetLinesInputs,
 )
-def snippet_lines(claim: dict, doc: Document | None) -> Finding:
+def snippet_lines(claim: dict, doc: Document | None, sources: Sources) -> Finding:
     topic = get_topic(claim["topic"])
     path = topic.snippet_path(claim["framework"])
     files = topic.counted_files(claim["framework"])
@@ -261,7 +263,7 @@ def snippet_lines(claim: dict, doc: Document | None) -> Finding:
     "refuted otherwise.",
     FewestLinesInputs,
 )
-def fewest_lines(claim: dict, doc: Document | None) -> Finding:
+def fewest_lines(claim: dict, doc: Document | None, sources: Sources) -> Finding:
     topics = [get_topic(slug) for slug in claim["topics"]]
     compared = [fw for fw in FRAMEWORK_TITLES if all(fw in t.frameworks() for t in topics)]
     if claim["framework"] not in compared:
@@ -293,7 +295,7 @@ def fewest_lines(claim: dict, doc: Document | None) -> Finding:
     "with the installed release; partly true when some have; not checkable here when none.",
     PackagesInputs,
 )
-def packages_covered(claim: dict, doc: Document | None) -> Finding:
+def packages_covered(claim: dict, doc: Document | None, sources: Sources) -> Finding:
     named = {
         pkg.lower()
         for topic in all_topics()
@@ -316,37 +318,19 @@ def packages_covered(claim: dict, doc: Document | None) -> Finding:
     return Finding(verdict, f"{text} {claim.get('finding', '')}".strip())
 
 
-def _costs(doc: Document | None) -> dict[str, dict]:
-    return {c["framework"]: c for c in (doc or {}).get("costs") or []}
-
-
-COST_NAMES = {
-    "packages_installed": "packages installed",
-    "install_mb": "install size (MiB)",
-    "import_ms": "import time (ms)",
-    "idle_rss_mb": "idle memory (MiB)",
-}
-
-
-def _cost_figures(costs: dict[str, dict], metric: str) -> str:
-    return f"{COST_NAMES[metric]}: " + ", ".join(
-        f"{FRAMEWORK_TITLES[fw]} {c[metric]:g}" for fw, c in costs.items()
-    )
-
-
 @rule(
     "From the cost step of the benchmark: confirmed when the framework is lowest on every "
     "measured cost, partly true when on some, refuted when on none.",
     LowestCostsInputs,
 )
-def lowest_costs(claim: dict, doc: Document | None) -> Finding:
-    costs = _costs(doc)
+def lowest_costs(claim: dict, doc: Document | None, sources: Sources) -> Finding:
+    costs = costs_of(doc)
     if not costs:
         return NO_RESULTS
     target = claim["framework"]
     wins = [min(costs, key=lambda fw: costs[fw][m]) == target for m in claim["metrics"]]
     verdict = CONFIRMED if all(wins) else (PARTLY if any(wins) else REFUTED)
-    figures = "; ".join(_cost_figures(costs, m) for m in claim["metrics"])
+    figures = "; ".join(cost_figures(costs, m) for m in claim["metrics"])
     return Finding(verdict, f"{figures}. {claim['finding']}", costs=tuple(costs))
 
 
@@ -355,8 +339,8 @@ def lowest_costs(claim: dict, doc: Document | None) -> Finding:
     "metric, refuted when lowest, partly true in between.",
     HighestCostInputs,
 )
-def highest_cost(claim: dict, doc: Document | None) -> Finding:
-    costs = _costs(doc)
+def highest_cost(claim: dict, doc: Document | None, sources: Sources) -> Finding:
+    costs = costs_of(doc)
     if not costs:
         return NO_RESULTS
     metric, target = claim["metric"], claim["framework"]
@@ -364,15 +348,11 @@ def highest_cost(claim: dict, doc: Document | None) -> Finding:
     verdict = CONFIRMED if ranked[-1] == target else REFUTED if ranked[0] == target else PARTLY
     return Finding(
         verdict,
-        f"In a fresh virtual environment, {_cost_figures(costs, metric)}: the most is "
+        f"In a fresh virtual environment, {cost_figures(costs, metric)}: the most is "
         f"{FRAMEWORK_TITLES[ranked[-1]]}, the fewest {FRAMEWORK_TITLES[ranked[0]]}. "
         f"{claim.get('finding', '')}".strip(),
         costs=tuple(costs),
     )
-
-
-def _ratio_text(interval: Interval) -> str:
-    return f"{interval.value:.2f} (95% interval {interval.low:.2f}-{interval.high:.2f})"
 
 
 @rule(
@@ -384,10 +364,10 @@ def _ratio_text(interval: Interval) -> str:
     "the order is reversed; borderline when the interval reaches across one of those limits.",
     RpsRatioInputs,
 )
-def rps_ratio(claim: dict, doc: Document | None) -> Finding:
+def rps_ratio(claim: dict, doc: Document | None, sources: Sources) -> Finding:
     if doc is None:
         return NO_RESULTS
-    reference = next(c for c in load_claims() if c["id"] == claim["reference_claim"])
+    reference = sources.claims[claim["reference_claim"]]
     config, ref_config, endpoint = claim["config"], reference["config"], claim["endpoint"]
     cells = ((config, endpoint), (ref_config, endpoint))
     measured = rps_ratio_of(doc, config, ref_config, endpoint)
@@ -402,13 +382,13 @@ def rps_ratio(claim: dict, doc: Document | None) -> Finding:
 
     limits = (1.0, claimed * (1 - RATIO_TOLERANCE), claimed * (1 + RATIO_TOLERANCE))
     verdict, note = classify(measured, limits, point)
-    mine = _cell(doc, config, endpoint)["rps"]
+    mine = ok_cell(doc, config, endpoint)["rps"]
     return Finding(
         verdict,
         f"The article's figures give {label_of(doc, config)} {claimed:.2f} times "
         f"{label_of(doc, ref_config)} ({claim['rps']:,} against {reference['rps']:,} req/s); "
-        f"measured here it is {_ratio_text(measured)} times ({mine:,.0f} against "
-        f"{_cell(doc, ref_config, endpoint)['rps']:,.0f} req/s, medians of the runs, one "
+        f"measured here it is {ratio_text(measured)} times ({mine:,.0f} against "
+        f"{ok_cell(doc, ref_config, endpoint)['rps']:,.0f} req/s, medians of the runs, one "
         f"worker, {doc['suite']['concurrency']} connections){note}. "
         f"{claim.get('finding', '')}".strip(),
         cells,
@@ -423,7 +403,7 @@ def rps_ratio(claim: dict, doc: Document | None) -> Finding:
     "those limits.",
     FasterInputs,
 )
-def faster(claim: dict, doc: Document | None) -> Finding:
+def faster(claim: dict, doc: Document | None, sources: Sources) -> Finding:
     if doc is None:
         return NO_RESULTS
     a, b, endpoint = claim["a"], claim["b"], claim["endpoint"]
@@ -438,33 +418,12 @@ def faster(claim: dict, doc: Document | None) -> Finding:
     verdict, note = classify(ratio, (1.0, claim["min_ratio"]), point)
     return Finding(
         verdict,
-        f"On `{endpoint}`, {label_of(doc, a)} serves {_cell(doc, a, endpoint)['rps']:,.0f} "
-        f"req/s and {label_of(doc, b)} {_cell(doc, b, endpoint)['rps']:,.0f}: "
-        f"{_ratio_text(ratio)} times (the "
+        f"On `{endpoint}`, {label_of(doc, a)} serves {ok_cell(doc, a, endpoint)['rps']:,.0f} "
+        f"req/s and {label_of(doc, b)} {ok_cell(doc, b, endpoint)['rps']:,.0f}: "
+        f"{ratio_text(ratio)} times (the "
         f"rule asks for {claim['min_ratio']:g}){note}. {claim.get('finding', '')}".strip(),
         cells,
         comparisons=(Comparison(f"{a} ÷ {b} on {endpoint}", ratio),),
-    )
-
-
-def _ratios(doc: Document, claim: dict, database: str = SQLITE) -> dict[tuple[str, str], Interval]:
-    return {
-        (other, ep): r
-        for other in claim["others"]
-        for ep in claim["endpoints"]
-        if (r := rps_ratio_of(doc, claim["a"], other, ep, database=database)) is not None
-    }
-
-
-def _ratio_lines(doc: Document, claim: dict, ratios: dict[tuple[str, str], Interval]) -> str:
-    return "; ".join(
-        f"÷ {label_of(doc, other)}: "
-        + ", ".join(
-            f"`{ep}` {r.value:.2f} ({r.low:.2f}-{r.high:.2f})"
-            for (o, ep), r in ratios.items()
-            if o == other
-        )
-        for other in claim["others"]
     )
 
 
@@ -489,10 +448,10 @@ def _count_verdict(sure: int, unsure: int, total: int) -> tuple[str, str]:
     "borderline.",
     GapMattersInputs,
 )
-def gap_matters(claim: dict, doc: Document | None) -> Finding:
+def gap_matters(claim: dict, doc: Document | None, sources: Sources) -> Finding:
     if doc is None:
         return NO_RESULTS
-    ratios = _ratios(doc, claim)
+    ratios = ratios_of(doc, claim)
     cells = tuple((c, ep) for c in (claim["a"], *claim["others"]) for ep in claim["endpoints"])
     if not ratios:
         return Finding(NOT_CHECKABLE, "The cells this claim needs failed.", cells)
@@ -501,7 +460,7 @@ def gap_matters(claim: dict, doc: Document | None) -> Finding:
     verdict, note = _count_verdict(sure, unsure, len(ratios))
     text = (
         f"{label_of(doc, claim['a'])}, as a multiple of the others' req/s per endpoint (95% "
-        f"intervals): {_ratio_lines(doc, claim, ratios)}. {sure} of {len(ratios)} pairs reach "
+        f"intervals): {ratio_lines(doc, claim, ratios)}. {sure} of {len(ratios)} pairs reach "
         f"{MATTERS:g}{', ' + str(unsure) + ' more are borderline' if unsure else ''}{note}."
     )
     comparisons = tuple(
@@ -512,20 +471,10 @@ def gap_matters(claim: dict, doc: Document | None) -> Finding:
         text += (
             f" On one server for both, {label_of(doc, same_server[0])} ÷ "
             f"{label_of(doc, same_server[1])}"
-            f" on `json` is {_ratio_text(r)}: much of the gap is the server, not the framework."
+            f" on `json` is {ratio_text(r)}: much of the gap is the server, not the framework."
         )
         cells += tuple((c, "json") for c in same_server)
     return Finding(verdict, text, cells, comparisons=comparisons)
-
-
-def narrowing(
-    doc: Document, a: str, other: str, wide: str, narrow: str, database: str
-) -> Interval | None:
-    """(a ÷ other on ``narrow``) ÷ (a ÷ other on ``wide``): below 1 when the gap shrinks."""
-    estimates = [_log_ratio(doc, a, other, ep, database) for ep in (narrow, wide)]
-    if None in estimates:
-        return None
-    return estimates[0].minus(estimates[1]).interval()
 
 
 @rule(
@@ -537,7 +486,7 @@ def narrowing(
     "verdict is the first listed database's; the others are reported beside it.",
     GapInputs,
 )
-def gap_narrows(claim: dict, doc: Document | None) -> Finding:
+def gap_narrows(claim: dict, doc: Document | None, sources: Sources) -> Finding:
     if doc is None:
         return NO_RESULTS
     wide, narrow = claim["endpoints"]
@@ -556,12 +505,12 @@ def gap_narrows(claim: dict, doc: Document | None) -> Finding:
         unsure = sum(n.straddles(1) for n in shrink.values())
         verdict, note = _count_verdict(sure, unsure, len(shrink))
         verdicts.append(verdict)
-        ratios = _ratios(doc, claim, database)
+        ratios = ratios_of(doc, claim, database)
         parts.append(
             f"On {DATABASE_NAMES[database]}, {verdict}{note}: {label_of(doc, claim['a'])} as a "
-            f"multiple of the others: {_ratio_lines(doc, claim, ratios)}; the `{narrow}` ratio "
+            f"multiple of the others: {ratio_lines(doc, claim, ratios)}; the `{narrow}` ratio "
             f"÷ the `{wide}` ratio: "
-            + ", ".join(f"{label_of(doc, o)} {_ratio_text(n)}" for o, n in shrink.items())
+            + ", ".join(f"{label_of(doc, o)} {ratio_text(n)}" for o, n in shrink.items())
             + "."
         )
         comparisons += [
@@ -586,8 +535,8 @@ def gap_narrows(claim: dict, doc: Document | None) -> Finding:
     "true otherwise.",
     DecisionInputs,
 )
-def decision_agrees(claim: dict, doc: Document | None) -> Finding:
-    questions = load_rules(doc=doc)
+def decision_agrees(claim: dict, doc: Document | None, sources: Sources) -> Finding:
+    questions = sources.questions
     shares = []
     for profile in claim["profiles"]:
         fixed = profile["answers"]
@@ -615,9 +564,10 @@ def decision_agrees(claim: dict, doc: Document | None) -> Finding:
 UNTESTED_RULES = frozenset({"published_rank"})
 
 
-def finding(claim: dict, doc: Document | None) -> Finding:
-    """The rule's reading of the figures alone (what the reproduction tests compare)."""
-    return RULES[claim["rule"]][1](claim, doc)
+def finding(claim: dict, doc: Document | None, sources: Sources | None = None) -> Finding:
+    """The rule's reading of the figures alone (what the reproduction tests compare), from
+    ``sources`` as loaded by the caller, or read here when none are given."""
+    return RULES[claim["rule"]][1](claim, doc, sources or Sources(doc))
 
 
 def rule_descriptions() -> list[tuple[str, str]]:

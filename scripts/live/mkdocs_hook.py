@@ -27,6 +27,7 @@ HERE = Path(__file__).resolve().parent
 # The browser-side modules, by the top-level names the worker imports them as.
 BROWSER_MODULES = {
     "live_runner.py": HERE / "runner.py",
+    "live_cases.py": HERE.parent / "cases.py",  # builds each request, as every sender does
     "live_hashing.py": HERE / "hashing.py",
     "live_secrets.py": HERE.parent / "secret_env.py",
 }

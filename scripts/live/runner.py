@@ -18,6 +18,9 @@ async code. Pyodide has no threads either, which shapes each adapter:
 
 The packages a snippet needs are loaded by the worker before anything runs (the build computes
 each snippet's set, scripts/live/packages.py); nothing is fetched on import.
+
+A case's request is built by the case module (scripts/cases.py, shipped beside this file as
+`live_cases`), as every other sender builds it, so the browser sends the tests' bytes.
 """
 
 from __future__ import annotations
@@ -28,7 +31,6 @@ import importlib.util
 import json
 import linecache
 import os
-import re
 import sqlite3
 import sys
 import threading
@@ -43,53 +45,12 @@ from types import ModuleType
 from typing import Any
 
 IN_BROWSER = sys.platform == "emscripten"
+if IN_BROWSER:  # the case module, shipped beside this one (scripts/live/mkdocs_hook.py)
+    from live_cases import request_parts
+else:
+    from scripts.cases import request_parts
+
 Response = dict[str, Any]
-
-
-def _expand_secrets(value: str) -> str:
-    """A header value with each ``${NAME}`` replaced by that environment variable: a case that
-    needs a secret (a bearer token) names it instead of carrying a usable credential."""
-
-    def secret(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name not in os.environ:
-            raise KeyError(f"a case's header needs ${{{name}}}, which is not in the environment")
-        return os.environ[name]
-
-    return re.sub(r"\$\{([A-Z][A-Z0-9_]*)\}", secret, value)
-
-
-#: The boundary of a case's multipart ``files`` body: fixed, so every client sends the same bytes.
-BOUNDARY = "guide-case-boundary"
-
-
-def multipart_body(files: dict[str, dict[str, Any]]) -> bytes:
-    """A multipart/form-data body with one part per file, as a browser's form would send it."""
-    parts = []
-    for field, spec in files.items():
-        content = str(spec.get("content", "")) * int(spec.get("repeat", 1))
-        head = (
-            f"--{BOUNDARY}\r\n"
-            f'Content-Disposition: form-data; name="{field}"; filename="{spec["filename"]}"\r\n'
-            f"Content-Type: {spec['content_type']}\r\n\r\n"
-        )
-        parts.append(head.encode() + content.encode() + b"\r\n")
-    return b"".join(parts) + f"--{BOUNDARY}--\r\n".encode()
-
-
-def request_parts(request: dict[str, Any]) -> tuple[bytes, dict[str, str]]:
-    """The raw body and headers of a case's request (JSON, raw text or multipart files), as the
-    tests build them."""
-    headers = {k: _expand_secrets(str(v)) for k, v in (request.get("headers") or {}).items()}
-    if request.get("json") is not None:
-        headers.setdefault("Content-Type", "application/json")
-        return json.dumps(request["json"]).encode(), headers
-    if request.get("files"):
-        headers.setdefault("Content-Type", f"multipart/form-data; boundary={BOUNDARY}")
-        return multipart_body(request["files"]), headers
-    if request.get("body"):
-        return str(request["body"]).encode(), headers
-    return b"", headers
 
 
 def load_snippet(topic: str, framework: str, source: str | None = None) -> ModuleType:

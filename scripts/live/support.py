@@ -1,13 +1,12 @@
-"""Which snippets the live demo can run, and the page placeholder it attaches to.
+"""Which snippets the live demo can run, and which of them hash a password, as data.
 
 snippets/live_unsupported.yaml lists every snippet that cannot run in the browser, with the
-reason; the parity test checks the list is exact, and the page shows the reason instead of Run.
+reason; the parity test checks the list is exact, and the page shows the reason instead of Run
+(the placeholder element is rendered by ``docs/plugins/page_data.py``).
 """
 
 from __future__ import annotations
 
-import html
-import json
 import re
 from functools import cache
 
@@ -50,25 +49,3 @@ def unsupported() -> dict[tuple[str, str], str]:
     """{(topic, framework): reason} for snippets that cannot run in Pyodide."""
     data = load_model(UNSUPPORTED_FILE, UnsupportedFile, UnsupportedError)
     return {(entry.topic, entry.framework): entry.reason for entry in data.unsupported}
-
-
-def placeholder(topic: str, framework: str) -> str:
-    """The element live.js turns into the Run controls, or a note saying why there are none."""
-    attrs = f'class="live-demo" data-topic="{topic}" data-framework="{framework}"'
-    reason = unsupported().get((topic, framework))
-    if reason is None:
-        hashing = ' data-hashing="true"' if hashes_passwords(topic, framework) else ""
-        return f"<div {attrs}{hashing}></div>"
-    return (
-        f'<div {attrs} data-unsupported="true"><p class="live-demo__note">'
-        f"No live demo for this snippet: {html.escape(reason)}</p></div>"
-    )
-
-
-def script_json(data: object) -> str:
-    """JSON safe inside <script>: `<`, `>` and `&` escaped the JSON way, which JSON.parse undoes.
-
-    HTML entities would not do: a <script> element's text is not entity-decoded.
-    """
-    text = json.dumps(data)
-    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")

@@ -20,7 +20,11 @@ ONLY = set(filter(None, os.environ.get("GUIDE_PARITY_TOPICS", "").split(",")))
 
 
 def selected_topics() -> list[Topic]:
-    """The topics whose snippets the parity test runs: all, or those ``ONLY`` names."""
+    """The topics whose snippets the parity test runs: all, or those ``ONLY`` names (a name
+    that is no topic stops the run, rather than leaving nothing to compare)."""
+    unknown = sorted(ONLY - {topic.slug for topic in all_topics()})
+    if unknown:
+        raise ValueError(f"GUIDE_PARITY_TOPICS names no topic {unknown}")
     return [topic for topic in all_topics() if not ONLY or topic.slug in ONLY]
 
 

@@ -15,8 +15,8 @@ from urllib.parse import urljoin
 import pytest
 from playwright.sync_api import expect
 
+from docs.plugins.page_data import script_json
 from scripts.decision import Recommendation, load_rules, recommend
-from scripts.live.support import script_json
 from scripts.topics import FRAMEWORK_TITLES
 from tests.browser.conftest import offline_context
 from tests.test_decision import PROFILES, every_answer_set, site_link

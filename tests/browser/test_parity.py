@@ -12,7 +12,6 @@ from __future__ import annotations
 import difflib
 import json
 import os
-import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -21,11 +20,11 @@ from typing import Any
 
 import pytest
 
+from scripts.cases import answers_differ, from_runner
 from scripts.live.support import unsupported
 from scripts.sockets import mismatches as socket_mismatches
-from scripts.topics import FRAMEWORKS, ROOT, Case, all_topics, get_topic
+from scripts.topics import FRAMEWORKS, ROOT, all_topics, get_topic
 from tests.browser.live_jobs import parity_jobs, selected_topics
-from tests.support.responses import Observed, mismatches
 
 # Every runnable case of every snippet, in one Web Worker per engine (Pyodide loads once per
 # engine), in ONE test per engine that names every snippet that differs. Per-snippet tests sharing
@@ -168,25 +167,10 @@ RUNNABLE = [
 ]
 
 
-def _key(result: dict) -> tuple[int, str]:
-    """Status and body, with per-response random values (CSP nonces, CSRF tokens) blanked."""
-    body = re.sub(r'nonce="[^"]*"', 'nonce="…"', result["response"]["body"])
-    body = re.sub(r"[A-Za-z0-9_.-]{32,}", "…", body)  # tokens and hashes: 32+ random chars
-    return result["response"]["status"], body
-
-
-def _passes(case: Case, framework: str, result: dict) -> bool:
-    """Whether a response meets the case's expectation, checked as tests/test_cases.py does."""
-    response = result["response"]
-    content_type = next((v for k, v in response["headers"] if k.lower() == "content-type"), "")
-    observed = Observed(response["status"], content_type, response["body"].encode())
-    return not mismatches(case.expected(framework), observed)
-
-
 def _differences(topic: str, framework: str, cpython: dict, browser: dict) -> list[str]:
-    """What differs between the two sides for one snippet's cases: the same status and body,
-    where a body may differ only by random values (a CSRF token, a session id) when both sides
-    still meet the case's expectation."""
+    """What differs between the two sides for one snippet's cases, judged by the case module
+    (``answers_differ``: the same status and body, up to random values where both sides still
+    meet the case)."""
     problems = []
     for case in get_topic(topic).sockets:  # a conversation: the same frames, in order
         job_id = f"{topic}/{framework}/{case.name}"
@@ -206,14 +190,14 @@ def _differences(topic: str, framework: str, cpython: dict, browser: dict) -> li
         if "error" in got or "error" in want:
             problems.append(f"{job_id}: error\n{got.get('error') or want.get('error')}")
             continue
-        both_pass = _passes(case, framework, got) and _passes(case, framework, want)
-        if _key(got)[0] == _key(want)[0] and (_key(got) == _key(want) or both_pass):
+        pyodide, cpython_answer = from_runner(got["response"]), from_runner(want["response"])
+        if not answers_differ(case.expected(framework), cpython_answer, pyodide):
             continue
         diff = difflib.unified_diff(
-            want["response"]["body"].splitlines(), got["response"]["body"].splitlines(),
+            cpython_answer.text.splitlines(), pyodide.text.splitlines(),
             "CPython", "Pyodide", lineterm="", n=1,
         )  # fmt: skip
-        statuses = f"status CPython {_key(want)[0]}, Pyodide {_key(got)[0]}"
+        statuses = f"status CPython {cpython_answer.status}, Pyodide {pyodide.status}"
         problems.append(f"{job_id}: {statuses}\n" + "\n".join(list(diff)[:40]))
     return problems
 

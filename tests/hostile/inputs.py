@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 import jwt
 from hypothesis import strategies as st
 
-from scripts.live.runner import request_parts
+from scripts.cases import request_parts
 from scripts.topics import Topic
 
 #: Deep enough to exhaust CPython's recursion limit in any recursive JSON decoder.

@@ -9,6 +9,7 @@ worker serves them one after the other (about N waits).
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 
 import httpx
@@ -32,12 +33,19 @@ SCENARIOS = {
 }
 
 
-async def _batch(base_url: str, path: str, runs: int) -> tuple[float, list[int]]:
-    """The fastest of `runs` batches of N concurrent requests, and every status seen.
+#: A batch faster than this overlapped its waits: serialised, N waits take N * IO_S at least.
+OVERLAPPED_S = 0.5
+#: Batches tried at most, for an endpoint expected to overlap, until one is under OVERLAPPED_S.
+MAX_RUNS = 10
 
-    The first batch only warms up (imports, connections). Taking the fastest of a
-    few batches keeps a busy CI machine from failing the "about one wait" check;
-    it cannot make a serialising server look concurrent.
+
+async def _batch(base_url: str, path: str, runs: int) -> tuple[float, list[int]]:
+    """The fastest of up to `runs` batches of N concurrent requests, and every status seen.
+
+    The first batch only warms up (imports, connections). On a busy machine (another job
+    taking both cores for seconds at a time) one batch can take several times its waits, so
+    batches continue until one is under OVERLAPPED_S, up to `runs`. The fastest batch cannot
+    make a serialising server look concurrent: its N waits still add up to N * IO_S.
     """
     async with httpx.AsyncClient(base_url=base_url, timeout=30) as client:
         statuses = [
@@ -49,6 +57,8 @@ async def _batch(base_url: str, path: str, runs: int) -> tuple[float, list[int]]
             responses = await asyncio.gather(*(client.get(path) for _ in range(N)))
             best = min(best, time.perf_counter() - start)
             statuses += [r.status_code for r in responses]
+            if best < OVERLAPPED_S:
+                break
         return best, statuses
 
 
@@ -60,7 +70,7 @@ def test_concurrent_requests_to_io_endpoint(server_name, tmp_path) -> None:
     with serve(server_name, DEMO_SERVERS[server_name], env=env) as server:
         for endpoint in SCENARIOS[server_name]:
             path = f"/async_views/{endpoint}?ms={IO_MS}"
-            runs = 3 if SCENARIOS[server_name][endpoint] else 1
+            runs = MAX_RUNS if SCENARIOS[server_name][endpoint] else 1
             measured[endpoint] = asyncio.run(_batch(server.base_url, path, runs))
     for endpoint, concurrent in SCENARIOS[server_name].items():
         elapsed, statuses = measured[endpoint]
@@ -70,7 +80,11 @@ def test_concurrent_requests_to_io_endpoint(server_name, tmp_path) -> None:
         )
         assert set(statuses) == {200}
         if concurrent:
-            assert elapsed < 0.5, f"{server_name} serialised /{endpoint} ({elapsed:.3f} s)"
+            assert elapsed < OVERLAPPED_S, (
+                f"{server_name} serialised /{endpoint}: the fastest of {MAX_RUNS} batches took "
+                f"{elapsed:.3f} s (this check depends on machine load; load average "
+                f"{os.getloadavg()[0]:.1f})"
+            )
         else:
             assert elapsed >= 0.9 * N * IO_S, (
                 f"{server_name} overlapped /{endpoint} ({elapsed:.3f} s)"

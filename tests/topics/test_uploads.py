@@ -17,8 +17,8 @@ from django.test import RequestFactory
 from fastapi.testclient import TestClient
 from werkzeug.test import EnvironBuilder
 
+from scripts.cases import request_parts
 from scripts.datafiles import ROOT
-from scripts.live.runner import request_parts
 from scripts.topics import get_topic
 from snippets.uploads import fastapi as fastapi_snippet
 from snippets.uploads import flask as flask_snippet
