@@ -9,7 +9,8 @@ connection. Every place that holds one produces the same record, a *conversation
 - the browser runner (``scripts/live/runner.py``, ``run_socket``), which also builds the frames
   each framework is sent (``socket_frames``), so every sender sends the same ones,
 
-and ``mismatches`` compares it with the case. A Socket.IO frame's ``text`` is its event's
+and ``mismatches`` compares it with the case (``conversations_differ`` also with CPython's, for
+the parity test). A Socket.IO frame's ``text`` is its event's
 argument as JSON; a WebSocket frame's is the frame itself.
 """
 
@@ -23,7 +24,7 @@ from scripts.topics import SocketCase
 
 Conversation = dict[str, Any]
 
-__all__ = ["Conversation", "expected_frames", "mismatches", "socket_frames"]
+__all__ = ["Conversation", "conversations_differ", "expected_frames", "mismatches", "socket_frames"]
 
 
 def speaks_socketio(case: SocketCase, framework: str) -> bool:
@@ -74,6 +75,17 @@ def mismatches(case: SocketCase, framework: str, observed: Conversation) -> list
         problems.append(f"{len(got)} frames received, expected {len(wanted)}")
     if observed.get("note"):
         problems.append(observed["note"])
+    return problems
+
+
+def conversations_differ(
+    case: SocketCase, framework: str, cpython: Conversation, pyodide: Conversation
+) -> list[str]:
+    """The parity test's comparison: the browser must hold the very conversation CPython held
+    (no random values in a frame here), and it must meet the case."""
+    problems = mismatches(case, framework, pyodide)
+    if pyodide != cpython:
+        problems.append(f"CPython held {cpython!r}, Pyodide {pyodide!r}")
     return problems
 
 

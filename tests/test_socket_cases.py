@@ -2,16 +2,20 @@
 
 The conversations live under ``sockets:`` in ``snippets/<topic>/cases.yaml``; each goes through
 the framework's own socket test client (tests/support/sockets.py) and is judged by
-scripts/sockets.py, as the demo servers' and the browser's conversations are.
+scripts/sockets.py, as the demo servers' and the browser's conversations are. The version
+matrix runs it on each release line beside tests/test_cases.py (``GUIDE_CASE_FRAMEWORKS``).
 """
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from scripts.sockets import mismatches
-from scripts.topics import SocketCase, Topic, all_topics
+from scripts.sockets import conversations_differ, mismatches
+from scripts.topics import SocketCase, Topic, all_topics, get_topic
 from tests.support.sockets import converse
+from tests.test_cases import ONLY
 
 
 def _params() -> list:
@@ -19,6 +23,8 @@ def _params() -> list:
     for topic in all_topics():
         for case in topic.sockets:
             for framework in case.frameworks:
+                if ONLY and framework not in ONLY:
+                    continue
                 claims = topic.meta.claims.get(framework)
                 marks = [pytest.mark.claim(*claims)] if claims else []
                 name = f"{topic.slug}/{framework}/{case.name}"
@@ -31,3 +37,36 @@ def test_socket_case(topic: Topic, framework: str, case: SocketCase) -> None:
     problems = mismatches(case, framework, converse(topic, framework, case))
     snippet = topic.snippet_path(framework).relative_to(topic.folder.parent.parent)
     assert not problems, f"{snippet} fails socket case {case.name!r}:\n  " + "\n  ".join(problems)
+
+
+def test_a_conversation_is_judged_frame_by_frame_and_against_cpython() -> None:
+    """The comparison every sender and the parity test use: event, JSON value, frame count,
+    a refused handshake, and (parity) the browser's conversation against CPython's."""
+    case = get_topic("websockets").sockets[-1]  # errors, then an echo, on one connection
+    error = '{"error": "expected {\\"message\\": ...}"}'
+    frames = [{"event": "error", "text": error}] * 3 + [
+        {"event": "echo", "text": '{"echo": "still here"}'}
+    ]
+    held = {"accepted": True, "frames": frames, "note": ""}
+    assert mismatches(case, "flask", held) == []
+    assert mismatches(case, "flask", {**held, "frames": frames[:3]}) == [
+        "3 frames received, expected 4"
+    ]
+    wrong_event = [{**frames[0], "event": "echo"}, *frames[1:]]
+    assert mismatches(case, "flask", {**held, "frames": wrong_event}) == [
+        "frame 1: event 'echo', expected 'error'"
+    ]
+    plain = [{"event": None, "text": f["text"]} for f in frames]
+    assert mismatches(case, "fastapi", {**held, "frames": plain}) == []
+    assert mismatches(case, "fastapi", {**held, "frames": frames})[0].startswith("frame 1: event")
+    refused = {"accepted": False, "frames": [], "note": "the handshake was refused"}
+    assert mismatches(case, "fastapi", refused)[0].startswith("the connection to /ws was refused")
+    compact = [
+        {**f, "text": json.dumps(json.loads(f["text"]), separators=(",", ":"))} for f in plain
+    ]
+    rewritten = {**held, "frames": compact}
+    assert mismatches(case, "fastapi", rewritten) == []  # the same JSON, written another way
+    assert conversations_differ(
+        case, "fastapi", held | {"frames": plain}, rewritten
+    )  # not CPython's
+    assert not conversations_differ(case, "fastapi", rewritten, rewritten)

@@ -1,6 +1,7 @@
 """Run every topic's in-process cases in each release line's environment; write the results.
 
-Each line runs ``tests/test_cases.py`` for its framework only (``GUIDE_CASE_FRAMEWORKS``) in its
+Each line runs ``tests/test_cases.py`` and ``tests/test_socket_cases.py`` (the socket
+conversations) for its framework only (``GUIDE_CASE_FRAMEWORKS``) in its
 own environment, with a JUnit report pytest writes; a topic passes on a line when all its cases
 pass, fails with its first failing case (in ``cases.yaml`` order) and that case's error, or is
 not applicable when the topic has no case for the framework. Lines run two at a time.
@@ -25,7 +26,8 @@ from scripts.topics import ROOT, all_topics
 
 SCHEMA = 1
 PARALLEL = 2
-_TEST_ID = "test_case["
+#: The JUnit names of the case tests: ``test_case[<topic>/<framework>/<case>]``.
+_TEST_IDS = ("test_case[", "test_socket_case[")
 
 
 def _reason(message: str) -> str:
@@ -48,9 +50,10 @@ def _outcomes(junit: Path) -> dict[tuple[str, str], str | None]:
     outcomes: dict[tuple[str, str], str | None] = {}
     for testcase in ET.parse(junit).iter("testcase"):
         name = testcase.get("name", "")
-        if not name.startswith(_TEST_ID):
+        prefix = next((p for p in _TEST_IDS if name.startswith(p)), None)
+        if prefix is None:
             continue
-        topic, _framework, case = name[len(_TEST_ID) : -1].split("/", 2)
+        topic, _framework, case = name[len(prefix) : -1].split("/", 2)
         problem = testcase.find("failure")
         if problem is None:
             problem = testcase.find("error")
@@ -63,7 +66,9 @@ def _outcomes(junit: Path) -> dict[tuple[str, str], str | None]:
 def _topic_results(framework: str, outcomes: dict[tuple[str, str], str | None]) -> dict:
     results: dict[str, dict[str, Any]] = {}
     for topic in all_topics():
-        cases = [case.name for case in topic.cases if framework in case.frameworks]
+        cases = [
+            case.name for case in [*topic.cases, *topic.sockets] if framework in case.frameworks
+        ]
         if not cases:
             results[topic.slug] = {"status": "n/a"}
             continue
@@ -91,7 +96,8 @@ def run_line(framework: str, line: Line) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="matrix-") as tmp:
         junit = Path(tmp) / "junit.xml"
         command = [
-            str(python), "-m", "pytest", "tests/test_cases.py", "-q", "-p", "no:cacheprovider",
+            str(python), "-m", "pytest", "tests/test_cases.py", "tests/test_socket_cases.py",
+            "-q", "-p", "no:cacheprovider",
             "--ds", "scripts.matrix.django_settings", f"--junitxml={junit}",
         ]  # fmt: skip
         env = {**os.environ, "GUIDE_CASE_FRAMEWORKS": framework, "PYTHONPATH": str(ROOT)}

@@ -22,7 +22,7 @@ import pytest
 
 from scripts.cases import answers_differ, from_runner
 from scripts.live.support import unsupported
-from scripts.sockets import mismatches as socket_mismatches
+from scripts.sockets import conversations_differ
 from scripts.topics import FRAMEWORKS, ROOT, all_topics, get_topic
 from tests.browser.live_jobs import parity_jobs, selected_topics
 
@@ -179,9 +179,8 @@ def _differences(topic: str, framework: str, cpython: dict, browser: dict) -> li
         got, want = browser[job_id], cpython[job_id]
         if "error" in got or "error" in want:
             problems.append(f"{job_id}: error\n{got.get('error') or want.get('error')}")
-        elif got != want or socket_mismatches(case, framework, got["response"]):
-            said = json.dumps({"CPython": want, "Pyodide": got}, indent=1)[:3000]
-            problems.append(f"{job_id}: the conversations differ or miss the case\n{said}")
+        elif differ := conversations_differ(case, framework, want["response"], got["response"]):
+            problems.append(f"{job_id}: " + "\n".join(differ)[:3000])
     for case in get_topic(topic).cases:
         job_id = f"{topic}/{framework}/{case.name}"
         if job_id not in cpython:

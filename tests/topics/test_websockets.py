@@ -107,9 +107,18 @@ def test_real_server_refuses_unknown_socket_paths_and_foreign_origins(
     from websockets.sync.client import connect
 
     running = demo_servers.get(server_name).running
-    base = f"ws://127.0.0.1:{running.port}/websockets"
-    with pytest.raises(InvalidStatus), connect(f"{base}/nope", origin=running.base_url):
-        pass  # pragma: no cover - the handshake is refused
-    if server_name.startswith("django"):  # AllowedHostsOriginValidator in config/asgi.py
-        with pytest.raises(InvalidStatus), connect(f"{base}/ws", origin="https://evil.example"):
+    base = f"ws://127.0.0.1:{running.port}"
+    for unknown in ("/websockets/nope", "/nowhere"):  # a 403, never Channels' routing error (500)
+        with (
+            pytest.raises(InvalidStatus) as refused,
+            connect(base + unknown, origin=running.base_url),
+        ):
             pass  # pragma: no cover - the handshake is refused
+        assert refused.value.response.status_code == 403, unknown
+    if server_name.startswith("django"):  # AllowedHostsOriginValidator in config/asgi.py
+        with (
+            pytest.raises(InvalidStatus) as refused,
+            connect(f"{base}/websockets/ws", origin="https://evil.example"),
+        ):
+            pass  # pragma: no cover - the handshake is refused
+        assert refused.value.response.status_code == 403

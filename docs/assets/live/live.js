@@ -63,10 +63,10 @@
     return worker;
   }
 
-  // Run buttons are marked busy with aria-disabled, not disabled: a disabled button loses focus
+  // Run (and Send) buttons are marked busy with aria-disabled, not disabled: a disabled button loses focus
   // (to <body>), and a keyboard or screen-reader user would lose their place.
   function setBusy(busy) {
-    document.querySelectorAll(".live-demo__run").forEach((b) => b.setAttribute("aria-disabled", String(busy)));
+    document.querySelectorAll(".live-demo__run, .live-demo__send").forEach((b) => b.setAttribute("aria-disabled", String(busy)));
   }
 
   function finish(outcome) {
@@ -298,7 +298,7 @@
     select.append(el("option", { value: "custom", textContent: "Custom messages" }));
     const where = el("code", { className: "live-demo__socket-where" });
     const lines = el("textarea", { className: "live-demo__socket-messages", rows: 3, spellcheck: false });
-    const send = el("button", { type: "button", className: "md-button live-demo__send live-demo__run", textContent: "Send" });
+    const send = el("button", { type: "button", className: "md-button live-demo__send", textContent: "Send" });
     const log = el("ol", { className: "live-demo__frames" });
     log.setAttribute("aria-live", "polite");
     log.setAttribute("aria-label", "Frames sent and received");
@@ -354,7 +354,7 @@
       if (!accepted) entry("note", `Connection refused: ${note}`);
       socket.messages.forEach((m, i) => {
         if (!accepted) return;
-        entry("sent", `→ ${socketio ? `${socket.socketio.event} ` : ""}${frameLine(m.send)}`);
+        entry("sent", `→ ${socketio ? `${m.send.event || socket.socketio.event} ` : ""}${frameLine(m.send)}`);
         if (frames[i]) entry("received", `← ${received(frames[i])}`);
       });
       frames.slice(socket.messages.length).forEach((frame) => entry("received", `← ${received(frame)}`));
