@@ -10,10 +10,10 @@ RUN := $(UV) run --frozen
 # MkDocs 1.6 prints a banner about 2.0 on every run; this site pins mkdocs<2.
 export NO_MKDOCS_2_WARNING := 1
 SITE_DIR ?= site
-LINT_PATHS := snippets demo_apps scripts tests docs/plugins
+LINT_PATHS := snippets demo_apps verified_guide scripts tests docs/plugins
 # The outcomes of the tests marked @pytest.mark.claim, which the claims page turns into verdicts.
 EVIDENCE := .cache/claims/evidence.json
-EVIDENCE_INPUTS := $(shell find snippets demo_apps scripts tests docs/data -type f \
+EVIDENCE_INPUTS := $(shell find snippets demo_apps verified_guide scripts tests docs/data -type f \
 	\( -name '*.py' -o -name '*.yaml' -o -name '*.json' -o -name '*.html' \) 2>/dev/null)
 
 .PHONY: setup bundle serve build test test-under-load test-parallel test-site test-hostile test-matrix test-typecheck lint evidence matrix mutation bench bench-smoke measure-live parity screenshots clean
@@ -23,7 +23,7 @@ setup:
 	$(UV) sync --frozen
 
 # The live demos' bundle (Pyodide, wheels, lockfile, editor) in .cache/live/, rebuilt only when
-# a pin changes; needs node/npm. The site's hook copies it into the site (scripts/live).
+# a pin changes; needs node/npm. The site's hook copies it into the site (verified_guide/live).
 bundle: setup
 	$(RUN) python -m scripts.live.build_bundle
 

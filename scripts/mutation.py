@@ -27,10 +27,18 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from scripts.topics import FRAMEWORKS, ROOT, SNIPPETS, all_topics
+from verified_guide.topics import FRAMEWORKS, ROOT, SNIPPETS, all_topics
 
 #: What a sandbox needs to run the topic tests.
-SANDBOX_PARTS = ("snippets", "demo_apps", "scripts", "tests", "docs/data", "pyproject.toml")
+SANDBOX_PARTS = (
+    "snippets",
+    "demo_apps",
+    "verified_guide",
+    "scripts",
+    "tests",
+    "docs/data",
+    "pyproject.toml",
+)
 COMPARISONS = {
     ast.Eq: "!=", ast.NotEq: "==", ast.Lt: ">=", ast.GtE: "<", ast.Gt: "<=", ast.LtE: ">",
     ast.In: "not in", ast.NotIn: "in", ast.Is: "is not", ast.IsNot: "is",

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from scripts.claims.evidence import IN_CI, evidence_path
-from scripts.postgres import Cluster, PostgresNotInstalled, cluster, find_bindir
-from scripts.source_links import configure as configure_source_links
-from scripts.topics import ROOT
 from tests.support.claim_evidence import RECORDER_NAME
 from tests.support.demo_servers import DemoServers
+from verified_guide.claims.evidence import IN_CI, evidence_path
+from verified_guide.postgres import Cluster, PostgresNotInstalled, cluster, find_bindir
+from verified_guide.source_links import configure as configure_source_links
+from verified_guide.topics import ROOT
 
 #: Page builders called outside a site build link into this repository address.
 TEST_REPO_URL = "https://github.com/example-owner/example-repo"
@@ -122,7 +122,7 @@ def demo_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServe
 
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[Cluster]:
-    """One throwaway PostgreSQL cluster for the session (``scripts/postgres.py``); skips on
+    """One throwaway PostgreSQL cluster for the session (``verified_guide/postgres.py``); skips on
     a laptop without PostgreSQL, with the install hint, and fails in CI."""
     try:
         bindir = find_bindir()

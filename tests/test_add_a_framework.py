@@ -1,6 +1,6 @@
 """CONTRIBUTING.md's "Add a framework" recipe, followed in a copy of the project.
 
-The copy gets Starlette as a fourth framework: an entry in its scripts/frameworks.yaml, a
+The copy gets Starlette as a fourth framework: an entry in its verified_guide/frameworks.yaml, a
 ``snippets/hello/starlette.py`` and a demo app, and nothing else. The test then shows that the
 case tests collect it, that the demo servers and the benchmark's list know it, that its demo
 app mounts the topic and answers the topic's first case, and that the topic page renders its
@@ -18,10 +18,19 @@ from pathlib import Path
 
 import pytest
 
-from scripts.datafiles import ROOT
+from verified_guide.datafiles import ROOT
 
 #: What the copy needs to import the core package, collect the tests and render a page.
-COPIED = ("scripts", "snippets", "demo_apps", "docs", "tests", "pyproject.toml", "uv.lock")
+COPIED = (
+    "verified_guide",
+    "scripts",
+    "snippets",
+    "demo_apps",
+    "docs",
+    "tests",
+    "pyproject.toml",
+    "uv.lock",
+)
 
 REGISTRY_ENTRY = """\
   - id: starlette
@@ -52,7 +61,7 @@ DEMO_APP = '''\
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
-from scripts.topics import import_snippet, mounted_topics
+from verified_guide.topics import import_snippet, mounted_topics
 
 TOPICS = mounted_topics("starlette")
 app = Starlette(routes=[Mount(f"/{t.mount}", import_snippet(t, "starlette").app) for t in TOPICS])
@@ -64,12 +73,12 @@ import json
 from starlette.testclient import TestClient
 
 from docs.plugins import main
-from scripts.bench import config
-from scripts.source_links import configure
-from scripts.servers import DEMO_SERVERS
-from scripts.topics import FRAMEWORKS, get_topic, mounted_topics
+from verified_guide.bench import config
+from verified_guide.source_links import configure
+from verified_guide.servers import DEMO_SERVERS
+from verified_guide.topics import FRAMEWORKS, get_topic, mounted_topics
 from demo_apps.starlette_app.main import app
-from scripts.cases import check
+from verified_guide.cases import check
 from tests.support.clients import RAW_SENDERS
 from tests.test_cases import _params
 
@@ -121,7 +130,7 @@ def _run(copy: Path, *argv: str) -> subprocess.CompletedProcess[str]:
 def copy_with_starlette(tmp_path: Path) -> Path:
     copy = tmp_path
     _copy_project(copy)
-    registry = copy / "scripts" / "frameworks.yaml"
+    registry = copy / "verified_guide" / "frameworks.yaml"
     registry.write_text(registry.read_text(encoding="utf-8") + REGISTRY_ENTRY, encoding="utf-8")
     (copy / "snippets" / "hello" / "starlette.py").write_text(SNIPPET, encoding="utf-8")
     (copy / "demo_apps" / "starlette_app").mkdir()

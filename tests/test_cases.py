@@ -12,9 +12,9 @@ import os
 
 import pytest
 
-from scripts.cases import Observed, answers_differ, check, from_runner
-from scripts.topics import Case, Topic, all_topics
 from tests.support.clients import RAW_SENDERS
+from verified_guide.cases import Observed, answers_differ, check, from_runner
+from verified_guide.topics import Case, Topic, all_topics
 
 #: ``GUIDE_CASE_FRAMEWORKS=django`` runs one framework's cases (the version matrix does).
 ONLY = set(filter(None, os.environ.get("GUIDE_CASE_FRAMEWORKS", "").split(",")))

@@ -21,12 +21,13 @@ from docs.plugins.claims_page import (
     verdict_badge,
 )
 from docs.plugins.context import BuildContext
-from scripts.bench.config import CONFIGURATIONS
-from scripts.claims import ledger
-from scripts.claims.evidence import ClaimError, Evidence, Outcome, load_evidence
-from scripts.claims.figures import label_of
-from scripts.claims.ledger import FAILING, LABELS, NOT_REMEASURED, judge
-from scripts.claims.rules import (
+from tests.support.reports import write_evidence
+from verified_guide.bench.config import CONFIGURATIONS
+from verified_guide.claims import ledger
+from verified_guide.claims.evidence import ClaimError, Evidence, Outcome, load_evidence
+from verified_guide.claims.figures import label_of
+from verified_guide.claims.ledger import FAILING, LABELS, NOT_REMEASURED, judge
+from verified_guide.claims.rules import (
     BORDERLINE,
     CONFIRMED,
     NOT_CHECKABLE,
@@ -35,9 +36,8 @@ from scripts.claims.rules import (
     finding,
     load_claims,
 )
-from scripts.published import get_source
-from scripts.topics import ROOT
-from tests.support.reports import write_evidence
+from verified_guide.published import get_source
+from verified_guide.topics import ROOT
 
 #: The ids of the shared claims list (../shared/source-claims.md): every one must be judged.
 SHARED_IDS = {
@@ -337,8 +337,8 @@ def test_one_build_context_loads_each_data_file_once(tmp_path, monkeypatch) -> N
         return load
 
     from docs.plugins import context as build_context
-    from scripts.bench import results
-    from scripts.claims import rules
+    from verified_guide.bench import results
+    from verified_guide.claims import rules
 
     for module, name, what in [
         (build_context, "load_claims", "claims"),

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from scripts import decision, published, topics
-from scripts.claims import evidence, rules
-from scripts.datafiles import ROOT
-from scripts.live import build_bundle, support
+from verified_guide import decision, published, topics
+from verified_guide.claims import evidence, rules
+from verified_guide.datafiles import ROOT
+from verified_guide.live import build_bundle, support
 
 
 def _misspell(source: Path, target: Path, old: str, new: str) -> None:

@@ -18,7 +18,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 import yaml
 
-from scripts.decision import (
+from verified_guide.decision import (
     Effect,
     Option,
     Question,
@@ -27,7 +27,7 @@ from scripts.decision import (
     load_rules,
     recommend,
 )
-from scripts.topics import FRAMEWORK_TITLES
+from verified_guide.topics import FRAMEWORK_TITLES
 
 QUESTIONS = load_rules()
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from scripts.cases import check, http_sender
-from scripts.frameworks import REGISTRY
-from scripts.servers import DEMO_SERVERS
-from scripts.sockets import mismatches, speaks_socketio, websocket_conversation
-from scripts.topics import Topic, all_topics
 from tests.support.demo_servers import DemoServers, server_param
+from verified_guide.cases import check, http_sender
+from verified_guide.frameworks import REGISTRY
+from verified_guide.servers import DEMO_SERVERS
+from verified_guide.sockets import mismatches, speaks_socketio, websocket_conversation
+from verified_guide.topics import Topic, all_topics
 
 pytestmark = pytest.mark.slow
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from scripts.check_embeds import broken_embeds, embeds_in, orphans
-from scripts.topics import ROOT, TopicError, get_topic, import_snippet, snippet_files
+from verified_guide.check_embeds import broken_embeds, embeds_in, orphans
+from verified_guide.topics import ROOT, TopicError, get_topic, import_snippet, snippet_files
 
 PAGE = """
 === "Flask"

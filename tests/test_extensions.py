@@ -11,7 +11,7 @@ from importlib.metadata import packages_distributions, version
 
 import pytest
 
-from scripts.topics import ROOT, all_topics
+from verified_guide.topics import ROOT, all_topics
 
 #: The article's claims about each framework's extensions, which these tests are evidence for.
 EXTENSION_CLAIMS = {"flask": "flask-extensions", "django": "django-ecosystem"}

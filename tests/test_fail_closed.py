@@ -36,10 +36,10 @@ from django.urls import path as url_path
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 
-from scripts.frameworks import REGISTRY
-from scripts.secret_env import SECRET_VARIABLES, throwaway_secrets
-from scripts.servers import DEMO_SERVERS, ROOT, free_port, stop
 from tests.support.demo_servers import DemoServers, server_param
+from verified_guide.frameworks import REGISTRY
+from verified_guide.secret_env import SECRET_VARIABLES, throwaway_secrets
+from verified_guide.servers import DEMO_SERVERS, ROOT, free_port, stop
 
 pytestmark = pytest.mark.slow
 
@@ -93,7 +93,9 @@ def variables_read_by_the_apps() -> set[str]:
 def test_env_example_lists_every_variable_and_leaves_secrets_empty() -> None:
     listed = env_example()
     read = variables_read_by_the_apps()
-    assert set(SECRET_VARIABLES) <= read, "a secret in scripts/secret_env.py that nothing reads"
+    assert set(SECRET_VARIABLES) <= read, (
+        "a secret in verified_guide/secret_env.py that nothing reads"
+    )
     assert read - set(listed) == set(), f"read by the apps but missing from .env.example: {read}"
     assert set(listed) - read == set(), "listed in .env.example but read by nothing"
     assert {name: listed[name] for name in SECRET_VARIABLES} == dict.fromkeys(

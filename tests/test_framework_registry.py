@@ -1,4 +1,4 @@
-"""The framework registry (scripts/frameworks.yaml) is the only list of the frameworks.
+"""The framework registry (verified_guide/frameworks.yaml) is the only list of the frameworks.
 
 A second hand-kept list is how a fourth framework ends up half added: this test scans the core
 package, the site's plugins and assets and the demo apps for a list, tuple, set or dict literal
@@ -16,16 +16,16 @@ from pathlib import Path
 import pytest
 import yaml
 
-from scripts.datafiles import ROOT
-from scripts.frameworks import (
+from verified_guide.datafiles import ROOT
+from verified_guide.frameworks import (
     REGISTRY,
     REGISTRY_FILE,
     FrameworkRegistryError,
     load_registry,
 )
-from scripts.topics import TopicError, load_topic
+from verified_guide.topics import TopicError, load_topic
 
-SCANNED = ("scripts", "docs/plugins", "docs/assets", "demo_apps")
+SCANNED = ("verified_guide", "scripts", "docs/plugins", "docs/assets", "demo_apps")
 SUFFIXES = {".py", ".yaml", ".yml", ".js", ".mjs"}
 LITERALS = (ast.List, ast.Tuple, ast.Set, ast.Dict)
 
@@ -118,7 +118,7 @@ def test_no_module_lists_the_frameworks_but_the_registry() -> None:
     assert len(files) > 50, f"the scan found only {len(files)} files: is SCANNED right?"
     found = [where for path in files for where in enumerations(path)]
     assert not found, (
-        "these list every framework by hand; derive the list from scripts/frameworks.py "
+        "these list every framework by hand; derive the list from verified_guide/frameworks.py "
         "(REGISTRY, FRAMEWORKS, FRAMEWORK_TITLES) instead:\n  " + "\n  ".join(found)
     )
 
@@ -202,7 +202,7 @@ def _topic_folder(tmp_path: Path, topic_yaml: str, cases_yaml: str, files: list[
 
 @pytest.fixture
 def scratch_snippets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setattr("scripts.topics.SNIPPETS", tmp_path / "snippets")
+    monkeypatch.setattr("verified_guide.topics.SNIPPETS", tmp_path / "snippets")
     return tmp_path
 
 

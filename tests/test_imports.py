@@ -1,9 +1,11 @@
 """The core modules' imports form no cycle, measuring and judging never import rendering nor
 build HTML, and what ships into the browser imports only the standard library when it loads.
 
-The layers, from the bottom: data and measurement (``scripts/``, ``scripts/bench/``), judging
-(``scripts/claims/``, ``scripts/decision.py``), rendering (``docs/plugins/``). A page fragment
-is written in one place only if the layers below return data (a verdict is a Markdown
+The layers, from the bottom: data and measurement (``verified_guide/``,
+``verified_guide/bench/``), judging (``verified_guide/claims/``, ``verified_guide/decision.py``),
+rendering (``docs/plugins/``), and on top the command-line tools (``scripts/``), which nothing
+below imports. A page fragment is written in one place only if the layers below return data (a
+verdict is a Markdown
 sentence; the page's HTML around it is the renderer's); a measurement module that imported the
 renderer would also make every benchmark run load MkDocs and matplotlib's page code. The graph
 is read from the source with ``ast`` (nothing is imported), so the test costs a fraction of a
@@ -21,14 +23,16 @@ from pathlib import Path
 
 import pytest
 
-from scripts.live.mkdocs_hook import BROWSER_MODULES
-from scripts.topics import ROOT
+from verified_guide.live.mkdocs_hook import BROWSER_MODULES
+from verified_guide.topics import ROOT
 
-#: The core: everything the site, the apps and the tests import from.
-CORE = ("scripts", "docs/plugins")
-#: Modules that measure, judge or hold data (the whole core package below the renderer): they
-#: return data, never HTML, and never import ``docs/plugins/``.
-DATA_LAYERS = ("scripts",)
+#: The core (everything the site, the apps and the tests import from) and the tools on top.
+CORE = ("verified_guide", "docs/plugins", "scripts")
+#: Modules that measure, judge or hold data (the whole core package below the renderer, and the
+#: tools): they return data, never HTML, and never import ``docs/plugins/``.
+DATA_LAYERS = ("verified_guide", "scripts")
+#: The command-line tools: they import the core; the core and the site never import them.
+TOOLS = "scripts"
 #: An HTML element in a string (not ``(?P<code>...)``, a regular expression's named group).
 HTML_TAG = re.compile(
     r"(?<!\?P)</?(a|abbr|br|button|code|details|div|em|fieldset|figure|form|h[1-6]|img|input"
@@ -134,6 +138,17 @@ def rendering_imports(graph: dict[str, set[str]]) -> list[str]:
     ]
 
 
+def tool_imports(graph: dict[str, set[str]]) -> list[str]:
+    """``core.module -> scripts.tool`` for every edge from the core or the site into a tool."""
+    return [
+        f"{module} -> {target}"
+        for module, targets in sorted(graph.items())
+        if module.split(".")[0] != TOOLS
+        for target in sorted(targets)
+        if target.split(".")[0] == TOOLS
+    ]
+
+
 @pytest.fixture(scope="module")
 def core_graph() -> dict[str, set[str]]:
     return import_graph(ROOT)
@@ -152,6 +167,12 @@ def test_measuring_and_judging_modules_never_import_rendering(
     assert rendering_imports(core_graph) == []
 
 
+def test_the_core_and_the_site_never_import_a_command_line_tool(
+    core_graph: dict[str, set[str]],
+) -> None:
+    assert tool_imports(core_graph) == []
+
+
 def _package(root: Path, files: dict[str, str]) -> Path:
     for name, text in files.items():
         path = root / name
@@ -166,23 +187,36 @@ def test_the_checks_catch_a_cycle_and_a_measurement_module_that_renders(tmp_path
     root = _package(
         tmp_path,
         {
+            "verified_guide/__init__.py": "",
+            "verified_guide/bench/__init__.py": "",
+            "verified_guide/bench/report.py": "from verified_guide import claims_page\n",
+            "verified_guide/claims_page.py": (
+                "def f():\n    from verified_guide.bench import results\n"
+            ),
+            "verified_guide/bench/results.py": "from . import report\n",
+            "verified_guide/bench/runner.py": "import docs.plugins.main\n",
+            "docs/plugins/main.py": "from verified_guide.bench import runner\n",
             "scripts/__init__.py": "",
-            "scripts/bench/__init__.py": "",
-            "scripts/bench/report.py": "from scripts import claims_page\n",
-            "scripts/claims_page.py": "def f():\n    from scripts.bench import results\n",
-            "scripts/bench/results.py": "from . import report\n",
-            "scripts/bench/runner.py": "import docs.plugins.main\n",
-            "docs/plugins/main.py": "from scripts.bench import runner\n",
+            "scripts/bench.py": "from verified_guide.bench import results\n",
+            "verified_guide/topics.py": "def f():\n    from scripts import bench\n",
         },
     )
     graph = import_graph(root)
     assert sorted(cycles(graph)) == [
-        ["docs.plugins.main", "scripts.bench.runner"],
-        ["scripts.bench.report", "scripts.bench.results", "scripts.claims_page"],
+        ["docs.plugins.main", "verified_guide.bench.runner"],
+        [
+            "verified_guide.bench.report",
+            "verified_guide.bench.results",
+            "verified_guide.claims_page",
+        ],
     ]
     assert rendering_imports(graph) == [
-        "scripts.bench.report -> scripts.claims_page",
-        "scripts.bench.runner -> docs.plugins.main",
+        "verified_guide.bench.report -> verified_guide.claims_page",
+        "verified_guide.bench.runner -> docs.plugins.main",
+    ]
+    assert tool_imports(graph) == [
+        "verified_guide.topics -> scripts",
+        "verified_guide.topics -> scripts.bench",
     ]
 
 
@@ -230,14 +264,14 @@ def test_the_html_check_catches_markup_and_spares_docstrings_and_regexes(tmp_pat
     root = _package(
         tmp_path,
         {
-            "scripts/verdicts.py": (
+            "verified_guide/verdicts.py": (
                 '"""Returns <span> markup? No: docstrings may name elements."""\n'
                 'PATTERN = r"(?P<code>[a-z]+)"\n'
                 "def badge(label):\n    return f'<span class=\"verdict\">{label}</span>'\n"
             ),
         },
     )
-    assert html_in_data_layers(root) == ["scripts/verdicts.py:4"]
+    assert html_in_data_layers(root) == ["verified_guide/verdicts.py:4"]
 
 
 # ---------------------------------------------------------------------------- browser modules
@@ -306,20 +340,20 @@ def test_the_browser_import_check_catches_a_package_import_at_load_time(tmp_path
     root = _package(
         tmp_path,
         {
-            "scripts/cases.py": (
+            "verified_guide/cases.py": (
                 "from __future__ import annotations\nimport json\nimport httpx\n"
                 "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import pydantic\n"
                 "def later():\n    import django\n"
             ),
-            "scripts/runner.py": (
+            "verified_guide/runner.py": (
                 "import sys\nif sys.platform == 'emscripten':\n    from live_cases import f\n"
-                "else:\n    from scripts.cases import f\ntry:\n    import yaml\n"
+                "else:\n    from verified_guide.cases import f\ntry:\n    import yaml\n"
                 "except ImportError:\n    pass\n"
             ),
         },
     )
     shipped = {
-        "live_cases.py": root / "scripts" / "cases.py",
-        "live_runner.py": root / "scripts" / "runner.py",
+        "live_cases.py": root / "verified_guide" / "cases.py",
+        "live_runner.py": root / "verified_guide" / "runner.py",
     }
     assert non_stdlib_imports(shipped, root) == ["live_cases.py: httpx", "live_runner.py: yaml"]

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from scripts.live.bytecode import compile_archive
-from scripts.live.resolve import direct_dependencies
-from scripts.live.runner import load_database
-from scripts.lockfile import locked_packages
+from verified_guide.live.bytecode import compile_archive
+from verified_guide.live.resolve import direct_dependencies
+from verified_guide.live.runner import load_database
+from verified_guide.lockfile import locked_packages
 
 WHEEL_FILES = {
     "demo_pkg/__init__.py": '"""A package."""\nVALUE = 41 + 1\n',

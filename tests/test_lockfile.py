@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scripts.lockfile import locked_packages, locked_versions
+from verified_guide.lockfile import locked_packages, locked_versions
 
 FORKED = """
 version = 1

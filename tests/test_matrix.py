@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from docs.plugins.matrix_page import needs_newer
-from scripts.matrix.config import MatrixError, load_matrix
-from scripts.matrix.report import load_results, locked_line, missing_feature
 from scripts.matrix.run import _outcomes, _topic_results
-from scripts.topics import FRAMEWORKS, all_topics
+from verified_guide.matrix.config import MatrixError, load_matrix
+from verified_guide.matrix.report import load_results, locked_line, missing_feature
+from verified_guide.topics import FRAMEWORKS, all_topics
 
 
 def test_a_misspelt_key_names_the_file_and_the_key(tmp_path: Path) -> None:
@@ -102,7 +102,7 @@ def test_missing_features_are_read_from_import_errors() -> None:
 
 @pytest.mark.parametrize("topic", all_topics(), ids=lambda topic: topic.slug)
 def test_every_topic_page_shows_its_matrix(site_dir: Path, topic) -> None:
-    from scripts.topics import page_of
+    from verified_guide.topics import page_of
 
     page = (site_dir / page_of(topic).removesuffix(".md") / "index.html").read_text("utf-8")
     assert "version matrix" in page, f"{page_of(topic)} has no version matrix"

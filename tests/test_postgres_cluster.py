@@ -1,4 +1,4 @@
-"""The throwaway PostgreSQL cluster (scripts/postgres.py): reachable, isolated, removed."""
+"""The throwaway PostgreSQL cluster (verified_guide/postgres.py): reachable, isolated, removed."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 import psycopg
 import pytest
 
-import scripts.postgres as postgres_script
-from scripts.postgres import Cluster, installed_version
-from scripts.topics import ROOT
+import verified_guide.postgres as postgres_script
+from verified_guide.postgres import Cluster, installed_version
+from verified_guide.topics import ROOT
 
 
 def test_cluster_serves_loopback_with_a_password(postgres: Cluster) -> None:

@@ -28,8 +28,8 @@ from django.contrib.auth import authenticate
 from django.test import Client
 from fastapi import BackgroundTasks, FastAPI
 
-from scripts.bench import results
-from scripts.datafiles import ROOT
+from verified_guide.bench import results
+from verified_guide.datafiles import ROOT
 
 STARTPROJECT_SETTINGS = (
     Path(django.__file__).parent / "conf" / "project_template" / "project_name" / "settings.py-tpl"
@@ -99,7 +99,7 @@ def test_benchmark_methodology_names_the_demo_projects_middleware(settings) -> N
     (``demo_django_middleware``): they must be what the settings use, on top of
     ``startproject``'s seven, which the benchmark's own settings keep unchanged."""
     from demo_apps.django_app.config import middleware
-    from scripts.bench import django_settings as bench_settings
+    from verified_guide.bench import django_settings as bench_settings
 
     assert _startproject_middleware() == middleware.STARTPROJECT_MIDDLEWARE
     assert len(_startproject_middleware()) == 7

@@ -26,10 +26,10 @@ import httpx
 import pytest
 
 from docs.plugins.claims_page import stale_notice
-from scripts.claims.evidence import evidence_path
-from scripts.freshness import newer_inputs
-from scripts.topics import ROOT
 from tests.support.claim_evidence import RECORDER_NAME
+from verified_guide.claims.evidence import evidence_path
+from verified_guide.freshness import newer_inputs
+from verified_guide.topics import ROOT
 
 #: The promise CONTRIBUTING.md makes: an edit is on its page within this many seconds, on a
 #: machine that builds the whole site within it. Under load a rebuild may take as long as the

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from scripts.topics import FRAMEWORK_TITLES, ROOT, all_topics, page_of, snippet_files
+from verified_guide.topics import FRAMEWORK_TITLES, ROOT, all_topics, page_of, snippet_files
 
 TOPICS = all_topics()
 
@@ -68,7 +68,7 @@ def test_serve_rebuilds_on_snippet_and_code_edits() -> None:
     """``mkdocs serve`` watches docs/ already; snippets, the core package and the demo apps
     must be watched too, or an edited snippet would not show until a restart."""
     watched = mkdocs_config((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["watch"]
-    assert {"snippets", "scripts", "demo_apps"} <= set(watched)
+    assert {"snippets", "verified_guide", "demo_apps"} <= set(watched)
 
 
 def test_template_syntax_in_snippets_reaches_the_reader_verbatim(site_dir: Path) -> None:
@@ -97,7 +97,7 @@ def _built_pages(site_dir: Path) -> list[Path]:
 
 
 def test_no_canonical_link_or_sitemap_entry_points_at_a_loopback_address(site_dir: Path) -> None:
-    from scripts.source_links import is_loopback
+    from verified_guide.source_links import is_loopback
 
     canonicals = [
         (page, found)
@@ -130,7 +130,7 @@ def test_every_code_tab_links_to_its_file_in_the_repository(site_dir: Path, topi
 
 
 def test_benchmark_figures_link_to_the_result_file_and_the_harness(site_dir: Path) -> None:
-    from scripts.bench import results
+    from verified_guide.bench import results
 
     page = (site_dir / "benchmarks" / "index.html").read_text(encoding="utf-8")
     newest = results.latest()
@@ -147,4 +147,4 @@ def test_every_claim_verdict_links_to_its_rule_and_tests(site_dir: Path) -> None
     verdicts = page.count("<strong>Verdict:</strong>")
     assert verdicts > 0
     assert page.count('href="#rules"') >= verdicts
-    assert "scripts/claims/rules.py" in page
+    assert "verified_guide/claims/rules.py" in page

@@ -12,8 +12,8 @@ from docs.plugins.page_html import (
     label_table_cells,
     separate_tab_labels,
 )
-from scripts.decision import RulesError, best_measured, load_rules
-from scripts.source_links import SourceLinks, is_loopback
+from verified_guide.decision import RulesError, best_measured, load_rules
+from verified_guide.source_links import SourceLinks, is_loopback
 
 TABLE = (
     "<table>\n<thead>\n<tr>\n<th></th>\n<th>Fast<abbr>API</abbr></th>\n<th>Flask</th>\n</tr>\n"

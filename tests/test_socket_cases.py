@@ -2,7 +2,7 @@
 
 The conversations live under ``sockets:`` in ``snippets/<topic>/cases.yaml``; each goes through
 the framework's own socket test client (tests/support/sockets.py) and is judged by
-scripts/sockets.py, as the demo servers' and the browser's conversations are. The version
+verified_guide/sockets.py, as the demo servers' and the browser's conversations are. The version
 matrix runs it on each release line beside tests/test_cases.py (``GUIDE_CASE_FRAMEWORKS``).
 """
 
@@ -12,10 +12,10 @@ import json
 
 import pytest
 
-from scripts.sockets import conversations_differ, mismatches
-from scripts.topics import SocketCase, Topic, all_topics, get_topic
 from tests.support.sockets import converse
 from tests.test_cases import ONLY
+from verified_guide.sockets import conversations_differ, mismatches
+from verified_guide.topics import SocketCase, Topic, all_topics, get_topic
 
 
 def _params() -> list:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from scripts import support, typecheck
-from scripts.topics import FRAMEWORK_TITLES, FRAMEWORKS, ROOT
+from verified_guide import support, typecheck
+from verified_guide.topics import FRAMEWORK_TITLES, FRAMEWORKS, ROOT
 
 
 def _page_text(site_dir: Path, name: str, tag: str = " ") -> str:

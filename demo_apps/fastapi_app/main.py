@@ -5,8 +5,8 @@ Run it: ``uvicorn demo_apps.fastapi_app.main:app``.
 
 from fastapi import FastAPI
 
-from scripts.topics import import_snippet, mounted_topics
 from snippets.security.fastapi import BodySizeLimit
+from verified_guide.topics import import_snippet, mounted_topics
 
 app = FastAPI(title="Verified guide: FastAPI demo")
 # The security topic's body limit in front of every topic: uvicorn and granian have none.

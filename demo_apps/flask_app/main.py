@@ -10,7 +10,7 @@ Run it: ``gunicorn demo_apps.flask_app.main:app``.
 from flask import Flask
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
-from scripts.topics import import_snippet, mounted_topics
+from verified_guide.topics import import_snippet, mounted_topics
 
 app = Flask(__name__)
 TOPICS = mounted_topics("flask")  # with any Flask variant, at /<topic>/<snippet>

@@ -22,7 +22,7 @@ from docs.plugins.bench_tables import (
     workers_table,
 )
 from docs.plugins.context import Results, current
-from scripts.bench.config import SQLITE, endpoint_title
+from verified_guide.bench.config import SQLITE, endpoint_title
 
 NO_DATA = (
     "*No benchmark result file in `docs/data/benchmarks/` yet: run `make bench` "

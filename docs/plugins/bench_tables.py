@@ -13,10 +13,10 @@ from typing import Any
 from docs.plugins.anchors import cell_anchor, cost_anchor
 from docs.plugins.charts import dot_plot, line_panels, to_svg
 from docs.plugins.markdown import table
-from scripts.bench import external, results
-from scripts.bench.config import DATABASE_NAMES, POSTGRESQL, SQLITE, endpoint_title
-from scripts.source_links import links
-from scripts.topics import FRAMEWORK_TITLES, ROOT
+from verified_guide.bench import external, results
+from verified_guide.bench.config import DATABASE_NAMES, POSTGRESQL, SQLITE, endpoint_title
+from verified_guide.source_links import links
+from verified_guide.topics import FRAMEWORK_TITLES, ROOT
 
 WRK_FLAG = " ⚑"  # marks a cell where wrk, not the server, may have set the pace
 NOISY_FLAG = " ⚠"  # marks a cell whose runs spread more than the suite allows, after a re-run

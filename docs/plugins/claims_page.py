@@ -13,11 +13,11 @@ from docs.plugins.anchors import cell_anchor, cost_anchor
 from docs.plugins.bench_tables import data_note
 from docs.plugins.context import current
 from docs.plugins.markdown import table
-from scripts.bench import results
-from scripts.bench.stats import Interval
-from scripts.claims.evidence import Outcome
-from scripts.claims.figures import label_of, rps_ratio_of
-from scripts.claims.ledger import (
+from verified_guide.bench import results
+from verified_guide.bench.stats import Interval
+from verified_guide.claims.evidence import Outcome
+from verified_guide.claims.figures import label_of, rps_ratio_of
+from verified_guide.claims.ledger import (
     FAILING,
     LABELS,
     NOT_REMEASURED,
@@ -26,15 +26,15 @@ from scripts.claims.ledger import (
     label_counts,
     report_failures,
 )
-from scripts.claims.rules import BORDERLINE, NOT_CHECKABLE, UNTESTED_RULES, rule_descriptions
-from scripts.frameworks import REGISTRY
-from scripts.freshness import newer_inputs
-from scripts.lockfile import locked_versions as read_lock
-from scripts.source_links import links
-from scripts.topics import FRAMEWORK_TITLES, ROOT, all_topics, page_of, snippet_files
+from verified_guide.claims.rules import BORDERLINE, NOT_CHECKABLE, UNTESTED_RULES, rule_descriptions
+from verified_guide.frameworks import REGISTRY
+from verified_guide.freshness import newer_inputs
+from verified_guide.lockfile import locked_versions as read_lock
+from verified_guide.source_links import links
+from verified_guide.topics import FRAMEWORK_TITLES, ROOT, all_topics, page_of, snippet_files
 
 #: The packages whose locked versions the landing page lists, in reading order: each
-#: framework's own (scripts/frameworks.yaml), then the servers and the site's generator.
+#: framework's own (verified_guide/frameworks.yaml), then the servers and the site's generator.
 HEADLINE_PACKAGES = (
     *(name for spec in REGISTRY.frameworks for name in spec.packages),
     "uvicorn", "gunicorn", "granian", "mkdocs", "mkdocs-material",
@@ -143,7 +143,7 @@ def claims_section(ledger: Ledger) -> str:
             f"## {v.claim['title']} {{#{v.claim['id']}}}\n\n"
             f"**The article says:** {v.claim['claim'].strip()}\n\n"
             f"**Verdict:** {verdict_badge(v)} (rule: [`{v.claim['rule']}`](#rules), "
-            f"computed by {links().link('scripts/claims/rules.py')})\n\n"
+            f"computed by {links().link('verified_guide/claims/rules.py')})\n\n"
             f"{v.text}\n\n"
             + (_evidence_list(v, doc) if v.label != NOT_CHECKABLE or v.tests else "")
         )

@@ -21,13 +21,13 @@ from typing import Any
 
 from mkdocs.exceptions import PluginError
 
-from scripts import typecheck
-from scripts.bench import results
-from scripts.claims.evidence import Evidence, evidence_path, load_evidence
-from scripts.claims.ledger import Ledger, judge_all
-from scripts.claims.rules import load_claims
-from scripts.decision import Question, load_rules
-from scripts.topics import ROOT
+from verified_guide import typecheck
+from verified_guide.bench import results
+from verified_guide.claims.evidence import Evidence, evidence_path, load_evidence
+from verified_guide.claims.ledger import Ledger, judge_all
+from verified_guide.claims.rules import load_claims
+from verified_guide.decision import Question, load_rules
+from verified_guide.topics import ROOT
 
 Document = dict[str, Any]
 #: Written by the hostile-request suite (tests/hostile/); ``make test`` runs its in-process

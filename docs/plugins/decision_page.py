@@ -1,6 +1,6 @@
 """The decision guide's page: the questionnaire, its rules as JSON for ``decide.js``, and the
 same rules as a table for readers without JavaScript, all from ``docs/data/decision.yaml``
-(checked and scored by ``scripts/decision.py``, which renders nothing).
+(checked and scored by ``verified_guide/decision.py``, which renders nothing).
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from mkdocs.utils import get_relative_url
 from docs.plugins.context import current
 from docs.plugins.markdown import table
 from docs.plugins.page_data import script_json
-from scripts.decision import Question, as_data
-from scripts.topics import FRAMEWORK_TITLES
+from verified_guide.decision import Question, as_data
+from verified_guide.topics import FRAMEWORK_TITLES
 
 
 def _decision_form(questions: list[Question]) -> str:

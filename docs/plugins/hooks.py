@@ -19,9 +19,9 @@ from docs.plugins.page_html import (
     label_table_cells,
     separate_tab_labels,
 )
-from scripts.claims.evidence import evidence_path
-from scripts.source_links import is_loopback
-from scripts.topics import all_topics, page_of
+from verified_guide.claims.evidence import evidence_path
+from verified_guide.source_links import is_loopback
+from verified_guide.topics import all_topics, page_of
 
 #: The claims page, which says when its evidence report predates an edit.
 CLAIMS_PAGE = "claims.md"
@@ -37,12 +37,12 @@ def on_startup(command: str, dirty: bool) -> None:
 def clear_caches() -> None:
     """Forget every cached read of the project's data files.
 
-    ``mkdocs serve`` rebuilds in the same process, where ``scripts.*`` modules stay imported;
+    ``mkdocs serve`` rebuilds in the same process, where ``verified_guide.*`` modules stay imported;
     their ``functools.cache``d loaders (topics, cases, claims, the matrix) would otherwise keep
     serving the files as they were at startup, and an edited ``cases.yaml`` would not show.
     """
     for name, module in list(sys.modules.items()):
-        if name.split(".")[0] not in {"scripts", "docs"}:
+        if name.split(".")[0] not in {"verified_guide", "docs"}:
             continue
         for value in list(vars(module).values()):
             if getattr(value, "__module__", None) == name and callable(

@@ -32,14 +32,14 @@ from docs.plugins.context import current, start_build
 from docs.plugins.markdown import table
 from docs.plugins.matrix_page import summary_table, topic_matrix
 from docs.plugins.page_data import live_placeholder, script_json
-from scripts import postgres, typecheck
-from scripts.check_embeds import broken_embeds, embeds_in, orphans
-from scripts.claims.evidence import IN_CI
-from scripts.servers import DEMO_SERVERS
-from scripts.sockets import expected_frames, speaks_socketio
-from scripts.source_links import configure as configure_source_links
-from scripts.source_links import links
-from scripts.topics import (
+from verified_guide import postgres, typecheck
+from verified_guide.check_embeds import broken_embeds, embeds_in, orphans
+from verified_guide.claims.evidence import IN_CI
+from verified_guide.servers import DEMO_SERVERS
+from verified_guide.sockets import expected_frames, speaks_socketio
+from verified_guide.source_links import configure as configure_source_links
+from verified_guide.source_links import links
+from verified_guide.topics import (
     DATA_FILES,
     FRAMEWORK_TITLES,
     FRAMEWORKS,
@@ -188,7 +188,7 @@ def demo_django_middleware() -> str:
 def n_plus_one_counts() -> str:
     """Queries per read for each framework: the figures ``tests/topics/test_async_database.py``
     requires on SQLite and PostgreSQL."""
-    from scripts import async_database as nq
+    from verified_guide import async_database as nq
 
     rows = [
         [FRAMEWORK_TITLES[fw], str(trap), str(fixed), str(joined)]
@@ -209,7 +209,7 @@ def n_plus_one_counts() -> str:
 
 def n_plus_one_timings() -> str:
     """The committed measurement of the N+1 read against the fixed one on PostgreSQL."""
-    from scripts import async_database as nq
+    from verified_guide import async_database as nq
 
     result = nq.load()
     rows = []
@@ -225,7 +225,7 @@ def n_plus_one_timings() -> str:
     env = result.environment
     header = ["Framework", "ORM", "N+1 read (median)", "Fixed read (median)", "N+1 / fixed"]
     source = links().link(nq.RESULT_FILE.relative_to(ROOT))
-    script = links().link("scripts/async_database.py")
+    script = links().link("verified_guide/async_database.py")
     return table(header, rows) + (
         f"\nOne read is a page of {result.authors} authors with {result.books_each} books each, "
         f"through the snippet's own function; each figure is the median over {result.rounds} "
@@ -243,9 +243,9 @@ def version_matrix() -> str:
 
 
 def postgres_version() -> str:
-    """The PostgreSQL server version the tests run against: the binaries ``scripts/postgres.py``
-    starts (a test pins the running server to this). Without PostgreSQL, CI stops; a laptop
-    build says it is missing."""
+    """The PostgreSQL server version the tests run against: the binaries that
+    ``verified_guide/postgres.py`` starts (a test pins the running server to this). Without
+    PostgreSQL, CI stops; a laptop build says it is missing."""
     try:
         return f"PostgreSQL {postgres.installed_version()}"
     except postgres.PostgresNotInstalled as exc:
@@ -422,7 +422,7 @@ def topic_index() -> str:
 
 
 def server_commands() -> str:
-    """The demo apps' production commands, rendered from ``scripts.servers.DEMO_SERVERS``."""
+    """The demo apps' production commands, rendered from ``verified_guide.servers.DEMO_SERVERS``."""
     rows = [
         [f"`{name}`", f"`{shlex.join(arg.replace('{port}', '8000') for arg in argv)}`"]
         for name, argv in DEMO_SERVERS.items()

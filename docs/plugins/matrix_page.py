@@ -8,9 +8,9 @@ naming the release it needs and what was missing, taken from the failing case's 
 from __future__ import annotations
 
 from docs.plugins.markdown import table
-from scripts.matrix.config import Line, MatrixError, line_title, load_matrix
-from scripts.matrix.report import TopicResult, first_passing, load_results, missing_feature
-from scripts.topics import FRAMEWORK_TITLES, all_topics, get_topic
+from verified_guide.matrix.config import Line, MatrixError, line_title, load_matrix
+from verified_guide.matrix.report import TopicResult, first_passing, load_results, missing_feature
+from verified_guide.topics import FRAMEWORK_TITLES, all_topics, get_topic
 
 SYMBOLS = {"pass": "passes", "fail": "fails", "n/a": "not applicable"}
 

@@ -1,7 +1,7 @@
 """What a page hands its scripts: JSON inside ``<script>`` elements and the live demo's
 placeholder, whose ``data-`` attributes ``docs/assets/live/live.js`` reads.
 
-The data comes from the layers below (``scripts/live/support.py`` says which snippets run in
+The data comes from the layers below (``verified_guide/live/support.py`` says which snippets run in
 the browser and which hash a password; the topics and the decision rules give the JSON); only
 the markup is made here.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import json
 
-from scripts.live.support import hashes_passwords, unsupported
+from verified_guide.live.support import hashes_passwords, unsupported
 
 
 def live_placeholder(topic: str, framework: str) -> str:

@@ -1,4 +1,4 @@
-"""The support page's tables, from ``docs/data/support.yaml`` (``scripts/support.py``)."""
+"""The support page's tables, from ``docs/data/support.yaml`` (``verified_guide/support.py``)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import datetime
 from mkdocs.exceptions import PluginError
 
 from docs.plugins.markdown import table
-from scripts import support
-from scripts.support import SupportFile
-from scripts.topics import FRAMEWORK_TITLES, FRAMEWORKS
+from verified_guide import support
+from verified_guide.support import SupportFile
+from verified_guide.topics import FRAMEWORK_TITLES, FRAMEWORKS
 
 
 def _months(start: datetime.date, end: datetime.date) -> int:

@@ -6,8 +6,9 @@ import signal
 import sys
 from pathlib import Path
 
-from scripts.bench import config, results, runner
-from scripts.bench.wrk import WrkMissing
+from scripts.bench import runner
+from verified_guide.bench import config, results
+from verified_guide.bench.wrk import WrkMissing
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -16,10 +16,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from scripts.bench.config import Configuration
-from scripts.bench.servers import serve
-from scripts.frameworks import REGISTRY, FrameworkSpec
-from scripts.servers import ROOT, server_of
+from verified_guide.bench.config import Configuration
+from verified_guide.bench.servers import serve
+from verified_guide.frameworks import REGISTRY, FrameworkSpec
+from verified_guide.servers import ROOT, server_of
 
 IMPORT_REPEATS = 5
 # `uv run` names its own binary in $UV; a fresh pip-installed uv may not be on PATH yet.
@@ -39,7 +39,7 @@ class Framework:
 
 def _framework(spec: FrameworkSpec) -> Framework:
     """The costs of one registered framework: its install package, its hello app on its
-    default server (scripts/frameworks.yaml)."""
+    default server (verified_guide/frameworks.yaml)."""
     demo = next(d for d in REGISTRY.first_servers() if d.framework is spec)
     hello = Configuration(
         f"hello-{spec.id}", spec.id, server_of(demo.spec), spec.hello_target, "", env=spec.hello_env

@@ -24,9 +24,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from scripts.bench import costs, environment, results, stats, wrk
-from scripts.bench.checks import check_response
-from scripts.bench.config import (
+from scripts.bench import costs
+from snippets.bench.seed import seed
+from verified_guide.bench import environment, results, stats, wrk
+from verified_guide.bench.checks import check_response
+from verified_guide.bench.config import (
     CONFIGURATIONS,
     POSTGRESQL,
     SERVER_ENV,
@@ -35,11 +37,10 @@ from scripts.bench.config import (
     Request,
     Suite,
 )
-from scripts.bench.servers import cpu_split, serve
-from scripts.frameworks import REGISTRY
-from scripts.postgres import cluster
-from scripts.servers import ROOT, RunningServer, ServerStartError
-from snippets.bench.seed import seed
+from verified_guide.bench.servers import cpu_split, serve
+from verified_guide.frameworks import REGISTRY
+from verified_guide.postgres import cluster
+from verified_guide.servers import ROOT, RunningServer, ServerStartError
 
 Progress = Callable[[dict], None]
 

@@ -25,7 +25,7 @@ from typing import Any
 
 from scripts.live.static_server import serve
 from scripts.live.xvfb import private_display
-from scripts.topics import FRAMEWORK_TITLES, get_topic
+from verified_guide.topics import FRAMEWORK_TITLES, get_topic
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 MINIBROWSER = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser"

@@ -13,9 +13,9 @@ import json
 import sys
 import time
 
-from scripts.matrix.config import MatrixError, load_matrix
-from scripts.matrix.report import RESULTS_FILE, differences, load_results, locked_line
 from scripts.matrix.run import document, run_lines
+from verified_guide.matrix.config import MatrixError, load_matrix
+from verified_guide.matrix.report import RESULTS_FILE, differences, load_results, locked_line
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -19,8 +19,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from scripts.matrix.config import Line, MatrixError
-from scripts.topics import ROOT
+from verified_guide.matrix.config import Line, MatrixError
+from verified_guide.topics import ROOT
 
 ENVS = ROOT / ".cache" / "matrix" / "envs"
 READY = ".ready"

@@ -20,9 +20,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from scripts.matrix.config import Line, MatrixError, line_title
 from scripts.matrix.envs import ENVS, environment
-from scripts.topics import ROOT, all_topics
+from verified_guide.matrix.config import Line, MatrixError, line_title
+from verified_guide.topics import ROOT, all_topics
 
 SCHEMA = 1
 PARALLEL = 2
@@ -98,7 +98,7 @@ def run_line(framework: str, line: Line) -> dict[str, Any]:
         command = [
             str(python), "-m", "pytest", "tests/test_cases.py", "tests/test_socket_cases.py",
             "-q", "-p", "no:cacheprovider",
-            "--ds", "scripts.matrix.django_settings", f"--junitxml={junit}",
+            "--ds", "verified_guide.matrix.django_settings", f"--junitxml={junit}",
         ]  # fmt: skip
         env = {**os.environ, "GUIDE_CASE_FRAMEWORKS": framework, "PYTHONPATH": str(ROOT)}
         env.pop("VIRTUAL_ENV", None)

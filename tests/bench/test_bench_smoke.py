@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from scripts.bench import __main__ as cli
-from scripts.bench import config, runner
-from scripts.bench.wrk import INSTALL_HINT
+from scripts.bench import runner
 from tests.conftest import require_tool
+from verified_guide.bench import config
+from verified_guide.bench.wrk import INSTALL_HINT
 
 pytestmark = [pytest.mark.slow, pytest.mark.timing]  # wrk and servers: load-sensitive
 BROKEN = config.Configuration(

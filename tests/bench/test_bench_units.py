@@ -7,11 +7,18 @@ import pytest
 
 from docs.plugins import bench_page, bench_tables, context
 from docs.plugins.claims_page import headline_table
-from scripts.bench import config, external, results, servers, stats, wrk
-from scripts.claims.evidence import load_evidence
-from scripts.claims.ledger import judge_all
-from scripts.claims.rules import BORDERLINE, CONFIRMED, PARTLY, classify, finding, load_claims
 from tests.support.reports import write_evidence
+from verified_guide.bench import config, external, results, servers, stats, wrk
+from verified_guide.claims.evidence import load_evidence
+from verified_guide.claims.ledger import judge_all
+from verified_guide.claims.rules import (
+    BORDERLINE,
+    CONFIRMED,
+    PARTLY,
+    classify,
+    finding,
+    load_claims,
+)
 
 WRK_LINE = (
     'BENCH_JSON {"requests": 30000, "duration_us": 3000000, "bytes": 1, "connect": 0, '

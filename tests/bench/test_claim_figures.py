@@ -18,13 +18,14 @@ from dataclasses import replace
 
 import pytest
 
-from scripts.bench import config, costs, results, runner
-from scripts.bench.config import POSTGRESQL, SQLITE, Block
-from scripts.bench.wrk import INSTALL_HINT
-from scripts.claims.evidence import IN_CI
-from scripts.claims.rules import Finding, finding, load_claims
-from scripts.postgres import PostgresNotInstalled, find_bindir
+from scripts.bench import costs, runner
 from tests.conftest import require_tool
+from verified_guide.bench import config, results
+from verified_guide.bench.config import POSTGRESQL, SQLITE, Block
+from verified_guide.bench.wrk import INSTALL_HINT
+from verified_guide.claims.evidence import IN_CI
+from verified_guide.claims.rules import Finding, finding, load_claims
+from verified_guide.postgres import PostgresNotInstalled, find_bindir
 
 # About two minutes on a quiet 2-core machine; starting PostgreSQL and the servers, and
 # filling the tables, take several minutes more when other work hogs both cores.

@@ -12,8 +12,8 @@ import os
 import sys
 from typing import Any
 
-from scripts.live.support import unsupported
-from scripts.topics import Topic, all_topics
+from verified_guide.live.support import unsupported
+from verified_guide.topics import Topic, all_topics
 
 #: ``GUIDE_PARITY_TOPICS=websockets,hello`` runs those topics' jobs only (default: all).
 ONLY = set(filter(None, os.environ.get("GUIDE_PARITY_TOPICS", "").split(",")))
@@ -61,7 +61,7 @@ def parity_jobs() -> list[dict[str, Any]]:
 
 
 def main(jobs_file: str) -> None:
-    from scripts.live.runner import run_job
+    from verified_guide.live.runner import run_job
 
     jobs = json.loads(open(jobs_file, encoding="utf-8").read())  # noqa: SIM115
 

@@ -1,7 +1,7 @@
 """The decision guide as a reader uses it, in headless Chromium with every other host blocked.
 
 Answers clicked in give the recommendation and reasons Python gives; the page's scoring agrees
-with scripts/decision.py on every combination of answers; without JavaScript the form stays
+with verified_guide/decision.py on every combination of answers; without JavaScript the form stays
 hidden and the rules table is complete; rule text with markup is shown as text.
 """
 
@@ -16,10 +16,10 @@ import pytest
 from playwright.sync_api import expect
 
 from docs.plugins.page_data import script_json
-from scripts.decision import Recommendation, load_rules, recommend
-from scripts.topics import FRAMEWORK_TITLES
 from tests.browser.conftest import offline_context
 from tests.test_decision import PROFILES, every_answer_set, site_link
+from verified_guide.decision import Recommendation, load_rules, recommend
+from verified_guide.topics import FRAMEWORK_TITLES
 
 pytestmark = pytest.mark.slow
 

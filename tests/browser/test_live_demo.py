@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 
-from scripts.live.support import unsupported
-from scripts.topics import FRAMEWORK_TITLES, ROOT, get_topic
 from tests.browser.conftest import offline_context
 from tests.support.responses import Observed, mismatches
+from verified_guide.live.support import unsupported
+from verified_guide.topics import FRAMEWORK_TITLES, ROOT, get_topic
 
 pytestmark = pytest.mark.slow
 

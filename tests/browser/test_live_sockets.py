@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from scripts.sockets import expected_frames, speaks_socketio
-from scripts.topics import FRAMEWORK_TITLES, get_topic
 from tests.browser.conftest import offline_context
+from verified_guide.sockets import expected_frames, speaks_socketio
+from verified_guide.topics import FRAMEWORK_TITLES, get_topic
 
 pytestmark = pytest.mark.slow
 

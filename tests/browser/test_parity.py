@@ -20,11 +20,11 @@ from typing import Any
 
 import pytest
 
-from scripts.cases import answers_differ, from_runner
-from scripts.live.support import unsupported
-from scripts.sockets import conversations_differ
-from scripts.topics import FRAMEWORKS, ROOT, all_topics, get_topic
 from tests.browser.live_jobs import parity_jobs, selected_topics
+from verified_guide.cases import answers_differ, from_runner
+from verified_guide.live.support import unsupported
+from verified_guide.sockets import conversations_differ
+from verified_guide.topics import FRAMEWORKS, ROOT, all_topics, get_topic
 
 # Every runnable case of every snippet, in one Web Worker per engine (Pyodide loads once per
 # engine), in ONE test per engine that names every snippet that differs. Per-snippet tests sharing

@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 
 from scripts.live.static_server import Handler, serve
-from scripts.topics import ROOT, all_topics, page_of
 from tests.browser.conftest import offline_context
 from tests.conftest import IN_CI
+from verified_guide.topics import ROOT, all_topics, page_of
 
 pytestmark = pytest.mark.slow
 

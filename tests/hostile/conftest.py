@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 
-from scripts.claims.evidence import IN_CI
-from scripts.topics import ROOT
 from tests.hostile.verdict import Report
+from verified_guide.claims.evidence import IN_CI
+from verified_guide.topics import ROOT
 
 # One place for the examples Hypothesis keeps between runs (failing ones are replayed first);
 # in CI the run is derandomized, so the same requests are sent on every run and the page's

@@ -14,8 +14,8 @@ from types import ModuleType
 
 from itsdangerous import TimestampSigner
 
-from scripts.topics import Topic, import_snippet
 from tests.hostile.inputs import forged_tokens
+from verified_guide.topics import Topic, import_snippet
 
 #: Session contents a signed cookie may carry; each value is wrong in a different way.
 ODD_IDS: list[object] = ["²", str(2**63), 2**63, None, [], "x" * 300]

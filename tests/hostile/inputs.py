@@ -17,8 +17,8 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 import jwt
 from hypothesis import strategies as st
 
-from scripts.cases import request_parts
-from scripts.topics import Topic
+from verified_guide.cases import request_parts
+from verified_guide.topics import Topic
 
 #: Deep enough to exhaust CPython's recursion limit in any recursive JSON decoder.
 DEEP = 100_000

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import pytest
 
-from scripts.topics import Topic, all_topics
 from tests.hostile.attack import failure_message, run_fixed, run_generated, timed
 from tests.hostile.forgery import credentials
 from tests.hostile.inputs import HostileRequest, fixed_requests, templates
 from tests.hostile.verdict import Report
 from tests.support.clients import RAW_SENDERS
+from verified_guide.topics import Topic, all_topics
 
 pytestmark = pytest.mark.hostile
 

@@ -34,7 +34,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from scripts.topics import Topic, get_topic, import_snippet
+from verified_guide.topics import Topic, get_topic, import_snippet
 
 pytestmark = pytest.mark.hostile
 

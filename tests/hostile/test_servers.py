@@ -14,14 +14,14 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from scripts.frameworks import REGISTRY
-from scripts.servers import DEMO_SERVERS
-from scripts.topics import mounted_topics
 from tests.hostile.attack import failure_message, run_fixed, run_generated
 from tests.hostile.forgery import credentials
 from tests.hostile.inputs import HostileRequest, fixed_requests, templates
 from tests.hostile.verdict import HANG_SECONDS, Answer, Report, Tally
 from tests.support.demo_servers import DemoServers, server_param
+from verified_guide.frameworks import REGISTRY
+from verified_guide.servers import DEMO_SERVERS
+from verified_guide.topics import mounted_topics
 
 pytestmark = [pytest.mark.slow, pytest.mark.attacks_demo_servers]
 

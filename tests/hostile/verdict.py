@@ -17,8 +17,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scripts.topics import ROOT
 from tests.hostile.inputs import HostileRequest
+from verified_guide.topics import ROOT
 
 HANG_SECONDS = 5.0
 REPORT = ROOT / ".cache" / "hostile" / "report.json"

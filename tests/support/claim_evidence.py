@@ -2,8 +2,8 @@
 
 A test that checks one of the article's claims says so with ``@pytest.mark.claim("<id>")``.
 Run with ``--claims-report PATH`` (``make evidence`` does), pytest writes every such test's
-outcome to PATH as JSON; ``scripts/claims/`` turns those outcomes into verdicts at build time,
-so the page can only say "confirmed" for a claim whose tests passed in the run it reads.
+outcome to PATH as JSON; ``verified_guide/claims/`` turns those outcomes into verdicts at build
+time, so the page can only say "confirmed" for a claim whose tests passed in the run it reads.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from scripts.claims.evidence import EVIDENCE_SCHEMA
-from scripts.claims.rules import known_claim_ids
+from verified_guide.claims.evidence import EVIDENCE_SCHEMA
+from verified_guide.claims.rules import known_claim_ids
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

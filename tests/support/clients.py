@@ -1,7 +1,7 @@
-"""Each framework's own test client as a sender of ``scripts/cases.py``.
+"""Each framework's own test client as a sender of ``verified_guide/cases.py``.
 
 One adapter per kind of test client, chosen for each framework by its ``test_client`` in
-scripts/frameworks.yaml, so the cases stay data and the test stays one loop: Starlette's
+verified_guide/frameworks.yaml, so the cases stay data and the test stays one loop: Starlette's
 ``TestClient`` for any ASGI app (FastAPI's), Django's ``Client``, Flask's ``test_client``.
 An adapter sends raw requests (bytes bodies, repeated header names, header values as
 bytes), which the hostile-request suite uses as they are and the case module builds from a
@@ -14,9 +14,9 @@ import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from scripts.cases import Observed, Send, from_httpx, send_request
-from scripts.frameworks import REGISTRY
-from scripts.topics import Topic, import_snippet
+from verified_guide.cases import Observed, Send, from_httpx, send_request
+from verified_guide.frameworks import REGISTRY
+from verified_guide.topics import Topic, import_snippet
 
 Sender = Callable[[dict[str, Any]], Observed]
 RawSender = Send
@@ -100,7 +100,7 @@ def django_raw_sender(topic: Topic, framework: str) -> RawSender:
     return send
 
 
-#: The adapters by the ``test_client`` name scripts/frameworks.yaml gives a framework.
+#: The adapters by the ``test_client`` name verified_guide/frameworks.yaml gives a framework.
 ADAPTERS: dict[str, Callable[[Topic, str], RawSender]] = {
     "asgi": asgi_raw_sender,
     "django": django_raw_sender,
@@ -112,8 +112,8 @@ def _raw_senders() -> dict[str, Callable[[Topic], RawSender]]:
     unknown = {s.id: s.test_client for s in REGISTRY.frameworks if s.test_client not in ADAPTERS}
     if unknown:
         raise LookupError(
-            f"scripts/frameworks.yaml names test clients {unknown} that tests/support/clients.py "
-            f"has no adapter for (it has {sorted(ADAPTERS)})"
+            f"verified_guide/frameworks.yaml names test clients {unknown} that "
+            f"tests/support/clients.py has no adapter for (it has {sorted(ADAPTERS)})"
         )
     return {
         spec.id: functools.partial(ADAPTERS[spec.test_client], framework=spec.id)

@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 
-from scripts.servers import DEMO_SERVERS, RunningServer, serve
+from verified_guide.servers import DEMO_SERVERS, RunningServer, serve
 
 #: Generous: the servers start beside other tests on a busy 2-core machine, and no test that
 #: uses them measures time, so a slow start must not fail one.

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from scripts.claims.evidence import EVIDENCE_SCHEMA
-from scripts.claims.rules import load_claims
+from verified_guide.claims.evidence import EVIDENCE_SCHEMA
+from verified_guide.claims.rules import load_claims
 
 
 def write_evidence(path: Path, failing: str | None = None) -> Path:

@@ -1,6 +1,6 @@
-"""Where the browser tests import the comparison from; it lives in ``scripts/cases.py``, with
+"""Where the browser tests import the comparison from; it lives in ``verified_guide/cases.py``, with
 the rest of sending a case, since the benchmark's endpoint check (outside ``tests/``) uses it."""
 
-from scripts.cases import Observed, mismatches
+from verified_guide.cases import Observed, mismatches
 
 __all__ = ["Observed", "mismatches"]

@@ -13,7 +13,7 @@ import os
 import shutil
 import tempfile
 
-from scripts.secret_env import throwaway_secrets
+from verified_guide.secret_env import throwaway_secrets
 
 for _name, _value in throwaway_secrets().items():
     os.environ.setdefault(_name, _value)

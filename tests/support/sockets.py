@@ -1,7 +1,8 @@
 """Each framework's own socket test client, holding a socket case's conversation in-process.
 
-One driver per kind of test client (``test_client`` in scripts/frameworks.yaml), each giving
-the conversation record of ``scripts/sockets.py``: Starlette's ``TestClient.websocket_connect``
+One driver per kind of test client (``test_client`` in verified_guide/frameworks.yaml), each giving
+the conversation record of ``verified_guide/sockets.py``: Starlette's
+``TestClient.websocket_connect``
 for an ASGI app (FastAPI's), Channels' ``WebsocketCommunicator`` on the snippet's
 ``websocket_urlpatterns`` for Django, and Flask-SocketIO's ``test_client`` for a snippet that
 speaks Socket.IO (the live runner's ``socketio_conversation``, which is that client).
@@ -14,10 +15,10 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from scripts.frameworks import REGISTRY
-from scripts.live.runner import REPLY_SECONDS, socketio_conversation
-from scripts.sockets import Conversation, socket_frames, speaks_socketio
-from scripts.topics import SocketCase, Topic, import_snippet
+from verified_guide.frameworks import REGISTRY
+from verified_guide.live.runner import REPLY_SECONDS, socketio_conversation
+from verified_guide.sockets import Conversation, socket_frames, speaks_socketio
+from verified_guide.topics import SocketCase, Topic, import_snippet
 
 Driver = Callable[[Any, str, list[dict[str, Any]]], Conversation]
 

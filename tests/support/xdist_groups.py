@@ -22,7 +22,7 @@ from pathlib import PurePosixPath
 
 from xdist.scheduler import LoadScopeScheduling
 
-from scripts.servers import DEMO_SERVERS
+from verified_guide.servers import DEMO_SERVERS
 
 #: Browser modules whose tests each hold a whole engine's run (test_parity: one test per
 #: engine, minutes each): the engines run on two workers at once instead of one after another.

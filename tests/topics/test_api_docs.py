@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import create_model
 
-from scripts.topics import get_topic, import_snippet
+from verified_guide.topics import get_topic, import_snippet
 
 TOPIC = get_topic("api_docs")
 ASSET = re.compile(r'(?:src|href)="([^"]+)"')

@@ -5,7 +5,7 @@ The counts are the topic's tested fact (the page renders them from ``QUERY_COUNT
 N+1 version sends one query for the authors and one per author, the fixed versions a fixed
 number whatever the page size. SQLAlchemy's are counted with an event listener on the
 engine, Django's with ``CaptureQueriesContext``. SQLAlchemy runs on SQLite and on PostgreSQL
-in-process (a throwaway cluster, ``scripts/postgres.py``); Django's tests run again on
+in-process (a throwaway cluster, ``verified_guide/postgres.py``); Django's tests run again on
 PostgreSQL in a child pytest with ``GUIDE_DATABASE_URL`` set (``test_django_on_postgresql``),
 because its test database comes from settings.
 """
@@ -35,13 +35,13 @@ from flask import Flask
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 from sqlalchemy.pool import NullPool
 
-from scripts.async_database import AUTHORS, BOOKS_EACH, QUERY_COUNTS
-from scripts.topics import ROOT
 from snippets.async_database import django as django_snippet
 from snippets.async_database import fastapi as fastapi_snippet
 from snippets.async_database import fastapi_db
 from snippets.async_database import flask as flask_snippet
 from snippets.async_database.django_models import Author, Book
+from verified_guide.async_database import AUTHORS, BOOKS_EACH, QUERY_COUNTS
+from verified_guide.topics import ROOT
 
 BACKENDS = ["sqlite", "postgresql"]
 

@@ -1,6 +1,6 @@
 """The page's claim, measured: async endpoints share the event loop with other async work.
 
-Each demo app runs under its production server (scripts/servers.py) and gets
+Each demo app runs under its production server (verified_guide/servers.py) and gets
 N concurrent requests to an endpoint that waits IO_MS of simulated I/O. On an
 event loop the waits overlap (the batch takes about one wait); a single sync
 worker serves them one after the other (about N waits).
@@ -15,7 +15,7 @@ import time
 import httpx
 import pytest
 
-from scripts.servers import DEMO_SERVERS, serve
+from verified_guide.servers import DEMO_SERVERS, serve
 
 pytestmark = pytest.mark.slow
 

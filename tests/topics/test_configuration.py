@@ -8,11 +8,11 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from scripts.secret_env import SECRET_VARIABLES
 from snippets.configuration import django_settings
 from snippets.configuration import fastapi as fastapi_snippet
 from snippets.configuration import flask as flask_snippet
 from snippets.configuration.secret_env import MissingSecretError, require_secret
+from verified_guide.secret_env import SECRET_VARIABLES
 
 ENV = {"SHOP_APP_NAME": "Corner shop", "SHOP_NEW_CHECKOUT": "true", "SHOP_SECRET_KEY": "hunter2"}
 EXPECTED = {"app_name": "Corner shop", "new_checkout": True, "debug": False}

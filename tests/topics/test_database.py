@@ -3,7 +3,7 @@
 Cases cannot carry an id from one request to the next, so the round trip is here; the
 migration tests apply each framework's migrations to a fresh database and look at the tables.
 Every test taking ``database_url`` runs on SQLite and on PostgreSQL (a throwaway cluster,
-``scripts/postgres.py``); ``test_topic_on_postgresql`` re-runs the topic's cases and the
+``verified_guide/postgres.py``); ``test_topic_on_postgresql`` re-runs the topic's cases and the
 Django tests with the demo settings pointed at PostgreSQL. The page's table of what differs
 between the two backends is pinned by the ``test_backend_*`` tests.
 """
@@ -30,10 +30,10 @@ from fastapi.testclient import TestClient
 from flask import Flask
 from flask_migrate import downgrade
 
-from scripts.topics import ROOT
 from snippets.database import fastapi_db, flask_db
 from snippets.database import flask as flask_snippet
 from snippets.database.fastapi import app as fastapi_app
+from verified_guide.topics import ROOT
 
 ALEMBIC_DIR = Path(fastapi_db.__file__).parent / "fastapi_alembic"
 ITEM = {"name": "Round trip", "price": 4.5}

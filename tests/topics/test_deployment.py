@@ -10,9 +10,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from scripts.frameworks import REGISTRY
-from scripts.servers import DEMO_SERVERS, HOST, serve
 from tests.support.demo_servers import DemoServers, server_param
+from verified_guide.frameworks import REGISTRY
+from verified_guide.servers import DEMO_SERVERS, HOST, serve
 
 pytestmark = pytest.mark.slow
 

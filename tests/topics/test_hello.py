@@ -2,7 +2,7 @@
 
 import pytest
 
-from scripts.topics import get_topic
+from verified_guide.topics import get_topic
 
 
 @pytest.mark.claim("flask-single-file")

@@ -22,13 +22,13 @@ import pytest
 from django.test import Client
 from fastapi.testclient import TestClient
 
-from scripts.cases import check
-from scripts.topics import get_topic
 from snippets.rest_api import django as drf_snippet
 from snippets.rest_api import django_ninja as ninja_snippet
 from snippets.rest_api import fastapi as fastapi_snippet
 from snippets.rest_api import flask as flask_snippet
 from tests.support.clients import RAW_SENDERS
+from verified_guide.cases import check
+from verified_guide.topics import get_topic
 
 Send = Callable[..., tuple[int, Any]]
 IMPLEMENTATIONS = {

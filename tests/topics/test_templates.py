@@ -10,8 +10,8 @@ import jinja2
 import pytest
 from django.template import engines
 
-from scripts.cases import Observed, mismatches
-from scripts.topics import get_topic, import_snippet
+from verified_guide.cases import Observed, mismatches
+from verified_guide.topics import get_topic, import_snippet
 
 TOPIC = get_topic("templates")
 PAYLOAD = "<script>alert(1)</script>"

@@ -17,14 +17,14 @@ from django.test import RequestFactory
 from fastapi.testclient import TestClient
 from werkzeug.test import EnvironBuilder
 
-from scripts.cases import request_parts
-from scripts.datafiles import ROOT
-from scripts.topics import get_topic
 from snippets.uploads import fastapi as fastapi_snippet
 from snippets.uploads import flask as flask_snippet
 from snippets.uploads import storage
 from snippets.uploads.django import SizeLimitHandler, TooLarge
 from tests.support.clients import SENDERS
+from verified_guide.cases import request_parts
+from verified_guide.datafiles import ROOT
+from verified_guide.topics import get_topic
 
 TEXT = "line one\nline two, é\n" * 50
 

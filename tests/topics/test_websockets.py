@@ -17,10 +17,10 @@ from channels.testing import WebsocketCommunicator
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
-from scripts.frameworks import REGISTRY
 from snippets.websockets import fastapi as fastapi_snippet
 from snippets.websockets.django import EchoConsumer
 from tests.support.demo_servers import DemoServers, server_param
+from verified_guide.frameworks import REGISTRY
 
 ERROR = {"error": 'expected {"message": ...}'}
 

@@ -19,7 +19,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.urls import path, re_path  # noqa: E402
 
-from scripts.topics import all_topics, import_snippet  # noqa: E402
+from verified_guide.topics import all_topics, import_snippet  # noqa: E402
 
 
 class RefuseUnroutedSocket(WebsocketConsumer):

@@ -2,7 +2,7 @@
 page can list it without loading settings (which need the secrets).
 
 It is ``startproject``'s seven plus what topics add. The benchmark's Django settings
-(``scripts/bench/django_settings.py``) keep ``startproject``'s seven only, so these additions
+(``verified_guide/bench/django_settings.py``) keep ``startproject``'s seven only, so these additions
 reach the "mounted in the demo app" extras and nothing else.
 """
 

@@ -4,7 +4,7 @@ A topic's ``snippets/<topic>/django_settings.py`` contributes its upper-case nam
 settings (a list named ``*_APPS`` is appended to ``INSTALLED_APPS``), its
 ``django_models.py`` registers its models with the "guide" app, and a ``django_templates/``
 folder is a template directory. Nobody keeps a list of them, so adding a topic touches no file
-here. The folders are globbed rather than read through ``scripts.topics``: the in-browser
+here. The folders are globbed rather than read through ``verified_guide.topics``: the in-browser
 runner loads these settings too, and only ``snippets/`` and ``demo_apps/`` travel to the browser.
 """
 

@@ -4,8 +4,8 @@ each Django variant (``variants:`` in topic.yaml) at ``/<topic>/<snippet>/``."""
 from django.http import JsonResponse
 from django.urls import include, path
 
-from scripts.topics import mounted_topics
 from snippets.security.django import handler400  # noqa: F401 (413 for a body too large)
+from verified_guide.topics import mounted_topics
 
 TOPICS = mounted_topics("django")
 

@@ -1,6 +1,6 @@
 // Decision guide (decide.md): scores the reader's answers with the rules the page embeds as
 // JSON (from docs/data/decision.yaml) and shows the recommendation with its reasons. The
-// scoring is the same as scripts/decision.py's recommend(); tests/browser/test_decision_guide.py
+// scoring is the same as verified_guide/decision.py's recommend(); tests/browser/test_decision_guide.py
 // compares the two on every combination of answers. No network: the rules are in the page.
 // Everything shown is built with createElement and textContent, so rule text stays text.
 

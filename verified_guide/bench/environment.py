@@ -1,0 +1,78 @@
+"""The environment block of a result file: enough to tell what machine and versions made it."""
+
+import datetime
+import importlib.metadata
+import os
+import platform
+import subprocess
+import sys
+from pathlib import Path
+
+from verified_guide.bench import wrk
+from verified_guide.frameworks import REGISTRY
+
+#: Versions recorded with every result: each framework's own packages
+#: (verified_guide/frameworks.yaml),
+#: then the servers, their accelerators and what the bench snippets use.
+PACKAGES = (
+    *(name for spec in REGISTRY.frameworks for name in spec.packages),
+    *("uvicorn", "uvloop", "httptools", "granian", "gunicorn", "jinja2"),
+    *("sqlalchemy", "flask-sqlalchemy"),
+)
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def _ram_gib() -> float:
+    meminfo = Path("/proc/meminfo").read_text().splitlines()
+    kb = next(int(line.split()[1]) for line in meminfo if line.startswith("MemTotal:"))
+    return round(kb / 1024**2, 1)
+
+
+def _git_commit() -> str | None:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            cwd=Path(__file__).parent,
+        )
+    except OSError:
+        return None
+    if out.returncode != 0:
+        return None  # not a git checkout, or no commit yet
+    return out.stdout.strip() or None
+
+
+def _version(name: str) -> str | None:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def collect(pinning: dict[str, str | None], database: str) -> dict:
+    uname = platform.uname()
+    return {
+        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "git_commit": _git_commit(),
+        "cpu_model": _cpu_model(),
+        "cores": os.cpu_count(),
+        "ram_gib": _ram_gib(),
+        "os": platform.platform(),
+        "kernel": uname.release,
+        "python": sys.version.split()[0],
+        "packages": {name: _version(name) for name in PACKAGES},
+        "wrk": wrk.wrk_version(),
+        "pinning": pinning,
+        "database": database,
+    }

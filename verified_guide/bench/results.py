@@ -1,0 +1,300 @@
+"""Result files: one JSON document per run, its schema, and an atomic write.
+
+The site renders only what these files hold, so the schema (pydantic models that reject
+unknown keys and wrong types) is what keeps a half-written or hand-edited file from reaching
+a page. Files carry ``schema_version``; version 1 files (sequential runs, mounted snippets,
+no intervals) still load, converted on reading, with their cells marked as not standalone.
+"""
+
+import json
+import os
+import statistics
+import tempfile
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from verified_guide.bench import stats
+from verified_guide.bench.wrk import WrkRun
+
+SCHEMA_VERSION = 2
+RESULTS_DIR = Path(__file__).resolve().parents[2] / "docs" / "data" / "benchmarks"
+WRK_LIMIT = 0.9  # share of one core: above it, wrk (not the server) may have set the pace
+MIN_RUNS = 3
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=False)
+
+
+class Latency(Strict):
+    p50: float
+    p90: float
+    p99: float
+
+
+class Cell(Strict):
+    """One configuration x endpoint x concurrency x workers x database."""
+
+    config: str
+    framework: str
+    label: str
+    variant: str = ""
+    standalone: bool
+    server: str
+    interface: str
+    endpoint: str
+    workers: int = Field(ge=1)
+    concurrency: int = Field(ge=1)
+    database: str
+    runs: int = Field(ge=0)
+    status: Literal["ok", "failed"]
+    reason: str | None = None
+    rps: float | None = None  # median of the runs
+    rps_mean: float | None = None
+    rps_ci95: tuple[float, float] | None = None  # t-interval of the mean
+    rps_min: float | None = None
+    rps_max: float | None = None
+    rps_all: list[float] | None = None
+    rounds: list[int] | None = None  # the interleaved round of each run (None: sequential)
+    spread: float | None = None  # (max - min) / median
+    noisy: bool = False  # spread still above the suite's limit after the re-run
+    attempts: list[list[float]] = []  # earlier attempts' runs, replaced by a re-run
+    latency_ms: Latency | None = None
+    errors: int = 0
+    peak_rss_mb: float | None = None
+    wrk_cpu: float | None = None
+    server_cpu: float | None = None
+    # Share of the wall time the server was ready to run but waited for a CPU: near 0 on a
+    # quiet machine, high when other work took the server's core (older files lack it).
+    server_wait: float | None = None
+    wrk_limited: bool = False
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Cell":
+        if self.status == "failed":
+            if not self.reason:
+                raise ValueError("a failed cell needs a reason")
+            if self.rps is not None:
+                raise ValueError("a failed cell carries no figure")
+            return self
+        needed = ("rps", "rps_mean", "rps_ci95", "rps_min", "rps_max", "rps_all", "latency_ms")
+        missing = [name for name in needed if getattr(self, name) is None]
+        if missing:
+            raise ValueError(f"an ok cell needs {missing}")
+        if self.errors:
+            raise ValueError("an ok cell cannot have errors")
+        if self.runs < MIN_RUNS or len(self.rps_all or []) != self.runs:
+            raise ValueError(f"an ok cell needs at least {MIN_RUNS} runs, all listed in rps_all")
+        return self
+
+
+class Cost(Strict):
+    framework: str
+    package: str
+    packages_installed: int
+    install_mb: float
+    import_ms: float
+    server: str
+    start_to_first_200_ms: float
+    idle_rss_mb: float
+
+
+class Environment(Strict):
+    date: str
+    git_commit: str | None
+    cpu_model: str
+    cores: int
+    ram_gib: float
+    os: str
+    kernel: str
+    python: str
+    packages: dict[str, str | None]
+    wrk: str
+    pinning: dict[str, str | None]
+    database: str
+    postgresql: str | None = None  # the server version, when PostgreSQL cells were measured
+
+
+class Group(Strict):
+    """Cells measured together: same database and worker count, servers side by side."""
+
+    database: str
+    workers: int
+    server_cpus: str | None
+    wrk_cpus: str | None
+    cells: int
+    elapsed_s: float
+
+
+class SuiteInfo(Strict):
+    duration_s: float
+    warmup_s: float
+    runs: int
+    concurrency: int
+    max_spread: float | None = None
+    reruns: int = 0
+    interleaved: bool = False
+    elapsed_s: float
+    groups: list[Group] = []
+
+
+class ResultFile(Strict):
+    schema_version: Literal[2]
+    suite: SuiteInfo
+    environment: Environment
+    results: list[Cell] = Field(min_length=1)
+    costs: list[Cost] | None = None
+
+
+def summarise(
+    runs: list[WrkRun],
+    rounds: list[int],
+    wrk_cpu_share: float,
+    server_cpu_share: float,
+    server_wait_share: float,
+    peak_rss_mb: float,
+) -> dict[str, Any]:
+    """Median, interval and spread of the measured runs of one cell (all error-free)."""
+    rps = [r.rps for r in runs]
+    interval = stats.mean_interval(rps)
+
+    def median(values: list[float]) -> float:
+        return round(statistics.median(values), 3)
+
+    return {
+        "runs": len(runs),
+        "rps": round(statistics.median(rps), 1),
+        "rps_mean": round(interval.value, 1),
+        "rps_ci95": (round(interval.low, 1), round(interval.high, 1)),
+        "rps_min": round(min(rps), 1),
+        "rps_max": round(max(rps), 1),
+        "rps_all": [round(v, 1) for v in rps],
+        "rounds": rounds,
+        "spread": round(stats.spread(rps), 4),
+        "latency_ms": {
+            "p50": median([r.p50_ms for r in runs]),
+            "p90": median([r.p90_ms for r in runs]),
+            "p99": median([r.p99_ms for r in runs]),
+        },
+        "errors": sum(r.socket_errors + r.non2xx for r in runs),
+        "peak_rss_mb": round(peak_rss_mb, 1),
+        "wrk_cpu": round(wrk_cpu_share, 2),
+        "server_cpu": round(server_cpu_share, 2),
+        "server_wait": round(server_wait_share, 2),
+        "wrk_limited": wrk_cpu_share >= WRK_LIMIT and server_cpu_share < WRK_LIMIT,
+    }
+
+
+def failure_reason(runs: list[WrkRun]) -> str | None:
+    """Any non-2xx answer or socket error disqualifies the whole cell, as does an idle run."""
+    if any(r.requests == 0 for r in runs):
+        return "no request completed within a run"
+    non2xx = sum(r.non2xx for r in runs)
+    socket_errors = sum(r.socket_errors for r in runs)
+    if non2xx:
+        return f"{non2xx} non-2xx responses"
+    if socket_errors:
+        return f"{socket_errors} socket errors"
+    return None
+
+
+def _convert_v1(document: dict[str, Any]) -> dict[str, Any]:
+    """A version 1 file as version 2: sequential runs of snippets mounted in the demo apps."""
+    old_suite = document.get("suite", {})
+    database = document.get("environment", {}).get("database", "sqlite")
+    cells = []
+    for old in document.get("results", []):
+        cell = {**old, "standalone": False, "database": database}
+        if old.get("status") == "ok" and old.get("rps_all"):
+            interval = stats.mean_interval(old["rps_all"])
+            cell["rps_mean"] = round(interval.value, 1)
+            cell["rps_ci95"] = (round(interval.low, 1), round(interval.high, 1))
+            cell["spread"] = round(stats.spread(old["rps_all"]), 4)
+        cells.append(cell)
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "suite": {
+            key: old_suite[key]
+            for key in ("duration_s", "warmup_s", "runs", "concurrency", "elapsed_s")
+            if key in old_suite
+        },
+        "environment": document.get("environment"),
+        "results": cells,
+        "costs": document.get("costs"),
+    }
+
+
+def upgrade(document: dict[str, Any]) -> dict[str, Any]:
+    """Any supported version as the current one (unknown versions are left to fail)."""
+    if document.get("schema") == 1 and "schema_version" not in document:
+        return _convert_v1(document)
+    return document
+
+
+def _where(error: dict[str, Any]) -> str:
+    return ".".join(str(part) for part in error["loc"]) or "(document)"
+
+
+def validate(document: dict[str, Any]) -> list[str]:
+    """Every way the document breaks the schema, with its key path; empty when valid."""
+    try:
+        ResultFile.model_validate(upgrade(document))
+    except ValidationError as error:
+        return [f"{_where(e)}: {e['msg']}" for e in error.errors()]
+    return []
+
+
+def write_atomic(document: dict[str, Any], directory: Path, name: str) -> Path:
+    """Write to a temporary file beside the target, then rename: readers never see half a file."""
+    problems = validate(document)
+    if problems:
+        raise ValueError("result document breaks the schema: " + "; ".join(problems))
+    directory.mkdir(parents=True, exist_ok=True)
+    target = directory / name
+    with tempfile.NamedTemporaryFile(
+        "w", dir=directory, prefix=".tmp-", suffix=".json", delete=False
+    ) as handle:
+        json.dump(document, handle, indent=1, sort_keys=False)
+        handle.write("\n")
+    os.replace(handle.name, target)
+    return target
+
+
+def load(path: Path) -> dict[str, Any]:
+    """A result file, validated and upgraded to the current schema, as plain data."""
+    document = json.loads(path.read_text())
+    try:
+        model = ResultFile.model_validate(upgrade(document))
+    except ValidationError as error:
+        problems = "; ".join(f"{_where(e)}: {e['msg']}" for e in error.errors())
+        raise ValueError(f"{path}: breaks the result schema: {problems}") from None
+    return model.model_dump(mode="json")
+
+
+def latest(directory: Path = RESULTS_DIR) -> Path | None:
+    """The newest result file: names start with a UTC timestamp, so the last name sorts last."""
+    files = sorted(directory.glob("*.json")) if directory.is_dir() else []
+    return files[-1] if files else None
+
+
+def find_cell(
+    document: dict[str, Any],
+    config: str,
+    endpoint: str,
+    *,
+    workers: int = 1,
+    database: str = "sqlite",
+    concurrency: int | None = None,
+) -> dict[str, Any] | None:
+    """One cell, failed or not; concurrency defaults to the suite's main level."""
+    key = (config, endpoint, concurrency or document["suite"]["concurrency"], workers, database)
+    return next(
+        (
+            c
+            for c in document["results"]
+            if (c["config"], c["endpoint"], c["concurrency"], c["workers"], c["database"]) == key
+        ),
+        None,
+    )

@@ -1,0 +1,94 @@
+"""MkDocs hook: put the live-demo bundle into the built site, under live/.
+
+Runs on every build, `mkdocs serve` included. The cached bundle (Pyodide, wheels, lockfile,
+editor, precompressed copies) is built on first use and copied only when changed; python.zip
+(snippets, runner) and packages.json (each runnable snippet's package set, with the bytes a first
+Run downloads) change with every edit, so they are written fresh each time.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from mkdocs.exceptions import PluginError
+
+from verified_guide.frameworks import REGISTRY
+from verified_guide.live.build_bundle import CORE_FILES, ensure_bundle, load_config
+from verified_guide.live.django_database import database_image
+from verified_guide.live.packages import package_set
+from verified_guide.live.resolve import ROOT
+from verified_guide.live.runner import DATABASE_IMAGE
+from verified_guide.live.support import unsupported
+from verified_guide.topics import all_topics
+
+HERE = Path(__file__).resolve().parent
+# The browser-side modules, by the top-level names the worker imports them as.
+BROWSER_MODULES = {
+    "live_runner.py": HERE / "runner.py",
+    "live_cases.py": HERE.parent / "cases.py",  # builds each request, as every sender does
+    "live_hashing.py": HERE / "hashing.py",
+    "live_secrets.py": HERE.parent / "secret_env.py",
+}
+#: Each framework's in-browser adapter and title, beside the runner (``live_runner.FRAMEWORKS``).
+FRAMEWORKS_JSON = "live_frameworks.json"
+
+
+def _sync(source: Path, dest: Path) -> None:
+    """Copy the bundle's files that are missing or differ in size (they never change in place)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for path in source.iterdir():
+        target = dest / path.name
+        if not target.exists() or target.stat().st_size != path.stat().st_size:
+            shutil.copy2(path, target)
+
+
+def write_python_zip(dest: Path) -> None:
+    """What the worker unpacks into its import path: the runner modules, the snippets, the
+    Django demo project (its settings and the "guide" app) and its migrated database."""
+    files = [*(ROOT / "snippets").rglob("*"), ROOT / "demo_apps" / "__init__.py"]
+    files += (ROOT / "demo_apps" / "django_app").rglob("*")
+    with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(files):
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".sqlite3":
+                archive.write(path, path.relative_to(ROOT).as_posix())
+        for name, path in BROWSER_MODULES.items():
+            archive.write(path, name)
+        # The framework registry (verified_guide/frameworks.yaml), as data for the runner's
+        # dispatch.
+        archive.writestr(FRAMEWORKS_JSON, json.dumps(REGISTRY.browser_data(), sort_keys=True))
+        archive.write(database_image(), DATABASE_IMAGE)
+
+
+def package_manifest(live: Path) -> dict[str, Any]:
+    """packages.json: every runnable snippet's package set and the bytes it downloads (decoded),
+    checked against the bundle's lockfile, so a name the bundle lacks stops the build here."""
+    lock = json.loads((live / "pyodide-lock.json").read_text(encoding="utf-8"))["packages"]
+    config = load_config()
+    snippets = {}
+    for topic in all_topics():
+        for framework in topic.frameworks():
+            if (topic.slug, framework) in unsupported():
+                continue
+            names = package_set(topic.slug, framework, config)
+            missing = [name for name in names if name not in lock]
+            if missing:
+                raise PluginError(
+                    f"live demo {topic.slug}/{framework}: {missing} not in the bundle's "
+                    "pyodide-lock.json (verified_guide/live/bundle.yaml)"
+                )
+            size = sum((live / lock[name]["file_name"]).stat().st_size for name in names)
+            snippets[f"{topic.slug}/{framework}"] = {"packages": names, "bytes": size}
+    core = sum((live / name).stat().st_size for name in [*CORE_FILES, "python.zip"])
+    return {"core_bytes": core, "snippets": snippets}
+
+
+def on_post_build(config: Any) -> None:
+    live = Path(config["site_dir"]) / "live"
+    _sync(ensure_bundle(), live)
+    write_python_zip(live / "python.zip")
+    manifest = package_manifest(live)
+    (live / "packages.json").write_text(json.dumps(manifest, indent=1, sort_keys=True))
