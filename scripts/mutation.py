@@ -28,6 +28,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -269,6 +270,7 @@ class Worker:
     def __init__(self, timeout: float) -> None:
         self.sandbox = make_sandbox()
         self.timeout = timeout
+        self.log = self.sandbox / ".tmp" / "worker.log"
         env = {**os.environ, "PYTHONPATH": str(self.sandbox)}
         env.pop("PYTHONDONTWRITEBYTECODE", None)  # the worker deletes a mutated file's .pyc
         env["TMPDIR"] = str(self.sandbox / ".tmp")
@@ -279,6 +281,8 @@ class Worker:
             env=env,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
+            # Preloading prints what modules without a configured app complain about.
+            stderr=self.log.open("w"),
             text=True,
         )
 
@@ -289,7 +293,8 @@ class Worker:
         line = self.process.stdout.readline()
         if not line:
             status = self.process.wait()
-            raise MutationError(f"the worker in {self.sandbox} stopped (exit {status})")
+            log = self.log.read_text(errors="replace")[-3000:]
+            raise MutationError(f"the worker in {self.sandbox} stopped (exit {status}):\n{log}")
         return json.loads(line)
 
     def run(self, selection: Selection, mutant: Mutant | None = None, **extra: Any) -> dict:
@@ -326,7 +331,7 @@ class Worker:
         return answer
 
     def judge(self, job: Job, equivalents: dict[tuple[str, str], str]) -> Verdict:
-        answer = self.run(job.selection, job.mutant)
+        answer = self.run(job.selection, job.mutant, topic=job.topic)
         seconds = answer["seconds"]
         if answer["timed_out"]:
             verdict = Verdict(job, "timed out", seconds)
@@ -372,34 +377,46 @@ def union(selections: list[Selection]) -> Selection:
 
 
 def prepare(workers: list[Worker], everything: Selection) -> None:
-    """Learn what a run imports, preload it in every worker, and check a clean run passes."""
+    """Learn what a run imports (a cold run without a mutant, which must pass), and preload it
+    in every worker."""
     started = time.monotonic()
     learnt = workers[0].control(everything, record_modules=True)
     print(f"cold control run: {learnt['selected']} tests pass in {learnt['seconds']:.0f} s")
     for worker in workers:
         loaded = worker.ask({"op": "preload", "modules": learnt["modules"]})
         print(f"preloaded {loaded['loaded']} modules in {loaded['seconds']:.1f} s")
-    with ThreadPoolExecutor(max_workers=len(workers)) as pool:
-        for answer in pool.map(lambda w: w.control(everything), workers):
-            print(f"warm control run: {answer['selected']} tests pass in {answer['seconds']:.0f} s")
     print(f"prepared in {time.monotonic() - started:.0f} s", flush=True)
 
 
-def run_jobs(workers: list[Worker], jobs: list[Job]) -> list[Verdict]:
-    """Every job, on whichever worker is free; verdicts in the jobs' order."""
+def run_jobs(workers: list[Worker], jobs: list[Job], everything: Selection) -> list[Verdict]:
+    """Every job, on whichever worker is free; verdicts in the jobs' order.
+
+    The first worker starts with a warm control run (every selected test, no mutant, after
+    the preload) while the others start on the mutants: all workers are set up alike, and a
+    failing control stops the run before any verdict is reported.
+    """
     equivalents = load_equivalents()
     pending: queue.Queue[tuple[int, Job]] = queue.Queue()
     for index, job in enumerate(jobs):
         pending.put((index, job))
     verdicts: dict[int, Verdict] = {}
+    failed = threading.Event()
 
     def drain(worker: Worker) -> None:
-        while True:
-            try:
-                index, job = pending.get_nowait()
-            except queue.Empty:
-                return
-            verdicts[index] = worker.judge(job, equivalents)
+        try:
+            if worker is workers[0]:
+                answer = worker.control(everything)
+                print(f"warm control run: {answer['selected']} tests pass in "
+                      f"{answer['seconds']:.0f} s", flush=True)  # fmt: skip
+            while not failed.is_set():
+                try:
+                    index, job = pending.get_nowait()
+                except queue.Empty:
+                    return
+                verdicts[index] = worker.judge(job, equivalents)
+        except BaseException:
+            failed.set()
+            raise
 
     with ThreadPoolExecutor(max_workers=len(workers)) as pool:
         list(pool.map(drain, workers))
@@ -484,8 +501,9 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     workers = [Worker(args.timeout) for _ in range(min(args.jobs, len(jobs)))]
     try:
-        prepare(workers, union([job.selection for job in jobs]))
-        verdicts = run_jobs(workers, jobs)
+        everything = union([job.selection for job in jobs])
+        prepare(workers, everything)
+        verdicts = run_jobs(workers, jobs, everything)
     finally:
         for worker in workers:
             worker.close()

@@ -46,8 +46,9 @@ POLL_S = 0.02
 class Selector:
     """pytest plugin: keep only the selected (topic, framework) cases, note the first failure."""
 
-    def __init__(self, cases: set[tuple[str, str]]) -> None:
+    def __init__(self, cases: set[tuple[str, str]], topic: str | None = None) -> None:
         self.cases = cases
+        self.topic = topic
         self.first_failure: str | None = None
         self.selected = 0
 
@@ -62,7 +63,13 @@ class Selector:
         dropped = [item for item in items if not self._wanted(item)]
         if dropped:
             config.hook.pytest_deselected(items=dropped)
-        items[:] = kept
+        # The mutated file's own topic first: with -x, a caught mutant stops at its first failure.
+        items[:] = sorted(kept, key=self._order)
+
+    def _order(self, item: Any) -> int:
+        if item.nodeid.startswith(CASES_FILE):
+            return 0 if item.callspec.params["topic"].slug == self.topic else 2
+        return 1 if item.nodeid.startswith(f"tests/topics/test_{self.topic}.py") else 3
 
     def pytest_collection_finish(self, session: Any) -> None:
         self.selected = len(session.items)
@@ -87,7 +94,7 @@ def _child(command: dict[str, Any], result_path: Path, log_path: Path) -> None:
             target.write_text(mutated, encoding="utf-8")
         import pytest
 
-        selector = Selector({tuple(pair) for pair in command["cases"]})
+        selector = Selector({tuple(pair) for pair in command["cases"]}, command.get("topic"))
         args = [*command["paths"], "-x", "-q", "-p", "no:cacheprovider", "-m", MARKERS]
         status = int(pytest.main(args, plugins=[selector]))
         result = {
