@@ -41,8 +41,10 @@ from scripts.datafiles import Strict, display, load_model
 from scripts.mutation_selection import Selection, project_graph, select
 from scripts.topics import ROOT, all_topics
 
-#: What a sandbox needs to run the topic tests.
-SANDBOX_PARTS = ("snippets", "demo_apps", "scripts", "tests", "docs/data", "pyproject.toml")
+#: What a sandbox needs to run the selected tests (some read the pages' Markdown).
+SANDBOX_PARTS = (
+    "snippets", "demo_apps", "scripts", "tests", "docs", "mkdocs.yml", "pyproject.toml",
+)  # fmt: skip
 COMPARISONS = {
     ast.Eq: "!=", ast.NotEq: "==", ast.Lt: ">=", ast.GtE: "<", ast.Gt: "<=", ast.LtE: ">",
     ast.In: "not in", ast.NotIn: "in", ast.Is: "is not", ast.IsNot: "is",

@@ -7,17 +7,19 @@ out, so a mutant in a shared helper could survive while another topic's cases wo
 caught it. The selection here follows the imports instead:
 
 - the file and every module that imports it, directly or through other modules (read from the
-  syntax trees of ``snippets/``, ``scripts/`` and ``tests/``, imports inside functions
-  included);
+  syntax trees of ``snippets/`` and ``tests/``, imports inside functions included);
 - for each of those that lives in a topic folder: that topic's cases (``tests/test_cases.py``)
   for the framework its name starts with (every framework of the topic for a shared file such as
   ``uploads/storage.py``), and the topic's own test module ``tests/topics/test_<topic>.py``;
 - every test module among them (a ``tests/**/test_*.py`` that imports the file), browser tests
   excepted (they need a built site and a browser).
 
-The demo apps (``demo_apps/``) are not followed: they import every snippet, and their tests
-start servers (marked ``slow``, left out of a mutation run), so following them would select the
-whole suite for every mutant without adding a test that runs in-process.
+Two packages are not followed. The demo apps (``demo_apps/``) import every snippet, and their
+tests start servers (marked ``slow``, left out of a mutation run), so following them would
+select the whole suite for every mutant without adding a test that runs in-process. The site's
+tooling (``scripts/``: page builders, claims, benchmarks) reaches snippets too, e.g. the
+benchmark's seed data, but its tests check pages and figures, need a built site or a benchmark
+run, and would select the site build for a change to a snippet's status code.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from pathlib import Path
 from scripts.topics import FRAMEWORKS, ROOT, SNIPPETS, all_topics
 
 #: The packages whose imports are followed (see the module docstring for ``demo_apps``).
-FOLLOWED = ("snippets", "scripts", "tests")
+FOLLOWED = ("snippets", "tests")
 CASES_FILE = "tests/test_cases.py"
 #: Test folders never selected: they need a built site, a browser or a server.
 UNSELECTED_TEST_FOLDERS = ("tests/browser/",)
