@@ -274,7 +274,10 @@ class Worker:
         self.timeout = timeout
         self.log = self.sandbox / ".tmp" / "worker.log"
         env = {**os.environ, "PYTHONPATH": str(self.sandbox)}
-        env.pop("PYTHONDONTWRITEBYTECODE", None)  # the worker deletes a mutated file's .pyc
+        # Bytecode is written in the sandbox, and removed with it; the worker deletes a mutated
+        # file's own .pyc around each run (scripts/mutation_runner.py: forget_bytecode).
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env.pop("PYTHONPYCACHEPREFIX", None)
         env["TMPDIR"] = str(self.sandbox / ".tmp")
         env.pop("GUIDE_CASE_FRAMEWORKS", None)  # the selection picks the frameworks
         self.process = subprocess.Popen(

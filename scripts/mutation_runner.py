@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import gc
 import importlib
+import importlib.util
 import json
 import os
 import signal
@@ -119,7 +120,8 @@ def forget_bytecode(path: Path) -> None:
     (``200`` -> ``201``) often has the original's size and is written within the same second.
     Other files keep their bytecode across runs, which saves compiling the project every time.
     """
-    for cached in (path.parent / "__pycache__").glob(f"{path.stem}.*.pyc"):
+    folder = Path(importlib.util.cache_from_source(str(path.resolve()))).parent  # any prefix
+    for cached in folder.glob(f"{path.stem}.*.pyc"):
         cached.unlink(missing_ok=True)
 
 
