@@ -53,6 +53,7 @@ STATUS_KEYWORDS = {"status", "status_code", "code"}
 STATUS_CALLS = {"abort", "HTTPException", "HttpError"}
 #: Seconds a mutant's tests may take before the mutant counts as caught (timed out).
 TIMEOUT_S = 240
+CONTROL_TIMEOUT_S = 4 * 3600
 EQUIVALENTS = ROOT / "scripts" / "mutation_equivalent.yaml"
 REPORT = ROOT / ".cache" / "mutation" / "report.json"
 
@@ -308,8 +309,8 @@ class Worker:
             "paths": selection.paths(),
             "cases": sorted(selection.cases),
             "timeout": self.timeout,
-            **extra,
         }
+        command.update(extra)
         if mutant is not None:
             command.update(
                 file=mutant.path.relative_to(ROOT).as_posix(),
@@ -324,10 +325,13 @@ class Worker:
             raise MutationError(f"no test selected: {command['paths']} (pytest exit 5)")
         return answer
 
-    def control(self, selection: Selection, record_modules: bool = False) -> dict:
-        """Every selected test without a mutant: it must pass, or no verdict means anything."""
-        answer = self.run(selection, record_modules=record_modules)
-        if answer["timed_out"] or answer["status"] != 0:
+    def control(self, selection: Selection, **extra: Any) -> dict:
+        """Every selected test without a mutant: it must pass, or no verdict means anything.
+        No timeout but a generous one: it runs every test that any mutant runs."""
+        answer = self.run(selection, **{"timeout": CONTROL_TIMEOUT_S, **extra})
+        if answer["timed_out"]:
+            raise MutationError(f"the control run took over {CONTROL_TIMEOUT_S} s")
+        if answer["status"] != 0:
             log = (self.sandbox / ".tmp" / "child.log").read_text(errors="replace")[-4000:]
             raise MutationError(
                 f"the tests fail with no mutant (first failure: {answer.get('failed')}), so no "
@@ -382,11 +386,11 @@ def union(selections: list[Selection]) -> Selection:
 
 
 def prepare(workers: list[Worker], everything: Selection) -> None:
-    """Learn what a run imports (a cold run without a mutant, which must pass), and preload it
-    in every worker."""
+    """Learn what a run imports (collecting every selected test imports the frameworks, the
+    test modules' own imports and their plugins), and preload it in every worker."""
     started = time.monotonic()
-    learnt = workers[0].control(everything, record_modules=True)
-    print(f"cold control run: {learnt['selected']} tests pass in {learnt['seconds']:.0f} s")
+    learnt = workers[0].control(everything, record_modules=True, collect_only=True)
+    print(f"collected {learnt['selected']} tests in {learnt['seconds']:.0f} s")
     for worker in workers:
         loaded = worker.ask({"op": "preload", "modules": learnt["modules"]})
         print(f"preloaded {loaded['loaded']} modules in {loaded['seconds']:.1f} s")

@@ -8,9 +8,10 @@ each mutant still starts from the same clean state.
 
 The worker never imports the project's own packages (``snippets``, ``demo_apps``, ``scripts``,
 ``tests``): a child must import the mutated snippet, and everything importing a snippet, from the
-sandbox's files. What it imports up front is learnt, not listed: the first run (with no mutant,
-every selected test) reports the modules it loaded, and :func:`preload` imports the third-party
-ones. A second run without a mutant, from the warmed worker, must then pass, or the run stops:
+sandbox's files. What it imports up front is learnt, not listed: a first child collects every
+selected test (which imports the frameworks, the test modules' imports and the plugins) and
+reports the modules it loaded, and :func:`preload` imports the third-party ones. A run of every
+selected test without a mutant, from a warmed worker, must then pass, or the run stops:
 otherwise every mutant would be "caught" by a broken set-up.
 
 A child that does not finish within the timeout is killed with its process group and the
@@ -97,6 +98,8 @@ def _child(command: dict[str, Any], result_path: Path, log_path: Path) -> None:
 
         selector = Selector({tuple(pair) for pair in command["cases"]}, command.get("topic"))
         args = [*command["paths"], "-x", "-q", "-p", "no:cacheprovider", "-m", MARKERS]
+        if command.get("collect_only"):
+            args.append("--collect-only")
         status = int(pytest.main(args, plugins=[selector]))
         result = {
             "status": status,
