@@ -216,9 +216,7 @@ def make_sandbox() -> Path:
         else:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target)
-    # Readable by others: the tests' PostgreSQL cluster lives under .tmp and runs as its own user.
-    sandbox.chmod(0o755)
-    (sandbox / ".tmp").mkdir(mode=0o755)
+    sandbox.chmod(0o755)  # the tests' PostgreSQL server runs as its own user
     return sandbox
 
 
@@ -272,14 +270,18 @@ class Worker:
 
     def __init__(self, timeout: float) -> None:
         self.sandbox = make_sandbox()
+        # The runs' temporary files, outside the sandbox: a test checks that uploads land
+        # outside the source tree. Readable by the tests' PostgreSQL server, like the sandbox.
+        self.scratch = Path(tempfile.mkdtemp(prefix="mutation-tmp-"))
+        self.scratch.chmod(0o755)
         self.timeout = timeout
-        self.log = self.sandbox / ".tmp" / "worker.log"
+        self.log = self.scratch / "worker.log"
         env = {**os.environ, "PYTHONPATH": str(self.sandbox)}
         # Bytecode is written in the sandbox, and removed with it; the worker deletes a mutated
         # file's own .pyc around each run (scripts/mutation_runner.py: forget_bytecode).
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         env.pop("PYTHONPYCACHEPREFIX", None)
-        env["TMPDIR"] = str(self.sandbox / ".tmp")
+        env["TMPDIR"] = str(self.scratch)
         env.pop("GUIDE_CASE_FRAMEWORKS", None)  # the selection picks the frameworks
         self.process = subprocess.Popen(
             [sys.executable, "-m", "scripts.mutation_runner"],
@@ -332,7 +334,7 @@ class Worker:
         if answer["timed_out"]:
             raise MutationError(f"the control run took over {CONTROL_TIMEOUT_S} s")
         if answer["status"] != 0:
-            log = (self.sandbox / ".tmp" / "child.log").read_text(errors="replace")[-4000:]
+            log = (self.scratch / "child.log").read_text(errors="replace")[-4000:]
             raise MutationError(
                 f"the tests fail with no mutant (first failure: {answer.get('failed')}), so no "
                 f"mutant can be judged; fix that first. Output:\n{log}"
@@ -365,6 +367,7 @@ class Worker:
             self.process.kill()
             self.process.wait()
         shutil.rmtree(self.sandbox, ignore_errors=True)
+        shutil.rmtree(self.scratch, ignore_errors=True)
 
 
 def jobs_for(topics: list[str] | None, files: list[str] | None, per_kind: int) -> list[Job]:
