@@ -14,7 +14,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from scripts.mutation import EQUIVALENTS, load_equivalents, mutants_of
+import pytest
+
+from scripts.mutation import EQUIVALENTS, MutationError, load_equivalents, mutants_of
 from scripts.mutation_selection import ImportGraph, imported_names, project_graph, select
 from scripts.topics import FRAMEWORKS, ROOT, SNIPPETS, get_topic
 
@@ -56,6 +58,13 @@ def test_relative_imports_and_imports_inside_functions_are_followed(tmp_path: Pa
         "snippets.demo.user",
         "tests.test_user",
     }
+
+
+def test_a_misspelt_key_in_the_equivalent_list_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "mutation_equivalent.yaml"
+    path.write_text("equivalent:\n  - {file: a.py, chnage: x, reason: y}\n")
+    with pytest.raises(MutationError, match=r"mutation_equivalent\.yaml:2: .*chnage"):
+        load_equivalents(path)
 
 
 def test_the_equivalent_mutant_list_loads() -> None:
