@@ -261,7 +261,7 @@ class Job:
 @dataclass
 class Verdict:
     job: Job
-    outcome: str  # caught, survived, timed out, equivalent
+    outcome: str  # caught, survived, timed out, equivalent, crashed
     seconds: float
     failed: str | None = None
 
@@ -322,7 +322,7 @@ class Worker:
                 replacement=mutant.replacement,
             )
         answer = self.ask(command)
-        if answer.get("crashed") is not None:
+        if answer.get("crashed") is not None and mutant is None:
             raise MutationError(f"a test run crashed in {self.sandbox}:\n{answer['crashed']}")
         if answer["status"] == 5:
             raise MutationError(f"no test selected: {command['paths']} (pytest exit 5)")
@@ -345,7 +345,11 @@ class Worker:
     def judge(self, job: Job, equivalents: dict[tuple[str, str], str]) -> Verdict:
         answer = self.run(job.selection, job.mutant, topic=job.topic)
         seconds = answer["seconds"]
-        if answer["timed_out"]:
+        if answer.get("crashed") is not None:
+            # No verdict: the child died before pytest reported (its log says why).
+            print(f"crashed {job.where} {job.mutant.description}:\n{answer['crashed']}")
+            verdict = Verdict(job, "crashed", seconds)
+        elif answer["timed_out"]:
             verdict = Verdict(job, "timed out", seconds)
         elif answer["status"] == 0:
             key = (job.mutant.path.relative_to(ROOT).as_posix(), job.mutant.description)
@@ -455,7 +459,7 @@ def _check_equivalents(equivalents: dict[tuple[str, str], str], verdicts: list[V
 
 def report(verdicts: list[Verdict], elapsed: float, jobs: int) -> dict[str, Any]:
     """Print the survivors and the score per topic; return the run as data."""
-    outcomes = ("caught", "timed out", "survived", "equivalent")
+    outcomes = ("caught", "timed out", "survived", "equivalent", "crashed")
     topics: dict[str, Counter[str]] = {}
     for verdict in verdicts:
         topics.setdefault(verdict.job.topic, Counter())[verdict.outcome] += 1
@@ -473,7 +477,8 @@ def report(verdicts: list[Verdict], elapsed: float, jobs: int) -> dict[str, Any]
     per_mutant = sum(v.seconds for v in verdicts) / len(verdicts) if verdicts else 0.0
     print(
         f"mutation score: {killed} of {judged} mutants caught ({score:.1f} %; "
-        f"{total['timed out']} of them by a timeout), {total['equivalent']} equivalent; "
+        f"{total['timed out']} of them by a timeout), {total['equivalent']} equivalent, "
+        f"{total['crashed']} crashed (no verdict); "
         f"{elapsed:.0f} s with {jobs} workers, {per_mutant:.1f} s per mutant in a worker"
     )
     return {

@@ -31,6 +31,7 @@ import os
 import signal
 import sys
 import time
+import traceback
 from pathlib import Path
 from typing import Any
 
@@ -110,6 +111,8 @@ def _child(command: dict[str, Any], result_path: Path, log_path: Path) -> None:
             result["modules"] = list(sys.modules)
         result_path.write_text(json.dumps(result), encoding="utf-8")
         code = 0
+    except BaseException:
+        traceback.print_exc()  # into the child's log, which the worker reports
     finally:
         sys.stdout.flush()
         sys.stderr.flush()
