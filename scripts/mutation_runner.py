@@ -111,8 +111,13 @@ def _child(command: dict[str, Any], result_path: Path, log_path: Path) -> None:
             result["modules"] = list(sys.modules)
         result_path.write_text(json.dumps(result), encoding="utf-8")
         code = 0
-    except BaseException:
-        traceback.print_exc()  # into the child's log, which the worker reports
+    except Exception as exc:
+        # Raised out of pytest.main: pytest could not even start (a mutant of a Django settings
+        # file fails at its import). `pytest` exits non-zero there too: the tests did not pass.
+        traceback.print_exc()  # into the child's log
+        failed = f"pytest start-up: {type(exc).__name__}: {str(exc)[:200]}"
+        result_path.write_text(json.dumps({"status": 3, "failed": failed, "selected": 0}))
+        code = 0
     finally:
         sys.stdout.flush()
         sys.stderr.flush()
