@@ -60,8 +60,9 @@ lint: setup
 matrix: setup
 	$(RUN) python -m scripts.matrix run
 
-# Mutants of the snippets against their topic's tests; prints the share caught (slow: not in
-# `make test`; see CONTRIBUTING.md for the last score).
+# Mutants of the snippets, each against every test that imports its file; prints the share
+# caught and writes .cache/mutation/report.json (slow: not in `make test`; see CONTRIBUTING.md
+# for its time and last score).
 mutation: setup
 	$(RUN) python -m scripts.mutation
 

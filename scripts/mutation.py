@@ -3,49 +3,65 @@
 Each mutant changes one thing in one snippet file, the kinds of mistake a reader's copy or a
 contributor's edit could make: a status code, a dictionary key, a comparison, a removed
 statement, an environment variable's name. The mutant is written into a sandbox copy of the
-project and the topic's tests run against it (``tests/test_cases.py`` for the file's framework
-and ``tests/topics/test_<topic>.py``, selected with ``-k <topic>``); a failing run *catches*
-the mutant, a passing one lets it *survive*, and a survivor names a case the topic lacks.
+project and the tests that import the file run against it (``scripts/mutation_selection.py``:
+the cases and topic tests of every snippet that imports it, not only its own topic's); a failing
+run *catches* the mutant, a passing one lets it *survive*, and a survivor names a case the
+topic lacks. A survivor that changes nothing observable is listed, with the reason, in
+``scripts/mutation_equivalent.yaml`` and reported as *equivalent*, not dropped.
+
+Each sandbox has a worker (``scripts/mutation_runner.py``) that imports the frameworks once and
+forks a child per mutant, so a mutant costs its tests, not an interpreter's start-up.
 
 Mutants are made from the syntax tree and applied to the exact source span of one node, so the
 rest of the file is untouched. At most ``--per-kind`` mutants of each kind are taken per file
-(spread over the file) to keep a full run practical: every mutant costs one pytest run.
+(spread over the file).
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
+import json
 import os
+import queue
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from verified_guide.topics import FRAMEWORKS, ROOT, SNIPPETS, all_topics
+from scripts.mutation_selection import Selection, project_graph, select
+from verified_guide.datafiles import Strict, display, load_model
+from verified_guide.topics import ROOT, all_topics
 
-#: What a sandbox needs to run the topic tests.
+#: What a sandbox needs to run the selected tests (some read the pages' Markdown).
 SANDBOX_PARTS = (
-    "snippets",
-    "demo_apps",
-    "verified_guide",
-    "scripts",
-    "tests",
-    "docs/data",
+    "snippets", "demo_apps", "verified_guide", "scripts", "tests", "docs", "mkdocs.yml",
     "pyproject.toml",
-)
+)  # fmt: skip
 COMPARISONS = {
     ast.Eq: "!=", ast.NotEq: "==", ast.Lt: ">=", ast.GtE: "<", ast.Gt: "<=", ast.LtE: ">",
     ast.In: "not in", ast.NotIn: "in", ast.Is: "is not", ast.IsNot: "is",
 }  # fmt: skip
 STATUS_KEYWORDS = {"status", "status_code", "code"}
 STATUS_CALLS = {"abort", "HTTPException", "HttpError"}
-TIMEOUT_S = 300
+#: Seconds a mutant's tests may take before the mutant counts as caught (timed out). Generous:
+#: on a loaded machine the largest selections (a helper imported by eight topics) took 230 s.
+TIMEOUT_S = 600
+CONTROL_TIMEOUT_S = 4 * 3600
+EQUIVALENTS = ROOT / "scripts" / "mutation_equivalent.yaml"
+REPORT = ROOT / ".cache" / "mutation" / "report.json"
+
+
+class MutationError(Exception):
+    """The run cannot give a verdict: a broken set-up, a crashed worker, a bad data file."""
 
 
 @dataclass(frozen=True)
@@ -202,95 +218,318 @@ def make_sandbox() -> Path:
         else:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target)
+    sandbox.chmod(0o755)  # the tests' PostgreSQL server runs as its own user
     return sandbox
 
 
-def run_topic_tests(sandbox: Path, topic: str, framework: str | None) -> int:
-    """The topic's tests in the sandbox; the exit status (0: every test passed)."""
-    env = {**os.environ, "PYTHONPATH": str(sandbox), "PYTHONDONTWRITEBYTECODE": "1"}
-    if framework:
-        env["GUIDE_CASE_FRAMEWORKS"] = framework
-    tests = ["tests/test_cases.py"]
-    if (sandbox / "tests" / "topics" / f"test_{topic}.py").is_file():
-        tests.append(f"tests/topics/test_{topic}.py")
-    command = [
-        sys.executable, "-m", "pytest", *tests, "-x", "-q", "-k", topic,
-        "-p", "no:cacheprovider", "-m", "not slow",
-    ]  # fmt: skip
-    try:
-        result = subprocess.run(
-            command, cwd=sandbox, env=env, capture_output=True, timeout=TIMEOUT_S, check=False
-        )
-    except subprocess.TimeoutExpired:
-        return -1  # a hang counts as caught: the tests did not pass
-    return result.returncode
+# ----------------------------------------------------------------------------- equivalents
 
 
-def framework_of(topic: str, path: Path) -> str | None:
-    """The framework a snippet file belongs to (its name's prefix), ``None`` when shared."""
-    first = path.relative_to(SNIPPETS / topic).parts[0]
-    return next((fw for fw in FRAMEWORKS if first.startswith(fw)), None)
+class EquivalentSpec(Strict):
+    """A mutant that changes nothing a reader or a client could observe, and why."""
+
+    file: str
+    change: str  # the mutant's description, as the run prints it
+    reason: str
+
+
+class EquivalentsFile(Strict):
+    equivalent: list[EquivalentSpec] = []
+
+
+def load_equivalents(path: Path = EQUIVALENTS) -> dict[tuple[str, str], str]:
+    """(file, change) -> reason, from ``scripts/mutation_equivalent.yaml``."""
+    spec = load_model(path, EquivalentsFile, MutationError)
+    return {(e.file, e.change): e.reason for e in spec.equivalent}
+
+
+# ----------------------------------------------------------------------------- running
+
+
+@dataclass(frozen=True)
+class Job:
+    """One mutant and the tests that judge it."""
+
+    topic: str
+    mutant: Mutant
+    selection: Selection
+
+    @property
+    def where(self) -> str:
+        return f"{self.mutant.path.relative_to(ROOT)}:{self.mutant.line}"
+
+
+@dataclass
+class Verdict:
+    job: Job
+    outcome: str  # caught, survived, timed out, equivalent, crashed
+    seconds: float
+    failed: str | None = None
 
 
 class Worker:
-    """One sandbox, used by one thread at a time: write the mutant, run, restore."""
+    """A sandbox and its worker process (``scripts/mutation_runner.py``), used by one thread."""
 
-    def __init__(self) -> None:
+    def __init__(self, timeout: float) -> None:
         self.sandbox = make_sandbox()
+        # The runs' temporary files, outside the sandbox: a test checks that uploads land
+        # outside the source tree. Readable by the tests' PostgreSQL server, like the sandbox.
+        self.scratch = Path(tempfile.mkdtemp(prefix="mutation-tmp-"))
+        self.scratch.chmod(0o755)
+        self.timeout = timeout
+        self.log = self.scratch / "worker.log"
+        env = {**os.environ, "PYTHONPATH": str(self.sandbox)}
+        # Bytecode is written in the sandbox, and removed with it; the worker deletes a mutated
+        # file's own .pyc around each run (scripts/mutation_runner.py: forget_bytecode).
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env.pop("PYTHONPYCACHEPREFIX", None)
+        env["TMPDIR"] = str(self.scratch)
+        env.pop("GUIDE_CASE_FRAMEWORKS", None)  # the selection picks the frameworks
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "scripts.mutation_runner"],
+            cwd=self.sandbox,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            # Preloading prints what modules without a configured app complain about.
+            stderr=self.log.open("w"),
+            text=True,
+        )
 
-    def judge(self, topic: str, mutant: Mutant) -> bool:
-        """True when the topic's tests catch the mutant."""
-        target = self.sandbox / mutant.path.relative_to(ROOT)
-        original = target.read_text(encoding="utf-8")
-        target.write_text(mutant.apply(original), encoding="utf-8")
+    def ask(self, command: dict[str, Any]) -> dict[str, Any]:
+        assert self.process.stdin and self.process.stdout
+        self.process.stdin.write(json.dumps(command) + "\n")
+        self.process.stdin.flush()
+        line = self.process.stdout.readline()
+        if not line:
+            status = self.process.wait()
+            log = self.log.read_text(errors="replace")[-3000:]
+            raise MutationError(f"the worker in {self.sandbox} stopped (exit {status}):\n{log}")
+        return json.loads(line)
+
+    def run(self, selection: Selection, mutant: Mutant | None = None, **extra: Any) -> dict:
+        command: dict[str, Any] = {
+            "op": "run",
+            "paths": selection.paths(),
+            "cases": sorted(selection.cases),
+            "timeout": self.timeout,
+        }
+        command.update(extra)
+        if mutant is not None:
+            command.update(
+                file=mutant.path.relative_to(ROOT).as_posix(),
+                start=mutant.start,
+                end=mutant.end,
+                replacement=mutant.replacement,
+            )
+        answer = self.ask(command)
+        if answer.get("crashed") is not None and mutant is None:
+            raise MutationError(f"a test run crashed in {self.sandbox}:\n{answer['crashed']}")
+        if answer["status"] == 5:
+            raise MutationError(f"no test selected: {command['paths']} (pytest exit 5)")
+        return answer
+
+    def control(self, selection: Selection, **extra: Any) -> dict:
+        """Every selected test without a mutant: it must pass, or no verdict means anything.
+        No timeout but a generous one: it runs every test that any mutant runs."""
+        answer = self.run(selection, **{"timeout": CONTROL_TIMEOUT_S, **extra})
+        if answer["timed_out"]:
+            raise MutationError(f"the control run took over {CONTROL_TIMEOUT_S} s")
+        if answer["status"] != 0:
+            log = (self.scratch / "child.log").read_text(errors="replace")[-4000:]
+            raise MutationError(
+                f"the tests fail with no mutant (first failure: {answer.get('failed')}), so no "
+                f"mutant can be judged; fix that first. Output:\n{log}"
+            )
+        return answer
+
+    def judge(self, job: Job, equivalents: dict[tuple[str, str], str]) -> Verdict:
+        answer = self.run(job.selection, job.mutant, topic=job.topic)
+        seconds = answer["seconds"]
+        if answer.get("crashed") is not None:
+            # No verdict: the child died before pytest reported (its log says why).
+            print(f"crashed {job.where} {job.mutant.description}:\n{answer['crashed']}")
+            verdict = Verdict(job, "crashed", seconds)
+        elif answer["timed_out"]:
+            verdict = Verdict(job, "timed out", seconds)
+        elif answer["status"] == 0:
+            key = (job.mutant.path.relative_to(ROOT).as_posix(), job.mutant.description)
+            verdict = Verdict(job, "equivalent" if key in equivalents else "survived", seconds)
+        else:
+            verdict = Verdict(job, "caught", seconds, answer.get("failed"))
+        by = f" by {verdict.failed}" if verdict.failed else ""
+        print(
+            f"{verdict.outcome:<10} {job.where} {job.mutant.description} ({seconds:.1f} s{by})",
+            flush=True,
+        )
+        return verdict
+
+    def close(self) -> None:
+        if self.process.stdin:
+            self.process.stdin.close()
         try:
-            status = run_topic_tests(self.sandbox, topic, framework_of(topic, mutant.path))
-        finally:
-            target.write_text(original, encoding="utf-8")
-        if status == 5:
-            raise SystemExit(f"no test selected for topic {topic!r} (pytest exit 5)")
-        where = f"{mutant.path.relative_to(ROOT)}:{mutant.line}"
-        print(f"{'caught  ' if status else 'SURVIVED'} {where} {mutant.description}", flush=True)
-        return status != 0
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        shutil.rmtree(self.sandbox, ignore_errors=True)
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+def jobs_for(topics: list[str] | None, files: list[str] | None, per_kind: int) -> list[Job]:
+    """Every mutant to run, each with the tests that import its file."""
+    graph = project_graph()
+    wanted = {(ROOT / f).resolve() for f in files or ()}
+    jobs = []
+    for topic, path in snippet_sources(topics):
+        if wanted and path.resolve() not in wanted:
+            continue
+        selection = select(path, graph)
+        jobs.extend(Job(topic, mutant, selection) for mutant in mutants_of(path, per_kind))
+    return jobs
+
+
+def union(selections: list[Selection]) -> Selection:
+    files = sorted({f for s in selections for f in s.files})
+    return Selection(frozenset(pair for s in selections for pair in s.cases), tuple(files))
+
+
+def prepare(workers: list[Worker], everything: Selection) -> None:
+    """Learn what a run imports (collecting every selected test imports the frameworks, the
+    test modules' own imports and their plugins), and preload it in every worker."""
+    started = time.monotonic()
+    learnt = workers[0].control(everything, record_modules=True, collect_only=True)
+    print(f"collected {learnt['selected']} tests in {learnt['seconds']:.0f} s")
+    for worker in workers:
+        loaded = worker.ask({"op": "preload", "modules": learnt["modules"]})
+        print(f"preloaded {loaded['loaded']} modules in {loaded['seconds']:.1f} s")
+    print(f"prepared in {time.monotonic() - started:.0f} s", flush=True)
+
+
+def run_jobs(workers: list[Worker], jobs: list[Job], everything: Selection) -> list[Verdict]:
+    """Every job, on whichever worker is free; verdicts in the jobs' order.
+
+    The first worker starts with a warm control run (every selected test, no mutant, after
+    the preload) while the others start on the mutants: all workers are set up alike, and a
+    failing control stops the run before any verdict is reported.
+    """
+    equivalents = load_equivalents()
+    pending: queue.Queue[tuple[int, Job]] = queue.Queue()
+    for index, job in enumerate(jobs):
+        pending.put((index, job))
+    verdicts: dict[int, Verdict] = {}
+    failed = threading.Event()
+
+    def drain(worker: Worker) -> None:
+        try:
+            if worker is workers[0]:
+                answer = worker.control(everything)
+                print(f"warm control run: {answer['selected']} tests pass in "
+                      f"{answer['seconds']:.0f} s", flush=True)  # fmt: skip
+            while not failed.is_set():
+                try:
+                    index, job = pending.get_nowait()
+                except queue.Empty:
+                    return
+                verdicts[index] = worker.judge(job, equivalents)
+        except BaseException:
+            failed.set()
+            raise
+
+    with ThreadPoolExecutor(max_workers=len(workers)) as pool:
+        list(pool.map(drain, workers))
+    _check_equivalents(equivalents, list(verdicts.values()))
+    return [verdicts[i] for i in range(len(jobs))]
+
+
+def _key(mutant: Mutant) -> tuple[str, str]:
+    return mutant.path.relative_to(ROOT).as_posix(), mutant.description
+
+
+def _check_equivalents(equivalents: dict[tuple[str, str], str], verdicts: list[Verdict]) -> None:
+    """An entry must match a mutant of a file this run mutated, and that mutant must survive."""
+    made = {_key(v.job.mutant): v.outcome for v in verdicts}
+    files = {file for file, _ in made}
+    for (file, change), _reason in equivalents.items():
+        outcome = made.get((file, change))
+        if outcome is None and file in files:
+            print(f"warning: {EQUIVALENTS.name}: no mutant `{change}` in {file}: remove it")
+        elif outcome not in (None, "equivalent"):
+            print(f"warning: {EQUIVALENTS.name}: `{change}` in {file} was {outcome}: remove it")
+
+
+def report(verdicts: list[Verdict], elapsed: float, jobs: int) -> dict[str, Any]:
+    """Print the survivors and the score per topic; return the run as data."""
+    outcomes = ("caught", "timed out", "survived", "equivalent", "crashed")
+    topics: dict[str, Counter[str]] = {}
+    for verdict in verdicts:
+        topics.setdefault(verdict.job.topic, Counter())[verdict.outcome] += 1
+    for verdict in verdicts:
+        if verdict.outcome == "survived":
+            print(f"survived: {verdict.job.where} {verdict.job.mutant.description}")
+    print(f"{'topic':<22}" + "".join(f"{o:>11}" for o in outcomes))
+    total: Counter[str] = Counter()
+    for topic, counts in sorted(topics.items()):
+        total.update(counts)
+        print(f"{topic:<22}" + "".join(f"{counts[o]:>11}" for o in outcomes))
+    judged = total["caught"] + total["timed out"] + total["survived"]
+    killed = total["caught"] + total["timed out"]
+    score = 100 * killed / judged if judged else 0.0
+    per_mutant = sum(v.seconds for v in verdicts) / len(verdicts) if verdicts else 0.0
+    print(
+        f"mutation score: {killed} of {judged} mutants caught ({score:.1f} %; "
+        f"{total['timed out']} of them by a timeout), {total['equivalent']} equivalent, "
+        f"{total['crashed']} crashed (no verdict); "
+        f"{elapsed:.0f} s with {jobs} workers, {per_mutant:.1f} s per mutant in a worker"
+    )
+    return {
+        "mutants": len(verdicts),
+        "totals": {o: total[o] for o in outcomes},
+        "score_percent": round(score, 1),
+        "seconds": round(elapsed),
+        "workers": jobs,
+        "per_topic": {t: {o: c[o] for o in outcomes} for t, c in sorted(topics.items())},
+        "verdicts": [
+            {
+                "file": _key(v.job.mutant)[0],
+                "line": v.job.mutant.line,
+                "change": v.job.mutant.description,
+                "outcome": v.outcome,
+                "seconds": v.seconds,
+                "caught_by": v.failed,
+            }
+            for v in verdicts
+        ],
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scripts.mutation", description=__doc__)
     parser.add_argument("--topic", action="append", help="only this topic (repeatable)")
+    parser.add_argument("--file", action="append", help="only this snippet file (repeatable)")
     parser.add_argument("--per-kind", type=int, default=2, help="mutants per kind and file")
-    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--jobs", type=int, default=2, help="workers (one sandbox each)")
+    parser.add_argument(
+        "--timeout", type=float, default=TIMEOUT_S, help="seconds a mutant's tests may take"
+    )
+    parser.add_argument("--report", type=Path, default=REPORT, help="where the JSON report goes")
     args = parser.parse_args(argv)
-    work = [
-        (topic, mutant)
-        for topic, path in snippet_sources(args.topic)
-        for mutant in mutants_of(path, args.per_kind)
-    ]
+    jobs = jobs_for(args.topic, args.file, args.per_kind)
+    if not jobs:
+        raise SystemExit("no mutant: check --topic and --file")
     started = time.monotonic()
-    workers = [Worker() for _ in range(args.jobs)]
-    shares = [work[i :: args.jobs] for i in range(args.jobs)]  # one sandbox per thread
+    workers = [Worker(args.timeout) for _ in range(min(args.jobs, len(jobs)))]
     try:
-        with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-            verdicts = pool.map(
-                lambda job: [job[0].judge(t, m) for t, m in job[1]],
-                zip(workers, shares, strict=True),
-            )
-            caught = {
-                pair: hit
-                for share, hits in zip(shares, verdicts, strict=True)
-                for pair, hit in zip(share, hits, strict=True)
-            }
+        everything = union([job.selection for job in jobs])
+        prepare(workers, everything)
+        verdicts = run_jobs(workers, jobs, everything)
     finally:
         for worker in workers:
-            shutil.rmtree(worker.sandbox, ignore_errors=True)
-    survivors = [(t, m) for (t, m), hit in caught.items() if not hit]
-    for _topic, mutant in survivors:
-        print(f"survived: {mutant.path.relative_to(ROOT)}:{mutant.line} {mutant.description}")
-    total = len(caught)
-    score = 100 * (total - len(survivors)) / total if total else 0.0
-    print(
-        f"mutation score: {total - len(survivors)} of {total} mutants caught ({score:.0f} %) "
-        f"in {time.monotonic() - started:.0f} s"
-    )
+            worker.close()
+    data = report(verdicts, time.monotonic() - started, len(workers))
+    args.report.parent.mkdir(parents=True, exist_ok=True)
+    args.report.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    print(f"report: {display(args.report)}")
     return 0
 
 

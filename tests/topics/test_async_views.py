@@ -1,9 +1,11 @@
 """The page's claim, measured: async endpoints share the event loop with other async work.
 
-Each demo app runs under its production server (verified_guide/servers.py) and gets
-N concurrent requests to an endpoint that waits IO_MS of simulated I/O. On an
-event loop the waits overlap (the batch takes about one wait); a single sync
-worker serves them one after the other (about N waits).
+First, in-process: every view really waits the delay it is asked for (the cases check the
+answers, which a view that skipped its wait would give too). Then each demo app runs under its
+production server (verified_guide/servers.py) and gets N concurrent requests to an endpoint that
+waits
+IO_MS of simulated I/O. On an event loop the waits overlap (the batch takes about one wait); a
+single sync worker serves them one after the other (about N waits).
 """
 
 from __future__ import annotations
@@ -15,9 +17,11 @@ import time
 import httpx
 import pytest
 
+from tests.support.clients import RAW_SENDERS
 from verified_guide.servers import DEMO_SERVERS, serve
+from verified_guide.topics import get_topic
 
-pytestmark = pytest.mark.slow
+TOPIC = get_topic("async_views")
 
 N = 10
 IO_MS = 100
@@ -62,6 +66,22 @@ async def _batch(base_url: str, path: str, runs: int) -> tuple[float, list[int]]
         return best, statuses
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("framework", TOPIC.frameworks())
+def test_every_view_waits_at_least_its_delay(framework: str, settings) -> None:
+    """A lower bound only: a busy machine makes a wait longer, never shorter."""
+    if framework == "django":
+        settings.ROOT_URLCONF = TOPIC.module_name("django")
+    send = RAW_SENDERS[framework](TOPIC)
+    for endpoint in ("io", "gather", "sync"):
+        start = time.perf_counter()
+        observed = send("GET", f"/{endpoint}?ms={IO_MS}", b"", [])
+        elapsed = time.perf_counter() - start
+        assert observed.status == 200, (framework, endpoint, observed.status)
+        assert elapsed >= IO_S, f"{framework} /{endpoint}?ms={IO_MS} answered in {elapsed:.3f} s"
+
+
+@pytest.mark.slow
 @pytest.mark.claim("fastapi-event-loop")
 @pytest.mark.parametrize("server_name", SCENARIOS)
 def test_concurrent_requests_to_io_endpoint(server_name, tmp_path) -> None:

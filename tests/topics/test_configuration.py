@@ -114,6 +114,18 @@ def test_debug_flag_gives_a_random_key_marked_insecure(monkeypatch: pytest.Monke
     assert len(first) > 50
 
 
+@pytest.mark.parametrize(("flag", "debug"), [("1", True), ("0", False), ("true", False)])
+def test_django_debug_is_on_with_guide_debug_1_only(
+    flag: str, debug: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GUIDE_DEBUG", flag)
+    try:
+        assert importlib.reload(django_settings).DEBUG is debug
+    finally:
+        monkeypatch.undo()
+        importlib.reload(django_settings)
+
+
 @pytest.mark.parametrize("flag", ["0", "true", "yes", ""])
 def test_only_guide_debug_1_enables_the_development_key(
     flag: str, monkeypatch: pytest.MonkeyPatch

@@ -10,6 +10,7 @@ between the two backends is pinned by the ``test_backend_*`` tests.
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 import subprocess
@@ -302,6 +303,26 @@ def test_django_settings_read_both_url_forms() -> None:
     )  # fmt: skip
     with pytest.raises(ValueError, match="unsupported scheme 'mysql'"):
         database_from_url("mysql://x@y/z")
+
+
+def test_django_settings_take_the_database_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``GUIDE_DATABASE_URL`` picks the database (the cases pass on SQLite either way, so a
+    misspelt variable name would otherwise go unnoticed)."""
+    from snippets.database import django_settings
+
+    monkeypatch.setenv("GUIDE_DATABASE_URL", "postgresql://ada:pw@db.example:5432/shop")
+    try:
+        default = importlib.reload(django_settings).DATABASES["default"]
+        assert (default["ENGINE"], default["HOST"], default["NAME"]) == (
+            "django.db.backends.postgresql",
+            "db.example",
+            "shop",
+        )
+    finally:
+        monkeypatch.undo()
+        importlib.reload(django_settings)
 
 
 def test_topic_on_postgresql(postgres) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 import pytest
@@ -36,6 +37,9 @@ def test_handler500_is_resolved_from_the_root_urlconf(rf) -> None:
     resp = handler(rf.get("/"))
     assert resp.status_code == 500
     assert b"Traceback" not in resp.content
+    # The same JSON error shape as every other answer of the topic's API
+    body = json.loads(resp.content)
+    assert body == {"error": {"status": 500, "message": "Internal server error"}}
 
 
 def test_handler404_in_an_included_module_is_ignored(settings) -> None:
