@@ -120,3 +120,30 @@ def test_the_worker_catches_a_mutant_restores_the_file_and_times_out_a_hang(
         worker.stdin.close()
         worker.wait(timeout=30)
     assert answer.read_text() == "def status():\n    return 200\n"
+
+
+def test_the_selector_keeps_a_case_module_test_that_is_no_topic_case() -> None:
+    """``tests/test_cases.py`` also holds plain tests of the case module (no topic, no
+    framework): they run for every mutant instead of stopping the selection."""
+    from types import SimpleNamespace
+
+    from scripts.mutation_runner import CASES_FILE, Selector
+
+    topic = SimpleNamespace(slug="hello")
+    case = SimpleNamespace(
+        nodeid=f"{CASES_FILE}::test_case[hello/flask/x]",
+        callspec=SimpleNamespace(params={"topic": topic, "framework": "flask"}),
+    )
+    other = SimpleNamespace(
+        nodeid=f"{CASES_FILE}::test_case[hello/django/x]",
+        callspec=SimpleNamespace(params={"topic": topic, "framework": "django"}),
+    )
+    plain = SimpleNamespace(nodeid=f"{CASES_FILE}::test_two_runtimes_answer_alike")
+    selector = Selector({("hello", "flask")}, topic="hello")
+    items = [plain, other, case]
+    deselected: list = []
+    config = SimpleNamespace(
+        hook=SimpleNamespace(pytest_deselected=lambda items: deselected.extend(items))
+    )
+    selector.pytest_collection_modifyitems(config, items)
+    assert items == [case, plain] and deselected == [other]
