@@ -34,7 +34,11 @@ def parity_jobs() -> list[dict[str, Any]]:
     skipped = unsupported()
     jobs = []
     for topic in selected_topics():
-        for case in topic.sockets:
+        conversations = [(case, {"socket": case.as_data()}) for case in topic.sockets]
+        exchanges = [
+            (case, {"request": case.request, "before": list(case.before)}) for case in topic.cases
+        ]
+        for case, payload in conversations + exchanges:
             for framework in case.frameworks:
                 if (topic.slug, framework) in skipped:
                     continue
@@ -43,19 +47,7 @@ def parity_jobs() -> list[dict[str, Any]]:
                     "topic": topic.slug,
                     "framework": framework,
                     "source": topic.snippet_path(framework).read_text(encoding="utf-8"),
-                    "socket": case.as_data(),
-                })  # fmt: skip
-        for case in topic.cases:
-            for framework in case.frameworks:
-                if (topic.slug, framework) in skipped:
-                    continue
-                jobs.append({
-                    "id": f"{topic.slug}/{framework}/{case.name}",
-                    "topic": topic.slug,
-                    "framework": framework,
-                    "source": topic.snippet_path(framework).read_text(encoding="utf-8"),
-                    "request": case.request,
-                    "before": list(case.before),
+                    **payload,
                 })  # fmt: skip
     return jobs
 
