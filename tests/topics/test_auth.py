@@ -309,3 +309,17 @@ def test_failed_logins_are_limited_per_client_and_username(framework: str, setti
     assert 1 <= int(refused.headers["Retry-After"]) <= 60
     assert send({"username": attacker, "password": "wrong-guess-1"}).status_code == 401
     assert login("10.0.0.2")(guess).status_code == 401
+
+
+def test_fastapi_refuses_a_token_that_never_expires() -> None:
+    """A token signed with the app's key for a real user, but with no ``exp``, is refused: the
+    snippet requires the claim (PyJWT checks ``exp`` only when it is present)."""
+    client = TestClient(fastapi_auth.app)
+    name = _username()
+    assert (
+        client.post("/register", json={"username": name, "password": PASSWORD}).status_code == 201
+    )
+    forever = jwt.encode({"sub": name}, fastapi_auth.SECRET_KEY, algorithm="HS256")
+    resp = client.get("/me", headers={"Authorization": f"Bearer {forever}"})
+    assert resp.status_code == 401
+    assert resp.json() == {"detail": "Could not validate credentials"}
