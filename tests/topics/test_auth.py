@@ -323,3 +323,19 @@ def test_fastapi_refuses_a_token_that_never_expires() -> None:
     resp = client.get("/me", headers={"Authorization": f"Bearer {forever}"})
     assert resp.status_code == 401
     assert resp.json() == {"detail": "Could not validate credentials"}
+
+
+@pytest.mark.django_db
+def test_django_limit_counts_and_refuses_posts_only(settings) -> None:
+    """The limiter wraps the whole login view, so it must let a GET (the login page and its
+    CSRF token) through uncounted and unrefused, even for a client and empty username whose
+    failed logins reached the limit (a GET's key has no username either)."""
+    settings.ROOT_URLCONF = "snippets.auth.django"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    send = _django_login("10.0.0.3")
+    nameless = {"username": "", "password": "wrong-guess-1"}
+    assert [send(nameless).status_code for _ in range(LIMIT)] == [401] * LIMIT
+    assert send(nameless).status_code == 429
+    page = Client(REMOTE_ADDR="10.0.0.3").get("/login")
+    assert page.status_code == 200
+    assert "csrfToken" in json.loads(page.content)
