@@ -340,3 +340,24 @@ def test_topic_on_postgresql(postgres) -> None:
     )  # fmt: skip
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-2000:]
     assert " passed" in result.stdout and "skipped" not in result.stdout, result.stdout[-2000:]
+
+
+def test_sqlalchemy_snippets_take_the_database_from_the_environment(tmp_path: Path) -> None:
+    """``GUIDE_DATABASE_URL`` picks the FastAPI and Flask snippets' database too (read at
+    import by one, by ``init_db`` by the other; a fresh interpreter, so no loaded engine is
+    touched): the cases pass on SQLite either way, so a misspelt name would go unnoticed."""
+    url = f"sqlite:///{tmp_path / 'chosen.db'}"
+    code = (
+        "from flask import Flask\n"
+        "from snippets.database import fastapi_db, flask_db\n"
+        "app = Flask('check')\n"
+        "flask_db.init_db(app)\n"
+        "print(fastapi_db.engine.url)\n"
+        "print(app.config['SQLALCHEMY_DATABASE_URI'])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env={**os.environ, "GUIDE_DATABASE_URL": url},
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.split() == [url, url]
