@@ -43,9 +43,11 @@
     worker = new Worker(WORKER_URL, { type: "module" });
     worker.onmessage = ({ data }) => {
       if (warming && data.id === warming.id) {
-        if (data.type === "progress") warming.demo.setProgress(data.text);
-        else if (data.type === "warmed") {
-          if (!current || current.demo !== warming.demo) warming.demo.setProgress("");
+        // A warm-up (after Stop, focus returns to Run) never hides the outcome a demo shows.
+        if (data.type === "progress") {
+          if (!warming.demo.showsOutcome) warming.demo.setProgress(data.text);
+        } else if (data.type === "warmed") {
+          if ((!current || current.demo !== warming.demo) && !warming.demo.showsOutcome) warming.demo.setProgress("");
           warming = null;
         }
         return;
@@ -116,6 +118,7 @@
       this.codeBlock = snippetBlock(root, this.topic, this.framework);
       this.original = this.codeBlock.querySelector("code").textContent;
       this.editor = null;
+      this.showsOutcome = false; // the progress line holds an outcome a warm-up must not replace
       this.build();
     }
 
@@ -234,6 +237,7 @@
       if (current) return;
       this.stopButton.disabled = false;
       this.response.dataset.state = "running";
+      this.showsOutcome = false;
       this.setProgress("Starting…");
       const started = performance.now();
       const startedEpoch = performance.timeOrigin + started;
@@ -252,6 +256,7 @@
     }
 
     show(outcome) {
+      this.showsOutcome = true;
       this.response.hidden = false;
       this.response.dataset.state = outcome.type;
       if (outcome.type === "result") {
@@ -339,6 +344,7 @@
       log.replaceChildren();
       log.dataset.state = "running";
       demo.stopButton.disabled = false;
+      demo.showsOutcome = false;
       demo.setProgress("Starting…");
       const outcome = await runInWorker(demo, {
         topic: demo.topic, framework: demo.framework, source: demo.editor ? demo.editor.get() : null, socket,
@@ -359,6 +365,7 @@
       });
       frames.slice(socket.messages.length).forEach((frame) => entry("received", `← ${received(frame)}`));
       if (accepted && note) entry("note", note);
+      demo.showsOutcome = true;
       demo.setProgress(`${frames.length} frame${frames.length === 1 ? "" : "s"} received`);
     });
 
