@@ -82,3 +82,21 @@ def test_a_serialized_database_loads_into_the_shared_memory_one() -> None:
     load_database(made.serialize(), target)
     other = sqlite3.connect(uri, uri=True)  # as Django's own connection sees it
     assert other.execute("select name from item").fetchall() == [("migrated",)]
+
+
+def test_a_bundled_pydantic_plugin_stops_the_build(wheel: Path) -> None:
+    """The worker skips pydantic's plugin search (PYDANTIC_DISABLE_PLUGINS): a bundled wheel
+    declaring a plugin would then answer differently in the browser, so the build refuses it."""
+    from mkdocs.exceptions import PluginError
+
+    from verified_guide.live.mkdocs_hook import check_no_pydantic_plugins
+
+    lock = {"demo-pkg": {"file_name": wheel.name}}
+    check_no_pydantic_plugins(wheel.parent, lock)  # no entry points at all
+    with zipfile.ZipFile(wheel, "a") as archive:
+        archive.writestr(
+            "demo_pkg-1.0.dist-info/entry_points.txt",
+            "[console_scripts]\ndemo = demo_pkg:main\n\n[pydantic]\ndemo = demo_pkg:plugin\n",
+        )
+    with pytest.raises(PluginError, match="declares a pydantic plugin"):
+        check_no_pydantic_plugins(wheel.parent, lock)

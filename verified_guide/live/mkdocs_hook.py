@@ -82,8 +82,35 @@ def package_manifest(live: Path) -> dict[str, Any]:
                 )
             size = sum((live / lock[name]["file_name"]).stat().st_size for name in names)
             snippets[f"{topic.slug}/{framework}"] = {"packages": names, "bytes": size}
+    check_no_pydantic_plugins(live, lock)
     core = sum((live / name).stat().st_size for name in [*CORE_FILES, "python.zip"])
     return {"core_bytes": core, "snippets": snippets}
+
+
+#: The entry-point group pydantic searches for plugins; the worker skips the search
+#: (PYDANTIC_DISABLE_PLUGINS in docs/assets/live/worker.js), which is only right while no
+#: bundled distribution declares one.
+PYDANTIC_PLUGIN_GROUP = "pydantic"
+
+
+def check_no_pydantic_plugins(live: Path, lock: dict[str, Any]) -> None:
+    """Stop the build when a bundled wheel declares a pydantic plugin: the browser would not
+    load it, so a demo could answer differently from CPython."""
+    for name, entry in lock.items():
+        path = live / entry["file_name"]
+        if path.suffix != ".whl" or not path.is_file():
+            continue
+        with zipfile.ZipFile(path) as wheel:
+            for member in wheel.namelist():
+                if not member.endswith(".dist-info/entry_points.txt"):
+                    continue
+                lines = wheel.read(member).decode("utf-8").splitlines()
+                if f"[{PYDANTIC_PLUGIN_GROUP}]" in (line.strip() for line in lines):
+                    raise PluginError(
+                        f"live demos: {path.name} declares a pydantic plugin, which the worker "
+                        "skips (PYDANTIC_DISABLE_PLUGINS in docs/assets/live/worker.js): "
+                        f"remove that setting or the package ({name})"
+                    )
 
 
 def on_post_build(config: Any) -> None:
