@@ -69,8 +69,8 @@ mutation: setup
 # Claim tests (alone: they re-measure throughput with wrk), then everything that measures no
 # time, as one job graph on both cores (make --jobs): the in-process hostile requests (each
 # guide page shows how many its snippets survived), strict mypy over the snippets (the typing
-# page's counts), then the site (which reads both and the claim evidence), then every other
-# test on both cores (pytest-xdist); beside all of these, the older release lines of the version
+# page's counts) and the live demos' bundle side by side, then the site (which reads all three
+# and the claim evidence), then every other test on both cores (pytest-xdist); beside all of these, the older release lines of the version
 # matrix (the locked ones are the main run's own cases), which nothing else reads. Last, the
 # `timing` tests alone, so no other test's load skews them. Coverage of snippets/ adds up every
 # pytest run (xdist workers included), and its report is printed even when a test failed.
@@ -81,10 +81,10 @@ mutation: setup
 # also where the environment sets PYTHONDONTWRITEBYTECODE (an empty value turns it off).
 test: export PYTHONDONTWRITEBYTECODE :=
 test: export PYTHONPYCACHEPREFIX := $(abspath .cache/pycache)
-test: lint bundle
+test: lint
 	$(RUN) coverage erase
 	$(MAKE) evidence
-	$(MAKE) --jobs=3 --keep-going --output-sync=target test-parallel test-matrix; parallel=$$?; \
+	$(MAKE) --jobs=4 --keep-going --output-sync=target test-parallel test-matrix; parallel=$$?; \
 	$(RUN) coverage run -p -m pytest -m "$(MAIN_TESTS) and timing"; alone=$$?; \
 	$(RUN) coverage combine; $(RUN) coverage report --fail-under=100 \
 	&& [ $$parallel -eq 0 ] && [ $$alone -eq 0 ]
@@ -97,19 +97,21 @@ test-under-load:
 
 # The tests `make test` runs after the site build (the claim and hostile ones ran before it).
 MAIN_TESTS := not claim and not hostile
-# Both cores for the tests that measure no time; a test marked @pytest.mark.xdist_group("x")
-# shares its worker with the others of its group (loadgroup), e.g. to share a costly fixture.
-TEST_WORKERS ?= 2
+# The tests that measure no time on three workers for two cores: each waits on a browser, a
+# server or a subprocess much of the time, and with two the cores sat idle for about half of
+# the stage. A test marked @pytest.mark.xdist_group("x") shares its worker with the others of
+# its group (loadgroup), e.g. to share a costly fixture.
+TEST_WORKERS ?= 3
 XDIST := -n $(TEST_WORKERS) --dist loadgroup
 
-# The checks that measure no time: the in-process hostile requests and strict mypy side by
-# side, then the site build that shows their counts, then every other test but the `timing`
-# ones on both cores, against that site.
+# The checks that measure no time: the in-process hostile requests, strict mypy and the bundle
+# side by side, then the site build that shows their counts, then every other test but the
+# `timing` ones on both cores, against that site.
 test-parallel: test-site
 	GUIDE_SITE_DIR=$(abspath $(SITE_DIR)) $(RUN) coverage run -p -m pytest $(XDIST) \
 		-m "$(MAIN_TESTS) and not timing"
 
-test-site: test-hostile test-typecheck
+test-site: test-hostile test-typecheck bundle
 	$(RUN) mkdocs build --strict -d $(SITE_DIR)
 
 # The independent checks (each needs only setup).
