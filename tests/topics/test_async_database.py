@@ -281,3 +281,31 @@ def test_django_atomic_has_no_async_form() -> None:
 
     with pytest.raises(SynchronousOnlyOperation):
         async_to_sync(atomic_in_async_code)()
+
+
+def test_sqlalchemy_snippets_take_the_database_from_the_environment_and_create_tables(
+    tmp_path,
+) -> None:
+    """``GUIDE_DATABASE_URL`` picks the FastAPI and Flask snippets' database, and importing
+    them creates their tables there (a fresh interpreter, so no loaded engine is touched): the
+    cases pass on the default file either way, which already has the tables."""
+    database = tmp_path / "chosen.db"
+    code = (
+        "import sqlite3, sys\n"
+        "from snippets.async_database import fastapi_db, flask\n"
+        "print(fastapi_db.engine.url)\n"
+        "print(flask.app.config['SQLALCHEMY_DATABASE_URI'])\n"
+        "query = \"SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name\"\n"
+        "print(*(row[0] for row in sqlite3.connect(sys.argv[1]).execute(query)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(database)], cwd=ROOT,
+        env={**os.environ, "GUIDE_DATABASE_URL": f"sqlite:///{database}"},
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.splitlines() == [
+        f"sqlite+aiosqlite:///{database}",  # the same file, through the asyncio driver
+        f"sqlite:///{database}",
+        "author authors book books",  # Flask-SQLAlchemy's table names, then the FastAPI ones
+    ]

@@ -1,5 +1,6 @@
 """The deployment page's commands, started for real: the exact commands the page renders from
-DEMO_SERVERS (one per framework), gunicorn with the snippet's config file, and two workers."""
+DEMO_SERVERS (one per framework), gunicorn with the snippet's config file, and two workers
+(those start servers: marked ``slow``); and what the config file reads from the environment."""
 
 from __future__ import annotations
 
@@ -13,8 +14,6 @@ import pytest
 from tests.support.demo_servers import DemoServers, server_param
 from verified_guide.frameworks import REGISTRY
 from verified_guide.servers import DEMO_SERVERS, HOST, serve
-
-pytestmark = pytest.mark.slow
 
 GUNICORN_CONF = "snippets/deployment/gunicorn_conf.py"
 #: Django needs its project (settings, wsgi.py); the Flask snippet is served on its own.
@@ -46,6 +45,7 @@ def _health(base_url: str, path: str = "/deployment/health") -> httpx.Response:
 FIRST_PER_FRAMEWORK = [demo.name for demo in REGISTRY.first_servers()]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "server_name", [server_param(name) for name in sorted(FIRST_PER_FRAMEWORK)]
 )
@@ -58,6 +58,7 @@ def test_the_command_on_the_page_serves_the_health_check(
     assert resp.json() == {"status": "ok"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("framework", sorted(WSGI_APPS))
 def test_gunicorn_with_the_config_file_starts_two_workers(framework: str) -> None:
     app, health = WSGI_APPS[framework]
@@ -67,6 +68,7 @@ def test_gunicorn_with_the_config_file_starts_two_workers(framework: str) -> Non
         assert len(_children(server.process.pid)) == 2, server.log_tail()
 
 
+@pytest.mark.slow
 def test_uvicorn_with_two_workers_serves_the_health_check() -> None:
     """The page's uvicorn command with the snippet as the app and two workers."""
     argv = DEMO_SERVERS["fastapi-uvicorn"]
@@ -79,10 +81,23 @@ def test_uvicorn_with_two_workers_serves_the_health_check() -> None:
         assert len(_children(server.process.pid)) >= 2, server.log_tail()
 
 
-def test_gunicorn_conf_worker_count(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_gunicorn_conf_reads_workers_and_bind_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The page's overrides, WEB_CONCURRENCY and BIND, each replace the file's default (no
+    server: the file is plain Python, so this one runs in the mutation check too)."""
     from snippets.deployment import gunicorn_conf
 
     monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
-    assert importlib.reload(gunicorn_conf).workers == 2 * multiprocessing.cpu_count() + 1
+    monkeypatch.delenv("BIND", raising=False)
+    default = importlib.reload(gunicorn_conf)
+    assert (default.workers, default.bind) == (
+        2 * multiprocessing.cpu_count() + 1,
+        "127.0.0.1:8000",
+    )
     monkeypatch.setenv("WEB_CONCURRENCY", "3")
-    assert importlib.reload(gunicorn_conf).workers == 3
+    monkeypatch.setenv("BIND", "0.0.0.0:9000")
+    chosen = importlib.reload(gunicorn_conf)
+    assert (chosen.workers, chosen.bind) == (3, "0.0.0.0:9000")
+    monkeypatch.undo()
+    importlib.reload(gunicorn_conf)  # the defaults again, for whatever imports it next

@@ -102,6 +102,7 @@ def test_the_log_line_is_json_with_the_request_id(framework: str, log_lines) -> 
     GET[framework]({"X-Request-ID": "req-log-1"})
     (line,) = [entry for entry in log_lines(framework) if entry["message"] == "request finished"]
     assert line["request_id"] == "req-log-1"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4}", line["time"]), line
     summary = (line["level"], line["method"], line["path"], line["status"])
     assert summary == ("INFO", "GET", "/orders/7", 200)
 

@@ -3,7 +3,11 @@ body-size limits (413) that cases cannot carry: a case's body is data, not a meg
 
 from __future__ import annotations
 
+import os
 import re
+import secrets
+import subprocess
+import sys
 
 import pytest
 from django.test import Client
@@ -11,6 +15,7 @@ from fastapi import FastAPI, Request
 
 from snippets.security import flask as flask_snippet
 from snippets.security.fastapi import BodySizeLimit
+from verified_guide.topics import ROOT
 
 
 def _hidden(name: str, html: str) -> str:
@@ -116,3 +121,27 @@ def test_flask_body_limit_answers_413() -> None:
         headers={"Content-Type": "application/x-www-form-urlencoded"},
     )
     assert resp.status_code == 413
+
+
+def test_fastapi_and_flask_take_the_allowed_hosts_from_the_environment() -> None:
+    """``GUIDE_ALLOWED_HOSTS`` replaces the default hosts (read at import, so in a fresh
+    interpreter): the cases send the default Host, so a misspelt name would go unnoticed."""
+    code = (
+        "from fastapi.testclient import TestClient\n"
+        "from snippets.security import fastapi, flask\n"
+        "for host in ('guide.example', 'localhost'):\n"
+        "    url = f'https://{host}/api/data'\n"
+        "    print(TestClient(fastapi.app).get(url).status_code,\n"
+        "          flask.app.test_client().get(url).status_code)\n"
+    )
+    env = {
+        **os.environ,
+        "GUIDE_ALLOWED_HOSTS": "guide.example",
+        "GUIDE_SECRET_KEY": secrets.token_urlsafe(32),  # the Flask snippet requires one
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env,
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.split() == ["200", "200", "400", "400"]

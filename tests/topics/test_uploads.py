@@ -94,6 +94,28 @@ def test_django_limit_also_counts_a_body_longer_than_it_declared() -> None:
         handler.receive_data_chunk(b"x" * storage.MAX_BYTES, 10)
 
 
+def test_django_limit_refuses_a_declared_oversize_body_before_reading_it() -> None:
+    """A client that announces more than MAX_BYTES is refused at once: nothing is read, so a
+    slow client cannot hold a worker while it sends a body that will be refused anyway."""
+    handler = SizeLimitHandler(RequestFactory().post("/files"))
+
+    class Unread(io.BytesIO):
+        def read(self, size: int | None = -1) -> bytes:
+            raise AssertionError("the body was read")
+
+    with pytest.raises(TooLarge):
+        handler.handle_raw_input(Unread(), {}, content_length=storage.MAX_BYTES + 1, boundary=b"b")
+
+
+def test_a_rejection_carries_its_reason_as_the_exception_message() -> None:
+    """``Rejected`` is an exception like any other: a log line or traceback that shows it
+    (``str(exc)``) gives the reason the client got, not an empty message."""
+    rejected = storage.Rejected(415, "only text files")
+    assert (str(rejected), rejected.args, rejected.status) == (
+        "only text files", ("only text files",), 415,
+    )  # fmt: skip
+
+
 def test_case_bodies_are_multipart_with_the_declared_type() -> None:
     body, headers = request_parts(
         {"files": {"file": {"filename": "a.txt", "content_type": "text/plain", "content": "hi"}}}
