@@ -3,7 +3,7 @@ import secrets
 
 from django.urls import path
 from ninja import Field, NinjaAPI, Query, Schema, Status
-from ninja.errors import HttpError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer
 
 API_TOKEN = os.environ["BOOKS_API_TOKEN"]  # no default: without it the app does not start
@@ -17,6 +17,14 @@ class BearerToken(HttpBearer):
 
 
 api = NinjaAPI(title="Books API", version="1.0.0", urls_namespace="rest_api_ninja")
+
+
+@api.exception_handler(AuthenticationError)
+def challenge(request, exc):
+    # Ninja's own 401 names no scheme; HTTP requires a 401 to say which one to use.
+    response = api.create_response(request, {"detail": str(exc)}, status=401)
+    response["WWW-Authenticate"] = "Bearer"
+    return response
 
 
 class BookIn(Schema):
