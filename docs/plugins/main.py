@@ -35,8 +35,9 @@ from docs.plugins.page_data import live_placeholder, script_json
 from verified_guide import postgres, typecheck
 from verified_guide.check_embeds import broken_embeds, embeds_in, orphans
 from verified_guide.claims.evidence import IN_CI
-from verified_guide.servers import DEMO_SERVERS
-from verified_guide.sockets import expected_frames, speaks_socketio
+from verified_guide.frameworks import REGISTRY
+from verified_guide.servers import DEMO_SERVERS, SOCKET_SERVERS
+from verified_guide.sockets import expected_frames, socket_demo_servers, speaks_socketio
 from verified_guide.source_links import configure as configure_source_links
 from verified_guide.source_links import links
 from verified_guide.topics import (
@@ -381,9 +382,25 @@ def socket_table(slug: str) -> str:
         f"turn, and the n-th answer listed answers the n-th frame.{note} They are "
         f"{source.link(topic.folder / 'cases.yaml')} "
         f"too; {source.link('tests/test_socket_cases.py')} holds each one with every framework's "
-        f"socket test client, {source.link('tests/test_demo_servers.py')} over a real WebSocket "
-        "with the demo apps on their ASGI servers, and the live demo above in your browser.\n"
+        f"socket test client, {source.link('tests/test_demo_servers.py')} over a real connection "
+        f"with the demo apps on their servers ({_socket_deployments(topic)}), and the live demo "
+        "above in your browser.\n"
     )
+
+
+def _socket_deployments(topic: Topic) -> str:
+    """Where the demo apps hold the topic's conversations, from the registry: the demo servers,
+    and the full command of a server started for sockets only (``socket_server``)."""
+    names = dict.fromkeys(d.name for case in topic.sockets for d in socket_demo_servers(case))
+    by_framework: dict[str, list[str]] = {}
+    for name in names:
+        if name in SOCKET_SERVERS:
+            command = shlex.join(arg.replace("{port}", "8000") for arg in SOCKET_SERVERS[name])
+            shown = f"`{command}` (its own servers cannot keep a socket open beside other requests)"
+        else:
+            shown = f"`{name}`"
+        by_framework.setdefault(REGISTRY.server(name).framework.title, []).append(shown)
+    return "; ".join(f"{title} on {', '.join(shown)}" for title, shown in by_framework.items())
 
 
 def status(slug: str, case_name: str, framework: str) -> int:

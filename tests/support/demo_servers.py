@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 
-from verified_guide.servers import DEMO_SERVERS, RunningServer, serve
+from verified_guide.servers import DEMO_SERVERS, SOCKET_SERVERS, RunningServer, serve
 
 #: Generous: the servers start beside other tests on a busy 2-core machine, and no test that
 #: uses them measures time, so a slow start must not fail one.
@@ -64,7 +64,7 @@ class DemoServers:
         running = stack.enter_context(
             serve(
                 name,
-                DEMO_SERVERS[name],
+                {**DEMO_SERVERS, **SOCKET_SERVERS}[name],
                 # Production settings whatever the caller's environment says.
                 env={"GUIDE_DATABASE_URL": f"sqlite:///{database}", "GUIDE_DEBUG": "0"},
                 timeout=START_TIMEOUT_S,
