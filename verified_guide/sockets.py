@@ -84,6 +84,10 @@ def _frame_problem(index: int, want: dict[str, Any], got: dict[str, Any], socket
 
 def mismatches(case: SocketCase, framework: str, observed: Conversation) -> list[str]:
     """Every way a conversation differs from what ``case`` expects of ``framework``."""
+    if case.refused:
+        if observed["accepted"]:
+            return [f"the connection to {case.path} was accepted; it must be refused"]
+        return []
     if not observed["accepted"]:
         return [f"the connection to {case.path} was refused: {observed.get('note', '')}"]
     wanted = expected_frames(case, framework)

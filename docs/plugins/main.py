@@ -46,6 +46,7 @@ from verified_guide.topics import (
     FRAMEWORKS,
     LOC_RULE,
     ROOT,
+    SocketCase,
     Topic,
     TopicError,
     all_topics,
@@ -349,6 +350,14 @@ def _frame_summary(frame: dict[str, Any], event: str | None = None) -> str:
     return f"`{event}` event: `{value}`" if event else f"`{value}`"
 
 
+def _answers_cell(case: SocketCase, framework: str) -> str:
+    """The frames a framework must answer with, in order, or the refusal a case expects."""
+    if case.refused:
+        return "handshake refused"
+    frames = expected_frames(case, framework)
+    return "<br>".join(_frame_summary(f, f.pop("event")) for f in frames)
+
+
 def socket_table(slug: str) -> str:
     """The topic's socket conversations (``sockets:`` in cases.yaml): each frame sent and the
     frame each framework must answer it with, in order, on one connection; empty without any."""
@@ -358,13 +367,8 @@ def socket_table(slug: str) -> str:
     frameworks = topic.frameworks()
     rows = []
     for case in topic.sockets:
-        sent = "<br>".join(_frame_summary(m["send"]) for m in case.messages)
-        cells = [
-            "<br>".join(_frame_summary(f, f.pop("event")) for f in expected_frames(case, fw))
-            if fw in case.frameworks
-            else "n/a"
-            for fw in frameworks
-        ]
+        sent = "<br>".join(_frame_summary(m["send"]) for m in case.messages) or "(nothing)"
+        cells = [_answers_cell(case, fw) if fw in case.frameworks else "n/a" for fw in frameworks]
         rows.append([case.name, f"`{case.path}`<br>{sent}", *cells])
     header = ["Conversation", "Frames sent", *(FRAMEWORK_TITLES[fw] for fw in frameworks)]
     socketio = sorted(

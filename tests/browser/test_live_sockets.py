@@ -2,7 +2,8 @@
 
 Under a plain WebSocket tab (FastAPI) and a Socket.IO one (Flask): Send holds the selected
 conversation from cases.yaml and lists each frame sent and received, as the case expects; a
-frame the reader types that looks like HTML stays text. Django's socket, and every conversation
+frame the reader types that looks like HTML stays text; under Django's, an unknown socket path
+is refused in plain words, as the demo app under uvicorn refuses it, not with a traceback. Django's socket, and every conversation
 in both engines, are compared with CPython by tests/browser/test_parity.py.
 """
 
@@ -21,6 +22,7 @@ from verified_guide.topics import FRAMEWORK_TITLES, get_topic
 pytestmark = pytest.mark.slow
 
 TOPIC = "websockets"
+SOCKETS = {case.name: case for case in get_topic(TOPIC).sockets}
 SEND_TIMEOUT_MS = 180_000
 
 
@@ -60,7 +62,7 @@ def _shown(frame: dict[str, Any]) -> str:
 
 @pytest.mark.parametrize("framework", ["fastapi", "flask"])
 def test_send_holds_the_selected_conversation(page: Any, framework: str) -> None:
-    case = get_topic(TOPIC).sockets[-1]  # the longest: errors, then an echo on the same socket
+    case = SOCKETS["bad messages get an error and the connection stays open"]  # then an echo
     demo(page, framework).locator(".live-demo__socket-case").select_option(label=case.name)
     listed = send(page, framework)
     received = [line.removeprefix("← ") for line in listed if line.startswith("← ")]
@@ -80,3 +82,10 @@ def test_a_typed_frame_that_looks_like_html_stays_text(page: Any) -> None:
     assert listed == [f"→ {markup}", '← {"echo":"<img src=x onerror=window.pwned=1><b>bold</b>"}']
     assert box.locator(".live-demo__frames img, .live-demo__frames b").count() == 0
     assert page.evaluate("window.pwned") is None
+
+
+def test_django_refuses_an_unknown_socket_path_in_plain_words(page: Any) -> None:
+    case = SOCKETS["an unknown socket path is refused"]
+    assert case.refused and "django" in case.frameworks
+    demo(page, "django").locator(".live-demo__socket-case").select_option(label=case.name)
+    assert send(page, "django") == ["Connection refused: the handshake was refused"]
