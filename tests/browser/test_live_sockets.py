@@ -3,8 +3,8 @@
 Under a plain WebSocket tab (FastAPI) and a Socket.IO one (Flask): Send holds the selected
 conversation from cases.yaml and lists each frame sent and received, as the case expects; a
 frame the reader types that looks like HTML stays text; under Django's, an unknown socket path
-is refused in plain words, as the demo app under uvicorn refuses it, not with a traceback. Django's socket, and every conversation
-in both engines, are compared with CPython by tests/browser/test_parity.py.
+is refused in plain words, as the demo app under uvicorn refuses it, not with a traceback.
+Every conversation, in both engines, is compared with CPython by tests/browser/test_parity.py.
 """
 
 from __future__ import annotations
