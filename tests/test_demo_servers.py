@@ -9,15 +9,24 @@ here measures time (a slow start has three minutes), so these tests run beside t
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
 
 from tests.support.demo_servers import DemoServers, server_param
 from verified_guide.cases import check, http_sender
 from verified_guide.frameworks import REGISTRY
-from verified_guide.servers import DEMO_SERVERS
-from verified_guide.sockets import mismatches, speaks_socketio, websocket_conversation
-from verified_guide.topics import Topic, all_topics
+from verified_guide.servers import DEMO_SERVERS, RunningServer
+from verified_guide.sockets import (
+    held_on,
+    mismatches,
+    socket_demo_servers,
+    socketio_server_conversation,
+    speaks_socketio,
+    websocket_conversation,
+)
+from verified_guide.topics import SocketCase, Topic, all_topics
 
 pytestmark = pytest.mark.slow
 
@@ -50,35 +59,38 @@ def test_demo_app_answers_every_case(
     assert not failures, f"{server_name}:\n" + "\n".join(failures)
 
 
-# Socket cases over a real WebSocket connection, on each server that speaks ASGI (a WSGI server
-# has no WebSocket; Flask-SocketIO's Socket.IO needs a Socket.IO client, so its conversations
-# are checked in-process and in the browser). The Origin is the server's own, as a browser on
-# the site would send it: Django's AllowedHostsOriginValidator refuses other hosts.
+# Socket cases over a real connection: a WebSocket client on each demo server that speaks ASGI, a
+# Socket.IO client (over its WebSocket transport) for a snippet that speaks Socket.IO, on the demo
+# app's socket server (``socket_server`` in verified_guide/frameworks.yaml: gunicorn's sync worker
+# holds one connection at a time, so Flask-SocketIO runs on its threaded worker). A WSGI server
+# with neither has no socket to test. The Origin is the server's own, as a browser on the site
+# would send it: Django's AllowedHostsOriginValidator and Flask-SocketIO refuse other hosts.
+def _conversation(running: RunningServer, topic: Topic, case: SocketCase, framework: str) -> Any:
+    if speaks_socketio(case, framework):
+        return socketio_server_conversation(running.base_url, topic.mount, case, framework)
+    url = f"ws://127.0.0.1:{running.port}/{topic.mount}{case.path}"
+    return websocket_conversation(url, running.base_url, case, framework)
+
+
 @pytest.mark.parametrize(
     ("server_name", "topic"),
     [
-        server_param(demo.name, topic, id=f"{demo.name}-{topic.mount}")
-        for demo in REGISTRY.demo_servers
-        if demo.spec.interface == "asgi"
+        server_param(name, topic, id=f"{name}-{topic.mount}")
         for topic in all_topics()
-        if any(
-            demo.framework.id in case.frameworks and not speaks_socketio(case, demo.framework.id)
-            for case in topic.sockets
-        )
+        for name in dict.fromkeys(d.name for c in topic.sockets for d in socket_demo_servers(c))
     ],
 )
 def test_demo_app_holds_every_socket_conversation(
     server_name: str, topic: Topic, demo_servers: DemoServers
 ) -> None:
     running = demo_servers.get(server_name).running
-    framework = REGISTRY.server(server_name).framework.id
+    demo = REGISTRY.server(server_name)
     failures = []
     for case in topic.sockets:
-        if framework not in case.frameworks or speaks_socketio(case, framework):
+        if not held_on(demo, case):
             continue
-        url = f"ws://127.0.0.1:{running.port}/{topic.mount}{case.path}"
-        conversation = websocket_conversation(url, running.base_url, case, framework)
-        if problems := mismatches(case, framework, conversation):
+        conversation = _conversation(running, topic, case, demo.framework.id)
+        if problems := mismatches(case, demo.framework.id, conversation):
             failures.append(f"{case.name}: " + "; ".join(problems))
     assert running.process.poll() is None, f"{server_name} died:\n{running.log_tail()}"
     assert not failures, f"{server_name}:\n" + "\n".join(failures)

@@ -41,8 +41,10 @@ def test_socket_case(topic: Topic, framework: str, case: SocketCase) -> None:
 
 def test_a_conversation_is_judged_frame_by_frame_and_against_cpython() -> None:
     """The comparison every sender and the parity test use: event, JSON value, frame count,
-    a refused handshake, and (parity) the browser's conversation against CPython's."""
-    case = get_topic("websockets").sockets[-1]  # errors, then an echo, on one connection
+    a refused handshake (unexpected, or what a case asks for), and (parity) the browser's
+    conversation against CPython's."""
+    sockets = {case.name: case for case in get_topic("websockets").sockets}
+    case = sockets["bad messages get an error and the connection stays open"]
     error = '{"error": "expected {\\"message\\": ...}"}'
     frames = [{"event": "error", "text": error}] * 3 + [
         {"event": "echo", "text": '{"echo": "still here"}'}
@@ -70,3 +72,8 @@ def test_a_conversation_is_judged_frame_by_frame_and_against_cpython() -> None:
         case, "fastapi", held | {"frames": plain}, rewritten
     )  # not CPython's
     assert not conversations_differ(case, "fastapi", rewritten, rewritten)
+    unknown = sockets["an unknown socket path is refused"]
+    assert mismatches(unknown, "django", refused) == []
+    assert mismatches(unknown, "django", held) == [
+        "the connection to /nope was accepted; it must be refused"
+    ]

@@ -48,12 +48,17 @@ class ServerSpec(Strict):
     bench_variant: str = ""
     #: The benchmark's cases for this server start with this ("async json" for Django's ASGI).
     bench_case_prefix: str = ""
+    #: gunicorn only: its threaded worker (gthread) with this many threads per process, instead
+    #: of its sync worker, which serves one connection at a time (0).
+    threads: int = Field(default=0, ge=0)
 
     @model_validator(mode="after")
     def _speaks(self) -> ServerSpec:
         if self.interface not in SERVER_INTERFACES[self.server]:
             speaks = ", ".join(sorted(SERVER_INTERFACES[self.server]))
             raise ValueError(f"{self.server} serves {speaks}, not {self.interface}")
+        if self.threads and self.server != "gunicorn":
+            raise ValueError(f"threads: gunicorn's threaded worker only, not {self.server}")
         return self
 
 
@@ -74,6 +79,9 @@ class FrameworkSpec(Strict):
     packages: list[str] = Field(min_length=1)
     demo_app: dict[Interface, Target] = Field(min_length=1)
     servers: list[ServerSpec] = Field(min_length=1)
+    #: Where the demo app's socket conversations are held when none of ``servers`` can keep a
+    #: connection open beside the others (``<id>-<server>-threads``; tests/test_demo_servers.py).
+    socket_server: ServerSpec | None = None
     bench_app: dict[Interface, Target] = {}
     bench_env: dict[str, str] = {}
     hello: HelloSpec | None = None
@@ -85,7 +93,7 @@ class FrameworkSpec(Strict):
 
     @model_validator(mode="after")
     def _served(self) -> FrameworkSpec:
-        for spec in self.servers:
+        for spec in [*self.servers, *([self.socket_server] if self.socket_server else [])]:
             if spec.interface not in self.demo_app:
                 raise ValueError(f"server {spec.server} needs demo_app.{spec.interface}")
             if self.bench_app and spec.interface not in self.bench_app:
@@ -97,8 +105,9 @@ class FrameworkSpec(Strict):
         return tuple(self.demo_app)
 
     def server_id(self, spec: ServerSpec) -> str:
-        """``django-gunicorn``: how tests, results and pages name the framework on a server."""
-        return f"{self.id}-{spec.server}"
+        """``django-gunicorn``: how tests, results and pages name the framework on a server
+        (``flask-gunicorn-threads`` on gunicorn's threaded worker)."""
+        return f"{self.id}-{spec.server}" + ("-threads" if spec.threads else "")
 
     @property
     def hello_import(self) -> str:
@@ -161,12 +170,21 @@ class Registry:
             for spec in fw.servers
         )
 
+    @cached_property
+    def socket_servers(self) -> tuple[DemoServer, ...]:
+        """The demo apps whose sockets are held on a server of their own (``socket_server``)."""
+        return tuple(
+            DemoServer(fw.server_id(fw.socket_server), fw, fw.socket_server)
+            for fw in self.frameworks
+            if fw.socket_server
+        )
+
     def server(self, name: str) -> DemoServer:
         """The demo server called ``name`` (``django-uvicorn``), naming the known ones if none."""
-        for server in self.demo_servers:
+        for server in (*self.demo_servers, *self.socket_servers):
             if server.name == name:
                 return server
-        known = ", ".join(s.name for s in self.demo_servers)
+        known = ", ".join(s.name for s in (*self.demo_servers, *self.socket_servers))
         raise FrameworkRegistryError(f"no demo server {name!r} (known: {known})")
 
     def first_servers(self) -> tuple[DemoServer, ...]:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import httpx
 
-from verified_guide.frameworks import REGISTRY, ServerSpec
+from verified_guide.frameworks import REGISTRY, DemoServer, ServerSpec
 from verified_guide.topics import ROOT
 
 HOST = "127.0.0.1"
@@ -32,16 +32,17 @@ BIN = Path(sys.executable).parent
 
 @dataclass(frozen=True)
 class Server:
-    """A production server and its command line; ``{target}``, ``{port}`` and
-    ``{workers}`` are filled in per app and per start."""
+    """A production server and its command line; ``{target}``, ``{port}``, ``{workers}`` and
+    ``{threads}`` are filled in per app and per start."""
 
     name: str
     interface: str  # "asgi" or "wsgi"
     argv: tuple[str, ...]
 
-    def command(self, target: str, workers: int = 1) -> list[str]:
+    def command(self, target: str, workers: int = 1, threads: int = 0) -> list[str]:
         """The command for one app; ``{port}`` stays a placeholder until ``serve``."""
-        values = {"target": target, "workers": str(workers), "port": "{port}"}
+        values = {"target": target, "workers": str(workers), "threads": str(threads)}
+        values["port"] = "{port}"
         return [part.format(**values) for part in self.argv]
 
 
@@ -59,6 +60,17 @@ GUNICORN = Server(
     (
         "gunicorn", "{target}", "--bind", f"{HOST}:{{port}}", "--workers", "{workers}",
         "--worker-class", "sync", "--log-level", "warning", "--no-control-socket",
+    ),
+)  # fmt: skip
+#: gunicorn's threaded worker: a connection holds a thread, not the process, so a WebSocket can
+#: stay open while other requests are served (a framework's ``socket_server`` in the registry).
+GUNICORN_THREADS = Server(
+    "gunicorn",
+    "wsgi",
+    (
+        "gunicorn", "{target}", "--bind", f"{HOST}:{{port}}", "--workers", "{workers}",
+        "--worker-class", "gthread", "--threads", "{threads}", "--log-level", "warning",
+        "--no-control-socket",
     ),
 )  # fmt: skip
 GRANIAN_ASGI = Server(
@@ -83,13 +95,23 @@ SERVERS: dict[tuple[str, str], Server] = {
 
 def server_of(spec: ServerSpec) -> Server:
     """The command of a server a framework lists in the registry."""
-    return SERVERS[spec.server, spec.interface]
+    return GUNICORN_THREADS if spec.threads else SERVERS[spec.server, spec.interface]
+
+
+def demo_command(demo: DemoServer) -> list[str]:
+    """A demo app's command on one server, one worker."""
+    return server_of(demo.spec).command(demo.target, threads=demo.spec.threads)
 
 
 #: The production command of each demo app on each of its servers (``django-gunicorn``), one
 #: worker, as the deployment page shows it; the frameworks and servers come from the registry.
 DEMO_SERVERS: dict[str, list[str]] = {
-    demo.name: server_of(demo.spec).command(demo.target) for demo in REGISTRY.demo_servers
+    demo.name: demo_command(demo) for demo in REGISTRY.demo_servers
+}
+#: Where a demo app's socket conversations are held when its servers above cannot keep a socket
+#: open (``socket_server`` in the registry): ``flask-gunicorn-threads``.
+SOCKET_SERVERS: dict[str, list[str]] = {
+    demo.name: demo_command(demo) for demo in REGISTRY.socket_servers
 }
 
 

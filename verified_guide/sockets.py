@@ -5,7 +5,8 @@ connection. Every place that holds one produces the same record, a *conversation
 ``{"accepted": bool, "frames": [{"event": str | None, "text": str}, ...], "note": str}``:
 
 - the in-process test clients (``tests/support/sockets.py``),
-- a real WebSocket client against a demo server (``websocket_conversation`` here),
+- a real WebSocket client against a demo server (``websocket_conversation`` here), or a real
+  Socket.IO client for a snippet that speaks Socket.IO (``socketio_server_conversation``),
 - the browser runner (``verified_guide/live/runner.py``, ``run_socket``), which also builds the
 frames
   each framework is sent (``socket_frames``), so every sender sends the same ones,
@@ -20,6 +21,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from verified_guide.frameworks import REGISTRY, DemoServer
 from verified_guide.live.runner import socket_frames
 from verified_guide.topics import SocketCase
 
@@ -30,6 +32,26 @@ __all__ = ["Conversation", "conversations_differ", "expected_frames", "mismatche
 
 def speaks_socketio(case: SocketCase, framework: str) -> bool:
     return framework in (case.socketio or {}).get("frameworks", [])
+
+
+def held_on(demo: DemoServer, case: SocketCase) -> bool:
+    """Whether the demo server holds the case's conversation over a real connection: a plain
+    WebSocket one on an ASGI server, a Socket.IO one on the framework's socket server
+    (``socket_server`` in verified_guide/frameworks.yaml; a WSGI worker that serves one connection
+    at a time cannot keep a socket open beside the others)."""
+    framework = demo.framework.id
+    if framework not in case.frameworks:
+        return False
+    if speaks_socketio(case, framework):
+        return demo in REGISTRY.socket_servers
+    return demo.spec.interface == "asgi"
+
+
+def socket_demo_servers(case: SocketCase) -> list[DemoServer]:
+    """Every demo server that holds the case's conversation, in registry order."""
+    return [
+        demo for demo in (*REGISTRY.demo_servers, *REGISTRY.socket_servers) if held_on(demo, case)
+    ]
 
 
 def expected_frames(case: SocketCase, framework: str) -> list[dict[str, Any]]:
@@ -62,6 +84,10 @@ def _frame_problem(index: int, want: dict[str, Any], got: dict[str, Any], socket
 
 def mismatches(case: SocketCase, framework: str, observed: Conversation) -> list[str]:
     """Every way a conversation differs from what ``case`` expects of ``framework``."""
+    if case.refused:
+        if observed["accepted"]:
+            return [f"the connection to {case.path} was accepted; it must be refused"]
+        return []
     if not observed["accepted"]:
         return [f"the connection to {case.path} was refused: {observed.get('note', '')}"]
     wanted = expected_frames(case, framework)
@@ -110,4 +136,43 @@ def websocket_conversation(url: str, origin: str, case: SocketCase, framework: s
         return {"accepted": False, "frames": [], "note": note}
     except (TimeoutError, ConnectionClosed) as exc:
         return {"accepted": True, "frames": frames, "note": f"after {len(frames)} frames: {exc!r}"}
+    return {"accepted": True, "frames": frames, "note": ""}
+
+
+def socketio_server_conversation(
+    base_url: str, mount: str, case: SocketCase, framework: str
+) -> Conversation:
+    """The case's conversation with a Socket.IO server (Flask-SocketIO in a demo app mounted at
+    ``/<mount>``) through python-socketio's client, over the WebSocket transport only: each
+    emit, then the one event that answers it. The Origin its WebSocket client sends is the
+    server's own, as a page of the same site would send it (Flask-SocketIO refuses other
+    origins by default)."""
+    import socketio
+    from socketio.exceptions import ConnectionError as RefusedError
+    from socketio.exceptions import TimeoutError as NoAnswerError
+
+    from verified_guide.live.runner import REPLY_SECONDS
+
+    frames: list[dict[str, Any]] = []
+    client = socketio.SimpleClient()
+    try:
+        client.connect(
+            base_url,
+            transports=["websocket"],
+            socketio_path=f"/{mount}/socket.io",
+            wait_timeout=REPLY_SECONDS,
+        )
+    except RefusedError as exc:
+        return {"accepted": False, "frames": [], "note": f"the connection was refused: {exc}"}
+    try:
+        for frame in socket_frames(case.as_data(), framework):
+            client.emit(frame["event"], frame["arg"])
+            event, *args = client.receive(timeout=REPLY_SECONDS)
+            value = args[0] if len(args) == 1 else args
+            frames.append({"event": event, "text": json.dumps(value)})
+    except NoAnswerError:
+        note = f"no answer to frame {len(frames) + 1} within {REPLY_SECONDS:g} s"
+        return {"accepted": True, "frames": frames, "note": note}
+    finally:
+        client.disconnect()
     return {"accepted": True, "frames": frames, "note": ""}

@@ -124,13 +124,24 @@ class SocketIOSpec(Strict):
 
 
 class SocketSpec(Strict):
-    """A socket conversation: connect to ``path``, then each message in turn on one connection."""
+    """A socket conversation: connect to ``path``, then each message in turn on one connection;
+    or, with ``refused``, a handshake the server must refuse (nothing is sent)."""
 
     name: str
     path: str
-    messages: list[SocketMessage] = Field(min_length=1)
+    messages: list[SocketMessage] = []
+    refused: bool = False
     frameworks: list[Framework] | None = None  # type: ignore[valid-type]
     socketio: SocketIOSpec | None = None
+
+    @model_validator(mode="after")
+    def _sends_unless_refused(self) -> SocketSpec:
+        if self.refused == bool(self.messages):
+            raise ValueError(
+                "a conversation has messages, or is `refused: true` with none (nothing is sent "
+                "on a refused connection)"
+            )
+        return self
 
 
 class CasesFile(Strict):
@@ -235,6 +246,8 @@ class SocketCase:
     frameworks: tuple[str, ...]
     #: ``{"frameworks": [...], "event": ...}``: who speaks Socket.IO, and the event sent.
     socketio: dict[str, Any] | None = None
+    #: The handshake must be refused (``messages`` is then empty).
+    refused: bool = False
 
     def as_data(self) -> dict[str, Any]:
         """A plain dict, for JSON embedding in pages and the browser runner."""
@@ -242,6 +255,7 @@ class SocketCase:
             "name": self.name,
             "path": self.path,
             "messages": list(self.messages),
+            "refused": self.refused,
             "frameworks": list(self.frameworks),
             "socketio": self.socketio,
         }
@@ -443,6 +457,7 @@ def _socket(slug: str, spec: SocketSpec, covers: tuple[str, ...]) -> SocketCase:
         tuple(_dump(message) for message in spec.messages),
         tuple(spec.frameworks) if spec.frameworks is not None else covers,
         _dump(spec.socketio) if spec.socketio is not None else None,
+        spec.refused,
     )
 
 

@@ -35,8 +35,9 @@ from docs.plugins.page_data import live_placeholder, script_json
 from verified_guide import postgres, typecheck
 from verified_guide.check_embeds import broken_embeds, embeds_in, orphans
 from verified_guide.claims.evidence import IN_CI
-from verified_guide.servers import DEMO_SERVERS
-from verified_guide.sockets import expected_frames, speaks_socketio
+from verified_guide.frameworks import REGISTRY
+from verified_guide.servers import DEMO_SERVERS, SOCKET_SERVERS
+from verified_guide.sockets import expected_frames, socket_demo_servers, speaks_socketio
 from verified_guide.source_links import configure as configure_source_links
 from verified_guide.source_links import links
 from verified_guide.topics import (
@@ -45,6 +46,7 @@ from verified_guide.topics import (
     FRAMEWORKS,
     LOC_RULE,
     ROOT,
+    SocketCase,
     Topic,
     TopicError,
     all_topics,
@@ -348,6 +350,14 @@ def _frame_summary(frame: dict[str, Any], event: str | None = None) -> str:
     return f"`{event}` event: `{value}`" if event else f"`{value}`"
 
 
+def _answers_cell(case: SocketCase, framework: str) -> str:
+    """The frames a framework must answer with, in order, or the refusal a case expects."""
+    if case.refused:
+        return "handshake refused"
+    frames = expected_frames(case, framework)
+    return "<br>".join(_frame_summary(f, f.pop("event")) for f in frames)
+
+
 def socket_table(slug: str) -> str:
     """The topic's socket conversations (``sockets:`` in cases.yaml): each frame sent and the
     frame each framework must answer it with, in order, on one connection; empty without any."""
@@ -357,13 +367,8 @@ def socket_table(slug: str) -> str:
     frameworks = topic.frameworks()
     rows = []
     for case in topic.sockets:
-        sent = "<br>".join(_frame_summary(m["send"]) for m in case.messages)
-        cells = [
-            "<br>".join(_frame_summary(f, f.pop("event")) for f in expected_frames(case, fw))
-            if fw in case.frameworks
-            else "n/a"
-            for fw in frameworks
-        ]
+        sent = "<br>".join(_frame_summary(m["send"]) for m in case.messages) or "(nothing)"
+        cells = [_answers_cell(case, fw) if fw in case.frameworks else "n/a" for fw in frameworks]
         rows.append([case.name, f"`{case.path}`<br>{sent}", *cells])
     header = ["Conversation", "Frames sent", *(FRAMEWORK_TITLES[fw] for fw in frameworks)]
     socketio = sorted(
@@ -381,9 +386,25 @@ def socket_table(slug: str) -> str:
         f"turn, and the n-th answer listed answers the n-th frame.{note} They are "
         f"{source.link(topic.folder / 'cases.yaml')} "
         f"too; {source.link('tests/test_socket_cases.py')} holds each one with every framework's "
-        f"socket test client, {source.link('tests/test_demo_servers.py')} over a real WebSocket "
-        "with the demo apps on their ASGI servers, and the live demo above in your browser.\n"
+        f"socket test client, {source.link('tests/test_demo_servers.py')} over a real connection "
+        f"with the demo apps on their servers ({_socket_deployments(topic)}), and the live demo "
+        "above in your browser.\n"
     )
+
+
+def _socket_deployments(topic: Topic) -> str:
+    """Where the demo apps hold the topic's conversations, from the registry: the demo servers,
+    and the full command of a server started for sockets only (``socket_server``)."""
+    names = dict.fromkeys(d.name for case in topic.sockets for d in socket_demo_servers(case))
+    by_framework: dict[str, list[str]] = {}
+    for name in names:
+        if name in SOCKET_SERVERS:
+            command = shlex.join(arg.replace("{port}", "8000") for arg in SOCKET_SERVERS[name])
+            shown = f"`{command}` (its own servers cannot keep a socket open beside other requests)"
+        else:
+            shown = f"`{name}`"
+        by_framework.setdefault(REGISTRY.server(name).framework.title, []).append(shown)
+    return "; ".join(f"{title} on {', '.join(shown)}" for title, shown in by_framework.items())
 
 
 def status(slug: str, case_name: str, framework: str) -> int:

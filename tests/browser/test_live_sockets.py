@@ -2,8 +2,9 @@
 
 Under a plain WebSocket tab (FastAPI) and a Socket.IO one (Flask): Send holds the selected
 conversation from cases.yaml and lists each frame sent and received, as the case expects; a
-frame the reader types that looks like HTML stays text. Django's socket, and every conversation
-in both engines, are compared with CPython by tests/browser/test_parity.py.
+frame the reader types that looks like HTML stays text; an unknown socket path is refused in
+plain words, as the demo apps under uvicorn refuse it, not with a traceback.
+Every conversation, in both engines, is compared with CPython by tests/browser/test_parity.py.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from verified_guide.topics import FRAMEWORK_TITLES, get_topic
 pytestmark = pytest.mark.slow
 
 TOPIC = "websockets"
+SOCKETS = {case.name: case for case in get_topic(TOPIC).sockets}
 SEND_TIMEOUT_MS = 180_000
 
 
@@ -60,7 +62,7 @@ def _shown(frame: dict[str, Any]) -> str:
 
 @pytest.mark.parametrize("framework", ["fastapi", "flask"])
 def test_send_holds_the_selected_conversation(page: Any, framework: str) -> None:
-    case = get_topic(TOPIC).sockets[-1]  # the longest: errors, then an echo on the same socket
+    case = SOCKETS["bad messages get an error and the connection stays open"]  # then an echo
     demo(page, framework).locator(".live-demo__socket-case").select_option(label=case.name)
     listed = send(page, framework)
     received = [line.removeprefix("← ") for line in listed if line.startswith("← ")]
@@ -80,3 +82,13 @@ def test_a_typed_frame_that_looks_like_html_stays_text(page: Any) -> None:
     assert listed == [f"→ {markup}", '← {"echo":"<img src=x onerror=window.pwned=1><b>bold</b>"}']
     assert box.locator(".live-demo__frames img, .live-demo__frames b").count() == 0
     assert page.evaluate("window.pwned") is None
+
+
+def test_an_unknown_socket_path_is_refused_in_plain_words(page: Any) -> None:
+    """On FastAPI's tab, whose runtime the tests above loaded: the refusal is drawn the same
+    way for every framework, and Django's runner side, which used to raise Channels' "No route
+    found" here, is held to the same case in both engines by the parity test."""
+    case = SOCKETS["an unknown socket path is refused"]
+    assert case.refused and "fastapi" in case.frameworks
+    demo(page, "fastapi").locator(".live-demo__socket-case").select_option(label=case.name)
+    assert send(page, "fastapi") == ["Connection refused: the handshake was refused"]

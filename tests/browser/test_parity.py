@@ -24,7 +24,7 @@ from tests.browser.live_jobs import parity_jobs, selected_topics
 from verified_guide.cases import answers_differ, from_runner
 from verified_guide.live.support import unsupported
 from verified_guide.sockets import conversations_differ
-from verified_guide.topics import FRAMEWORKS, ROOT, all_topics, get_topic
+from verified_guide.topics import FRAMEWORKS, ROOT, Case, SocketCase, all_topics, get_topic
 
 # Every runnable case of every snippet, in one Web Worker per engine (Pyodide loads once per
 # engine), in ONE test per engine that names every snippet that differs. Per-snippet tests sharing
@@ -167,37 +167,44 @@ RUNNABLE = [
 ]
 
 
+def _conversation_problem(case: SocketCase, framework: str, cpython: Any, pyodide: Any) -> str:
+    """How a socket conversation differs: the same frames, in order ('' when alike)."""
+    return "\n".join(conversations_differ(case, framework, cpython, pyodide))[:3000]
+
+
+def _answer_problem(case: Case, framework: str, cpython: Any, pyodide: Any) -> str:
+    """How an HTTP answer differs, judged by the case module (``answers_differ``: the same
+    status and body, up to random values where both sides still meet the case): the statuses
+    and a diff of the bodies ('' when alike)."""
+    browser_answer, cpython_answer = from_runner(pyodide), from_runner(cpython)
+    if not answers_differ(case.expected(framework), cpython_answer, browser_answer):
+        return ""
+    diff = difflib.unified_diff(
+        cpython_answer.text.splitlines(), browser_answer.text.splitlines(),
+        "CPython", "Pyodide", lineterm="", n=1,
+    )  # fmt: skip
+    statuses = f"status CPython {cpython_answer.status}, Pyodide {browser_answer.status}"
+    return f"{statuses}\n" + "\n".join(list(diff)[:40])
+
+
 def _differences(topic: str, framework: str, cpython: dict, browser: dict) -> list[str]:
-    """What differs between the two sides for one snippet's cases, judged by the case module
-    (``answers_differ``: the same status and body, up to random values where both sides still
-    meet the case)."""
+    """What differs between the two sides for one snippet's socket conversations and cases:
+    each job both sides ran is an error on either side, or judged by its kind's comparison."""
+    info = get_topic(topic)
+    judged = [
+        *((case, _conversation_problem) for case in info.sockets),
+        *((case, _answer_problem) for case in info.cases),
+    ]
     problems = []
-    for case in get_topic(topic).sockets:  # a conversation: the same frames, in order
+    for case, problem_of in judged:
         job_id = f"{topic}/{framework}/{case.name}"
         if job_id not in cpython:
-            continue
+            continue  # a case this snippet skips
         got, want = browser[job_id], cpython[job_id]
         if "error" in got or "error" in want:
             problems.append(f"{job_id}: error\n{got.get('error') or want.get('error')}")
-        elif differ := conversations_differ(case, framework, want["response"], got["response"]):
-            problems.append(f"{job_id}: " + "\n".join(differ)[:3000])
-    for case in get_topic(topic).cases:
-        job_id = f"{topic}/{framework}/{case.name}"
-        if job_id not in cpython:
-            continue
-        got, want = browser[job_id], cpython[job_id]
-        if "error" in got or "error" in want:
-            problems.append(f"{job_id}: error\n{got.get('error') or want.get('error')}")
-            continue
-        pyodide, cpython_answer = from_runner(got["response"]), from_runner(want["response"])
-        if not answers_differ(case.expected(framework), cpython_answer, pyodide):
-            continue
-        diff = difflib.unified_diff(
-            cpython_answer.text.splitlines(), pyodide.text.splitlines(),
-            "CPython", "Pyodide", lineterm="", n=1,
-        )  # fmt: skip
-        statuses = f"status CPython {cpython_answer.status}, Pyodide {pyodide.status}"
-        problems.append(f"{job_id}: {statuses}\n" + "\n".join(list(diff)[:40]))
+        elif problem := problem_of(case, framework, want["response"], got["response"]):
+            problems.append(f"{job_id}: {problem}")
     return problems
 
 

@@ -1,10 +1,11 @@
 """The demo apps under their production servers, started once per test session and shared.
 
 Four test modules send requests to the same six servers (``DEMO_SERVERS``): every case over
-real HTTP, the deployment page's health check, forged credentials, and the hostile suite.
-Starting each server once for all of them, instead of once per module, saves a start-up each
-(imports of every snippet, several seconds of CPU under load). Sharing must not let one test's
-requests change another's answers, so:
+real HTTP, the deployment page's health check, forged credentials, and the hostile suite
+(a demo app's socket server, ``SOCKET_SERVERS``, is started the same way for its socket
+conversations). Starting each server once for all of them, instead of once per module, saves
+a start-up each (imports of every snippet, several seconds of CPU under load). Sharing must
+not let one test's requests change another's answers, so:
 
 - ``get`` hands out a server that no hostile run has touched: if one has (or the server died),
   it is stopped and a fresh one, on a fresh database, takes its place;
@@ -25,7 +26,7 @@ from typing import Any
 
 import pytest
 
-from verified_guide.servers import DEMO_SERVERS, RunningServer, serve
+from verified_guide.servers import DEMO_SERVERS, SOCKET_SERVERS, RunningServer, serve
 
 #: Generous: the servers start beside other tests on a busy 2-core machine, and no test that
 #: uses them measures time, so a slow start must not fail one.
@@ -64,7 +65,7 @@ class DemoServers:
         running = stack.enter_context(
             serve(
                 name,
-                DEMO_SERVERS[name],
+                {**DEMO_SERVERS, **SOCKET_SERVERS}[name],
                 # Production settings whatever the caller's environment says.
                 env={"GUIDE_DATABASE_URL": f"sqlite:///{database}", "GUIDE_DEBUG": "0"},
                 timeout=START_TIMEOUT_S,

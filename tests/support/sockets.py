@@ -4,8 +4,9 @@ One driver per kind of test client (``test_client`` in verified_guide/frameworks
 the conversation record of ``verified_guide/sockets.py``: Starlette's
 ``TestClient.websocket_connect``
 for an ASGI app (FastAPI's), Channels' ``WebsocketCommunicator`` on the snippet's
-``websocket_urlpatterns`` for Django, and Flask-SocketIO's ``test_client`` for a snippet that
-speaks Socket.IO (the live runner's ``socketio_conversation``, which is that client).
+``websocket_urlpatterns`` for Django (routed as the demo project routes them,
+demo_apps/django_app/config/socket_routing.py), and Flask-SocketIO's ``test_client`` for a
+snippet that speaks Socket.IO (the live runner's ``socketio_conversation``, which is that client).
 """
 
 from __future__ import annotations
@@ -39,10 +40,11 @@ def asgi_conversation(module: Any, path: str, frames: list[dict[str, Any]]) -> C
 
 
 async def _channels_conversation(module: Any, path: str, frames: list[dict[str, Any]]) -> Any:
-    from channels.routing import URLRouter
     from channels.testing import WebsocketCommunicator
 
-    communicator = WebsocketCommunicator(URLRouter(module.websocket_urlpatterns), path)
+    from demo_apps.django_app.config.socket_routing import refusing_router
+
+    communicator = WebsocketCommunicator(refusing_router(module.websocket_urlpatterns), path)
     connected, _ = await communicator.connect(timeout=REPLY_SECONDS)
     received = []
     if connected:

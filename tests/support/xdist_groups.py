@@ -22,7 +22,7 @@ from pathlib import PurePosixPath
 
 from xdist.scheduler import LoadScopeScheduling
 
-from verified_guide.servers import DEMO_SERVERS
+from verified_guide.servers import DEMO_SERVERS, SOCKET_SERVERS
 
 #: Browser modules whose tests each hold a whole engine's run (test_parity: one test per
 #: engine, minutes each): the engines run on two workers at once instead of one after another.
@@ -37,7 +37,8 @@ def group_of(nodeid: str) -> str:
     if path.startswith("tests/browser/"):
         return f"browser-{PurePosixPath(path).stem}"
     params = rest.partition("[")[2].removesuffix("]")
-    for name in DEMO_SERVERS:
+    # Longest name first: ``flask-gunicorn-threads-...`` is that server's, not ``flask-gunicorn``'s.
+    for name in sorted([*DEMO_SERVERS, *SOCKET_SERVERS], key=len, reverse=True):
         if params == name or params.startswith(f"{name}-"):
             return f"demo-server-{name}"
     return nodeid

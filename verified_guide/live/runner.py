@@ -517,10 +517,10 @@ async def run_socket(
             "a Flask snippet's socket is driven through Flask-SocketIO only: "
             "name the framework in the case's `socketio`"
         )
-    if adapter == "django":
-        from channels.routing import URLRouter
+    if adapter == "django":  # routed as the demo project routes it: an unknown path is refused
+        from demo_apps.django_app.config.socket_routing import refusing_router
 
-        router = URLRouter(module.websocket_urlpatterns)
+        router = refusing_router(module.websocket_urlpatterns)
         return await asgi_socket(router, socket["path"], frames, lifespan=False)
     return await asgi_socket(module.app, socket["path"], frames)
 
