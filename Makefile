@@ -97,10 +97,10 @@ test-under-load:
 
 # The tests `make test` runs after the site build (the claim and hostile ones ran before it).
 MAIN_TESTS := not claim and not hostile
-# The tests that measure no time on three workers for two cores: each waits on a browser, a
-# server or a subprocess much of the time, and with two the cores sat idle for about half of
-# the stage. A test marked @pytest.mark.xdist_group("x") shares its worker with the others of
-# its group (loadgroup), e.g. to share a costly fixture.
+# The tests that measure no time on three workers for two cores: each worker waits on a
+# browser, a server or a subprocess part of the time, and the longest browser units (queued
+# longest first: tests/support/xdist_groups.py) then start together. Which tests share a
+# worker: tests/support/xdist_groups.py.
 TEST_WORKERS ?= 3
 XDIST := -n $(TEST_WORKERS) --dist loadgroup
 

@@ -13,6 +13,7 @@ import pytest
 
 from tests.support.claim_evidence import RECORDER_NAME
 from tests.support.demo_servers import DemoServers
+from tests.support.xdist_groups import browser_rank
 from verified_guide.claims.evidence import IN_CI, evidence_path
 from verified_guide.postgres import Cluster, PostgresNotInstalled, cluster, find_bindir
 from verified_guide.source_links import configure as configure_source_links
@@ -76,6 +77,11 @@ def _in_browser(item: pytest.Item) -> bool:
     return "tests/browser/" in item.nodeid
 
 
+def _browser_rank(item: pytest.Item) -> int:
+    """Longest browser modules first (``tests/support/xdist_groups.py``); 0 for the others."""
+    return browser_rank(item.nodeid.partition("::")[0]) if _in_browser(item) else 0
+
+
 def _attacks_demo_server(item: pytest.Item) -> bool:
     return item.get_closest_marker("attacks_demo_servers") is not None
 
@@ -92,7 +98,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     The tests of one shared demo server (``demo_servers``: cases, health check, forgeries,
     hostile suite) share a worker too (``server_param``), and the hostile ones come after the
     others: a server they attacked would have to be started again for a case."""
-    items.sort(key=lambda item: (_in_browser(item), _attacks_demo_server(item)))
+    items.sort(
+        key=lambda item: (_in_browser(item), _browser_rank(item), _attacks_demo_server(item))
+    )
     for item in filter(_in_browser, items):
         item.add_marker(pytest.mark.xdist_group(f"browser-{item.path.stem}"))
 

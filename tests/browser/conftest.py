@@ -8,9 +8,9 @@ In CI a missing chromium or node fails the run (tests.conftest.require_tool); lo
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 
@@ -48,20 +48,19 @@ def browser() -> Iterator[object]:
             browser.close()
 
 
+#: Every URL but the local static server's (http://127.0.0.1:<port>/...).
+NOT_LOOPBACK = re.compile(r"^(?!http://127\.0\.0\.1[:/])")
+
+
 def offline_context(browser: object, **options: object) -> object:
     """A fresh context (cold HTTP cache) that aborts every request not to 127.0.0.1.
 
     ``options`` go to ``browser.new_context``, e.g. ``java_script_enabled=False``.
     """
     context = browser.new_context(**options)
-
-    def guard(route: object) -> None:
-        if urlparse(route.request.url).hostname == "127.0.0.1":
-            route.continue_()
-        else:
-            route.abort()
-
-    context.route("**/*", guard)
+    # Matched by the driver, so only a request that leaves the loopback reaches this process:
+    # routing every request through Python cost each page load about a tenth of its time.
+    context.route(NOT_LOOPBACK, lambda route: route.abort())
     return context
 
 

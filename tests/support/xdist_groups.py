@@ -12,8 +12,14 @@ the node id itself, which the controller receives from the workers:
   ``[flask-gunicorn]``, ``[flask-gunicorn-auth]``) runs on the worker of that server's other
   tests, so the shared server (``demo_servers``) starts once;
 - except the parity test's two engines (``ONE_TEST_PER_UNIT``), minutes each, which run on
-  the two workers at once;
+  two workers at once, and the readable-site module, one unit per window size
+  (``SPLIT_BY_WINDOW``: each opens its own pages at its size);
 - every other test is scheduled on its own, as with pytest-xdist's ``load``.
+
+The browser units come last and are the longest of the stage (one to two minutes each), so
+they are queued longest first (``BROWSER_ORDER``, measured): the last ones to start are the
+short ones, and no worker is left running a long unit alone at the end. In collection order
+the readable-site module (2.5 minutes) started last and ran about a minute past the others.
 """
 
 from __future__ import annotations
@@ -27,16 +33,36 @@ from verified_guide.servers import DEMO_SERVERS, SOCKET_SERVERS
 #: Browser modules whose tests each hold a whole engine's run (test_parity: one test per
 #: engine, minutes each): the engines run on two workers at once instead of one after another.
 ONE_TEST_PER_UNIT = frozenset({"tests/browser/test_parity.py"})
+#: Browser modules split into one unit per window size (the first parameter of a test that
+#: takes one), plus one for their other tests.
+SPLIT_BY_WINDOW = {"tests/browser/test_readable.py": ("desktop", "phone")}
+#: Browser modules by their time in the parallel stage, longest first (seconds of one run on
+#: 2 quiet cores, three workers: parity 121 + 63, readable 149 in all, live demo 140, decision
+#: guide 44, sockets 18); a module not listed comes after these.
+BROWSER_ORDER = (
+    "tests/browser/test_parity.py",
+    "tests/browser/test_live_demo.py",
+    "tests/browser/test_readable.py",
+    "tests/browser/test_decision_guide.py",
+    "tests/browser/test_live_sockets.py",
+)
+
+
+def browser_rank(path: str) -> int:
+    """Where a browser module's tests are queued (``BROWSER_ORDER``, longest first)."""
+    return BROWSER_ORDER.index(path) if path in BROWSER_ORDER else len(BROWSER_ORDER)
 
 
 def group_of(nodeid: str) -> str:
     """The scheduling unit of a test: its group's name, or its own node id."""
     path, _, rest = nodeid.partition("::")
+    params = rest.partition("[")[2].removesuffix("]")
     if path in ONE_TEST_PER_UNIT:
         return nodeid
     if path.startswith("tests/browser/"):
-        return f"browser-{PurePosixPath(path).stem}"
-    params = rest.partition("[")[2].removesuffix("]")
+        unit = f"browser-{PurePosixPath(path).stem}"
+        window = params.partition("-")[0]
+        return f"{unit}-{window}" if window in SPLIT_BY_WINDOW.get(path, ()) else unit
     # Longest name first: ``flask-gunicorn-threads-...`` is that server's, not ``flask-gunicorn``'s.
     for name in sorted([*DEMO_SERVERS, *SOCKET_SERVERS], key=len, reverse=True):
         if params == name or params.startswith(f"{name}-"):
