@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from docs.plugins.anchors import cell_anchor, cost_anchor
-from docs.plugins.charts import dot_plot, line_panels, to_svg
+from docs.plugins.charts import dot_plot, drawn_once, line_panels, to_svg
 from docs.plugins.markdown import table
 from verified_guide.bench import external, results
 from verified_guide.bench.config import DATABASE_NAMES, POSTGRESQL, SQLITE, endpoint_title
@@ -161,6 +161,7 @@ def _summary(cells: list[dict], unit: str) -> str:
     )
 
 
+@drawn_once
 def endpoint_chart(doc: Document, endpoint: str) -> str:
     """Median and min-max requests/s of each framework configuration; framework-less apps
     (ceilings) are left to their own chart so they do not shrink the frameworks' scale."""
@@ -179,6 +180,7 @@ def endpoint_chart(doc: Document, endpoint: str) -> str:
     return to_svg(figure, f"chart-{endpoint}", title, _summary(ok, "requests/s"))
 
 
+@drawn_once
 def ceiling_chart(doc: Document) -> str:
     """Each framework's throughput as a share of the framework-less app on its server."""
     rows, colours, markers = [], [], []
@@ -301,6 +303,7 @@ def sweep_table(doc: Document, endpoint: str) -> str:
     return table(["Framework", "Server", *[f"{n} connections" for n in levels]], rows)
 
 
+@drawn_once
 def sweep_chart(doc: Document, endpoint: str) -> str:
     """Requests/s against connections: one panel per framework, one line per configuration,
     and the framework-less apps (ceilings) in a panel of their own."""

@@ -19,11 +19,13 @@ framework shows up without a change here.
 
 from __future__ import annotations
 
+import functools
 import html
 import io
 import itertools
+import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import matplotlib
@@ -54,6 +56,29 @@ STYLE = {
 }
 
 Cell = dict[str, Any]
+
+
+#: Charts kept per process (``drawn_once``); a new result file adds its few, so a cap is enough.
+DRAWN_LIMIT = 64
+
+
+def drawn_once(draw: Callable[..., str]) -> Callable[..., str]:
+    """``draw`` run once per process for the same arguments (a result document and the chart's
+    own), its SVG reused after: ``mkdocs serve`` rebuilds every page on each save, and laying
+    out a chart's text in matplotlib was the largest part of a rebuild after the search index.
+    The key is the arguments themselves, so an edited result file draws afresh."""
+    drawn: dict[str, str] = {}
+
+    @functools.wraps(draw)
+    def chart(*args: Any) -> str:
+        key = json.dumps(args, sort_keys=True)
+        if key not in drawn:
+            if len(drawn) >= DRAWN_LIMIT:
+                drawn.clear()
+            drawn[key] = draw(*args)
+        return drawn[key]
+
+    return chart
 
 
 def colour(index: int) -> str:

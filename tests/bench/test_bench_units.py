@@ -256,11 +256,18 @@ def test_ceiling_share_divides_by_the_raw_app_on_the_same_server() -> None:
 
 def test_charts_are_deterministic_svg() -> None:
     doc = document([cell("fastapi-uvicorn", "json", 5000), cell("flask-gunicorn", "json", 2000)])
-    first, second = (
-        bench_tables.endpoint_chart(doc, "json"),
-        bench_tables.endpoint_chart(doc, "json"),
-    )
+    draw = bench_tables.endpoint_chart.__wrapped__  # drawn twice, not reused (drawn_once)
+    first, second = draw(doc, "json"), draw(doc, "json")
     assert first == second and "<svg" in first and "http://" not in first.split("<svg", 1)[0]
+
+
+def test_a_chart_is_reused_for_the_same_document_and_redrawn_for_an_edited_one() -> None:
+    doc = document([cell("fastapi-uvicorn", "json", 5000), cell("flask-gunicorn", "json", 2000)])
+    edited = document([cell("fastapi-uvicorn", "json", 5000), cell("flask-gunicorn", "json", 900)])
+    first = bench_tables.endpoint_chart(doc, "json")
+    assert bench_tables.endpoint_chart(doc, "json") is first
+    redrawn = bench_tables.endpoint_chart(edited, "json")
+    assert redrawn != first and redrawn == bench_tables.endpoint_chart.__wrapped__(edited, "json")
 
 
 def test_pages_say_so_when_there_is_no_result_file(monkeypatch: pytest.MonkeyPatch) -> None:
