@@ -40,6 +40,7 @@ from snippets.async_database import fastapi as fastapi_snippet
 from snippets.async_database import fastapi_db
 from snippets.async_database import flask as flask_snippet
 from snippets.async_database.django_models import Author, Book
+from tests.support.fresh_interpreter import run_fresh
 from verified_guide.async_database import AUTHORS, BOOKS_EACH, QUERY_COUNTS
 from verified_guide.topics import ROOT
 
@@ -298,13 +299,8 @@ def test_sqlalchemy_snippets_take_the_database_from_the_environment_and_create_t
         "query = \"SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name\"\n"
         "print(*(row[0] for row in sqlite3.connect(sys.argv[1]).execute(query)))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code, str(database)], cwd=ROOT,
-        env={**os.environ, "GUIDE_DATABASE_URL": f"sqlite:///{database}"},
-        capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert result.stdout.splitlines() == [
+    env = {"GUIDE_DATABASE_URL": f"sqlite:///{database}"}
+    assert run_fresh(code, env, str(database)).splitlines() == [
         f"sqlite+aiosqlite:///{database}",  # the same file, through the asyncio driver
         f"sqlite:///{database}",
         "author authors book books",  # Flask-SQLAlchemy's table names, then the FastAPI ones

@@ -34,6 +34,7 @@ from flask_migrate import downgrade
 from snippets.database import fastapi_db, flask_db
 from snippets.database import flask as flask_snippet
 from snippets.database.fastapi import app as fastapi_app
+from tests.support.fresh_interpreter import run_fresh
 from verified_guide.topics import ROOT
 
 ALEMBIC_DIR = Path(fastapi_db.__file__).parent / "fastapi_alembic"
@@ -355,9 +356,4 @@ def test_sqlalchemy_snippets_take_the_database_from_the_environment(tmp_path: Pa
         "print(fastapi_db.engine.url)\n"
         "print(app.config['SQLALCHEMY_DATABASE_URI'])\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env={**os.environ, "GUIDE_DATABASE_URL": url},
-        capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert result.stdout.split() == [url, url]
+    assert run_fresh(code, {"GUIDE_DATABASE_URL": url}).split() == [url, url]
