@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import html
+import os
 import re
 from pathlib import Path
 
@@ -43,6 +44,44 @@ def test_errors_are_counted_per_file_and_code() -> None:
     flask, django = typecheck.count(files, output)
     assert (flask.errors, flask.codes) == (2, {"name-defined": 1, "no-untyped-def": 1})
     assert (django.errors, django.topic, django.framework) == (0, "hello", "django")
+
+
+def test_report_is_reused_only_while_its_inputs_are_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A report measured on other inputs (an edited snippet, a new lock) is measured again, but
+    only shown as stale under ``mkdocs serve``; an older report without a digest is measured
+    again too; an unchanged one is reused without running mypy."""
+    path, runs = tmp_path / "report.json", []
+
+    def measure() -> typecheck.Report:
+        runs.append(1)
+        return typecheck.Report(mypy_version="9", inputs=typecheck.inputs_digest(), files=[])
+
+    monkeypatch.setattr(typecheck, "measure", measure)
+    path.write_text('{"mypy_version": "9", "files": []}', encoding="utf-8")  # before the digest
+    typecheck.current(path)
+    typecheck.current(path)
+    assert len(runs) == 1
+    monkeypatch.setattr(typecheck, "inputs_digest", lambda: "an edited snippet")
+    shown = typecheck.current(path, measure_stale=False)  # mkdocs serve: no mypy run
+    assert len(runs) == 1 and typecheck.is_stale(shown)
+    typecheck.current(path)
+    assert len(runs) == 2
+
+
+def test_mypy_reads_and_writes_no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An incremental cache carried across edits changed the counts: every run is fresh."""
+    seen = []
+
+    def run(command: list[str], **_: object) -> object:
+        seen.append(command)
+        return type("Done", (), {"returncode": 0, "stdout": "mypy 9 (compiled)", "stderr": ""})
+
+    monkeypatch.setattr(typecheck.subprocess, "run", run)
+    typecheck.run_mypy([ROOT / "snippets/hello/flask.py"])
+    fresh = ["--no-incremental", "--cache-dir", os.devnull]
+    assert seen[0][3:] == [*fresh, "snippets/hello/flask.py"]
 
 
 def test_report_covers_every_snippet_and_the_page_shows_its_totals(site_dir: Path) -> None:

@@ -86,9 +86,10 @@ class BuildContext:
 
     @cached_property
     def typecheck(self) -> typecheck.Report:
-        """Strict mypy's counts per snippet file, measured first when the report is missing."""
+        """Strict mypy's counts per snippet file, measured first when the report is missing, and
+        when it predates an edit, except under ``mkdocs serve`` (``serving``)."""
         try:
-            return typecheck.current()
+            return typecheck.current(measure_stale=not serving())
         except typecheck.TypecheckError as exc:
             raise PluginError(str(exc)) from exc
 
@@ -99,6 +100,17 @@ class BuildContext:
 
 
 _current: list[BuildContext] = [BuildContext()]
+#: The MkDocs command of this process (set by the ``on_startup`` hook): "build" or "serve".
+_command: list[str] = ["build"]
+
+
+def set_command(command: str) -> None:
+    _command[0] = command
+
+
+def serving() -> bool:
+    """Whether this is ``mkdocs serve``'s local preview, which must rebuild within seconds."""
+    return _command[0] == "serve"
 
 
 def start_build() -> BuildContext:

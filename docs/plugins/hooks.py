@@ -14,6 +14,7 @@ from typing import Any
 from mkdocs.exceptions import PluginError
 
 from docs.plugins.claims_page import stale_notice
+from docs.plugins.context import set_command
 from docs.plugins.page_html import (
     exclude_code_from_search,
     label_table_cells,
@@ -32,6 +33,7 @@ _command: list[str] = []
 def on_startup(command: str, dirty: bool) -> None:
     """Remember whether this is ``build`` (published) or ``serve`` (local preview)."""
     _command[:] = [command]
+    set_command(command)
 
 
 def clear_caches() -> None:

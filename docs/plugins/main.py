@@ -469,8 +469,16 @@ def typecheck_table() -> str:
     totals = [sum(n for (_, f), n in counts.items() if f == fw) for fw in FRAMEWORKS]
     rows.append(["**all topics**", *(f"**{n}**" for n in totals)])
     source = links().link(Path(typecheck.__file__).relative_to(ROOT))
+    stale = (
+        '!!! warning "Counted before your latest edit"\n'
+        "    A snippet, demo app, pin or mypy setting changed after these counts were taken; "
+        "`python -m scripts.typecheck` counts again (`make build` does).\n\n"
+        if typecheck.is_stale(report)
+        else ""
+    )
     return (
-        table(["Topic", *(FRAMEWORK_TITLES[fw] for fw in FRAMEWORKS)], rows)
+        stale
+        + table(["Topic", *(FRAMEWORK_TITLES[fw] for fw in FRAMEWORKS)], rows)
         + f"\nCounted by mypy {report.mypy_version} in strict mode, {len(report.files)} files "
         f"(script: {source}).\n"
     )
