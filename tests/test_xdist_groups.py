@@ -8,6 +8,10 @@ def test_a_browser_module_is_one_group() -> None:
         group_of("tests/browser/test_live_demo.py::test_x[fastapi-uvicorn]")
         == "browser-test_live_demo"
     )
+    module = "tests/browser/test_readable.py"
+    assert group_of(f"{module}::test_every_chart_has_an_accessible_name[phone]") == group_of(
+        f"{module}::test_no_table_hides_a_column[claims/]"
+    )
 
 
 def test_each_parity_engine_is_a_unit_of_its_own() -> None:
@@ -37,16 +41,6 @@ def test_any_other_test_is_scheduled_alone() -> None:
         "tests/test_site.py::test_home_page_is_built",
     ):
         assert group_of(nodeid) == nodeid
-
-
-def test_the_readable_module_is_one_unit_per_window_size() -> None:
-    module = "tests/browser/test_readable.py"
-    desktop = group_of(f"{module}::test_no_table_hides_a_column[desktop-guide/admin/]")
-    phone = group_of(f"{module}::test_every_chart_has_an_accessible_name[phone]")
-    rest = group_of(f"{module}::test_verdict_tables_fit_at_1024[benchmarks/]")
-    assert len({desktop, phone, rest}) == 3
-    assert group_of(f"{module}::test_no_table_hides_a_column[desktop-claims/]") == desktop
-    assert rest == group_of(f"{module}::test_a_live_demo_runs_from_a_sub_path")
 
 
 def test_browser_modules_are_queued_longest_first() -> None:

@@ -12,8 +12,7 @@ the node id itself, which the controller receives from the workers:
   ``[flask-gunicorn]``, ``[flask-gunicorn-auth]``) runs on the worker of that server's other
   tests, so the shared server (``demo_servers``) starts once;
 - except the parity test's two engines (``ONE_TEST_PER_UNIT``), minutes each, which run on
-  two workers at once, and the readable-site module, one unit per window size
-  (``SPLIT_BY_WINDOW``: each opens its own pages at its size);
+  two workers at once;
 - every other test is scheduled on its own, as with pytest-xdist's ``load``.
 
 The browser units come last and are the longest of the stage (one to two minutes each), so
@@ -33,9 +32,6 @@ from verified_guide.servers import DEMO_SERVERS, SOCKET_SERVERS
 #: Browser modules whose tests each hold a whole engine's run (test_parity: one test per
 #: engine, minutes each): the engines run on two workers at once instead of one after another.
 ONE_TEST_PER_UNIT = frozenset({"tests/browser/test_parity.py"})
-#: Browser modules split into one unit per window size (the first parameter of a test that
-#: takes one), plus one for their other tests.
-SPLIT_BY_WINDOW = {"tests/browser/test_readable.py": ("desktop", "phone")}
 #: Browser modules by their time in the parallel stage, longest first (seconds of one run on
 #: 2 quiet cores, three workers: parity 121 + 63, readable 149 in all, live demo 140, decision
 #: guide 44, sockets 18); a module not listed comes after these.
@@ -60,9 +56,7 @@ def group_of(nodeid: str) -> str:
     if path in ONE_TEST_PER_UNIT:
         return nodeid
     if path.startswith("tests/browser/"):
-        unit = f"browser-{PurePosixPath(path).stem}"
-        window = params.partition("-")[0]
-        return f"{unit}-{window}" if window in SPLIT_BY_WINDOW.get(path, ()) else unit
+        return f"browser-{PurePosixPath(path).stem}"
     # Longest name first: ``flask-gunicorn-threads-...`` is that server's, not ``flask-gunicorn``'s.
     for name in sorted([*DEMO_SERVERS, *SOCKET_SERVERS], key=len, reverse=True):
         if params == name or params.startswith(f"{name}-"):
