@@ -33,8 +33,9 @@ from verified_guide.servers import DEMO_SERVERS, SOCKET_SERVERS
 #: engine, minutes each): the engines run on two workers at once instead of one after another.
 ONE_TEST_PER_UNIT = frozenset({"tests/browser/test_parity.py"})
 #: Browser modules by their time in the parallel stage, longest first (seconds of one run on
-#: 2 quiet cores, three workers: parity 121 + 63, readable 149 in all, live demo 140, decision
-#: guide 44, sockets 18); a module not listed comes after these.
+#: 2 quiet cores, three workers: parity 93 + 63, live demo 113, readable 95, decision guide 30,
+#: sockets 9; then the live demo and readable modules lost about 30 s each); a module not
+#: listed comes after these.
 BROWSER_ORDER = (
     "tests/browser/test_parity.py",
     "tests/browser/test_live_demo.py",
