@@ -100,17 +100,23 @@ class BuildContext:
 
 
 _current: list[BuildContext] = [BuildContext()]
-#: The MkDocs command of this process (set by the ``on_startup`` hook): "build" or "serve".
-_command: list[str] = ["build"]
+#: The MkDocs command of this process, set by the ``on_startup`` hook: "build" or "serve" (None
+#: when MkDocs is driven from Python, which calls no ``on_startup``).
+_command: list[str | None] = [None]
 
 
 def set_command(command: str) -> None:
     _command[0] = command
 
 
+def mkdocs_command() -> str | None:
+    """Whether this is ``mkdocs build`` (published), ``mkdocs serve`` (local preview) or None."""
+    return _command[0]
+
+
 def serving() -> bool:
     """Whether this is ``mkdocs serve``'s local preview, which must rebuild within seconds."""
-    return _command[0] == "serve"
+    return mkdocs_command() == "serve"
 
 
 def start_build() -> BuildContext:

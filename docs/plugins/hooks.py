@@ -14,7 +14,7 @@ from typing import Any
 from mkdocs.exceptions import PluginError
 
 from docs.plugins.claims_page import stale_notice
-from docs.plugins.context import set_command
+from docs.plugins.context import mkdocs_command, set_command
 from docs.plugins.page_html import (
     exclude_code_from_search,
     label_table_cells,
@@ -27,12 +27,9 @@ from verified_guide.topics import all_topics, page_of
 #: The claims page, which says when its evidence report predates an edit.
 CLAIMS_PAGE = "claims.md"
 
-_command: list[str] = []
-
 
 def on_startup(command: str, dirty: bool) -> None:
     """Remember whether this is ``build`` (published) or ``serve`` (local preview)."""
-    _command[:] = [command]
     set_command(command)
 
 
@@ -58,7 +55,7 @@ def on_config(config: Any) -> Any:
     loopback ``site_url`` in a build, where it would end up in every canonical link and the
     sitemap."""
     clear_caches()
-    if _command == ["build"] and is_loopback(config["site_url"] or ""):
+    if mkdocs_command() == "build" and is_loopback(config["site_url"] or ""):
         raise PluginError(
             f"site_url is {config['site_url']!r}, a loopback address: set SITE_URL to the "
             "address the site is published at"
