@@ -34,6 +34,18 @@ def speaks_socketio(case: SocketCase, framework: str) -> bool:
     return framework in (case.socketio or {}).get("frameworks", [])
 
 
+def namespace(case: SocketCase) -> str:
+    """The Socket.IO namespace a client joins for ``case`` (its ``socketio.namespace``)."""
+    return (case.socketio or {}).get("namespace", "/")
+
+
+def endpoint(case: SocketCase, framework: str) -> str:
+    """What the framework's client connects to: the WebSocket path, or the Socket.IO namespace."""
+    if speaks_socketio(case, framework):
+        return f"namespace {namespace(case)}"
+    return case.path
+
+
 def held_on(demo: DemoServer, case: SocketCase) -> bool:
     """Whether the demo server holds the case's conversation over a real connection: a plain
     WebSocket one on an ASGI server, a Socket.IO one on the framework's socket server
@@ -84,12 +96,13 @@ def _frame_problem(index: int, want: dict[str, Any], got: dict[str, Any], socket
 
 def mismatches(case: SocketCase, framework: str, observed: Conversation) -> list[str]:
     """Every way a conversation differs from what ``case`` expects of ``framework``."""
+    where = endpoint(case, framework)
     if case.refused:
         if observed["accepted"]:
-            return [f"the connection to {case.path} was accepted; it must be refused"]
+            return [f"the connection to {where} was accepted; it must be refused"]
         return []
     if not observed["accepted"]:
-        return [f"the connection to {case.path} was refused: {observed.get('note', '')}"]
+        return [f"the connection to {where} was refused: {observed.get('note', '')}"]
     wanted = expected_frames(case, framework)
     got = observed["frames"]
     socketio = speaks_socketio(case, framework)
@@ -143,10 +156,10 @@ def socketio_server_conversation(
     base_url: str, mount: str, case: SocketCase, framework: str
 ) -> Conversation:
     """The case's conversation with a Socket.IO server (Flask-SocketIO in a demo app mounted at
-    ``/<mount>``) through python-socketio's client, over the WebSocket transport only: each
-    emit, then the one event that answers it. The Origin its WebSocket client sends is the
-    server's own, as a page of the same site would send it (Flask-SocketIO refuses other
-    origins by default)."""
+    ``/<mount>``) through python-socketio's client, in the case's namespace, over the WebSocket
+    transport only: each emit, then the one event that answers it. The Origin its WebSocket
+    client sends is the server's own, as a page of the same site would send it (Flask-SocketIO
+    refuses other origins by default)."""
     import socketio
     from socketio.exceptions import ConnectionError as RefusedError
     from socketio.exceptions import TimeoutError as NoAnswerError
@@ -158,6 +171,7 @@ def socketio_server_conversation(
     try:
         client.connect(
             base_url,
+            namespace=namespace(case),
             transports=["websocket"],
             socketio_path=f"/{mount}/socket.io",
             wait_timeout=REPLY_SECONDS,

@@ -116,11 +116,17 @@ class SocketMessage(Strict):
 
 
 class SocketIOSpec(Strict):
-    """The frameworks whose snippet speaks Socket.IO (events) rather than plain WebSocket."""
+    """The frameworks whose snippet speaks Socket.IO (events) rather than plain WebSocket.
+
+    A Socket.IO server has one path (``/socket.io/``) and tells its conversations apart by
+    namespace, so ``namespace`` is what ``path`` is to a WebSocket: the one the client joins.
+    """
 
     frameworks: list[Framework]  # type: ignore[valid-type]
-    #: The event every sent frame is emitted as, unless the frame names its own.
-    event: str
+    #: The event every sent frame is emitted as, unless the frame names its own (a conversation
+    #: that sends nothing, a refused one, needs none).
+    event: str | None = None
+    namespace: str = Field(default="/", pattern="^/")
 
 
 class SocketSpec(Strict):
@@ -141,6 +147,8 @@ class SocketSpec(Strict):
                 "a conversation has messages, or is `refused: true` with none (nothing is sent "
                 "on a refused connection)"
             )
+        if self.socketio and self.messages and self.socketio.event is None:
+            raise ValueError("`socketio.event` is needed: the event the frames are sent as")
         return self
 
 

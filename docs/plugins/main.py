@@ -37,7 +37,12 @@ from verified_guide.check_embeds import broken_embeds, embeds_in, orphans
 from verified_guide.claims.evidence import IN_CI
 from verified_guide.frameworks import REGISTRY
 from verified_guide.servers import DEMO_SERVERS, SOCKET_SERVERS
-from verified_guide.sockets import expected_frames, socket_demo_servers, speaks_socketio
+from verified_guide.sockets import (
+    expected_frames,
+    namespace,
+    socket_demo_servers,
+    speaks_socketio,
+)
 from verified_guide.source_links import configure as configure_source_links
 from verified_guide.source_links import links
 from verified_guide.topics import (
@@ -358,6 +363,16 @@ def _answers_cell(case: SocketCase, framework: str) -> str:
     return "<br>".join(_frame_summary(f, f.pop("event")) for f in frames)
 
 
+def _endpoints(case: SocketCase, frameworks: tuple[str, ...]) -> str:
+    """Where the conversation connects: its path, and the Socket.IO namespace where a
+    Socket.IO framework joins one other than the default."""
+    shown = f"`{case.path}`"
+    for framework in frameworks:
+        if speaks_socketio(case, framework) and namespace(case) != "/":
+            shown += f" ({FRAMEWORK_TITLES[framework]}: namespace `{namespace(case)}`)"
+    return shown
+
+
 def socket_table(slug: str) -> str:
     """The topic's socket conversations (``sockets:`` in cases.yaml): each frame sent and the
     frame each framework must answer it with, in order, on one connection; empty without any."""
@@ -369,11 +384,11 @@ def socket_table(slug: str) -> str:
     for case in topic.sockets:
         sent = "<br>".join(_frame_summary(m["send"]) for m in case.messages) or "(nothing)"
         cells = [_answers_cell(case, fw) if fw in case.frameworks else "n/a" for fw in frameworks]
-        rows.append([case.name, f"`{case.path}`<br>{sent}", *cells])
+        rows.append([case.name, f"{_endpoints(case, frameworks)}<br>{sent}", *cells])
     header = ["Conversation", "Frames sent", *(FRAMEWORK_TITLES[fw] for fw in frameworks)]
     socketio = sorted(
         {(fw, case.socketio["event"]) for case in topic.sockets for fw in frameworks
-         if speaks_socketio(case, fw)}
+         if speaks_socketio(case, fw) and case.socketio.get("event")}
     )  # fmt: skip
     note = "".join(
         f" {FRAMEWORK_TITLES[fw]}'s snippet speaks Socket.IO: each frame is sent as the argument "

@@ -84,11 +84,20 @@ def test_a_typed_frame_that_looks_like_html_stays_text(page: Any) -> None:
     assert page.evaluate("window.pwned") is None
 
 
-def test_an_unknown_socket_path_is_refused_in_plain_words(page: Any) -> None:
-    """On FastAPI's tab, whose runtime the tests above loaded: the refusal is drawn the same
-    way for every framework, and Django's runner side, which used to raise Channels' "No route
+@pytest.mark.parametrize(
+    ("framework", "note"),
+    [
+        ("fastapi", "the handshake was refused"),
+        ("flask", "the connection to namespace /nope was refused"),
+    ],
+)
+def test_an_unknown_socket_path_is_refused_in_plain_words(
+    page: Any, framework: str, note: str
+) -> None:
+    """On the tabs whose runtimes the tests above loaded: a WebSocket path and a Socket.IO
+    namespace no handler serves. Django's runner side, which used to raise Channels' "No route
     found" here, is held to the same case in both engines by the parity test."""
     case = SOCKETS["an unknown socket path is refused"]
-    assert case.refused and "fastapi" in case.frameworks
-    demo(page, "fastapi").locator(".live-demo__socket-case").select_option(label=case.name)
-    assert send(page, "fastapi") == ["Connection refused: the handshake was refused"]
+    assert case.refused and framework in case.frameworks
+    demo(page, framework).locator(".live-demo__socket-case").select_option(label=case.name)
+    assert send(page, framework) == [f"Connection refused: {note}"]

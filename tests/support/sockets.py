@@ -18,7 +18,7 @@ from typing import Any
 
 from verified_guide.frameworks import REGISTRY
 from verified_guide.live.runner import REPLY_SECONDS, socketio_conversation
-from verified_guide.sockets import Conversation, socket_frames, speaks_socketio
+from verified_guide.sockets import Conversation, namespace, socket_frames, speaks_socketio
 from verified_guide.topics import SocketCase, Topic, import_snippet
 
 Driver = Callable[[Any, str, list[dict[str, Any]]], Conversation]
@@ -71,7 +71,7 @@ def converse(topic: Topic, framework: str, case: SocketCase) -> Conversation:
     module = import_snippet(topic, framework)
     frames = socket_frames(case.as_data(), framework)
     if speaks_socketio(case, framework):
-        return socketio_conversation(module, frames)
+        return socketio_conversation(module, frames, namespace(case))
     kind = REGISTRY.get(framework).test_client
     if kind not in DRIVERS:
         raise ValueError(f"no plain WebSocket test client for {framework!r} ({kind!r} clients)")

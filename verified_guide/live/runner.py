@@ -475,20 +475,22 @@ async def asgi_socket(
     return _conversation(accepted, received, note)
 
 
-def socketio_conversation(module: ModuleType, frames: list[dict[str, Any]]) -> Response:
-    """A Socket.IO conversation through Flask-SocketIO's test client: each emit, then the
-    events it was answered with (the module's ``socketio`` serves its ``app``)."""
+def socketio_conversation(
+    module: ModuleType, frames: list[dict[str, Any]], namespace: str = "/"
+) -> Response:
+    """A Socket.IO conversation in ``namespace`` through Flask-SocketIO's test client: each
+    emit, then the events it was answered with (the module's ``socketio`` serves its ``app``)."""
     server = getattr(module, "socketio", None)
     if server is None:
         raise AttributeError(f"{module.__name__} has no `socketio` (a flask_socketio.SocketIO)")
-    client = server.test_client(module.app)
-    if not client.is_connected():
-        return _conversation(False, [], "the connection was refused")
+    client = server.test_client(module.app, namespace=namespace)
+    if not client.is_connected(namespace):
+        return _conversation(False, [], f"the connection to namespace {namespace} was refused")
     received: list[dict[str, Any]] = []
     note = ""
     for frame in frames:
-        client.emit(frame["event"], frame["arg"])
-        answers = client.get_received()
+        client.emit(frame["event"], frame["arg"], namespace=namespace)
+        answers = client.get_received(namespace)
         if not answers:
             note = f"no answer to frame {len(received) + 1}"
             break
@@ -496,7 +498,7 @@ def socketio_conversation(module: ModuleType, frames: list[dict[str, Any]]) -> R
             args = answer["args"]
             value = args[0] if isinstance(args, list) and len(args) == 1 else args
             received.append({"event": answer["name"], "text": json.dumps(value)})
-    client.disconnect()
+    client.disconnect(namespace)
     return _conversation(True, received, note)
 
 
@@ -510,8 +512,9 @@ async def run_socket(
     if adapter == "django":
         _forget_admin(f"snippets.{topic}")
     module = load_snippet(topic, framework, source)
-    if framework in (socket.get("socketio") or {}).get("frameworks", []):
-        return socketio_conversation(module, frames)
+    socketio = socket.get("socketio") or {}
+    if framework in socketio.get("frameworks", []):
+        return socketio_conversation(module, frames, socketio.get("namespace", "/"))
     if adapter == "flask":
         raise ValueError(
             "a Flask snippet's socket is driven through Flask-SocketIO only: "
