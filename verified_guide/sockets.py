@@ -36,7 +36,7 @@ def speaks_socketio(case: SocketCase, framework: str) -> bool:
 
 def namespace(case: SocketCase) -> str:
     """The Socket.IO namespace a client joins for ``case`` (its ``socketio.namespace``)."""
-    return (case.socketio or {}).get("namespace", "/")
+    return case.socketio["namespace"] if case.socketio else "/"
 
 
 def endpoint(case: SocketCase, framework: str) -> str:

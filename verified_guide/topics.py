@@ -464,7 +464,9 @@ def _socket(slug: str, spec: SocketSpec, covers: tuple[str, ...]) -> SocketCase:
         spec.path,
         tuple(_dump(message) for message in spec.messages),
         tuple(spec.frameworks) if spec.frameworks is not None else covers,
-        _dump(spec.socketio) if spec.socketio is not None else None,
+        # Every key, defaults included (the namespace "/", no event): what reads it, the browser's
+        # runner included, then needs no default of its own.
+        spec.socketio.model_dump() if spec.socketio is not None else None,
         spec.refused,
     )
 

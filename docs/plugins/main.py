@@ -38,8 +38,8 @@ from verified_guide.claims.evidence import IN_CI
 from verified_guide.frameworks import REGISTRY
 from verified_guide.servers import DEMO_SERVERS, SOCKET_SERVERS
 from verified_guide.sockets import (
+    endpoint,
     expected_frames,
-    namespace,
     socket_demo_servers,
     speaks_socketio,
 )
@@ -364,12 +364,12 @@ def _answers_cell(case: SocketCase, framework: str) -> str:
 
 
 def _endpoints(case: SocketCase, frameworks: tuple[str, ...]) -> str:
-    """Where the conversation connects: its path, and the Socket.IO namespace where a
-    Socket.IO framework joins one other than the default."""
+    """Where the conversation connects: its WebSocket path, and what each framework that
+    speaks Socket.IO joins instead (``endpoint``: its namespace)."""
     shown = f"`{case.path}`"
     for framework in frameworks:
-        if speaks_socketio(case, framework) and namespace(case) != "/":
-            shown += f" ({FRAMEWORK_TITLES[framework]}: namespace `{namespace(case)}`)"
+        if speaks_socketio(case, framework):
+            shown += f" ({FRAMEWORK_TITLES[framework]}: `{endpoint(case, framework)}`)"
     return shown
 
 
@@ -388,7 +388,7 @@ def socket_table(slug: str) -> str:
     header = ["Conversation", "Frames sent", *(FRAMEWORK_TITLES[fw] for fw in frameworks)]
     socketio = sorted(
         {(fw, case.socketio["event"]) for case in topic.sockets for fw in frameworks
-         if speaks_socketio(case, fw) and case.socketio.get("event")}
+         if speaks_socketio(case, fw) and case.socketio["event"]}
     )  # fmt: skip
     note = "".join(
         f" {FRAMEWORK_TITLES[fw]}'s snippet speaks Socket.IO: each frame is sent as the argument "

@@ -100,4 +100,6 @@ def test_an_unknown_socket_path_is_refused_in_plain_words(
     case = SOCKETS["an unknown socket path is refused"]
     assert case.refused and framework in case.frameworks
     demo(page, framework).locator(".live-demo__socket-case").select_option(label=case.name)
+    where = demo(page, framework).locator(".live-demo__socket-where").text_content()
+    assert where == {"fastapi": "WebSocket /nope", "flask": "Socket.IO namespace /nope"}[framework]
     assert send(page, framework) == [f"Connection refused: {note}"]

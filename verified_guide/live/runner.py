@@ -514,7 +514,7 @@ async def run_socket(
     module = load_snippet(topic, framework, source)
     socketio = socket.get("socketio") or {}
     if framework in socketio.get("frameworks", []):
-        return socketio_conversation(module, frames, socketio.get("namespace", "/"))
+        return socketio_conversation(module, frames, socketio["namespace"])
     if adapter == "flask":
         raise ValueError(
             "a Flask snippet's socket is driven through Flask-SocketIO only: "

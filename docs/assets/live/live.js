@@ -310,7 +310,8 @@
     const show = () => {
       const c = sockets[Number(select.value)];
       if (!c) return;
-      where.textContent = socketio ? `Socket.IO event "${c.socketio.event}"` : `WebSocket ${c.path}`;
+      const event = socketio && c.socketio.event ? `, event "${c.socketio.event}"` : "";
+      where.textContent = socketio ? `Socket.IO namespace ${c.socketio.namespace}${event}` : `WebSocket ${c.path}`;
       lines.value = c.messages.map((m) => frameLine(m.send)).join("\n");
     };
     select.addEventListener("change", show);
