@@ -147,9 +147,11 @@ bench-smoke: setup
 	$(RUN) python -m scripts.bench check "$$tmp"/*.json
 
 # Bytes and cold/warm seconds of the live demos' first and second Run, per framework, in headless
-# Chromium and WebKitGTK (scripts/live/measure.py); prints JSON with the machine's load average.
+# Chromium and WebKitGTK (scripts/live/measure.py), MEASURE_RUNS times with the engines alternating;
+# prints JSON with the machine's load average around each run and each tab's median and range.
+MEASURE_RUNS ?= 3
 measure-live: build
-	$(RUN) python -m scripts.live.measure $(SITE_DIR)
+	$(RUN) python -m scripts.live.measure $(SITE_DIR) --runs $(MEASURE_RUNS)
 
 clean:
 	rm -rf $(SITE_DIR) screenshots .coverage .coverage.* .pytest_cache $(EVIDENCE)

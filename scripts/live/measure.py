@@ -10,6 +10,9 @@ ended and each file finished downloading, in ms after the click, and the seconds
 the framework's setup in Python). Chromium through Playwright, WebKitGTK through WebKitWebDriver
 on Xvfb (bytes are counted in Chromium only: WebDriver does not see the worker's requests).
 Results are printed as JSON, with the machine's load average, since the figures depend on it.
+One run is noisy on a shared machine (a cold Run's seconds varied by a third between runs minutes
+apart): `--runs N` measures N times, the engines alternating, and adds each tab's median, lowest
+and highest seconds over the runs (`summary`), so a target is judged on all of them, not one.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -143,20 +147,57 @@ def measure_webkit(base: str, topic: str) -> dict[str, Any]:
         return results
 
 
+#: The seconds `summary` gathers over the runs, per engine and tab.
+SECONDS = ("cold_first_run_s", "warm_run_s")
+
+
+def summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Per engine and tab: the median, lowest and highest of each of SECONDS over the runs,
+    and every run's value in order."""
+    result: dict[str, Any] = {}
+    for engine in ("chromium", "webkit"):
+        tabs = [run[engine] for run in runs if engine in run]
+        if not tabs:
+            continue
+        result[engine] = {
+            framework: {key: _spread([tab[framework][key] for tab in tabs]) for key in SECONDS}
+            for framework in tabs[0]
+        }
+    return result
+
+
+def _spread(values: list[float]) -> dict[str, Any]:
+    return {
+        "median": round(statistics.median(values), 3),
+        "min": min(values),
+        "max": max(values),
+        "runs": values,
+    }
+
+
+def measure_once(base: str, engine: str, topic: str) -> dict[str, Any]:
+    """Every tab of the topic's page in the chosen engines, with the load average around it."""
+    report: dict[str, Any] = {"load_average_before": os.getloadavg()}
+    if engine in ("chromium", "both"):
+        report["chromium"] = measure_chromium(base, topic)
+    if engine in ("webkit", "both"):
+        report["webkit"] = measure_webkit(base, topic)
+    report["load_average_after"] = os.getloadavg()
+    return report
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("site_dir", type=Path)
     parser.add_argument("--engine", choices=["chromium", "webkit", "both"], default="both")
     parser.add_argument("--topic", default="routing")
+    parser.add_argument("--runs", type=int, default=1, help="measure this many times (default 1)")
     args = parser.parse_args(argv)
-    report: dict[str, Any] = {"topic": args.topic, "load_average_before": os.getloadavg()}
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
     with serve(args.site_dir) as base:
-        if args.engine in ("chromium", "both"):
-            report["chromium"] = measure_chromium(base, args.topic)
-        if args.engine in ("webkit", "both"):
-            report["webkit"] = measure_webkit(base, args.topic)
-    report["load_average_after"] = os.getloadavg()
-    json.dump(report, sys.stdout, indent=1)
+        runs = [measure_once(base, args.engine, args.topic) for _ in range(args.runs)]
+    json.dump({"topic": args.topic, "runs": runs, "summary": summary(runs)}, sys.stdout, indent=1)
     print()
 
 
