@@ -14,7 +14,7 @@ import pytest
 
 from tests.support.sockets import converse
 from tests.test_cases import ONLY
-from verified_guide.sockets import conversations_differ, mismatches
+from verified_guide.sockets import conversations_differ, endpoint, mismatches, namespace
 from verified_guide.topics import SocketCase, Topic, all_topics, get_topic
 
 
@@ -77,3 +77,15 @@ def test_a_conversation_is_judged_frame_by_frame_and_against_cpython() -> None:
     assert mismatches(unknown, "django", held) == [
         "the connection to /nope was accepted; it must be refused"
     ]
+
+
+def test_only_a_socketio_case_has_a_namespace_and_its_default_is_the_schemas() -> None:
+    cases = {c.name: c for c in get_topic("websockets").sockets}
+    refused = cases["an unknown socket path is refused"]
+    assert namespace(refused) == "/nope" and endpoint(refused, "flask") == "namespace /nope"
+    assert endpoint(refused, "fastapi") == "/nope"
+    echo = next(c for c in cases.values() if c.socketio and not c.refused)
+    assert namespace(echo) == "/"  # not named in cases.yaml: SocketIOSpec's default
+    plain = SocketCase(**{**vars(echo), "socketio": None})
+    with pytest.raises(ValueError, match=r"speaks no Socket\.IO"):
+        namespace(plain)

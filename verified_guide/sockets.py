@@ -35,8 +35,11 @@ def speaks_socketio(case: SocketCase, framework: str) -> bool:
 
 
 def namespace(case: SocketCase) -> str:
-    """The Socket.IO namespace a client joins for ``case`` (its ``socketio.namespace``)."""
-    return case.socketio["namespace"] if case.socketio else "/"
+    """The Socket.IO namespace a client joins for ``case`` (its ``socketio.namespace``, whose
+    default the schema holds); a case that speaks no Socket.IO has none."""
+    if not case.socketio:
+        raise ValueError(f"socket case {case.name!r} speaks no Socket.IO: it has no namespace")
+    return case.socketio["namespace"]
 
 
 def endpoint(case: SocketCase, framework: str) -> str:

@@ -476,7 +476,7 @@ async def asgi_socket(
 
 
 def socketio_conversation(
-    module: ModuleType, frames: list[dict[str, Any]], namespace: str = "/"
+    module: ModuleType, frames: list[dict[str, Any]], namespace: str
 ) -> Response:
     """A Socket.IO conversation in ``namespace`` through Flask-SocketIO's test client: each
     emit, then the events it was answered with (the module's ``socketio`` serves its ``app``)."""
