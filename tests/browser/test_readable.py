@@ -61,8 +61,16 @@ def _goto(page: Any, url: str) -> None:
 
 
 def _scheme(page: Any, scheme: str) -> None:
-    """Switch Material's palette the way its toggle does, without the toggle's animation."""
-    page.evaluate("s => document.body.setAttribute('data-md-color-scheme', s)", scheme)
+    """Switch Material's palette the way its toggle does, then wait for the colour transitions
+    it starts (Material's tab labels fade their colour): a contrast check made mid-fade read
+    the light scheme's colour on the dark background, and failed on a busy machine."""
+    page.evaluate(
+        """async s => {
+             document.body.setAttribute("data-md-color-scheme", s);
+             await Promise.all(document.getAnimations().map(a => a.finished));
+           }""",
+        scheme,
+    )
 
 
 @pytest.fixture(scope="module")
