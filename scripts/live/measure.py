@@ -35,6 +35,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 MINIBROWSER = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser"
 DONE = "el => el.dataset.state && el.dataset.state !== 'running'"
 TIMEOUT_S = 300
+SEARCH_INDEX = "/search/search_index.json"
 
 
 def _chromium_tab(browser: Any, url: str, topic: str, framework: str) -> dict[str, Any]:
@@ -46,7 +47,10 @@ def _chromium_tab(browser: Any, url: str, topic: str, framework: str) -> dict[st
             "requestfinished",
             lambda r: fetched.append((r.url, r.sizes()["responseBodySize"])),
         )
-        page.goto(url, wait_until="networkidle")
+        # Material's search worker fetches its index (about 380 KB) whenever it gets to it, on a
+        # busy machine after "networkidle": wait for it, or its bytes count as the Run's.
+        with page.expect_request_finished(lambda r: r.url.endswith(SEARCH_INDEX)):
+            page.goto(url, wait_until="networkidle")
         bundle = url.split("guide/")[0] + "live/"  # Pyodide and wheels; not assets/live/live.js
         on_load = sum(size for u, size in fetched if u.startswith(bundle))
         page.locator(".tabbed-labels label", has_text=FRAMEWORK_TITLES[framework]).first.click()
