@@ -1,18 +1,23 @@
 """The live bundle's cold-start pieces that run outside a browser: bytecode archives, the
-lockfile's dependencies, the migrated Django database's loading. (The browser side, the same
+lockfile's dependencies, the migrated Django database's loading, the worker's wheel installer
+(under node). (The browser side, the same
 code in Pyodide, is checked by tests/browser/test_parity.py and test_live_demo.py.)"""
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import json
+import re
 import sqlite3
+import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import require_tool
 from verified_guide.live.bytecode import compile_archive
 from verified_guide.live.resolve import direct_dependencies
 from verified_guide.live.runner import load_database
@@ -100,3 +105,116 @@ def test_a_bundled_pydantic_plugin_stops_the_build(wheel: Path) -> None:
         )
     with pytest.raises(PluginError, match="declares a pydantic plugin"):
         check_no_pydantic_plugins(wheel.parent, lock)
+
+
+# The worker's unpacker for wheels and python.zip (docs/assets/live/stored_zip.js), run under
+# node with a stand-in for Pyodide's file system that records what would be written.
+INSTALL_UNDER_NODE = """
+const { extractStoredZip } = await import(process.argv[1]);
+const bytes = new Uint8Array(require("fs").readFileSync(process.argv[2]));
+const dirs = [], files = {};
+const FS = {
+  mkdirTree: (path) => dirs.push(path),
+  writeFile: (path, data) => { files[path] = Buffer.from(data).toString("base64"); },
+};
+try {
+  const count = extractStoredZip(FS, bytes, "/site", "demo.whl");
+  console.log(JSON.stringify({ count, dirs, files }));
+} catch (err) {
+  console.log(JSON.stringify({ error: err.message }));
+}
+"""
+STORED_ZIP_JS = Path(__file__).resolve().parents[1] / "docs" / "assets" / "live" / "stored_zip.js"
+
+
+def unpack_with_stored_zip_js(wheel: Path) -> dict:
+    node = require_tool("node", "apt-get install nodejs")
+    result = subprocess.run(
+        [node, "--input-type=commonjs", "-e", f"(async () => {{{INSTALL_UNDER_NODE}}})()",
+         str(STORED_ZIP_JS), str(wheel)],
+        check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    return json.loads(result.stdout)
+
+
+def stored_wheel(path: Path) -> Path:
+    """A one-module wheel as the bundle writes them: stored."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("demo_pkg/__init__.py", "VALUE = 1\n")
+    return path
+
+
+def add_entry(wheel: Path, name: str, compression: int) -> None:
+    with zipfile.ZipFile(wheel, "a") as archive:
+        archive.writestr(name, "x = 1\n" * 100, compress_type=compression)
+
+
+def test_the_worker_installs_a_bundled_wheel_file_for_file(wheel: Path) -> None:
+    compile_archive(wheel, "/site-packages/", ["demo_pkg/reads_itself.py"])  # as the bundle is
+    with zipfile.ZipFile(wheel, "a") as archive:  # a directory entry and an archive comment too
+        archive.writestr(zipfile.ZipInfo("demo_pkg/empty/"), b"")
+        archive.comment = b"made by a test"
+    with zipfile.ZipFile(wheel) as archive:
+        expected = {
+            f"/site/{info.filename}": base64.b64encode(archive.read(info)).decode()
+            for info in archive.infolist()
+            if not info.is_dir()
+        }
+    installed = unpack_with_stored_zip_js(wheel)
+    assert installed["files"] == expected
+    assert installed["count"] == len(expected)
+    assert "/site/demo_pkg/empty/" in installed["dirs"]
+
+
+@pytest.mark.parametrize(
+    ("name", "compression", "problem"),
+    [
+        ("demo_pkg/packed.py", zipfile.ZIP_DEFLATED, "is compressed"),
+        ("../outside.py", zipfile.ZIP_STORED, "outside the directory it unpacks into"),
+        ("/etc/absolute.py", zipfile.ZIP_STORED, "outside the directory it unpacks into"),
+    ],
+)
+def test_the_worker_refuses_a_wheel_it_cannot_install_naming_the_entry(
+    tmp_path: Path, name: str, compression: int, problem: str
+) -> None:
+    wheel = stored_wheel(tmp_path / "demo.whl")
+    add_entry(wheel, name, compression)
+    error = unpack_with_stored_zip_js(wheel)["error"]
+    assert error.startswith(f"demo.whl: {name}") and problem in error
+
+
+@pytest.mark.parametrize(
+    ("name", "compression", "problem"),
+    [
+        ("demo_pkg/packed.py", zipfile.ZIP_DEFLATED, "is compressed"),
+        ("../outside.py", zipfile.ZIP_STORED, "leaves site-packages"),
+        ("demo_pkg-1.0.data/scripts/tool", zipfile.ZIP_STORED, "is a .data file"),
+    ],
+)
+def test_the_build_refuses_a_wheel_the_worker_cannot_install(
+    tmp_path: Path, name: str, compression: int, problem: str
+) -> None:
+    from mkdocs.exceptions import PluginError
+
+    from verified_guide.live.mkdocs_hook import wheel_file
+
+    wheel = stored_wheel(tmp_path / "demo_pkg-1.0-py3-none-any.whl")
+    entry = {"file_name": wheel.name, "sha256": hashlib.sha256(wheel.read_bytes()).hexdigest()}
+    digest = base64.b64encode(hashlib.sha256(wheel.read_bytes()).digest()).decode()
+    assert wheel_file(tmp_path, entry) == {"file": wheel.name, "integrity": f"sha256-{digest}"}
+    add_entry(wheel, name, compression)
+    with pytest.raises(PluginError, match=f"{re.escape(name)} {problem}"):
+        wheel_file(tmp_path, entry)
+
+
+def test_compiled_packages_bring_their_dependencies_and_the_rest_are_wheels() -> None:
+    from verified_guide.live.mkdocs_hook import dependency_closure, is_pure
+
+    lock = {
+        "pydantic-core": {"depends": ["typing-extensions"]},
+        "typing-extensions": {"depends": []},
+        "pydantic": {"depends": ["pydantic-core", "typing-extensions"]},
+    }
+    assert dependency_closure(["pydantic-core"], lock) == {"pydantic-core", "typing-extensions"}
+    assert is_pure("tzdata-2026.6-py2.py3-none-any.whl")
+    assert not is_pure("pydantic_core-2.50.5-cp314-cp314-pyemscripten_2026_0_wasm32.whl")

@@ -8,6 +8,7 @@ Run downloads) change with every edit, so they are written fresh each time.
 
 from __future__ import annotations
 
+import base64
 import json
 import shutil
 import zipfile
@@ -17,7 +18,7 @@ from typing import Any
 from mkdocs.exceptions import PluginError
 
 from verified_guide.frameworks import REGISTRY
-from verified_guide.live.build_bundle import CORE_FILES, ensure_bundle, load_config
+from verified_guide.live.build_bundle import CORE_FILES, ensure_bundle, load_config, precompress
 from verified_guide.live.django_database import database_image
 from verified_guide.live.packages import package_set
 from verified_guide.live.resolve import ROOT
@@ -48,10 +49,14 @@ def _sync(source: Path, dest: Path) -> None:
 
 def write_python_zip(dest: Path) -> None:
     """What the worker unpacks into its import path: the runner modules, the snippets, the
-    Django demo project (its settings and the "guide" app) and its migrated database."""
+    Django demo project (its settings and the "guide" app) and its migrated database.
+
+    Stored, not deflated, as the bundle's wheels are: the worker copies files out of it in
+    JavaScript (docs/assets/live/stored_zip.js), faster than Python's zipfile in WebAssembly
+    inflates them, and hosts serve the precompressed copies written beside it."""
     files = [*(ROOT / "snippets").rglob("*"), ROOT / "demo_apps" / "__init__.py"]
     files += (ROOT / "demo_apps" / "django_app").rglob("*")
-    with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(dest, "w", zipfile.ZIP_STORED) as archive:
         for path in sorted(files):
             if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".sqlite3":
                 archive.write(path, path.relative_to(ROOT).as_posix())
@@ -65,7 +70,13 @@ def write_python_zip(dest: Path) -> None:
 
 def package_manifest(live: Path) -> dict[str, Any]:
     """packages.json: every runnable snippet's package set and the bytes it downloads (decoded),
-    checked against the bundle's lockfile, so a name the bundle lacks stops the build here."""
+    checked against the bundle's lockfile, so a name the bundle lacks stops the build here.
+
+    Each set is split the way the worker installs it: ``compiled``, the packages with a
+    WebAssembly library, go to Pyodide's loadPackage, which also installs their dependencies;
+    ``wheels``, the other pure-Python ones, the worker installs itself
+    (docs/assets/live/stored_zip.js), fetched by ``wheel_files`` with the lockfile's hash as
+    their integrity."""
     lock = json.loads((live / "pyodide-lock.json").read_text(encoding="utf-8"))["packages"]
     config = load_config()
     snippets = {}
@@ -81,10 +92,58 @@ def package_manifest(live: Path) -> dict[str, Any]:
                     "pyodide-lock.json (verified_guide/live/bundle.yaml)"
                 )
             size = sum((live / lock[name]["file_name"]).stat().st_size for name in names)
-            snippets[f"{topic.slug}/{framework}"] = {"packages": names, "bytes": size}
+            compiled = sorted(name for name in names if not is_pure(lock[name]["file_name"]))
+            by_loadpackage = dependency_closure(compiled, lock)
+            wheels = sorted(name for name in names if name not in by_loadpackage)
+            snippets[f"{topic.slug}/{framework}"] = {
+                "packages": names, "compiled": compiled, "wheels": wheels, "bytes": size,
+            }  # fmt: skip
     check_no_pydantic_plugins(live, lock)
+    installed_here = sorted({name for entry in snippets.values() for name in entry["wheels"]})
+    wheel_files = {name: wheel_file(live, lock[name]) for name in installed_here}
     core = sum((live / name).stat().st_size for name in [*CORE_FILES, "python.zip"])
-    return {"core_bytes": core, "snippets": snippets}
+    return {"core_bytes": core, "snippets": snippets, "wheel_files": wheel_files}
+
+
+def is_pure(file_name: str) -> bool:
+    """A wheel with no compiled code: its tags end in ``none-any``."""
+    return file_name.removesuffix(".whl").endswith("-none-any")
+
+
+def dependency_closure(names: list[str], lock: dict[str, Any]) -> set[str]:
+    """The packages and everything they depend on, by the lockfile's ``depends``."""
+    found, pending = set(), list(names)
+    while pending:
+        name = pending.pop()
+        if name not in found:
+            found.add(name)
+            pending.extend(lock[name]["depends"])
+    return found
+
+
+def wheel_file(live: Path, entry: dict[str, Any]) -> dict[str, str]:
+    """Where the worker fetches a pure wheel and the hash it checks, after checking the worker
+    can install it: every entry stored (uncompressed), no Zip64, no path leaving site-packages,
+    no ``.data`` directory (stored_zip.js copies files; it does not move data files into place)."""
+    path = live / entry["file_name"]
+    with zipfile.ZipFile(path) as wheel:
+        for info in wheel.infolist():
+            name = info.filename
+            problem = (
+                "is compressed" if info.compress_type != zipfile.ZIP_STORED
+                else "needs Zip64" if max(info.file_size, info.header_offset) >= 0xFFFFFFFF
+                else "leaves site-packages"
+                if name.startswith("/") or "\\" in name or ".." in name.split("/")
+                else "is a .data file" if name.split("/")[0].endswith(".data")
+                else None
+            )  # fmt: skip
+            if problem:
+                raise PluginError(
+                    f"live bundle: {path.name}: {name} {problem}; the worker installs pure "
+                    "wheels itself (docs/assets/live/stored_zip.js), and cannot install this one"
+                )
+    digest = base64.b64encode(bytes.fromhex(entry["sha256"])).decode()
+    return {"file": entry["file_name"], "integrity": f"sha256-{digest}"}
 
 
 #: The entry-point group pydantic searches for plugins; the worker skips the search
@@ -117,5 +176,6 @@ def on_post_build(config: Any) -> None:
     live = Path(config["site_dir"]) / "live"
     _sync(ensure_bundle(), live)
     write_python_zip(live / "python.zip")
+    precompress(live, ("python.zip",))
     manifest = package_manifest(live)
     (live / "packages.json").write_text(json.dumps(manifest, indent=1, sort_keys=True))

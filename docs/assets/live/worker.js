@@ -17,9 +17,13 @@
 // in ms since the epoch (the page and the worker have different clocks): what a cold start spends
 // its time on (live.js makes them relative to the click; scripts/live/measure.py reports them).
 
+import { extractStoredZip } from "./stored_zip.js";
+
 let runtime = null; // a promise of {pyodide, runner, manifest}, made once and reused
 let runnerModule = null; // live_runner, for its SETUP_SECONDS
 const ready = new Map(); // "topic/framework" -> promise of its packages loaded and framework set up
+const installed = new Set(); // pure-Python packages installed by installWheels
+const CODE_DIR = "/home/pyodide"; // python.zip's files: the runner, the snippets, the demo project
 let reportTo = null; // the id progress goes to: the latest warm-up or run
 let fetched = 0; // bytes received so far (decoded), for the progress line
 let expected = 0;
@@ -96,16 +100,37 @@ function progress(id, text) {
   self.postMessage({ type: "progress", id, text });
 }
 
-/** The bundle's packages.json: each snippet's package set and its bytes. */
+/** The bundle's packages.json: each snippet's package set (its pure wheels, installed here, and
+ *  its compiled packages, which loadPackage installs with their dependencies) and its bytes. */
 async function loadManifest(bundleUrl) {
   const response = await fetch(bundleUrl + "packages.json");
   return response.json();
 }
 
-/** Start Pyodide with the first snippet's packages: Pyodide downloads them while the runtime
- *  compiles and Python starts, instead of after (everything a cold start fetches is in flight at
- *  once). The runner and the snippets (python.zip) come down meanwhile too. */
+/** Download pure-Python wheels (checked against the lockfile's hashes), to install from here. */
+function fetchWheels(manifest, bundleUrl, names) {
+  return Promise.all(
+    names.map(async (name) => {
+      const wheel = manifest.wheel_files[name];
+      const response = await fetch(bundleUrl + wheel.file, { integrity: wheel.integrity });
+      return [wheel.file, new Uint8Array(await response.arrayBuffer())];
+    }),
+  );
+}
+
+/** Write downloaded wheels into site-packages (stored_zip.js says why not loadPackage). */
+function installWheels(pyodide, wheels) {
+  const sitePackages = pyodide.runPython("import sysconfig; sysconfig.get_path('purelib')");
+  for (const [file, bytes] of wheels) extractStoredZip(pyodide.FS, bytes, sitePackages, file);
+  pyodide.runPython("import importlib; importlib.invalidate_caches()");
+}
+
+/** Start Pyodide with the first snippet's packages: its pure wheels and Pyodide's compiled
+ *  packages download while the runtime compiles and Python starts, instead of after (everything
+ *  a cold start fetches is in flight at once). The runner and the snippets (python.zip) come
+ *  down meanwhile too. */
 async function loadRuntime(bundleUrl, key) {
+  installed.clear(); // a new runtime has none
   const manifestPromise = loadManifest(bundleUrl);
   const codePromise = fetch(bundleUrl + "python.zip").then((r) => r.arrayBuffer());
   let loadPyodide;
@@ -118,20 +143,24 @@ async function loadRuntime(bundleUrl, key) {
   const manifest = await manifestPromise;
   const entry = packagesOf(manifest, bundleUrl, key);
   expected = manifest.core_bytes + entry.bytes;
+  const wheels = fetchWheels(manifest, bundleUrl, entry.wheels);
   const pyodide = await loadPyodide({
     indexURL: bundleUrl,
     lockFileURL: bundleUrl + "pyodide-lock.json",
     packageBaseUrl: bundleUrl,
-    packages: entry.packages,
+    packages: entry.compiled,
     // Pydantic looks for plugins on its first model by reading every installed distribution's
     // metadata (the stdlib zip's too): 0.2-0.5 s of FastAPI's import here. The bundle has none
     // (the site build checks: verified_guide/live/mkdocs_hook.py), so skipping the search
     // changes nothing but the time.
     env: { PYDANTIC_DISABLE_PLUGINS: "__all__" },
   });
-  mark("runtime started, first packages loaded");
-  pyodide.unpackArchive(await codePromise, "zip", { extractDir: "/home/pyodide" });
-  pyodide.runPython("import sys; sys.path.insert(0, '/home/pyodide')");
+  mark("runtime started, compiled packages loaded");
+  installWheels(pyodide, await wheels);
+  entry.wheels.forEach((name) => installed.add(name));
+  mark("wheels installed");
+  extractStoredZip(pyodide.FS, new Uint8Array(await codePromise), CODE_DIR, "python.zip");
+  pyodide.runPython(`import sys; sys.path.insert(0, "${CODE_DIR}")`);
   const runner = pyodide.pyimport("live_runner");
   runnerModule = runner;
   mark("runner imported");
@@ -152,10 +181,17 @@ function prepare(bundleUrl, topic, framework) {
     const promise = (async () => {
       const { pyodide, runner, manifest } = await runtime;
       const entry = packagesOf(manifest, bundleUrl, key);
-      const missing = entry.packages.filter((name) => !(name in pyodide.loadedPackages));
-      if (missing.length) {
+      const has = (name) => installed.has(name) || name in pyodide.loadedPackages;
+      const wheels = entry.wheels.filter((name) => !has(name));
+      const compiled = entry.compiled.filter((name) => !has(name));
+      if (wheels.length || compiled.length) {
         expected = Math.max(expected, fetched) + entry.bytes;
-        await pyodide.loadPackage(missing, { messageCallback: () => {}, errorCallback: () => {} });
+        const downloads = fetchWheels(manifest, bundleUrl, wheels);
+        if (compiled.length) {
+          await pyodide.loadPackage(compiled, { messageCallback: () => {}, errorCallback: () => {} });
+        }
+        installWheels(pyodide, await downloads);
+        wheels.forEach((name) => installed.add(name));
       }
       mark(`${key} packages loaded`);
       if (reportTo !== null) progress(reportTo, `Setting up ${framework}…`);
