@@ -107,15 +107,18 @@ async function loadManifest(bundleUrl) {
   return response.json();
 }
 
-/** Download pure-Python wheels (checked against the lockfile's hashes), to install from here. */
+/** Download pure-Python wheels (checked against the lockfile's hashes), to install from here.
+ *  The caller awaits the promise after other work: a failure is reported then, not before. */
 function fetchWheels(manifest, bundleUrl, names) {
-  return Promise.all(
+  const downloads = Promise.all(
     names.map(async (name) => {
       const wheel = manifest.wheel_files[name];
       const response = await fetch(bundleUrl + wheel.file, { integrity: wheel.integrity });
       return [wheel.file, new Uint8Array(await response.arrayBuffer())];
     }),
   );
+  downloads.catch(() => {}); // handled where awaited; this keeps it from counting as unhandled
+  return downloads;
 }
 
 /** Write downloaded wheels into site-packages (stored_zip.js says why not loadPackage). */
