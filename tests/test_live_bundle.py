@@ -218,3 +218,15 @@ def test_compiled_packages_bring_their_dependencies_and_the_rest_are_wheels() ->
     assert dependency_closure(["pydantic-core"], lock) == {"pydantic-core", "typing-extensions"}
     assert is_pure("tzdata-2026.6-py2.py3-none-any.whl")
     assert not is_pure("pydantic_core-2.50.5-cp314-cp314-pyemscripten_2026_0_wasm32.whl")
+
+
+def test_a_missing_node_stops_the_build_saying_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every site build brotli-compresses python.zip with node, not only `make bundle`."""
+    from verified_guide.live import build_bundle
+
+    (tmp_path / "python.zip").write_bytes(b"PK\x05\x06" + bytes(18))
+    monkeypatch.setattr(build_bundle.shutil, "which", lambda name: None)
+    with pytest.raises(SystemExit, match=re.escape("`node` not found on PATH; install Node.js")):
+        build_bundle.precompress(tmp_path, ("python.zip",))

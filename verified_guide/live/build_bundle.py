@@ -68,12 +68,23 @@ def load_config() -> dict:
     return load_model(HERE / "bundle.yaml", BundleConfig, BundleConfigError).model_dump()
 
 
+def node_tool(name: str) -> str:
+    """Path of ``node`` or ``npm``, which the bundle (and python.zip's brotli copy, on every site
+    build) needs: without it the build stops here, saying what to install."""
+    path = shutil.which(name)
+    if path is None:
+        raise SystemExit(
+            f"live bundle: `{name}` not found on PATH; install Node.js (apt-get install nodejs npm)"
+        )
+    return path
+
+
 def ensure_npm(version: str) -> Path:
     """`npm ci` when node_modules does not hold the pinned Pyodide (npm checks its integrity)."""
     package = ROOT / "node_modules" / "pyodide"
     installed = package / "package.json"
     if not installed.exists() or json.loads(installed.read_text())["version"] != version:
-        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=ROOT, check=True)
+        subprocess.run([node_tool("npm"), "ci", "--no-audit", "--no-fund"], cwd=ROOT, check=True)
     lock = json.loads((ROOT / "package-lock.json").read_text())
     locked = lock["packages"]["node_modules/pyodide"]["version"]
     if locked != version:
@@ -138,7 +149,7 @@ def compile_bytecode(pyodide: Path, out: Path, keep: list[str]) -> None:
     Pyodide under node (verified_guide/live/bytecode.py says why)."""
     archives = ["python_stdlib.zip", *sorted(p.name for p in out.glob("*.whl"))]
     result = subprocess.run(
-        ["node", str(COMPILE_BYTECODE), str(pyodide), str(out), *archives],
+        [node_tool("node"), str(COMPILE_BYTECODE), str(pyodide), str(out), *archives],
         check=False, capture_output=True, text=True,
         env={**os.environ, "KEEP_SOURCE": json.dumps(keep)},
     )  # fmt: skip
@@ -171,7 +182,8 @@ def precompress(directory: Path, patterns: tuple[str, ...]) -> None:
     # Brotli is most of the bundle's build time: two node processes (largest files dealt out in
     # turn) compress while this one writes the gzip copies, so every core works.
     by_size = sorted(files, key=lambda p: p.stat().st_size, reverse=True)
-    workers = [subprocess.Popen(["node", "-e", script, *map(str, by_size[i::2])]) for i in range(2)]
+    node = node_tool("node")
+    workers = [subprocess.Popen([node, "-e", script, *map(str, by_size[i::2])]) for i in range(2)]
     for path in files:
         path.with_name(path.name + ".gz").write_bytes(gzip.compress(path.read_bytes(), 9, mtime=0))
     failed = [proc.args for proc in workers if proc.wait() != 0]
