@@ -38,6 +38,16 @@ TIMEOUT_S = 300
 SEARCH_INDEX = "/search/search_index.json"
 
 
+def load_settled(page: Any, url: str) -> None:
+    """Open the page (Playwright) and wait until its own loading is over, Material's search
+    index included, so bytes counted after this are a Run's alone (tests/browser/test_live_demo.py
+    counts the same way). The search worker fetches the index (about 380 KB) whenever it gets to
+    it, which on a busy machine can be after "networkidle": CI once counted 10.09 MB for a
+    9.70 MB first Run."""
+    with page.expect_request_finished(lambda request: request.url.endswith(SEARCH_INDEX)):
+        page.goto(url, wait_until="networkidle")
+
+
 def _chromium_tab(browser: Any, url: str, topic: str, framework: str) -> dict[str, Any]:
     context = browser.new_context()
     fetched: list[tuple[str, int]] = []
@@ -47,10 +57,7 @@ def _chromium_tab(browser: Any, url: str, topic: str, framework: str) -> dict[st
             "requestfinished",
             lambda r: fetched.append((r.url, r.sizes()["responseBodySize"])),
         )
-        # Material's search worker fetches its index (about 380 KB) whenever it gets to it, on a
-        # busy machine after "networkidle": wait for it, or its bytes count as the Run's.
-        with page.expect_request_finished(lambda r: r.url.endswith(SEARCH_INDEX)):
-            page.goto(url, wait_until="networkidle")
+        load_settled(page, url)
         bundle = url.split("guide/")[0] + "live/"  # Pyodide and wheels; not assets/live/live.js
         on_load = sum(size for u, size in fetched if u.startswith(bundle))
         page.locator(".tabbed-labels label", has_text=FRAMEWORK_TITLES[framework]).first.click()

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from scripts.live.measure import load_settled
 from tests.browser.conftest import offline_context
 from tests.support.responses import Observed, mismatches
 from verified_guide.live.support import unsupported
@@ -33,7 +34,6 @@ TOPICS = ["routing", "validation"]
 FIRST_RUN_BUDGET = {"fastapi": 10_000_000, "django": 8_000_000}
 TAB_TITLES = FRAMEWORK_TITLES  # the tab labels are the registry's titles
 RUN_TIMEOUT_MS = 180_000
-SEARCH_INDEX = "/search/search_index.json"
 METRICS: dict[str, Any] = {}
 
 
@@ -50,17 +50,6 @@ class Traffic:
 
     def total(self) -> int:
         return sum(size for _, size in self.urls)
-
-
-def load_settled(page: Any, url: str) -> None:
-    """Open the page and wait until its own loading is over, Material's search index included.
-
-    The search worker fetches the index (about 380 KB) whenever it gets to it, which on a busy
-    machine can be after "networkidle"; those bytes then landed in the first Run's count (CI saw
-    10.09 MB for a 9.70 MB Run). Waiting for the index keeps the page's bytes out of the Run's.
-    """
-    with page.expect_request_finished(lambda request: request.url.endswith(SEARCH_INDEX)):
-        page.goto(url, wait_until="networkidle")
 
 
 def demo(page: Any, topic: str, framework: str) -> Any:

@@ -183,7 +183,8 @@ def precompress(directory: Path, patterns: tuple[str, ...]) -> None:
     # turn) compress while this one writes the gzip copies, so every core works.
     by_size = sorted(files, key=lambda p: p.stat().st_size, reverse=True)
     node = node_tool("node")
-    workers = [subprocess.Popen([node, "-e", script, *map(str, by_size[i::2])]) for i in range(2)]
+    shares = [by_size[i::2] for i in range(2) if by_size[i::2]]  # one file (python.zip): one node
+    workers = [subprocess.Popen([node, "-e", script, *map(str, share)]) for share in shares]
     for path in files:
         path.with_name(path.name + ".gz").write_bytes(gzip.compress(path.read_bytes(), 9, mtime=0))
     failed = [proc.args for proc in workers if proc.wait() != 0]
