@@ -442,7 +442,8 @@ def noise_summary(doc: Document) -> str:
     text = (
         f"{len(tight)} of {len(ok)} measured cells ({len(tight) / len(ok):.0%}) have a "
         f"run-to-run spread (max - min, over the median) of at most {limit:.0%}; {rerun} "
-        f"cell(s) went over it at first and were measured again in rounds of their own."
+        f"cell(s) went over it at first and were measured again in rounds of their own"
+        f"{rerun_policy(doc['suite'], ok)}."
     )
     if noisy:
         text += (
@@ -462,6 +463,24 @@ def noise_summary(doc: Document) -> str:
     if failed:
         text += f" {len(failed)} cell(s) failed and show no figure."
     return text + "\n"
+
+
+def rerun_policy(suite: dict, ok: list[dict]) -> str:
+    """How many times a noisy cell could be measured again, and how many were: every earlier
+    attempt stays in the result file, so a reader can see what a re-run replaced."""
+    most = max((len(c["attempts"]) for c in ok), default=0)
+    if (suite.get("reruns") or 0) <= 1 or not most:
+        return ""
+    budget = suite.get("rerun_budget_s")
+    pace = (
+        f", any after the first only while the run kept to its {budget / 60:g}-minute budget"
+        if budget
+        else ""
+    )
+    return (
+        f" (up to {plural(suite['reruns'], 'time')}{pace}; at most "
+        f"{plural(most, 'time')} here, every earlier attempt kept in the result file)"
+    )
 
 
 def floor_sentence(ok: list[dict]) -> str:

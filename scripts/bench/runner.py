@@ -7,7 +7,9 @@ cell is warmed up (not recorded) and the set is measured round after round, each
 run per round in an order that rotates, so slow drift on the machine (another job starting,
 a thermal limit) lands on every configuration alike instead of on whichever was measured at
 that moment. Cells whose run-to-run spread exceeds the suite's limit are measured again in
-rounds of their own; a cell still above it is kept but marked noisy. Any failure becomes a
+rounds of their own (up to the suite's ``reruns`` times, any after the first only while the
+run keeps to its time budget); a cell still above it is kept but marked noisy, and its earlier
+attempts stay in the result file. Any failure becomes a
 cell with status "failed" and a reason, never a number.
 """
 
@@ -177,6 +179,57 @@ class CellState:
         }
 
 
+@dataclass
+class Pace:
+    """Whether the run has time for another re-run: it must be within its budget pro rata.
+
+    After measuring a share of the suite's cells, the run may have used that share of the
+    budget; a re-run beyond a cell's first is made only then. A run that falls behind (a
+    noisy day, when most cells go over the limit) stops re-running and flags the cells
+    instead, so its length stays bounded.
+    """
+
+    total_cells: int
+    budget_s: float | None
+    started: float = field(default_factory=time.monotonic)
+    measured: int = 0
+
+    def allows(self, cells: int) -> bool:
+        """Whether a re-run of the set being measured (``cells`` of them) keeps to the pace."""
+        if self.budget_s is None:
+            return True
+        share = min(1.0, (self.measured + cells) / max(1, self.total_cells))
+        return time.monotonic() - self.started <= self.budget_s * share
+
+
+def _cpu_times() -> tuple[int, int]:
+    """(busy, total) jiffies of all CPUs since boot, from /proc/stat."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return sum(fields) - idle, sum(fields)
+
+
+def wait_until_quiet(limit_s: float = 30.0, window_s: float = 1.0, busy: float = 0.15) -> float:
+    """Wait until the machine's CPUs are idle for a whole window, at most ``limit_s``; returns
+    the seconds waited.
+
+    Right after a group's servers start, the first comparison set used to run 5-20 % slow in
+    its first rounds (measured on this VM): servers finishing their start, PostgreSQL's
+    background work after the seed. Measuring after the machine settles keeps that drift out
+    of the first cells' runs. Without /proc/stat (not Linux) there is nothing to wait on.
+    """
+    if not Path("/proc/stat").exists():
+        return 0.0
+    started = time.monotonic()
+    while time.monotonic() - started < limit_s:
+        busy_before, total_before = _cpu_times()
+        time.sleep(window_s)
+        busy_after, total_after = _cpu_times()
+        if (busy_after - busy_before) <= busy * max(1, total_after - total_before):
+            break
+    return round(time.monotonic() - started, 1)
+
+
 def group_cells(blocks: list[Block]) -> list[CellState]:
     """Every cell of the blocks, once each (blocks may overlap)."""
     seen: dict[tuple, CellState] = {}
@@ -248,7 +301,12 @@ def interleaved_rounds(
 
 
 def measure_group(
-    blocks: list[Block], suite: Suite, url: str, progress: Progress, say: Callable[[str], None]
+    blocks: list[Block],
+    suite: Suite,
+    url: str,
+    progress: Progress,
+    say: Callable[[str], None],
+    pace: Pace,
 ) -> tuple[list[dict], dict[str, Any]]:
     """All cells of blocks sharing a database and worker count, interleaved."""
     workers, database = blocks[0].workers, blocks[0].database
@@ -278,8 +336,9 @@ def measure_group(
                 cell.failure = check_response(
                     servers[cell.config.id].base_url, cell.request, cell.config.prefix
                 )
+        settled_s = wait_until_quiet()
         for subset in comparison_sets(cells):
-            measure_set(subset, servers, suite, wrk_cpus, say)
+            measure_set(subset, servers, suite, wrk_cpus, say, pace)
     finished = [c.result(server_cores, suite.max_spread) for c in cells]
     for cell in finished:
         progress(cell)
@@ -289,6 +348,7 @@ def measure_group(
         "server_cpus": server_cpus,
         "wrk_cpus": wrk_cpus,
         "cells": len(cells),
+        "settled_s": settled_s,
         "elapsed_s": round(time.monotonic() - started, 1),
     }
     return finished, group
@@ -308,6 +368,7 @@ def measure_set(
     suite: Suite,
     wrk_cpus: str | None,
     say: Callable[[str], None],
+    pace: Pace,
 ) -> None:
     """Warm up, then interleaved rounds, then re-runs, for one comparison set.
 
@@ -335,6 +396,9 @@ def measure_set(
         noisy = [c for c in cells if not c.failure and stats.spread(_rps(c)) > suite.max_spread]
         if not noisy:
             break
+        if attempt > 0 and not pace.allows(len(cells)):
+            say(f"{name}: no time left for re-run {attempt + 1}, {len(noisy)} cells flagged")
+            break
         say(f"{name}: re-run {attempt + 1}, {len(noisy)} cells above {suite.max_spread:.0%}")
         for cell in noisy:
             cell.attempts.append([round(r.rps, 1) for r in cell.runs])
@@ -343,6 +407,7 @@ def measure_set(
         interleaved_rounds(
             noisy, servers, suite, wrk_cpus, suite.runs * (attempt + 1), lambda text: None
         )
+    pace.measured += len(cells)
 
 
 def _rps(cell: CellState) -> list[float]:
@@ -365,6 +430,8 @@ def measure_suite(
     by_database: dict[str, list[list[Block]]] = {}
     for (database, _), blocks in grouped(suite.blocks).items():
         by_database.setdefault(database, []).append(blocks)
+    total = sum(len(group_cells(blocks)) for blocks in grouped(suite.blocks).values())
+    pace = Pace(total, suite.rerun_budget_s)
     for database, group_list in by_database.items():
         demo_apps = any(
             not CONFIGURATIONS[config].standalone
@@ -378,7 +445,7 @@ def measure_suite(
             else:
                 url = stack.enter_context(sqlite_database(demo_apps))
             for blocks in group_list:
-                found, group = measure_group(blocks, suite, url, progress, say)
+                found, group = measure_group(blocks, suite, url, progress, say, pace)
                 cells += found
                 groups.append(group)
     return cells, groups, pg_version
@@ -410,6 +477,7 @@ def run(options: Options, progress: Progress = print, say: Callable[[str], None]
             "concurrency": suite.concurrency,
             "max_spread": suite.max_spread,
             "reruns": suite.reruns,
+            "rerun_budget_s": suite.rerun_budget_s,
             "interleaved": True,
             "elapsed_s": round(time.monotonic() - started, 1),
             "groups": groups,

@@ -1,6 +1,7 @@
 """Fast tests of the harness's pure parts: wrk output, summaries, schema, ratios, rendering."""
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -413,3 +414,77 @@ def test_the_sweep_chart_has_a_panel_per_framework_and_one_for_ceilings() -> Non
 def test_plurals_agree_with_their_count() -> None:
     assert bench_tables.plural(1, "worker") == "1 worker"
     assert bench_tables.plural(4, "worker") == "4 workers"
+
+
+def _noisy_set(monkeypatch: pytest.MonkeyPatch) -> list:
+    """Two cells whose every attempt spreads 40 %: each re-run finds them noisy again."""
+    from scripts.bench import runner
+
+    def rounds(cells, servers, suite, wrk_cpus, first_round, say) -> None:
+        for state in cells:
+            state.runs = [run(r) for r in (1000, 1400, 1100, 1200, 1000)]
+            state.rounds = list(range(first_round, first_round + 5))
+
+    monkeypatch.setattr(runner, "interleaved_rounds", rounds)
+    spec = config.CONFIGURATIONS["flask-gunicorn"]
+    return [
+        runner.CellState(spec, endpoint, 64, 1, "sqlite", spec.request(endpoint))
+        for endpoint in ("json", "plaintext")
+    ]
+
+
+def test_re_runs_stop_at_the_suites_limit_while_the_run_keeps_to_its_budget(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from scripts.bench import runner
+
+    cells = _noisy_set(monkeypatch)
+    suite = config.Suite((), warmup_s=0.0, reruns=3, rerun_budget_s=3600.0)
+    pace = runner.Pace(total_cells=4, budget_s=3600.0)
+    runner.measure_set(cells, {}, suite, None, lambda text: None, pace)
+    assert [len(c.attempts) for c in cells] == [3, 3]  # three kept; the runs are the 3rd re-run's
+    assert pace.measured == 2
+
+
+def test_a_run_behind_its_budget_makes_only_the_first_re_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from scripts.bench import runner
+
+    cells = _noisy_set(monkeypatch)
+    said: list[str] = []
+    suite = config.Suite((), warmup_s=0.0, reruns=3, rerun_budget_s=60.0)
+    # Half the suite's cells done, 40 s into a 60 s budget: behind the pace of 30 s.
+    pace = runner.Pace(total_cells=4, budget_s=60.0, started=time.monotonic() - 40.0)
+    runner.measure_set(cells, {}, suite, None, said.append, pace)
+    assert [len(c.attempts) for c in cells] == [1, 1]
+    assert "no time left for re-run 2, 2 cells flagged" in said[-1]
+
+
+def test_pace_allows_what_the_budget_has_left_pro_rata() -> None:
+    from scripts.bench import runner
+
+    now = time.monotonic()
+    assert runner.Pace(10, None, started=now - 1e6).allows(10)
+    assert runner.Pace(10, 100.0, started=now - 40.0, measured=3).allows(2)  # 40 s <= 50 s
+    assert not runner.Pace(10, 100.0, started=now - 60.0, measured=3).allows(2)
+
+
+def test_waiting_for_a_quiet_machine_is_bounded() -> None:
+    from scripts.bench import runner
+
+    busy, total = runner._cpu_times()
+    assert 0 <= busy <= total
+    assert runner.wait_until_quiet(limit_s=0.3, window_s=0.1, busy=-1.0) < 1.0  # never quiet
+
+
+def test_noise_summary_says_how_often_a_cell_was_measured_again() -> None:
+    again = {**cell("flask-gunicorn", "json", 2000), "attempts": [[1.0] * 5, [2.0] * 5]}
+    doc = document([cell("fastapi-uvicorn", "json", 5000), again])
+    doc["suite"].update(reruns=3, rerun_budget_s=2400.0)
+    text = bench_tables.noise_summary(doc)
+    assert "1 cell(s) went over it at first" in text
+    assert "(up to 3 times, any after the first only while the run kept to its 40-minute" in text
+    assert "at most 2 times here, every earlier attempt kept in the result file)" in text
+    doc["suite"]["reruns"] = 1
+    assert "up to" not in bench_tables.noise_summary(doc)

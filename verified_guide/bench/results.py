@@ -125,6 +125,7 @@ class Group(Strict):
     server_cpus: str | None
     wrk_cpus: str | None
     cells: int
+    settled_s: float | None = None  # waited for an idle machine after the servers started
     elapsed_s: float
 
 
@@ -135,6 +136,7 @@ class SuiteInfo(Strict):
     concurrency: int
     max_spread: float | None = None
     reruns: int = 0
+    rerun_budget_s: float | None = None
     interleaved: bool = False
     elapsed_s: float
     groups: list[Group] = []
