@@ -88,11 +88,17 @@ def source_note(doc_path: Path, doc: Document) -> str:
         for g in suite["groups"]
     )
     postgres = f", PostgreSQL {env['postgresql']}" if env.get("postgresql") else ""
+    skipped = "".join(
+        f" A newer run, `{newer.relative_to(ROOT) if newer.is_relative_to(ROOT) else newer}`, is"
+        f" committed but not shown: the machine itself was noisy while it ran (its raw apps,"
+        f" which run no framework code, spread a median {floor:.0%})."
+        for newer, floor in results.passed_over(doc_path)
+    )
     return (
         f"Figures from **`{rel}`** ({env['date']}, commit {commit}): {env['cpu_model']}, "
         f"{env['cores']} cores, {env['ram_gib']} GiB, Python {env['python']}, {env['wrk']}"
         f"{postgres}. {suite['runs']} runs of {suite['duration_s']:g} s per cell in "
-        f"interleaved rounds after a {suite['warmup_s']:g} s warm-up ({groups}).\n"
+        f"interleaved rounds after a {suite['warmup_s']:g} s warm-up ({groups}).{skipped}\n"
     )
 
 

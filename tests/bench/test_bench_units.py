@@ -488,3 +488,24 @@ def test_noise_summary_says_how_often_a_cell_was_measured_again() -> None:
     assert "at most 2 times here, every earlier attempt kept in the result file)" in text
     doc["suite"]["reruns"] = 1
     assert "up to" not in bench_tables.noise_summary(doc)
+
+
+def test_pages_show_the_newest_run_measured_on_a_quiet_machine(tmp_path: Path) -> None:
+    """A newer run whose raw apps (no framework code) spread past the limit is committed and
+    named, but does not replace a quiet one; with no quiet run the newest is shown."""
+    quiet = document([cell("raw-asgi-uvicorn", "json", 9000), cell("flask-gunicorn", "json", 2000)])
+    wide = (1.0, 0.7, 1.3, 1.0, 1.0)
+    noisy = document(
+        [cell("raw-asgi-uvicorn", "json", 9000, wide), cell("flask-gunicorn", "json", 1)]
+    )
+    older, newer = tmp_path / "2026-01-01T00-00-00Z.json", tmp_path / "2026-01-02T00-00-00Z.json"
+    newer.write_text(json.dumps(noisy))
+    assert results.latest(tmp_path) == newer  # nothing quieter to show
+    older.write_text(json.dumps(quiet))
+    assert results.machine_floor(quiet) == pytest.approx(0.04)
+    assert results.latest(tmp_path) == older
+    assert results.passed_over(older) == [(newer, pytest.approx(0.6))]
+    note = bench_tables.source_note(older, quiet)
+    assert f"A newer run, `{newer}`, is committed but not shown" in note
+    assert "spread a median 60%" in note
+    assert results.passed_over(newer) == []

@@ -275,10 +275,47 @@ def load(path: Path) -> dict[str, Any]:
     return model.model_dump(mode="json")
 
 
+def machine_floor(document: dict[str, Any]) -> float | None:
+    """The machine's own noise during a run: the median spread of the raw apps' cells, which
+    run no framework code (``None`` in a file without them)."""
+    raw = [
+        c["spread"]
+        for c in document["results"]
+        if c["framework"] == "raw" and c["status"] == "ok" and c.get("spread") is not None
+    ]
+    return statistics.median(raw) if raw else None
+
+
+def measured_quietly(document: dict[str, Any]) -> bool:
+    """Whether the machine's floor stayed within the suite's spread limit (or is unknown)."""
+    floor = machine_floor(document)
+    return floor is None or floor <= (document["suite"].get("max_spread") or 0.10)
+
+
+def _files(directory: Path) -> list[Path]:
+    """Result files, oldest first: names start with a UTC timestamp."""
+    return sorted(directory.glob("*.json")) if directory.is_dir() else []
+
+
 def latest(directory: Path = RESULTS_DIR) -> Path | None:
-    """The newest result file: names start with a UTC timestamp, so the last name sorts last."""
-    files = sorted(directory.glob("*.json")) if directory.is_dir() else []
-    return files[-1] if files else None
+    """The result file the pages show: the newest one measured on a quiet machine, or the
+    newest of all when none was.
+
+    A run on a noisy virtual machine (its raw apps, with no framework code, spreading more
+    than the limit) measures the machine more than the frameworks. Such a run is committed
+    like any other, and the pages name it (``passed_over``), but it does not replace a run
+    measured quietly. The rule reads only the raw apps, so it cannot favour a framework.
+    """
+    files = _files(directory)
+    return next(
+        (f for f in reversed(files) if measured_quietly(load(f))), files[-1] if files else None
+    )
+
+
+def passed_over(shown: Path) -> list[tuple[Path, float]]:
+    """Newer result files than ``shown`` (noisy runs ``latest`` passed over), with their
+    machine floor."""
+    return [(f, machine_floor(load(f)) or 0.0) for f in _files(shown.parent) if f.name > shown.name]
 
 
 def find_cell(
