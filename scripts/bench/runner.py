@@ -8,9 +8,9 @@ run per round in an order that rotates, so slow drift on the machine (another jo
 a thermal limit) lands on every configuration alike instead of on whichever was measured at
 that moment. Cells whose run-to-run spread exceeds the suite's limit are measured again in
 rounds of their own (up to the suite's ``reruns`` times, any after the first only while the
-run keeps to its time budget); a cell still above it is kept but marked noisy, and its earlier
-attempts stay in the result file. Any failure becomes a
-cell with status "failed" and a reason, never a number.
+run keeps to its time budget); a cell still above it is kept but marked noisy, and its
+earlier attempts stay in the result file. Any failure becomes a cell with status "failed"
+and a reason, never a number.
 """
 
 import datetime
@@ -211,12 +211,13 @@ def _cpu_times() -> tuple[int, int]:
 
 def wait_until_quiet(limit_s: float = 30.0, window_s: float = 1.0, busy: float = 0.15) -> float:
     """Wait until the machine's CPUs are idle for a whole window, at most ``limit_s``; returns
-    the seconds waited.
+    the seconds waited (each group records it as ``settled_s``).
 
-    Right after a group's servers start, the first comparison set used to run 5-20 % slow in
-    its first rounds (measured on this VM): servers finishing their start, PostgreSQL's
-    background work after the seed. Measuring after the machine settles keeps that drift out
-    of the first cells' runs. Without /proc/stat (not Linux) there is nothing to wait on.
+    A group's first runs must not share the CPUs with work its own start left running (a
+    server still importing, PostgreSQL's background writes after the seed). On this VM the
+    machine was idle within 1-4 s in every group of the first run with this wait, so the
+    slow first rounds seen before it came from elsewhere; the longer warm-up is the measure
+    aimed at those. Without /proc/stat (not Linux) there is nothing to wait on.
     """
     if not Path("/proc/stat").exists():
         return 0.0
