@@ -281,7 +281,7 @@ def machine_floor(document: dict[str, Any]) -> float | None:
     raw = [
         c["spread"]
         for c in document["results"]
-        if c["framework"] == "raw" and c["status"] == "ok" and c.get("spread") is not None
+        if c.get("framework") == "raw" and c.get("status") == "ok" and c.get("spread") is not None
     ]
     return statistics.median(raw) if raw else None
 
@@ -308,14 +308,23 @@ def latest(directory: Path = RESULTS_DIR) -> Path | None:
     """
     files = _files(directory)
     return next(
-        (f for f in reversed(files) if measured_quietly(load(f))), files[-1] if files else None
+        (f for f in reversed(files) if measured_quietly(_peek(f))), files[-1] if files else None
     )
+
+
+def _peek(path: Path) -> dict[str, Any]:
+    """A result file's cells and suite, without the schema check: choosing the file must not
+    cost a build a validation of every newer one (the build validates the chosen file once,
+    with ``load``)."""
+    return upgrade(json.loads(path.read_text(encoding="utf-8")))
 
 
 def passed_over(shown: Path) -> list[tuple[Path, float]]:
     """Newer result files than ``shown`` (noisy runs ``latest`` passed over), with their
     machine floor."""
-    return [(f, machine_floor(load(f)) or 0.0) for f in _files(shown.parent) if f.name > shown.name]
+    return [
+        (f, machine_floor(_peek(f)) or 0.0) for f in _files(shown.parent) if f.name > shown.name
+    ]
 
 
 def find_cell(
