@@ -260,3 +260,18 @@ def test_async_views_django_async_orm_runs_the_sync_orm_in_a_thread() -> None:
 
     for method in (QuerySet.aget, QuerySet.acreate):
         assert "sync_to_async(" in inspect.getsource(method), method.__qualname__
+
+
+def test_methodology_states_the_harness_settling_wait_and_spread_limit() -> None:
+    """methodology.md types the settling wait's bound and window and the spread limit the
+    quiet-machine rule and re-runs use; they must be the harness's own."""
+    from scripts.bench.runner import wait_until_quiet
+    from verified_guide.bench.config import FULL
+
+    text = " ".join((ROOT / "docs" / "benchmarks" / "methodology.md").read_text().split())
+    defaults = inspect.signature(wait_until_quiet).parameters
+    assert f"waits (at most {defaults['limit_s'].default:g} s)" in text
+    assert defaults["window_s"].default == 1.0 and "idle for a whole second" in text
+    limit = f"{FULL.max_spread:.0%}"
+    assert f"spread more than {limit} of their median is measured again" in text
+    assert f"spread a median of more than {limit} measured the" in text

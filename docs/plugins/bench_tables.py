@@ -496,7 +496,7 @@ def floor_sentence(ok: list[dict]) -> str:
     (a virtual CPU shares its physical core with guests this one cannot see), not from the
     framework; a reader should read such a run's ratios through their intervals.
     """
-    raw = sorted(c["spread"] for c in ok if c["framework"] == "raw" and c["spread"] is not None)
+    raw = results.raw_spreads(ok)
     if not raw:
         return ""
     return (

@@ -275,14 +275,20 @@ def load(path: Path) -> dict[str, Any]:
     return model.model_dump(mode="json")
 
 
-def machine_floor(document: dict[str, Any]) -> float | None:
-    """The machine's own noise during a run: the median spread of the raw apps' cells, which
-    run no framework code (``None`` in a file without them)."""
-    raw = [
+def raw_spreads(cells: list[dict[str, Any]]) -> list[float]:
+    """The run-to-run spreads of the raw apps' measured cells (no framework code), lowest first:
+    the machine's own noise."""
+    return sorted(
         c["spread"]
-        for c in document["results"]
+        for c in cells
         if c.get("framework") == "raw" and c.get("status") == "ok" and c.get("spread") is not None
-    ]
+    )
+
+
+def machine_floor(document: dict[str, Any]) -> float | None:
+    """The machine's own noise during a run: the median spread of the raw apps' cells
+    (``None`` in a file without them)."""
+    raw = raw_spreads(document["results"])
     return statistics.median(raw) if raw else None
 
 
