@@ -1,10 +1,13 @@
 """The benchmark's database: 10,000 rows, each with one of 100 authors, shared by all frameworks.
 
 The harness sets GUIDE_DATABASE_URL to the file (or PostgreSQL DSN) it prepared; without it,
-each process uses a fresh SQLite file of its own, so the test clients work with no setup.
+each process uses a fresh SQLite file of its own, removed when that process exits, so the test
+clients work with no setup and leave nothing behind.
 """
 
+import atexit
 import os
+import shutil
 import tempfile
 from functools import cache
 from pathlib import Path
@@ -45,9 +48,19 @@ rows = Table(
 @cache
 def database_url() -> str:
     """The URL every framework connects to, so all three read the same rows."""
-    return os.environ.get("GUIDE_DATABASE_URL") or (
-        f"sqlite:///{Path(tempfile.mkdtemp(prefix='guide-bench-')) / 'bench.sqlite3'}"
-    )
+    if configured := os.environ.get("GUIDE_DATABASE_URL"):
+        return configured
+    folder = tempfile.mkdtemp(prefix="guide-bench-")
+    atexit.register(remove_own_folder, folder, os.getpid())
+    return f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
+
+
+def remove_own_folder(folder: str, owner_pid: int) -> None:
+    """Delete the fallback database at exit, in the process that made it only: the workers a
+    preloaded server forks inherit this hook and share the file, and one worker exiting (or
+    being replaced) must not delete it under the others."""
+    if os.getpid() == owner_pid:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def author(author_id: int) -> dict[str, int | str]:
