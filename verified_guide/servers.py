@@ -269,7 +269,9 @@ def serve(
     ``cpus`` pins the server with ``taskset`` (the benchmark keeps the server and the
     load generator on different cores). The server gets its own process group, so
     stopping it reaches its workers too, also on Ctrl-C; it stays in the caller's session,
-    so it runs at the caller's priority.
+    so it runs at the caller's priority. Its log (stdout and stderr) goes to a temp file,
+    deleted when the block ends normally and kept when the server fails to start or the
+    block raises: the error names the file. A test run starts hundreds of servers.
     """
     port = free_port()
     fd, log_name = tempfile.mkstemp(prefix=f"{name}-", suffix=".log")
@@ -287,8 +289,12 @@ def serve(
             process_group=0,
         )
     server = RunningServer(name, port, process, Path(log_name))
+    failed = True
     try:
         _wait_ready(server, ready_path, timeout, started)
         yield server
+        failed = False
     finally:
         stop(process)
+        if not failed:
+            server.log_path.unlink(missing_ok=True)
