@@ -106,6 +106,9 @@ def test_an_edit_shows_on_its_page_within_seconds(
         # `mkdocs serve` serves under site_url's path (the published sub-path); a contributor
         # previewing at the root sets it so, as this test does.
         "SITE_URL": f"http://127.0.0.1:{port}/",
+        # `mkdocs serve` builds into a temp folder it removes only on Ctrl-C; stopped with a
+        # signal, it would leave a whole site in /tmp on every run.
+        "TMPDIR": str(tmp_path),
     }
     log_path = tmp_path / "serve.log"
     log = log_path.open("w")

@@ -1,6 +1,7 @@
 """The harness end to end: real servers, real wrk, a result file that passes the schema."""
 
 import json
+import tempfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -67,6 +68,11 @@ def test_an_endpoint_answering_500_is_marked_failed_not_measured() -> None:
     assert "rps" not in cell
 
 
-def test_a_server_that_cannot_start_fails_its_cells_with_the_log() -> None:
+def test_a_server_that_cannot_start_fails_its_cells_with_the_log(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # the log is kept: not in /tmp
     cell = measure(MISSING)
     assert cell["status"] == "failed" and "nowhere" in cell["reason"]
+    [log] = tmp_path.glob("missing-*.log")
+    assert "nowhere" in log.read_text()
