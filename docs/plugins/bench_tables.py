@@ -78,9 +78,15 @@ def _pinning(group: dict) -> str:
     return f"server on CPU {group['server_cpus']}, wrk on CPU {group['wrk_cpus']}"
 
 
+def _in_repo(path: Path) -> Path:
+    """A result file's path as the pages name it: from the repository's root when it is in it
+    (a reader's own run may be elsewhere)."""
+    return path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+
+
 def source_note(doc_path: Path, doc: Document) -> str:
     env, suite = doc["environment"], doc["suite"]
-    rel = doc_path.relative_to(ROOT) if doc_path.is_relative_to(ROOT) else doc_path
+    rel = _in_repo(doc_path)
     commit = (env.get("git_commit") or "uncommitted tree")[:10]
     groups = "; ".join(
         f"{DATABASE_NAMES.get(g['database'], g['database'])}, {plural(g['workers'], 'worker')}: "
@@ -89,7 +95,7 @@ def source_note(doc_path: Path, doc: Document) -> str:
     )
     postgres = f", PostgreSQL {env['postgresql']}" if env.get("postgresql") else ""
     skipped = "".join(
-        f" A newer run, `{newer.relative_to(ROOT) if newer.is_relative_to(ROOT) else newer}`, is"
+        f" A newer run, `{_in_repo(newer)}`, is"
         f" committed but not shown: the machine itself was noisy while it ran (its raw apps,"
         f" which run no framework code, spread a median {floor:.0%})."
         for newer, floor in results.passed_over(doc_path)
@@ -215,8 +221,8 @@ def ceiling_chart(doc: Document) -> str:
 def data_note(doc_path: Path, measured_by: str = "scripts/bench") -> str:
     """Where a figure's numbers come from: the result file and the harness that wrote it."""
     source = links()
-    rel = doc_path.relative_to(ROOT) if doc_path.is_relative_to(ROOT) else doc_path
-    return f"\nData: {source.link(rel)}, written by the harness in {source.link(measured_by)}.\n"
+    data, harness = source.link(_in_repo(doc_path)), source.link(measured_by)
+    return f"\nData: {data}, written by the harness in {harness}.\n"
 
 
 def _ceiling_of(doc: Document, cell: dict) -> dict | None:
@@ -441,7 +447,7 @@ def mount_table(doc: Document) -> str:
 def noise_summary(doc: Document) -> str:
     """How many cells kept their spread within the suite's limit, and which did not."""
     ok = [c for c in doc["results"] if c["status"] == "ok"]
-    limit = doc["suite"].get("max_spread") or 0.10
+    limit = results.spread_limit(doc)
     tight = [c for c in ok if c["spread"] is not None and c["spread"] <= limit]
     noisy = [c for c in ok if c not in tight]
     rerun = sum(bool(c["attempts"]) for c in ok)

@@ -292,10 +292,16 @@ def machine_floor(document: dict[str, Any]) -> float | None:
     return statistics.median(raw) if raw else None
 
 
+def spread_limit(document: dict[str, Any]) -> float:
+    """The run-to-run spread a cell may have: the suite's, or 10% in files written before the
+    suite recorded it."""
+    return document["suite"].get("max_spread") or 0.10
+
+
 def measured_quietly(document: dict[str, Any]) -> bool:
     """Whether the machine's floor stayed within the suite's spread limit (or is unknown)."""
     floor = machine_floor(document)
-    return floor is None or floor <= (document["suite"].get("max_spread") or 0.10)
+    return floor is None or floor <= spread_limit(document)
 
 
 def _files(directory: Path) -> list[Path]:
