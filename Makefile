@@ -66,11 +66,14 @@ matrix: setup
 mutation: setup
 	$(RUN) python -m scripts.mutation
 
-# Claim tests (alone: they re-measure throughput with wrk), then everything that measures no
-# time, as one job graph on both cores (make --jobs): the in-process hostile requests (each
-# guide page shows how many its snippets survived), strict mypy over the snippets (the typing
-# page's counts) and the live demos' bundle side by side, then the site (which reads all three
-# and the claim evidence), then every other test on both cores (pytest-xdist); beside all of these, the older release lines of the version
+# Claim tests first (they re-measure throughput with wrk), with nothing beside them but the
+# live demos' bundle and strict mypy over the snippets (the typing page's counts) at idle
+# priority: those two measure nothing, have no time limit, and get only the CPU time the claim
+# tests leave unused (about half of it: a server and wrk each hold at most one core). Then
+# everything else that measures no time, as one job graph on both cores (make --jobs): the
+# in-process hostile requests (each guide page shows how many its snippets survived), then the
+# site (which reads them, the typing report, the bundle and the claim evidence), then every other
+# test on both cores (pytest-xdist); beside all of these, the older release lines of the version
 # matrix (the locked ones are the main run's own cases), which nothing else reads. Last, the
 # `timing` tests alone, so no other test's load skews them. Coverage of snippets/ adds up every
 # pytest run (xdist workers included), and its report is printed even when a test failed.
@@ -83,8 +86,12 @@ test: export PYTHONDONTWRITEBYTECODE :=
 test: export PYTHONPYCACHEPREFIX := $(abspath .cache/pycache)
 test: lint
 	$(RUN) coverage erase
-	$(MAKE) evidence
-	$(MAKE) --jobs=4 --keep-going --output-sync=target test-parallel test-matrix; parallel=$$?; \
+	@mkdir -p .cache
+	$(IDLE) $(MAKE) --jobs=2 --output-sync=target bundle test-typecheck >$(IDLE_LOG) 2>&1 & \
+	idle=$$!; $(MAKE) evidence; claims=$$?; wait $$idle; idle=$$?; cat $(IDLE_LOG); \
+	[ $$claims -eq 0 ] && [ $$idle -eq 0 ]
+	$(MAKE) --jobs=4 --keep-going --output-sync=target test-parallel test-matrix \
+		SITE_NEEDS=test-hostile; parallel=$$?; \
 	$(RUN) coverage run -p -m pytest -m "$(MAIN_TESTS) and timing"; alone=$$?; \
 	$(RUN) coverage combine; $(RUN) coverage report --fail-under=100 \
 	&& [ $$parallel -eq 0 ] && [ $$alone -eq 0 ]
@@ -94,6 +101,13 @@ test: lint
 # and no verdict may flip, on a busy machine. About an hour on 2 cores; not part of `make test`.
 test-under-load:
 	$(PYTHON) -m scripts.under_load --runs 3 -- $(MAKE) test
+
+# Idle priority (SCHED_IDLE: the process runs only when a core would otherwise be idle), for
+# the work `make test` does beside the claim tests; its output is printed when it ends.
+IDLE := $(if $(shell command -v chrt),chrt --idle 0,nice -n 19)
+IDLE_LOG := .cache/idle-jobs.log
+# What the site build needs besides the claim evidence (`make test` builds the last two first).
+SITE_NEEDS := test-hostile test-typecheck bundle
 
 # The tests `make test` runs after the site build (the claim and hostile ones ran before it).
 MAIN_TESTS := not claim and not hostile
@@ -105,13 +119,13 @@ TEST_WORKERS ?= 3
 XDIST := -n $(TEST_WORKERS) --dist loadgroup
 
 # The checks that measure no time: the in-process hostile requests, strict mypy and the bundle
-# side by side, then the site build that shows their counts, then every other test but the
-# `timing` ones on both cores, against that site.
+# (in `make test`, built beside the claim tests already), then the site build that shows their
+# counts, then every other test but the `timing` ones on both cores, against that site.
 test-parallel: test-site
 	GUIDE_SITE_DIR=$(abspath $(SITE_DIR)) $(RUN) coverage run -p -m pytest $(XDIST) \
 		-m "$(MAIN_TESTS) and not timing"
 
-test-site: test-hostile test-typecheck bundle
+test-site: $(SITE_NEEDS)
 	$(RUN) mkdocs build --strict -d $(SITE_DIR)
 
 # The independent checks (each needs only setup).

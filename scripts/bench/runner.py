@@ -209,7 +209,7 @@ def _cpu_times() -> tuple[int, int]:
     return sum(fields) - idle, sum(fields)
 
 
-def wait_until_quiet(limit_s: float = 30.0, window_s: float = 1.0, busy: float = 0.15) -> float:
+def wait_until_quiet(limit_s: float, window_s: float = 1.0, busy: float = 0.15) -> float:
     """Wait until the machine's CPUs are idle for a whole window, at most ``limit_s``; returns
     the seconds waited (each group records it as ``settled_s``).
 
@@ -337,7 +337,7 @@ def measure_group(
                 cell.failure = check_response(
                     servers[cell.config.id].base_url, cell.request, cell.config.prefix
                 )
-        settled_s = wait_until_quiet()
+        settled_s = wait_until_quiet(suite.settle_limit_s)
         for subset in comparison_sets(cells):
             measure_set(subset, servers, suite, wrk_cpus, say, pace)
     finished = [c.result(server_cores, suite.max_spread) for c in cells]

@@ -221,6 +221,9 @@ class Suite:
     # time the budget has, not an open-ended wait (``make bench`` must end within 45 minutes).
     rerun_budget_s: float | None = None
     costs: bool = True
+    # At most this many seconds of waiting, once a group's servers have started, for the
+    # machine to go idle before the first run (``wait_until_quiet`` in scripts/bench/runner.py).
+    settle_limit_s: float = 30.0
 
     @property
     def databases(self) -> set[str]:
