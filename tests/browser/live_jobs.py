@@ -1,7 +1,8 @@
 """The parity test's jobs (every case of every runnable snippet) and their CPython answers.
 
-`python -m tests.browser.live_jobs JOBS.json` prints the CPython results as JSON: run in a
-subprocess, because the runner configures Django for the whole process.
+`python -m tests.browser.live_jobs JOBS.json OUT.json` writes the CPython results to OUT.json as
+JSON, all at once when every job has answered (OUT.json exists only then): run in a subprocess,
+because the runner configures Django for the whole process.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import asyncio
 import json
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from verified_guide.live.support import unsupported
@@ -52,16 +54,19 @@ def parity_jobs() -> list[dict[str, Any]]:
     return jobs
 
 
-def main(jobs_file: str) -> None:
+def main(jobs_file: str, out_file: str) -> None:
     from verified_guide.live.runner import run_job
 
-    jobs = json.loads(open(jobs_file, encoding="utf-8").read())  # noqa: SIM115
+    jobs = json.loads(Path(jobs_file).read_text(encoding="utf-8"))
 
     async def run_all() -> list[dict[str, Any]]:
         return [json.loads(await run_job(json.dumps(job))) for job in jobs]
 
-    json.dump(asyncio.run(run_all()), sys.stdout)
+    out = Path(out_file)
+    partial = out.with_name(out.name + ".part")
+    partial.write_text(json.dumps(asyncio.run(run_all())), encoding="utf-8")
+    partial.rename(out)  # whoever reads OUT.json reads every answer or finds no file
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(*sys.argv[1:3])

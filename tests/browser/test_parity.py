@@ -10,10 +10,12 @@ Snippets listed in snippets/live_unsupported.yaml are left out here and show no 
 from __future__ import annotations
 
 import difflib
+import fcntl
 import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -114,35 +116,82 @@ def run_in_engine(engine: str, request: Any, base_url: str, jobs: list) -> list:
 
 class CPythonRun:
     """The CPython answers, from the same runner in a subprocess (it configures Django for the
-    whole process), which writes them to ``folder / "cpython.json"``."""
+    whole process), which writes them to ``folder / "cpython.json"``.
+
+    One run per pytest session: the two engines' tests run on two pytest-xdist workers at once,
+    and both need the same answers (about 30 s of CPU on the 2 cores the stage shares). The first
+    worker to lock ``folder / "lock"`` starts the run and hands the lock to it (the subprocess
+    inherits the locked file, and the starter closes its own copy), so the lock is free exactly
+    when the run has ended, however it ended; another worker waits for the lock, then reads the
+    answers, or, when the run left none, runs the jobs itself.
+    """
 
     def __init__(self, jobs: list[dict[str, Any]], folder: Path) -> None:
+        self.jobs = jobs
         self.ids = [job["id"] for job in jobs]
         self.folder = folder
-        jobs_file = folder / "jobs.json"
-        jobs_file.write_text(json.dumps(jobs))
-        # A fresh database file, as the browser's is: both sides then see the same state.
-        database = f"sqlite:///{folder / 'guide.sqlite3'}"
-        with (folder / "cpython.json").open("wb") as out, (folder / "stderr.log").open("wb") as err:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "tests.browser.live_jobs", str(jobs_file)],
-                cwd=ROOT, stdout=out, stderr=err,
-                env={**os.environ, "GUIDE_DATABASE_URL": database},
-            )  # fmt: skip
+        self.result = folder / "cpython.json"
+        self.process: subprocess.Popen[bytes] | None = None
         self._answers: dict | None = None
+        folder.mkdir(exist_ok=True)
+        with (folder / "lock").open("a") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return  # another worker's run is under way
+            if not self.result.exists():
+                self._start(lock.fileno())
+
+    def _start(self, lock_fd: int) -> None:
+        jobs_file = self.folder / "jobs.json"
+        jobs_file.write_text(json.dumps(self.jobs))
+        # A fresh database file, as the browser's is: both sides then see the same state.
+        database = self.folder / "guide.sqlite3"
+        database.unlink(missing_ok=True)
+        with (self.folder / "stderr.log").open("wb") as err:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "tests.browser.live_jobs", str(jobs_file), str(self.result)],
+                cwd=ROOT, stdout=err, stderr=err, pass_fds=(lock_fd,),
+                env={**os.environ, "GUIDE_DATABASE_URL": f"sqlite:///{database}"},
+            )  # fmt: skip
+
+    def _wait_for_the_run(self) -> None:
+        """Until the run holding the lock (this worker's or another's) has ended."""
+        if self.process is not None:
+            self.process.wait(timeout=CPYTHON_SECONDS)
+            return
+        deadline = time.monotonic() + CPYTHON_SECONDS
+        with (self.folder / "lock").open("a") as lock:
+            while True:
+                try:
+                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    assert time.monotonic() < deadline, "the CPython side did not finish"
+                    time.sleep(0.5)
+            if not self.result.exists():  # that run failed or was stopped: run the jobs here
+                self._start(lock.fileno())
+        if self.process is not None:
+            self.process.wait(timeout=CPYTHON_SECONDS)
 
     def answers(self) -> dict:
-        """The answers by job id (waits for the subprocess the first time)."""
+        """The answers by job id (waits for the run the first time)."""
         if self._answers is None:
-            self.process.wait(timeout=CPYTHON_SECONDS)
+            self._wait_for_the_run()
             said = (self.folder / "stderr.log").read_text(errors="replace")[-3000:]
-            assert self.process.returncode == 0, f"the CPython side failed:\n{said}"
-            answers = json.loads((self.folder / "cpython.json").read_text())
+            assert self.result.exists(), f"the CPython side failed:\n{said}"
+            answers = json.loads(self.result.read_text())
             self._answers = dict(zip(self.ids, answers, strict=True))
         return self._answers
 
     def stop(self) -> None:
-        if self.process.poll() is None:
+        """Let this worker's run finish (another worker may be waiting for its answers), then
+        stop it if it is still running."""
+        if self.process is None:
+            return
+        try:
+            self.process.wait(timeout=CPYTHON_SECONDS)
+        except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
 
@@ -150,8 +199,11 @@ class CPythonRun:
 @pytest.fixture(scope="module")
 def cpython_started(jobs: list[dict[str, Any]], tmp_path_factory: Any) -> Iterator[CPythonRun]:
     """The CPython side, started before the first engine's test (a fixture is set up before
-    the test's body) and read after its browser run, so the two overlap; stopped at the end."""
-    run = CPythonRun(jobs, tmp_path_factory.mktemp("parity"))
+    the test's body) and read after its browser run, so the two overlap; stopped at the end.
+    Its folder is the session's: under pytest-xdist, the parent of each worker's base temp."""
+    base = tmp_path_factory.getbasetemp()
+    session = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    run = CPythonRun(jobs, session / "parity-cpython")
     try:
         yield run
     finally:
@@ -246,3 +298,19 @@ def test_unsupported_list_names_real_snippets_and_pages_hide_run(site_dir: Path)
             continue  # a topic no page embeds is the orphan check's business
         hidden = f'{marker} data-unsupported="true"' in pages
         assert hidden == ((topic, framework) in unsupported()), f"{topic}/{framework} placeholder"
+
+
+def test_the_engines_share_one_cpython_run(tmp_path: Path) -> None:
+    """A second CPythonRun on the run's folder starts nothing and reads the first one's answers;
+    one waiting on a run that ends without answers (here, killed) runs the jobs itself. No job:
+    the handover is the point, and the engines' test compares real answers."""
+    first, second = CPythonRun([], tmp_path / "shared"), CPythonRun([], tmp_path / "shared")
+    assert first.process is not None and second.process is None
+    assert second.answers() == first.answers() == {}
+    first.stop()
+    assert first.process.returncode == 0
+    owner, waiting = CPythonRun([], tmp_path / "killed"), CPythonRun([], tmp_path / "killed")
+    owner.process.kill()
+    owner.stop()
+    assert waiting.answers() == {} and waiting.process is not None
+    waiting.stop()
