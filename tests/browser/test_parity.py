@@ -157,9 +157,14 @@ class CPythonRun:
 
     def _wait_for_the_run(self) -> None:
         """Until the run holding the lock (this worker's or another's) has ended."""
+        if self.process is None:
+            self._wait_for_the_lock()
         if self.process is not None:
             self.process.wait(timeout=CPYTHON_SECONDS)
-            return
+
+    def _wait_for_the_lock(self) -> None:
+        """Another worker's run has ended when its lock is free; if it left no answers (it
+        failed or was stopped), this worker runs the jobs itself."""
         deadline = time.monotonic() + CPYTHON_SECONDS
         with (self.folder / "lock").open("a") as lock:
             while True:
@@ -169,10 +174,8 @@ class CPythonRun:
                 except BlockingIOError:
                     assert time.monotonic() < deadline, "the CPython side did not finish"
                     time.sleep(0.5)
-            if not self.result.exists():  # that run failed or was stopped: run the jobs here
+            if not self.result.exists():
                 self._start(lock.fileno())
-        if self.process is not None:
-            self.process.wait(timeout=CPYTHON_SECONDS)
 
     def answers(self) -> dict:
         """The answers by job id (waits for the run the first time)."""
