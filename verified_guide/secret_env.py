@@ -18,6 +18,8 @@ SECRET_VARIABLES: dict[str, str] = {
     "ITEMS_API_TOKEN": "the bearer token of the api_docs topic's write endpoint",
     "BOOKS_API_TOKEN": "the bearer token of the rest_api topic's write endpoints",
     "SHOP_SECRET_KEY": "the configuration topic's secret setting",
+    "ADA_API_TOKEN": "the dependency_injection topic's token of the user ada",
+    "BOB_API_TOKEN": "the dependency_injection topic's token of the user bob",
 }
 
 

@@ -22,7 +22,10 @@ from docs.plugins.bench_tables import (
     workers_table,
 )
 from docs.plugins.context import Results, current
+from verified_guide.bench import external, results
 from verified_guide.bench.config import SQLITE, endpoint_title
+from verified_guide.source_links import links
+from verified_guide.topics import ROOT
 
 NO_DATA = (
     "*No benchmark result file in `docs/data/benchmarks/` yet: run `make bench` "
@@ -87,19 +90,19 @@ def bench_costs(found: Results) -> str:
 @_page
 def bench_workers(found: Results, endpoint: str, database: str = SQLITE) -> str:
     """The worker sweep of one endpoint."""
-    return workers_table(found.doc, endpoint, database)
+    return workers_table(found.doc, endpoint, database) + data_note(found.path)
 
 
 @_page
 def bench_databases(found: Results) -> str:
     """The database endpoint on SQLite and on PostgreSQL."""
-    return database_table(found.doc)
+    return database_table(found.doc) + data_note(found.path)
 
 
 @_page
 def bench_mount(found: Results) -> str:
     """Served alone against mounted in the demo app."""
-    return mount_table(found.doc)
+    return mount_table(found.doc) + data_note(found.path)
 
 
 @_page
@@ -111,19 +114,49 @@ def bench_noise(found: Results) -> str:
 @_page
 def bench_external(found: Results) -> str:
     """Independent suites' published ratios against ours."""
-    return external_table(found.doc)
+    return (
+        external_table(found.doc)
+        + f"\nTheir figures: {links().link(external.EXTERNAL_FILE.relative_to(ROOT))}.\n"
+        + data_note(found.path)
+    )
 
 
 @_page
 def bench_environment(found: Results) -> str:
     """Machine and versions of the shown run."""
-    return environment_table(found.doc)
+    return environment_table(found.doc) + data_note(found.path)
 
 
 @_page
 def bench_elapsed(found: Results) -> str:
     """How long the shown run took, from its own record."""
     return f"{found.doc['suite']['elapsed_s'] / 60:.0f} minutes"
+
+
+@_page
+def bench_sweep_levels(found: Results) -> str:
+    """The connection counts the shown run swept besides the main tables' one, for prose."""
+    main = found.doc["suite"]["concurrency"]
+    levels = sorted({c["concurrency"] for c in found.doc["results"]} - {main})
+    if not levels:
+        raise ValueError(f"bench_sweep_levels: {found.path} has no level besides {main}")
+    return " and ".join(str(n) for n in levels)
+
+
+@_page
+def bench_worker_counts(found: Results, endpoint: str) -> str:
+    """The worker counts the shown run measured an endpoint at ("1, 2 and 4"), for prose."""
+    counts = sorted({c["workers"] for c in found.doc["results"] if c["endpoint"] == endpoint})
+    if not counts:
+        raise ValueError(f"bench_worker_counts: {found.path} has no {endpoint!r} cell")
+    named = [str(n) for n in counts]
+    return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+
+
+@_page
+def bench_spread_limit(found: Results) -> str:
+    """The run-to-run spread a cell may have in the shown run ("10%"), for prose."""
+    return f"{results.spread_limit(found.doc):.0%}"
 
 
 def bench_figure(
@@ -164,6 +197,9 @@ MACROS = (
     bench_endpoint,
     bench_ceilings,
     bench_sweep,
+    bench_sweep_levels,
+    bench_worker_counts,
+    bench_spread_limit,
     bench_costs,
     bench_workers,
     bench_databases,

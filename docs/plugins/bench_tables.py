@@ -84,9 +84,14 @@ def _in_repo(path: Path) -> Path:
     return path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
 
 
+def _file_link(path: Path) -> str:
+    """A result file as a link to the repository, or its path when it is outside it."""
+    rel = _in_repo(path)
+    return f"`{rel}`" if rel.is_absolute() else links().link(rel)
+
+
 def source_note(doc_path: Path, doc: Document) -> str:
     env, suite = doc["environment"], doc["suite"]
-    rel = _in_repo(doc_path)
     commit = (env.get("git_commit") or "uncommitted tree")[:10]
     groups = "; ".join(
         f"{DATABASE_NAMES.get(g['database'], g['database'])}, {plural(g['workers'], 'worker')}: "
@@ -101,8 +106,9 @@ def source_note(doc_path: Path, doc: Document) -> str:
         for newer, floor in results.passed_over(doc_path)
     )
     return (
-        f"Figures from **`{rel}`** ({env['date']}, commit {commit}): {env['cpu_model']}, "
-        f"{env['cores']} cores, {env['ram_gib']} GiB, Python {env['python']}, {env['wrk']}"
+        f"Figures from **{_file_link(doc_path)}** ({env['date']}, commit {commit}): "
+        f"{env['cpu_model']}, {env['cores']} cores, {env['ram_gib']} GiB, "
+        f"Python {env['python']}, {env['wrk']}"
         f"{postgres}. {suite['runs']} runs of {suite['duration_s']:g} s per cell in "
         f"interleaved rounds after a {suite['warmup_s']:g} s warm-up ({groups}).{skipped}\n"
     )
@@ -221,7 +227,7 @@ def ceiling_chart(doc: Document) -> str:
 def data_note(doc_path: Path, measured_by: str = "scripts/bench") -> str:
     """Where a figure's numbers come from: the result file and the harness that wrote it."""
     source = links()
-    data, harness = source.link(_in_repo(doc_path)), source.link(measured_by)
+    data, harness = _file_link(doc_path), source.link(measured_by)
     return f"\nData: {data}, written by the harness in {harness}.\n"
 
 

@@ -74,6 +74,14 @@ def _code_block(path: Path, indent: str = "") -> str:
     )
 
 
+def source_link(path: str) -> str:
+    """A link to a file of the repository at the built commit, for prose that names a file it
+    does not show; a path that names no file stops the build."""
+    if not (ROOT / path).is_file():
+        raise PluginError(f"source_link: {path} is not a file of the repository")
+    return links().link(path)
+
+
 def shared_files(topic: Topic) -> list[Path]:
     """Topic files that belong to no single framework (seed scripts, templates)."""
     own = {p for fw in topic.frameworks() for p in topic.code_files(fw)}
@@ -190,6 +198,24 @@ def demo_django_middleware() -> str:
         f"middleware for {listed}: {len(middleware.MIDDLEWARE)} in all, listed in "
         "`demo_apps/django_app/config/middleware.py`"
     )
+
+
+def django_middleware_count(which: str) -> int:
+    """How many middleware ``startproject`` gives (``"startproject"``) or the demo project runs
+    (``"demo"``), for prose: the count changes with the module, never by hand."""
+    from demo_apps.django_app.config import middleware
+
+    lists = {"startproject": middleware.STARTPROJECT_MIDDLEWARE, "demo": middleware.MIDDLEWARE}
+    if which not in lists:
+        raise PluginError(f"django_middleware_count: {which!r} is not one of {sorted(lists)}")
+    return len(lists[which])
+
+
+def live_unsupported_count() -> int:
+    """How many snippets cannot run in the browser (``snippets/live_unsupported.yaml``)."""
+    from verified_guide.live.support import unsupported
+
+    return len(unsupported())
 
 
 def n_plus_one_counts() -> str:
@@ -537,6 +563,9 @@ def define_env(env: Any) -> None:
         tested_versions,
         postgres_version,
         demo_django_middleware,
+        django_middleware_count,
+        live_unsupported_count,
+        source_link,
         n_plus_one_counts,
         n_plus_one_timings,
         hostile_survival,

@@ -5,7 +5,11 @@ from django.urls import path
 from django.utils.decorators import decorator_from_middleware
 from django.utils.deprecation import MiddlewareMixin
 
-TOKENS = {"token-ada": "ada", "token-bob": "bob"}  # stands in for a user table
+from snippets.configuration.secret_env import require_secret
+
+# Each user's token from the environment, never from the code: a token written here would let
+# anyone who reads the code in. A real app looks hashed tokens up in its user table instead.
+TOKENS = {require_secret("ADA_API_TOKEN"): "ada", require_secret("BOB_API_TOKEN"): "bob"}
 ITEMS = [f"item-{n}" for n in range(1, 101)]
 MAX_PAGE_SIZE = 50
 

@@ -2,9 +2,13 @@ from functools import wraps
 
 from flask import Flask, current_app, g, request
 
+from snippets.configuration.secret_env import require_secret
+
 app = Flask(__name__)
 app.config["MAX_PAGE_SIZE"] = 50
-TOKENS = {"token-ada": "ada", "token-bob": "bob"}  # stands in for a user table
+# Each user's token from the environment, never from the code: a token written here would let
+# anyone who reads the code in. A real app looks hashed tokens up in its user table instead.
+TOKENS = {require_secret("ADA_API_TOKEN"): "ada", require_secret("BOB_API_TOKEN"): "bob"}
 ITEMS = [f"item-{n}" for n in range(1, 101)]
 
 

@@ -1,4 +1,3 @@
-import os
 import secrets
 
 from django.urls import include, path
@@ -12,7 +11,9 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-API_TOKEN = os.environ["BOOKS_API_TOKEN"]  # no default: without it the app does not start
+from snippets.configuration.secret_env import require_secret
+
+API_TOKEN = require_secret("BOOKS_API_TOKEN")  # missing: the app does not start
 
 BOOKS = {
     1: {"id": 1, "title": "Dune", "year": 1965},
@@ -44,7 +45,7 @@ class BearerToken(BaseAuthentication):
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
         if scheme != "Bearer":
             return None
-        if not (API_TOKEN and secrets.compare_digest(token.encode(), API_TOKEN.encode())):
+        if not secrets.compare_digest(token.encode(), API_TOKEN.encode()):
             raise AuthenticationFailed("Invalid token")
         return (None, token)
 

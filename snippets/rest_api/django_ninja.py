@@ -1,4 +1,3 @@
-import os
 import secrets
 
 from django.urls import path
@@ -6,12 +5,14 @@ from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer
 
-API_TOKEN = os.environ["BOOKS_API_TOKEN"]  # no default: without it the app does not start
+from snippets.configuration.secret_env import require_secret
+
+API_TOKEN = require_secret("BOOKS_API_TOKEN")  # missing: the app does not start
 
 
 class BearerToken(HttpBearer):
     def authenticate(self, request, token):
-        if API_TOKEN and secrets.compare_digest(token.encode(), API_TOKEN.encode()):
+        if secrets.compare_digest(token.encode(), API_TOKEN.encode()):
             return token
         return None  # Ninja answers 401
 

@@ -1,4 +1,3 @@
-import os
 import secrets
 from typing import Annotated
 
@@ -6,9 +5,10 @@ from fastapi import Depends, FastAPI, HTTPException, Query, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
+from snippets.configuration.secret_env import require_secret
 from snippets.validation.fastapi_strict import strict_json
 
-API_TOKEN = os.environ["BOOKS_API_TOKEN"]  # no default: without it the app does not start
+API_TOKEN = require_secret("BOOKS_API_TOKEN")  # missing: the app does not start
 
 app = strict_json(FastAPI(title="Books API", version="1.0.0"))  # see the validation page
 bearer = HTTPBearer()
@@ -37,7 +37,7 @@ BOOKS: dict[int, Book] = {
 
 def require_token(credentials: Annotated[HTTPAuthorizationCredentials, Depends(bearer)]) -> None:
     token = credentials.credentials.encode()
-    if not (API_TOKEN and secrets.compare_digest(token, API_TOKEN.encode())):
+    if not secrets.compare_digest(token, API_TOKEN.encode()):
         raise HTTPException(401, "Invalid token", headers={"WWW-Authenticate": "Bearer"})
 
 

@@ -1,13 +1,13 @@
-import os
 import secrets
 
 from apiflask import APIFlask, HTTPTokenAuth, Schema, abort
 from apiflask.fields import Integer, List, Nested, String
 from apiflask.validators import Length, Range
 
+from snippets.configuration.secret_env import require_secret
 from snippets.validation.flask_apiflask import hardened
 
-API_TOKEN = os.environ["BOOKS_API_TOKEN"]  # no default: without it the app does not start
+API_TOKEN = require_secret("BOOKS_API_TOKEN")  # missing: the app does not start
 
 
 app = hardened(APIFlask(__name__, title="Books API", version="1.0.0"))  # see the validation page
@@ -16,7 +16,7 @@ auth = HTTPTokenAuth(scheme="Bearer")
 
 @auth.verify_token
 def verify_token(token):
-    if API_TOKEN and secrets.compare_digest(token.encode(), API_TOKEN.encode()):
+    if secrets.compare_digest(token.encode(), API_TOKEN.encode()):
         return token
     return None
 

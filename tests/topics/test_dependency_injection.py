@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from fastapi.testclient import TestClient
 
 from snippets.dependency_injection import fastapi as fastapi_snippet
 from snippets.dependency_injection import flask as flask_snippet
 from snippets.dependency_injection.fastapi import Settings, User, current_user, get_settings
+
+# The users' tokens as this session's environment holds them (tests/support/secret_env.py).
+ADA, BOB = os.environ["ADA_API_TOKEN"], os.environ["BOB_API_TOKEN"]
 
 
 @pytest.fixture
@@ -27,7 +32,7 @@ def test_fastapi_override_current_user(overrides) -> None:
 def test_fastapi_override_settings_reaches_nested_dependency(overrides) -> None:
     overrides[get_settings] = lambda: Settings(max_page_size=5)
     client = TestClient(fastapi_snippet.app)
-    headers = {"X-Token": "token-ada"}
+    headers = {"X-Token": ADA}
     assert client.get("/items?limit=5", headers=headers).status_code == 200
     resp = client.get("/items?limit=6", headers=headers)
     assert resp.status_code == 422
@@ -42,22 +47,22 @@ def test_fastapi_settings_read_from_environment(monkeypatch) -> None:
 def test_flask_page_size_from_config(monkeypatch) -> None:
     monkeypatch.setitem(flask_snippet.app.config, "MAX_PAGE_SIZE", 2)
     client = flask_snippet.app.test_client()
-    resp = client.get("/items?limit=3", headers={"X-Token": "token-bob"})
+    resp = client.get("/items?limit=3", headers={"X-Token": BOB})
     assert resp.status_code == 400
     assert resp.json == {"detail": "limit must be 1-2, offset >= 0"}
 
 
 def test_flask_g_is_per_request() -> None:
     client = flask_snippet.app.test_client()
-    assert client.get("/me", headers={"X-Token": "token-ada"}).json == {"user": "ada"}
-    assert client.get("/me", headers={"X-Token": "token-bob"}).json == {"user": "bob"}
+    assert client.get("/me", headers={"X-Token": ADA}).json == {"user": "ada"}
+    assert client.get("/me", headers={"X-Token": BOB}).json == {"user": "bob"}
     assert client.get("/me").status_code == 401
 
 
 def test_django_middleware_sets_request_attribute(rf) -> None:
     from snippets.dependency_injection.django import me
 
-    request = rf.get("/me", headers={"X-Token": "token-bob"})
+    request = rf.get("/me", headers={"X-Token": BOB})
     resp = me(request)
     assert resp.status_code == 200
     assert request.token_user == "bob"
