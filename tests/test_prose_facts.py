@@ -275,3 +275,37 @@ def test_methodology_states_the_harness_settling_wait_and_spread_limit() -> None
     limit = f"{FULL.max_spread:.0%}"
     assert f"spread more than {limit} of their median is measured again" in text
     assert f"spread a median of more than {limit} measured the" in text
+
+
+def test_methodology_states_the_benchmark_database_size() -> None:
+    """methodology.md, "Endpoints": the rows and authors the benchmark's seed writes."""
+    from snippets.bench.seed import AUTHOR_COUNT, ROW_COUNT
+
+    text = " ".join((ROOT / "docs" / "benchmarks" / "methodology.md").read_text().split())
+    stated = f"one row by random id out of {ROW_COUNT:,}, with its author (one of {AUTHOR_COUNT})"
+    assert stated in text
+
+
+def test_database_page_states_the_pool_the_snippets_configure() -> None:
+    """database.md, "Connection pools": the QueuePool sizes of the FastAPI and Flask versions."""
+    from snippets.database import fastapi_db
+    from snippets.database import flask as flask_snippet
+
+    numbers = {5: "five", 10: "ten"}
+    pool = fastapi_db.engine.pool
+    size, overflow = pool.size(), pool._max_overflow  # QueuePool keeps no public overflow getter
+    flask_pool = flask_snippet.app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert (flask_pool["pool_size"], flask_pool["max_overflow"]) == (size, overflow)
+    text = " ".join((ROOT / "docs" / "guide" / "database.md").read_text().split())
+    assert f"here {numbers[size]} kept connections, {numbers[overflow]} more under load" in text
+
+
+def test_benchmarks_page_counts_the_article_throughput_figures() -> None:
+    """benchmarks/index.md: how many single-worker throughput figures the article gives (the
+    claims with an ``rps`` figure)."""
+    from verified_guide.claims.rules import load_claims
+
+    numbers = {3: "three", 4: "four", 5: "five"}
+    count = sum(1 for claim in load_claims() if "rps" in claim)
+    text = " ".join((ROOT / "docs" / "benchmarks" / "index.md").read_text().split())
+    assert f"The article gives {numbers[count]} single-worker throughput figures" in text

@@ -133,8 +133,9 @@ def claims_section(ledger: Ledger) -> str:
     )
     source = (
         f"Test outcomes from the evidence run that finished {evidence.finished} "
-        f"({len(evidence.tests)} claim tests"
-        + (f"; benchmark figures from `{path.relative_to(ROOT)}`" if path else "")
+        f"({len(evidence.tests)} claim tests, recorded by "
+        f"{links().link('tests/support/claim_evidence.py')}"
+        + (f"; benchmark figures from {links().link(path.relative_to(ROOT))}" if path else "")
         + ").\n"
     )
     sections = []

@@ -32,7 +32,7 @@ from docs.plugins.context import current, start_build
 from docs.plugins.markdown import table
 from docs.plugins.matrix_page import summary_table, topic_matrix
 from docs.plugins.page_data import live_placeholder, script_json
-from verified_guide import postgres, typecheck
+from verified_guide import postgres, servers, typecheck
 from verified_guide.check_embeds import broken_embeds, embeds_in, orphans
 from verified_guide.claims.evidence import IN_CI
 from verified_guide.frameworks import REGISTRY
@@ -146,7 +146,7 @@ def free_table(slug: str) -> str:
         for row in topic.meta.free
     ]
     header = ["Feature", *(FRAMEWORK_TITLES[fw] for fw in topic.frameworks())]
-    return table(header, rows)
+    return table(header, rows) + f"\nSource: {links().link(topic.folder / 'topic.yaml')}.\n"
 
 
 def loc_table(slug: str) -> str:
@@ -155,13 +155,23 @@ def loc_table(slug: str) -> str:
     rows, skipped = [], []
     for framework in topic.frameworks():
         counted = topic.counted_files(framework)
-        names = ", ".join(f"`{p.name}`" for p in counted)
+        names = ", ".join(links().link(p.relative_to(ROOT), f"`{p.name}`") for p in counted)
         rows.append([FRAMEWORK_TITLES[framework], str(topic.lines_of_code(framework)), names])
         skipped += [p.name for p in topic.code_files(framework) if p not in counted]
     note = f"\n{LOC_RULE}"
     if skipped:
         note += " Not counted here: " + ", ".join(f"`{name}`" for name in skipped) + "."
     return table(["Framework", "Lines of code", "Files counted"], rows) + note + "\n"
+
+
+def verdict_sources(slug: str) -> str:
+    """What a topic's verdict rests on: its own tests (``tests/topics/test_<topic>.py``, the
+    mirrored path) and the examples' test, as links."""
+    topic = get_topic(slug)
+    own = ROOT / "tests" / "topics" / f"test_{topic.slug}.py"
+    tests = [own] if own.is_file() else []
+    named = [links().link(t.relative_to(ROOT)) for t in [*tests, ROOT / "tests" / "test_cases.py"]]
+    return "The tests behind this verdict: " + " and ".join(named) + "."
 
 
 @pass_context
@@ -489,7 +499,9 @@ def server_commands() -> str:
         [f"`{name}`", f"`{shlex.join(arg.replace('{port}', '8000') for arg in argv)}`"]
         for name, argv in DEMO_SERVERS.items()
     ]
-    return table(["Demo app and server", "Command"], rows)
+    source = links().link(Path(servers.__file__).relative_to(ROOT))
+    commands = table(["Demo app and server", "Command"], rows)
+    return commands + f"\nSource: {source} (`DEMO_SERVERS`).\n"
 
 
 # --------------------------------------------------------------------------- landing page
@@ -535,7 +547,11 @@ def typecheck_codes() -> str:
     names = sorted({c for by_fw in codes.values() for c in by_fw})
     names.sort(key=lambda c: -sum(codes[fw].get(c, 0) for fw in FRAMEWORKS))
     rows = [[f"`{c}`", *(str(codes[fw].get(c, 0)) for fw in FRAMEWORKS)] for c in names]
-    return table(["mypy error code", *(FRAMEWORK_TITLES[fw] for fw in FRAMEWORKS)], rows)
+    source = links().link(Path(typecheck.__file__).relative_to(ROOT))
+    return (
+        table(["mypy error code", *(FRAMEWORK_TITLES[fw] for fw in FRAMEWORKS)], rows)
+        + f"\nCounted by the same run as the table above (script: {source}).\n"
+    )
 
 
 def typing_examples() -> str:
@@ -561,6 +577,7 @@ def define_env(env: Any) -> None:
         free_table,
         loc_table,
         tested_versions,
+        verdict_sources,
         postgres_version,
         demo_django_middleware,
         django_middleware_count,

@@ -8,9 +8,16 @@ naming the release it needs and what was missing, taken from the failing case's 
 from __future__ import annotations
 
 from docs.plugins.markdown import table
-from verified_guide.matrix.config import Line, MatrixError, line_title, load_matrix
-from verified_guide.matrix.report import TopicResult, first_passing, load_results, missing_feature
-from verified_guide.topics import FRAMEWORK_TITLES, all_topics, get_topic
+from verified_guide.matrix.config import VERSIONS_FILE, Line, MatrixError, line_title, load_matrix
+from verified_guide.matrix.report import (
+    RESULTS_FILE,
+    TopicResult,
+    first_passing,
+    load_results,
+    missing_feature,
+)
+from verified_guide.source_links import links
+from verified_guide.topics import FRAMEWORK_TITLES, ROOT, all_topics, get_topic
 
 SYMBOLS = {"pass": "passes", "fail": "fails", "n/a": "not applicable"}
 
@@ -104,4 +111,7 @@ def summary_table() -> str:
         + f"Run with Python {results.python} on {results.generated[:10]}; every package a line "
         "does not pin is the version in `uv.lock`.\n\n"
         + table(["Line", "Pinned", "Run time"], pins)
+        + f"\nData: {links().link(RESULTS_FILE.relative_to(ROOT))}, written by "
+        f"{links().link('scripts/matrix')} from the lines in "
+        f"{links().link(VERSIONS_FILE.relative_to(ROOT))}.\n"
     )
