@@ -309,3 +309,17 @@ def test_benchmarks_page_counts_the_article_throughput_figures() -> None:
     count = sum(1 for claim in load_claims() if "rps" in claim)
     text = " ".join((ROOT / "docs" / "benchmarks" / "index.md").read_text().split())
     assert f"The article gives {numbers[count]} single-worker throughput figures" in text
+
+
+def test_benchmark_pages_describe_the_machine_of_the_shown_run() -> None:
+    """benchmarks/index.md ("Workers") and methodology.md ("Small machine") reason about a
+    two-core machine: the run the pages show must have been measured on one."""
+    shown = results.latest()
+    assert shown is not None, "docs/data/benchmarks/ holds no result file"
+    cores = results.load(shown)["environment"]["cores"]
+    words = {2: "two", 4: "four", 8: "eight"}
+    index = " ".join((ROOT / "docs" / "benchmarks" / "index.md").read_text().split())
+    methodology = " ".join((ROOT / "docs" / "benchmarks" / "methodology.md").read_text().split())
+    assert f"machine has {words[cores]} cores" in index, f"{shown.name} ran on {cores} cores"
+    assert f"**Small machine.** {words[cores].capitalize()} cores." in methodology
+    assert f"4 workers on {cores} cores" in index and f"4 workers on {cores} cores" in methodology
