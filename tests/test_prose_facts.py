@@ -31,6 +31,9 @@ from fastapi import BackgroundTasks, FastAPI
 from verified_guide.bench import results
 from verified_guide.datafiles import ROOT
 
+#: How the pages spell the small counts the tests below find in their sentences.
+NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 8: "eight", 10: "ten"}
+
 STARTPROJECT_SETTINGS = (
     Path(django.__file__).parent / "conf" / "project_template" / "project_name" / "settings.py-tpl"
 )
@@ -291,13 +294,13 @@ def test_database_page_states_the_pool_the_snippets_configure() -> None:
     from snippets.database import fastapi_db
     from snippets.database import flask as flask_snippet
 
-    numbers = {5: "five", 10: "ten"}
     pool = fastapi_db.engine.pool
     size, overflow = pool.size(), pool._max_overflow  # QueuePool keeps no public overflow getter
     flask_pool = flask_snippet.app.config["SQLALCHEMY_ENGINE_OPTIONS"]
     assert (flask_pool["pool_size"], flask_pool["max_overflow"]) == (size, overflow)
     text = " ".join((ROOT / "docs" / "guide" / "database.md").read_text().split())
-    assert f"here {numbers[size]} kept connections, {numbers[overflow]} more under load" in text
+    stated = f"here {NUMBER_WORDS[size]} kept connections, {NUMBER_WORDS[overflow]} more under load"
+    assert stated in text
 
 
 def test_benchmarks_page_counts_the_article_throughput_figures() -> None:
@@ -305,10 +308,9 @@ def test_benchmarks_page_counts_the_article_throughput_figures() -> None:
     claims with an ``rps`` figure)."""
     from verified_guide.claims.rules import load_claims
 
-    numbers = {3: "three", 4: "four", 5: "five"}
     count = sum(1 for claim in load_claims() if "rps" in claim)
     text = " ".join((ROOT / "docs" / "benchmarks" / "index.md").read_text().split())
-    assert f"The article gives {numbers[count]} single-worker throughput figures" in text
+    assert f"The article gives {NUMBER_WORDS[count]} single-worker throughput figures" in text
 
 
 def test_benchmark_pages_describe_the_machine_of_the_shown_run() -> None:
@@ -317,9 +319,8 @@ def test_benchmark_pages_describe_the_machine_of_the_shown_run() -> None:
     shown = results.latest()
     assert shown is not None, "docs/data/benchmarks/ holds no result file"
     cores = results.load(shown)["environment"]["cores"]
-    words = {2: "two", 4: "four", 8: "eight"}
     index = " ".join((ROOT / "docs" / "benchmarks" / "index.md").read_text().split())
     methodology = " ".join((ROOT / "docs" / "benchmarks" / "methodology.md").read_text().split())
-    assert f"machine has {words[cores]} cores" in index, f"{shown.name} ran on {cores} cores"
-    assert f"**Small machine.** {words[cores].capitalize()} cores." in methodology
+    assert f"machine has {NUMBER_WORDS[cores]} cores" in index, f"{shown.name} ran on {cores} cores"
+    assert f"**Small machine.** {NUMBER_WORDS[cores].capitalize()} cores." in methodology
     assert f"4 workers on {cores} cores" in index and f"4 workers on {cores} cores" in methodology

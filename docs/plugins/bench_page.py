@@ -22,6 +22,7 @@ from docs.plugins.bench_tables import (
     workers_table,
 )
 from docs.plugins.context import Results, current
+from docs.plugins.markdown import spoken_list
 from verified_guide.bench import external, results
 from verified_guide.bench.config import SQLITE, endpoint_title
 from verified_guide.source_links import links
@@ -140,7 +141,7 @@ def bench_sweep_levels(found: Results) -> str:
     levels = sorted({c["concurrency"] for c in found.doc["results"]} - {main})
     if not levels:
         raise ValueError(f"bench_sweep_levels: {found.path} has no level besides {main}")
-    return " and ".join(str(n) for n in levels)
+    return spoken_list([str(n) for n in levels])
 
 
 @_page
@@ -149,8 +150,7 @@ def bench_worker_counts(found: Results, endpoint: str) -> str:
     counts = sorted({c["workers"] for c in found.doc["results"] if c["endpoint"] == endpoint})
     if not counts:
         raise ValueError(f"bench_worker_counts: {found.path} has no {endpoint!r} cell")
-    named = [str(n) for n in counts]
-    return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+    return spoken_list([str(n) for n in counts])
 
 
 @_page

@@ -29,7 +29,7 @@ from mkdocs.exceptions import PluginError
 
 from docs.plugins import bench_page, claims_page, decision_page, support_page
 from docs.plugins.context import current, start_build
-from docs.plugins.markdown import table
+from docs.plugins.markdown import spoken_list, table
 from docs.plugins.matrix_page import summary_table, topic_matrix
 from docs.plugins.page_data import live_placeholder, script_json
 from verified_guide import postgres, servers, typecheck
@@ -171,7 +171,7 @@ def verdict_sources(slug: str) -> str:
     own = ROOT / "tests" / "topics" / f"test_{topic.slug}.py"
     tests = [own] if own.is_file() else []
     named = [links().link(t.relative_to(ROOT)) for t in [*tests, ROOT / "tests" / "test_cases.py"]]
-    return "The tests behind this verdict: " + " and ".join(named) + "."
+    return f"The tests behind this verdict: {spoken_list(named)}."
 
 
 @pass_context
@@ -203,9 +203,8 @@ def demo_django_middleware() -> str:
         f"{purpose} (for {get_topic(topic).meta.title})"
         for purpose, topic in middleware.ADDED_BY_TOPICS.values()
     ]
-    listed = ", ".join(added[:-1]) + " and " + added[-1] if len(added) > 1 else added[0]
     return (
-        f"middleware for {listed}: {len(middleware.MIDDLEWARE)} in all, listed in "
+        f"middleware for {spoken_list(added)}: {len(middleware.MIDDLEWARE)} in all, listed in "
         "`demo_apps/django_app/config/middleware.py`"
     )
 
