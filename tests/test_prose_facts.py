@@ -14,8 +14,10 @@ import asyncio
 import importlib.util
 import inspect
 import os
+import re
 import sys
 import sysconfig
+from http import HTTPStatus
 from pathlib import Path
 from unittest import mock
 from urllib.parse import urlparse
@@ -324,3 +326,78 @@ def test_benchmark_pages_describe_the_machine_of_the_shown_run() -> None:
     assert f"machine has {NUMBER_WORDS[cores]} cores" in index, f"{shown.name} ran on {cores} cores"
     assert f"**Small machine.** {NUMBER_WORDS[cores].capitalize()} cores." in methodology
     assert f"4 workers on {cores} cores" in index and f"4 workers on {cores} cores" in methodology
+
+
+# --------------------------------------------------------------------------- every page
+
+#: The HTTP statuses a sentence could name (1xx aside: the pages use none, and "100" is a count).
+STATUS_CODE = re.compile(
+    r"(?<![\w.,/$-])("
+    + "|".join(str(s.value) for s in HTTPStatus if s.value >= 200)
+    + r")(?![\w%]|[.,]\d| ?(?:levels|ms|MB|KB|s\b))"
+)
+
+#: Sentences that name a status no case answers, each with the test that checks it. Any other
+#: typed status fails `test_every_status_in_prose_is_a_macro_or_pinned`: use ``status()``.
+PINNED_STATUSES = {
+    ("guide/rest_api.md", "with the 201 of the create and the 204 of the delete"): (
+        "tests/topics/test_rest_api.py::test_openapi_schemas_document_the_same_operations"
+    ),
+    (
+        "guide/rest_api.md",
+        "FastAPI documents a 422 on every operation with input, APIFlask a 422 for inputs and a"
+        " 401 for operations behind",
+    ): "tests/topics/test_rest_api.py::test_openapi_extras_each_generator_adds",
+    (
+        "guide/rest_api.md",
+        "FastAPI leaves out the 401 of a bearer-token dependency and the 404 a handler raises,"
+        " APIFlask the 400 for a body that is not JSON",
+    ): "tests/topics/test_rest_api.py::test_schemas_leave_out_statuses_the_apis_answer",
+    (
+        "guide/security.md",
+        "and answers 400 for it; the snippet's `handler400` answers 413",
+    ): (
+        "tests/topics/test_security.py"
+        "::test_django_body_over_the_limit_gets_413_other_bad_requests_400"
+    ),
+    ("guide/testing.md", "which answers **405** for a POST in the test above"): (
+        "snippets/testing/django_test.py::test_post_is_not_allowed"
+    ),
+}
+
+
+def _prose(page: str) -> str:
+    """A page's Markdown on one line, macros and code spans blanked (what they show is not typed
+    into the sentence), and case names in quotes too (a case's name may carry its status)."""
+    from verified_guide.topics import all_topics
+
+    text = " ".join((ROOT / "docs" / page).read_text(encoding="utf-8").split())
+    text = re.sub(r"\{\{.*?\}\}|\{%.*?%\}", " ", text)
+    for topic in all_topics():
+        for case in topic.cases:
+            text = text.replace(f'"{case.name}"', " ")
+    return re.sub(r"`[^`]*`", " ", text)
+
+
+def test_every_status_in_prose_is_a_macro_or_pinned() -> None:
+    """Prose is data: a status in a sentence comes from the cases through ``status()``, or
+    one of the sentences above names it, with the test that checks what it says."""
+    typed = []
+    for path in sorted((ROOT / "docs").rglob("*.md")):
+        page = path.relative_to(ROOT / "docs").as_posix()
+        raw = " ".join(path.read_text(encoding="utf-8").split())
+        text = _prose(page)
+        for pinned_page, sentence in PINNED_STATUSES:
+            if pinned_page == page:
+                assert sentence in raw, f"docs/{page} no longer says {sentence!r}: unpin it"
+                text = text.replace(re.sub(r"`[^`]*`", " ", sentence), " ")
+        typed += [f"docs/{page}: {m[0]!r} in …{text[m.start() - 40 : m.end() + 20]}…"
+                  for m in STATUS_CODE.finditer(text)]  # fmt: skip
+    assert typed == [], "typed statuses (use the status macro, or pin them):\n" + "\n".join(typed)
+
+
+@pytest.mark.parametrize("test", sorted(set(PINNED_STATUSES.values())))
+def test_each_pinning_test_exists(test: str) -> None:
+    """A pin names a test that is there: renaming it must update the pin."""
+    file, _, name = test.partition("::")
+    assert re.search(rf"^\s*def {name}\(", (ROOT / file).read_text(encoding="utf-8"), re.M), test

@@ -129,6 +129,27 @@ def test_every_code_tab_links_to_its_file_in_the_repository(site_dir: Path, topi
         assert cases in page and "tests/test_cases.py" in page
 
 
+def test_every_table_links_to_the_file_behind_it(site_dir: Path) -> None:
+    """Readers check us: each table on the site has, in its own section (between the
+    headings around it), a link to a file of the repository: its data, script or test."""
+    unlinked, tables = [], 0
+    for page in _built_pages(site_dir):
+        text = page.read_text(encoding="utf-8")
+        article = re.search(r"<article[^>]*>(.*)</article>", text, re.S)
+        if article is None:
+            continue
+        repo = re.search(r'<a href="([^"]+)" title="Go to repository"', text)
+        assert repo, f"{page}: no repository link in the header"
+        sources = (f"{repo[1].rstrip('/')}/blob/", f"{repo[1].rstrip('/')}/tree/")
+        for section in re.split(r"(?=<h[1-6][ >])", article[1]):
+            tables += section.count("<table")
+            if "<table" in section and not any(s in section for s in sources):
+                heading = _text_of(section.split("</h", 1)[0]).strip("¶ \n")
+                unlinked.append(f"{page.relative_to(site_dir)}: {heading}")
+    assert tables > 100, f"only {tables} tables found: is the site built?"
+    assert unlinked == [], "tables with no link to their source:\n" + "\n".join(unlinked)
+
+
 def test_benchmark_figures_link_to_the_result_file_and_the_harness(site_dir: Path) -> None:
     from verified_guide.bench import results
 

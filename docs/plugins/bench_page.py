@@ -2,6 +2,8 @@
 or says there is none yet; ``bench_figure`` puts one measured figure into a sentence.
 """
 
+import argparse
+from pathlib import Path
 from typing import Any
 
 from docs.plugins.bench_tables import (
@@ -22,9 +24,10 @@ from docs.plugins.bench_tables import (
     workers_table,
 )
 from docs.plugins.context import Results, current
-from docs.plugins.markdown import spoken_list
+from docs.plugins.markdown import spoken_list, table
+from scripts.bench.__main__ import SUITE_FIELDS, add_run_options
 from verified_guide.bench import external, results
-from verified_guide.bench.config import SQLITE, endpoint_title
+from verified_guide.bench.config import FULL, SQLITE, endpoint_title
 from verified_guide.source_links import links
 from verified_guide.topics import ROOT
 
@@ -159,6 +162,25 @@ def bench_spread_limit(found: Results) -> str:
     return f"{results.spread_limit(found.doc):.0%}"
 
 
+def bench_options() -> str:
+    """The `run` command's options as a table, read from its parser, with what `make bench`
+    (the full suite) uses for each; the table cannot drift from ``--help``."""
+    parser = argparse.ArgumentParser(add_help=False)
+    add_run_options(parser)
+    rows = []
+    for action in parser._actions:  # argparse has no public list of a parser's options
+        option = " ".join([action.option_strings[0], *([action.metavar] if action.metavar else [])])
+        if action.dest in SUITE_FIELDS:
+            full = f"{getattr(FULL, SUITE_FIELDS[action.dest]):g}"
+        elif isinstance(action.default, Path):
+            full = f"`{action.default.relative_to(ROOT).as_posix()}/`"
+        else:
+            full = "off"
+        rows.append([f"`{option}`", action.help or "", full])
+    source = links().link("scripts/bench/__main__.py")
+    return table(["Option", "Effect", "In `make bench`"], rows) + f"\nSource: {source}.\n"
+
+
 def bench_figure(
     config: str,
     endpoint: str,
@@ -193,6 +215,7 @@ def bench_figure(
 
 MACROS = (
     bench_figure,
+    bench_options,
     bench_source,
     bench_endpoint,
     bench_ceilings,

@@ -15,8 +15,9 @@ from mkdocs.utils import get_relative_url
 from docs.plugins.context import current
 from docs.plugins.markdown import table
 from docs.plugins.page_data import script_json
-from verified_guide.decision import Question, as_data
-from verified_guide.topics import FRAMEWORK_TITLES
+from verified_guide.decision import RULES_FILE, Question, as_data
+from verified_guide.source_links import links
+from verified_guide.topics import FRAMEWORK_TITLES, ROOT
 
 
 def _decision_form(questions: list[Question]) -> str:
@@ -65,7 +66,17 @@ def _decision_table(questions: list[Question], page_src: str) -> str:
                 question = f"**{html.escape(q.text, quote=False)}**" if first else ""
                 rows.append([question, html.escape(o.label, quote=False), to, why])
                 first = False
-    return table(["Question", "Answer", "Points to", "Why"], rows)
+    sources = [
+        links().link(RULES_FILE.relative_to(ROOT)),
+        links().link("verified_guide/decision.py"),
+        links().link("tests/test_decision.py"),
+        links().link("tests/browser/test_decision_guide.py"),
+    ]
+    return (
+        table(["Question", "Answer", "Points to", "Why"], rows)
+        + f"\nRules: {sources[0]}, scored by {sources[1]} and by the page's script alike; "
+        f"tested by {sources[2]} and, in the browser, {sources[3]}.\n"
+    )
 
 
 @pass_context

@@ -489,7 +489,11 @@ def topic_index() -> str:
         for t in all_topics()
         if page_of(t).startswith("guide/")
     ]
-    return table(["Topic", "What it shows"], rows)
+    source = links().link("snippets")
+    return (
+        table(["Topic", "What it shows"], rows)
+        + f"\nEach row is a folder of {source}: its `topic.yaml` names the page and the summary.\n"
+    )
 
 
 def server_commands() -> str:

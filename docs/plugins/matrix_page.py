@@ -74,7 +74,8 @@ def topic_matrix(slug: str, summary_link: str) -> str:
     notes = [note for fw in topic.frameworks() if (note := needs_newer(fw, slug))]
     text = (
         f"Every case above, run in-process on each supported release line "
-        f"([version matrix]({summary_link}), `docs/data/matrix.json`):\n\n"
+        f"([version matrix]({summary_link}); data: {links().link(RESULTS_FILE.relative_to(ROOT))},"
+        f" written by {links().link('scripts/matrix')}):\n\n"
         + table(["Framework", "Release line", "Result"], rows)
     )
     for note in notes:
@@ -103,15 +104,19 @@ def summary_table() -> str:
         for fw in topic.frameworks()
         if (note := needs_newer(fw, topic.slug))
     ]
+    data = (
+        f"Data: {links().link(RESULTS_FILE.relative_to(ROOT))}, written by "
+        f"{links().link('scripts/matrix')} from the lines in "
+        f"{links().link(VERSIONS_FILE.relative_to(ROOT))}.\n"
+    )
     return (
         table(header, rows)
+        + f"\n{data}"
         + "\n### Snippets that need a newer release\n\n"
         + ("\n".join(needs) if needs else "None: every snippet passes on every line.")
         + "\n\n### The lines and their pins\n\n"
         + f"Run with Python {results.python} on {results.generated[:10]}; every package a line "
         "does not pin is the version in `uv.lock`.\n\n"
         + table(["Line", "Pinned", "Run time"], pins)
-        + f"\nData: {links().link(RESULTS_FILE.relative_to(ROOT))}, written by "
-        f"{links().link('scripts/matrix')} from the lines in "
-        f"{links().link(VERSIONS_FILE.relative_to(ROOT))}.\n"
+        + f"\n{data}"
     )

@@ -8,8 +8,9 @@ from mkdocs.exceptions import PluginError
 
 from docs.plugins.markdown import table
 from verified_guide import support
-from verified_guide.support import SupportFile
-from verified_guide.topics import FRAMEWORK_TITLES, FRAMEWORKS
+from verified_guide.source_links import links
+from verified_guide.support import SUPPORT_FILE, SupportFile
+from verified_guide.topics import FRAMEWORK_TITLES, FRAMEWORKS, ROOT
 
 
 def _months(start: datetime.date, end: datetime.date) -> int:
@@ -66,12 +67,15 @@ def support_tables() -> str:
     except support.SupportError as exc:
         raise PluginError(str(exc)) from exc
     today = datetime.datetime.now(datetime.UTC).date()
+    source = f"Data: {links().link(SUPPORT_FILE.relative_to(ROOT))}."
     return (
         "## How long will my choice be supported?\n\n"
         + support_table(data, today)
-        + f'\n"Left" is counted from the day this page was built ({today.isoformat()}).\n\n'
+        + f'\n"Left" is counted from the day this page was built ({today.isoformat()}). '
+        + f"{source}\n\n"
         + "## How each project versions, supports and breaks\n\n"
         + policy_table(data)
+        + f"\n{source}\n"
     )
 
 

@@ -33,15 +33,32 @@ def _progress(cell: dict) -> None:
     )
 
 
+#: The suite setting each `run` option overrides (``runner.Options`` has the same fields); the
+#: reproduce page shows each beside its value in the full suite.
+SUITE_FIELDS = {"duration": "duration_s", "runs": "runs", "reruns": "reruns"}
+
+
+def add_run_options(run: argparse.ArgumentParser) -> None:
+    """The `run` command's options, also rendered as the table on the reproduce page."""
+    run.add_argument(
+        "--smoke",
+        action="store_true",
+        help="the short suite the tests run: two configurations, two endpoints, short runs",
+    )
+    run.add_argument(
+        "--out", type=Path, default=results.RESULTS_DIR, metavar="DIR", help="result directory"
+    )
+    run.add_argument("--duration", type=float, metavar="S", help="seconds per measured run")
+    run.add_argument("--runs", type=int, metavar="N", help="interleaved rounds (runs per cell)")
+    run.add_argument(
+        "--reruns", type=int, metavar="N", help="re-runs of a cell above the spread limit"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scripts.bench", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    run = commands.add_parser("run", help="measure and write a result file")
-    run.add_argument("--smoke", action="store_true", help="two configurations, two endpoints")
-    run.add_argument("--out", type=Path, default=results.RESULTS_DIR, help="result directory")
-    run.add_argument("--duration", type=float, help="seconds per measured run")
-    run.add_argument("--runs", type=int, help="interleaved rounds (runs per cell)")
-    run.add_argument("--reruns", type=int, help="re-runs of a cell above the spread limit")
+    add_run_options(commands.add_parser("run", help="measure and write a result file"))
     check = commands.add_parser("check", help="validate result files against the schema")
     check.add_argument("files", type=Path, nargs="+")
     args = parser.parse_args(argv)
@@ -59,9 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     options = runner.Options(
         suite=config.SMOKE if args.smoke else config.FULL,
         out_dir=args.out,
-        duration_s=args.duration,
-        runs=args.runs,
-        reruns=args.reruns,
+        **{field: getattr(args, option) for option, field in SUITE_FIELDS.items()},
     )
     try:
         path = runner.run(options, progress=_progress)

@@ -7,7 +7,9 @@ import re
 import secrets
 
 import pytest
-from django.test import Client
+from django.core.exceptions import RequestDataTooBig
+from django.core.handlers.exception import response_for_exception
+from django.test import Client, RequestFactory
 from fastapi import FastAPI, Request
 
 from snippets.security import flask as flask_snippet
@@ -51,7 +53,11 @@ def test_django_site_wide_csp_comes_from_secure_csp(settings) -> None:
 )
 def test_django_body_over_the_limit_gets_413_other_bad_requests_400(settings, urlconf) -> None:
     """handler400 turns Django's RequestDataTooBig (DATA_UPLOAD_MAX_MEMORY_SIZE) into 413,
-    also when CsrfViewMiddleware, not the view, is the first to read the body."""
+    also when CsrfViewMiddleware, not the view, is the first to read the body. Without it,
+    Django answers 400 (security.md says both)."""
+    settings.ROOT_URLCONF = "snippets.hello.django"  # a URLconf with Django's own handler400
+    default = response_for_exception(RequestFactory().post("/"), RequestDataTooBig("too big"))
+    assert default.status_code == 400
     settings.ROOT_URLCONF = urlconf
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 3
