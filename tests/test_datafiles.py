@@ -130,6 +130,34 @@ def test_a_wrong_variant_in_topic_yaml_is_named(
         topics.load_topic("rest_api")
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "error"),
+    [
+        ("  templates/: [fastapi, flask]", "  templates/: []", r"'templates/' must list"),
+        ("  templates/: [fastapi, flask]", "  template/: [fastapi]", r"'template/' names no"),
+        ("shared:\n  templates/: [fastapi, flask]", "", r"which frameworks use \['templates/"),
+    ],
+    ids=["no framework", "no such file", "undeclared file"],
+)
+def test_a_wrong_shared_entry_in_topic_yaml_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, old: str, new: str, error: str
+) -> None:
+    folder = _topic_copy(tmp_path, monkeypatch, "templates")
+    _misspell(ROOT / "snippets/templates/topic.yaml", folder / "topic.yaml", old, new)
+    with pytest.raises(topics.TopicError, match=r"topic\.yaml: .*" + error):
+        topics.load_topic("templates")
+
+
+def test_shared_files_count_towards_the_frameworks_that_use_them() -> None:
+    """templates: FastAPI and Flask render the same Jinja templates; both counts include them,
+    and Django's (which has its own) does not."""
+    topic = topics.get_topic("templates")
+    shared = set(topic.shared_files())
+    assert shared and all(p.suffix == ".html" for p in shared)
+    assert shared <= set(topic.counted_files("fastapi")) & set(topic.counted_files("flask"))
+    assert not shared & set(topic.counted_files("django"))
+
+
 def test_a_variant_stands_in_for_its_framework_with_its_own_answers() -> None:
     """Django Ninja's variant: its file, its mount, and FastAPI's 422 where it validates."""
     topic = topics.get_topic("rest_api")

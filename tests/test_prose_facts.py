@@ -53,6 +53,18 @@ def _startproject_middleware() -> list[str]:
 # --------------------------------------------------------------------------- guide/auth.md
 
 
+def test_auth_verdict_orders_the_line_counts_as_the_size_table_does() -> None:
+    """auth.md's verdict: Flask is about as short as Django (within a fifth), FastAPI longest."""
+    from verified_guide.topics import get_topic
+
+    auth = get_topic("auth")
+    lines = {fw: auth.lines_of_code(fw) for fw in auth.frameworks()}
+    assert max(lines, key=lines.__getitem__) == "fastapi", lines
+    assert abs(lines["flask"] - lines["django"]) <= lines["django"] / 5, lines
+    text = " ".join((ROOT / "docs" / "guide" / "auth.md").read_text().split())
+    assert "Flask-Login is about as short" in text and "FastAPI's version is the longest" in text
+
+
 @pytest.mark.django_db
 def test_auth_django_hashes_the_password_for_an_unknown_user_too() -> None:
     """auth.md: Django's ModelBackend runs the hasher for an unknown username (timing)."""
@@ -401,3 +413,41 @@ def test_each_pinning_test_exists(test: str) -> None:
     """A pin names a test that is there: renaming it must update the pin."""
     file, _, name = test.partition("::")
     assert re.search(rf"^\s*def {name}\(", (ROOT / file).read_text(encoding="utf-8"), re.M), test
+
+
+def test_rest_api_drf_generator_ships_but_needs_inflection() -> None:
+    """rest_api.md: DRF still ships ``generateschema``'s generator; without the optional
+    ``inflection`` package (which DRF does not require) it cannot run."""
+    from importlib.metadata import requires
+
+    from rest_framework import compat
+    from rest_framework.schemas.openapi import SchemaGenerator
+
+    assert SchemaGenerator is not None and compat.inflection is None
+    assert not any(r.startswith("inflection") for r in requires("djangorestframework") or [])
+
+
+def test_admin_starlette_session_cookie_defaults_to_lax() -> None:
+    """admin.md: the snippet's SameSite=Strict is its own choice; Starlette's default is Lax."""
+    from starlette.middleware.sessions import SessionMiddleware
+
+    assert inspect.signature(SessionMiddleware).parameters["same_site"].default == "lax"
+
+
+def test_claims_page_names_every_verdict_label() -> None:
+    """claims.md lists the verdicts a claim can get: every label the ledger gives, no other."""
+    from verified_guide.claims.ledger import LABELS
+
+    text = " ".join((ROOT / "docs" / "claims.md").read_text().split())
+    paragraph = text[text.index("A verdict is ") :].split("{{", 1)[0]
+    assert set(re.findall(r"\*([a-z ]+)\*", paragraph)) == set(LABELS)
+
+
+def test_benchmarks_page_describes_the_external_sources_hardware() -> None:
+    """benchmarks/index.md sums up the external sources' machines from their hardware column."""
+    from verified_guide.bench import external
+
+    hardware = {f.suite.split()[0]: f.hardware for f in external.load()}
+    assert "every core" in hardware["TechEmpower"]
+    assert "one server worker" in hardware["Granian's"]
+    assert hardware["the-benchmarker/web-frameworks"].startswith("Not stated")

@@ -202,6 +202,10 @@ class TopicMeta(Strict):
     claims: PerFramework = {}
     #: Second snippets of a framework, run and attacked like the main one (see VariantSpec).
     variants: list[VariantSpec] = []
+    #: Each file that belongs to no one framework (a path in the topic's folder, or a folder
+    #: ending in "/"), with the frameworks that use it: the page shows it under the tabs, and
+    #: it counts towards each of these frameworks' lines of code (``LOC_RULE``).
+    shared: dict[str, list[Framework]] = {}  # type: ignore[valid-type]
 
 
 def _dump(spec: Strict) -> dict[str, Any]:
@@ -335,9 +339,24 @@ class Topic:
         )
         return [main, *owned]
 
+    def shared_files(self) -> list[Path]:
+        """The topic's files that no one framework owns (templates, a seed script)."""
+        return _unowned_files(self.folder, self.covers)
+
+    def shared_by(self, framework: str) -> list[Path]:
+        """The shared files ``topic.yaml`` says this framework uses."""
+        entries = [path for path, users in self.meta.shared.items() if framework in users]
+        return [
+            p
+            for p in self.shared_files()
+            if any(_declares(entry, p.relative_to(self.folder)) for entry in entries)
+        ]
+
     def counted_files(self, framework: str) -> list[Path]:
-        """The files whose lines count (see ``LOC_RULE``): the tab's files but migrations."""
-        return [p for p in self.code_files(framework) if not is_migration(p)]
+        """The files whose lines count (see ``LOC_RULE``): the tab's files and the shared files
+        the framework uses, but not migrations."""
+        files = [*self.code_files(framework), *self.shared_by(framework)]
+        return [p for p in files if not is_migration(p)]
 
     def lines_of_code(self, framework: str) -> int:
         """A framework's lines of code for this topic, by ``LOC_RULE``."""
@@ -347,8 +366,9 @@ class Topic:
 #: The one rule every page and claim counts lines of code by (loc_table, the claims' rules).
 LOC_RULE = (
     "Lines of code count the lines that are neither blank nor only a `#` comment, in every "
-    "file of the framework's tab (its snippet, helper modules and templates), for all three "
-    "frameworks alike. Migration scripts are shown but not counted, for any framework: "
+    "file of the framework's tab (its snippet, helper modules and templates) and in every file "
+    "it shares with another framework (shown under the tabs), for all three frameworks alike. "
+    "Migration scripts are shown but not counted, for any framework: "
     "`makemigrations`, `alembic revision --autogenerate` and `flask db migrate` write them "
     "from the models. The Alembic environment (`env.py`) counts, because you configure it."
 )
@@ -389,6 +409,7 @@ def load_topic(slug: str) -> Topic:
         duplicate = next(n for n in names if names.count(n) > 1)
         raise TopicError(f"{display(cases_file)}: case names must be unique: {duplicate!r}")
     _check_variants(folder, meta, names)
+    _check_shared(folder, meta, covers)
     return Topic(slug, meta.title, meta.order, meta, cases, covers, sockets=sockets)
 
 
@@ -436,6 +457,46 @@ def _check_variants(folder: Path, meta: TopicMeta, case_names: list[str]) -> Non
         unknown = sorted(named - set(case_names))
         if unknown:
             raise TopicError(f"{where}: variant {spec.snippet!r} names unknown cases: {unknown}")
+
+
+def _unowned_files(folder: Path, covers: tuple[str, ...]) -> list[Path]:
+    """Files of a topic folder outside every framework's tab (``Topic.code_files``)."""
+    return sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file()
+        and p.name not in DATA_FILES
+        and "__pycache__" not in p.parts
+        and not p.relative_to(folder).parts[0].startswith(covers)
+    )
+
+
+def _declares(entry: str, relative: Path) -> bool:
+    """Whether a ``shared:`` entry (a file, or a folder ending in "/") names this file."""
+    path = relative.as_posix()
+    return path.startswith(entry) if entry.endswith("/") else path == entry
+
+
+def _check_shared(folder: Path, meta: TopicMeta, covers: tuple[str, ...]) -> None:
+    """Every shared file says which frameworks use it (their line counts include it), and every
+    ``shared:`` entry names shared files and covered frameworks."""
+    where = display(folder / "topic.yaml")
+    files = [p.relative_to(folder) for p in _unowned_files(folder, covers)]
+    for entry, users in meta.shared.items():
+        if not any(_declares(entry, f) for f in files):
+            raise TopicError(
+                f"{where}: shared: {entry!r} names no shared file of {display(folder)}/"
+            )
+        if not users or not set(users) <= set(covers):
+            raise TopicError(
+                f"{where}: shared: {entry!r} must list frameworks the topic covers ({list(covers)})"
+            )
+    undeclared = [f.as_posix() for f in files if not any(_declares(e, f) for e in meta.shared)]
+    if undeclared:
+        raise TopicError(
+            f"{where}: say under shared: which frameworks use {undeclared} (their lines of code "
+            "count towards those frameworks)"
+        )
 
 
 def mounted_topics(framework: str) -> list[Topic]:

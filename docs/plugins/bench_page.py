@@ -25,9 +25,9 @@ from docs.plugins.bench_tables import (
 )
 from docs.plugins.context import Results, current
 from docs.plugins.markdown import spoken_list, table
-from scripts.bench.__main__ import SUITE_FIELDS, add_run_options
 from verified_guide.bench import external, results
 from verified_guide.bench.config import FULL, SQLITE, endpoint_title
+from verified_guide.bench.options import SUITE_FIELDS, add_run_options
 from verified_guide.source_links import links
 from verified_guide.topics import ROOT
 
@@ -177,7 +177,7 @@ def bench_options() -> str:
         else:
             full = "off"
         rows.append([f"`{option}`", action.help or "", full])
-    source = links().link("scripts/bench/__main__.py")
+    source = links().link("verified_guide/bench/options.py")
     return table(["Option", "Effect", "In `make bench`"], rows) + f"\nSource: {source}.\n"
 
 

@@ -46,7 +46,6 @@ from verified_guide.sockets import (
 from verified_guide.source_links import configure as configure_source_links
 from verified_guide.source_links import links
 from verified_guide.topics import (
-    DATA_FILES,
     FRAMEWORK_TITLES,
     FRAMEWORKS,
     LOC_RULE,
@@ -80,19 +79,6 @@ def source_link(path: str) -> str:
     if not (ROOT / path).is_file():
         raise PluginError(f"source_link: {path} is not a file of the repository")
     return links().link(path)
-
-
-def shared_files(topic: Topic) -> list[Path]:
-    """Topic files that belong to no single framework (seed scripts, templates)."""
-    own = {p for fw in topic.frameworks() for p in topic.code_files(fw)}
-    return sorted(
-        p
-        for p in topic.folder.rglob("*")
-        if p.is_file()
-        and p not in own
-        and p.name not in DATA_FILES
-        and "__pycache__" not in p.parts
-    )
 
 
 def installed_version(package: str) -> str:
@@ -131,7 +117,7 @@ def framework_tabs(slug: str) -> str:
             f'<script type="application/json" class="topic-sockets" data-topic="{slug}">'
             f"{sockets}</script>\n\n"
         )
-    shared = shared_files(topic)
+    shared = topic.shared_files()
     if shared:
         parts.append("Files used by more than one version:\n\n")
         parts.extend(_code_block(path) + "\n" for path in shared)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from scripts.bench import runner
 from verified_guide.bench import config, results
+from verified_guide.bench.options import SUITE_FIELDS, add_run_options
 from verified_guide.bench.wrk import WrkMissing
 
 
@@ -30,28 +31,6 @@ def _progress(cell: dict) -> None:
         f"{cell['config']:<24} {cell['endpoint']:<9} c={cell['concurrency']:<4}"
         f" w={cell['workers']} {cell['database']:<10} {figure}",
         flush=True,
-    )
-
-
-#: The suite setting each `run` option overrides (``runner.Options`` has the same fields); the
-#: reproduce page shows each beside its value in the full suite.
-SUITE_FIELDS = {"duration": "duration_s", "runs": "runs", "reruns": "reruns"}
-
-
-def add_run_options(run: argparse.ArgumentParser) -> None:
-    """The `run` command's options, also rendered as the table on the reproduce page."""
-    run.add_argument(
-        "--smoke",
-        action="store_true",
-        help="the short suite the tests run: two configurations, two endpoints, short runs",
-    )
-    run.add_argument(
-        "--out", type=Path, default=results.RESULTS_DIR, metavar="DIR", help="result directory"
-    )
-    run.add_argument("--duration", type=float, metavar="S", help="seconds per measured run")
-    run.add_argument("--runs", type=int, metavar="N", help="interleaved rounds (runs per cell)")
-    run.add_argument(
-        "--reruns", type=int, metavar="N", help="re-runs of a cell above the spread limit"
     )
 
 

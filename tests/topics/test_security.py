@@ -3,6 +3,7 @@ body-size limits (413) that cases cannot carry: a case's body is data, not a meg
 
 from __future__ import annotations
 
+import inspect
 import re
 import secrets
 
@@ -13,7 +14,6 @@ from django.test import Client, RequestFactory
 from fastapi import FastAPI, Request
 
 from snippets.security import flask as flask_snippet
-from snippets.security.fastapi import BodySizeLimit
 from tests.support.fresh_interpreter import run_fresh
 
 
@@ -89,31 +89,33 @@ def test_fastapi_headers_are_on_every_response() -> None:
     assert resp.headers["X-Content-Type-Options"] == "nosniff"
 
 
-def _fastapi_echo_app():
-    """A FastAPI app that reads whatever body it gets, behind the snippet's BodySizeLimit."""
-    app = FastAPI()
-
-    @app.post("/echo")
-    async def echo(request: Request) -> dict[str, int]:
-        return {"received": len(await request.body())}
-
-    app.add_middleware(BodySizeLimit, max_bytes=1000)
-    return app
-
-
 def test_fastapi_body_limit_answers_413_for_declared_and_streamed_bodies() -> None:
+    """The snippet's ``max_body_size`` refuses a body over the limit whether its size is
+    declared or not, before any view reads it; security.md says FastAPI sets no limit itself."""
     from fastapi.testclient import TestClient
 
-    def chunks():  # no Content-Length: the limit counts what arrives
-        yield from (b"x" * 600, b"x" * 600)
+    from snippets.security import fastapi as snippet
 
-    # As a context manager the client also sends the lifespan events, which pass through.
-    with TestClient(_fastapi_echo_app(), base_url="https://localhost") as client:
-        assert client.post("/echo", content=b"x" * 1000).json() == {"received": 1000}
-        assert client.post("/echo", content=b"x" * 1001).status_code == 413  # Content-Length
+    assert inspect.signature(FastAPI).parameters["max_body_size"].default is None
+    limit = snippet.MAX_BODY_BYTES
+
+    def chunks():  # no Content-Length: the limit counts what arrives
+        yield from (b"x" * (limit // 2 + 1), b"x" * (limit // 2 + 1))
+
+    with TestClient(snippet.app, base_url="https://localhost") as client:
+        assert client.post("/hello", content=b"x" * limit).status_code == 405  # under: routed
+        assert client.post("/hello", content=b"x" * (limit + 1)).status_code == 413
+
+    # A streamed body is counted as a view reads it (the snippet's views read none).
+    echo = FastAPI(max_body_size=limit)
+
+    @echo.post("/echo")
+    async def read_all(request: Request) -> dict[str, int]:
+        return {"received": len(await request.body())}
+
+    with TestClient(echo) as client:
+        assert client.post("/echo", content=b"x" * limit).json() == {"received": limit}
         assert client.post("/echo", content=chunks()).status_code == 413
-        malformed = client.post("/echo", content=b"1", headers={"Content-Length": "1e9"})
-        assert malformed.status_code == 413
 
 
 def test_flask_body_limit_answers_413() -> None:
