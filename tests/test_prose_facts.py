@@ -451,3 +451,22 @@ def test_benchmarks_page_describes_the_external_sources_hardware() -> None:
     assert "every core" in hardware["TechEmpower"]
     assert "one server worker" in hardware["Granian's"]
     assert hardware["the-benchmarker/web-frameworks"].startswith("Not stated")
+
+
+def test_validation_pydantic_bounds_the_integers_int_would_refuse() -> None:
+    """validation.md, "Numbers in the URL and headers": int() refuses one digit past the limit,
+    isdecimal() does not, and FastAPI's typed parameter answers a validation error instead."""
+    from fastapi.testclient import TestClient
+
+    too_long = "9" * (sys.get_int_max_str_digits() + 1)
+    assert too_long.isdecimal()
+    with pytest.raises(ValueError, match="Exceeds the limit"):
+        int(too_long)
+    app = FastAPI()
+
+    @app.get("/items")
+    def items(offset: int = 0) -> dict[str, int]:
+        return {"offset": offset}
+
+    resp = TestClient(app).get("/items", params={"offset": too_long})
+    assert resp.status_code == 422 and resp.json()["detail"][0]["type"] == "int_parsing_size"

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import posixpath
 import shlex
+import sys
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -89,6 +90,12 @@ def installed_version(package: str) -> str:
 
 
 # --------------------------------------------------------------------------- macros
+
+
+def int_max_str_digits() -> str:
+    """How many digits CPython's int() converts from a string (``sys.get_int_max_str_digits``,
+    4,300 unless configured), for the validation page's pitfall."""
+    return f"{sys.get_int_max_str_digits():,}"
 
 
 def package_version(package: str) -> str:
@@ -586,6 +593,7 @@ def define_env(env: Any) -> None:
         typecheck_codes,
         typing_examples,
         package_version,
+        int_max_str_digits,
     ):
         env.macro(macro)
     for page in (bench_page, claims_page, decision_page, support_page):

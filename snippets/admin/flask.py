@@ -5,9 +5,10 @@ from flask_admin.form import SecureForm
 from flask_login import current_user
 from wtforms import FloatField
 
-from snippets.auth.flask import auth, login_manager
+from snippets.auth.flask import auth, limiter, login_manager
 from snippets.configuration.secret_env import require_secret
 from snippets.database.flask_db import Item, db, init_db
+from snippets.validation.flask_strict import strict_json
 
 
 class AdminOnly:
@@ -28,7 +29,7 @@ class ItemView(AdminOnly, ModelView):
     form_overrides = {"price": FloatField}  # no built-in converter for SQLAlchemy 2.1's Float
 
 
-app = Flask(__name__)
+app = strict_json(Flask(__name__))  # the auth blueprint reads JSON: see the validation page
 app.config.update(
     SECRET_KEY=require_secret("GUIDE_SECRET_KEY"),
     SESSION_COOKIE_SECURE=True,  # as in the auth topic: HTTPS only, not sent cross-site
@@ -37,6 +38,7 @@ app.config.update(
 )
 init_db(app)
 login_manager.init_app(app)
+limiter.init_app(app)  # the auth topic's limit on failed logins, for this app too
 app.register_blueprint(auth, url_prefix="/auth")  # the auth topic's /auth/login
 admin = Admin(app, name="Guide admin", url="/", index_view=IndexView(url="/"))
 admin.add_view(ItemView(Item, db))

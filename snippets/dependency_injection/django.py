@@ -43,7 +43,11 @@ def paginated(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         limit, offset = request.GET.get("limit", "10"), request.GET.get("offset", "0")
-        if not (limit.isdecimal() and offset.isdecimal() and 1 <= int(limit) <= MAX_PAGE_SIZE):
+        # Length first: int() refuses more than 4,300 digits with ValueError, a 500.
+        digits = limit.isdecimal() and len(limit) <= len(str(MAX_PAGE_SIZE))
+        if not (
+            digits and offset.isdecimal() and len(offset) <= 18 and 1 <= int(limit) <= MAX_PAGE_SIZE
+        ):
             detail = f"limit must be 1-{MAX_PAGE_SIZE}, offset >= 0"
             return JsonResponse({"detail": detail}, status=400)
         return view(request, *args, limit=int(limit), offset=int(offset), **kwargs)

@@ -33,9 +33,15 @@ def pagination() -> tuple[int, int] | None:
     """(limit, offset) from the query string, or None when they are invalid."""
     limit, offset = request.args.get("limit", "10"), request.args.get("offset", "0")
     max_size = current_app.config["MAX_PAGE_SIZE"]
-    if limit.isdecimal() and offset.isdecimal() and 1 <= int(limit) <= max_size:
-        return int(limit), int(offset)
-    return None
+    # Length first: int() refuses more than 4,300 digits with ValueError, a 500.
+    if not (
+        limit.isdecimal()
+        and len(limit) <= len(str(max_size))
+        and offset.isdecimal()
+        and len(offset) <= 18
+    ):
+        return None
+    return (int(limit), int(offset)) if 1 <= int(limit) <= max_size else None
 
 
 @app.get("/me")

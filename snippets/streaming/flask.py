@@ -17,7 +17,10 @@ def bad_request(error: BadRequest) -> tuple[dict[str, str | None], int]:
 
 def bounded(raw: str, low: int, high: int, message: str) -> int:
     """`raw` as an integer from `low` to `high`; 400 with `message` otherwise."""
-    if not (raw.isascii() and raw.isdecimal() and low <= int(raw) <= high):
+    # Length first: int() refuses more than 4,300 digits with ValueError, a 500.
+    if not (raw.isascii() and raw.isdecimal() and len(raw) <= len(str(high))):
+        abort(400, message)
+    if not low <= int(raw) <= high:
         abort(400, message)
     return int(raw)
 

@@ -9,6 +9,7 @@ attacked as soon as it has cases.
 from __future__ import annotations
 
 import json
+import sys
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +23,9 @@ from verified_guide.topics import Topic
 
 #: Deep enough to exhaust CPython's recursion limit in any recursive JSON decoder.
 DEEP = 100_000
+#: One digit more than CPython's int() converts from text (4,300 by default): int() of it
+#: raises ValueError even after an isdecimal() check.
+TOO_MANY_DIGITS = "9" * (sys.get_int_max_str_digits() + 1)
 #: Larger than every server's default body and header limits, small enough to send quickly.
 BIG_BODY = 10 * 1024 * 1024
 BIG_HEADER = 64 * 1024
@@ -88,6 +92,7 @@ HOSTILE_SEGMENTS: list[str] = [
     str(2**63),
     str(2**64),
     "9" * 40,
+    TOO_MANY_DIGITS,
     "1e400",
     "NaN",
     "Infinity",
@@ -463,11 +468,24 @@ def hostile_requests(
     return template.build(f"header {choice}", headers=headers)
 
 
+def _too_many_digits(template: Template) -> HostileRequest:
+    """The template with every number it sends as text (numeric path segments and header
+    values, every query value) made one digit too long for int()."""
+    segments = [TOO_MANY_DIGITS if part.isdecimal() else part for part in template.segments]
+    query = [(name, TOO_MANY_DIGITS) for name, _ in template.query]
+    headers = [
+        (name, TOO_MANY_DIGITS.encode() if value.isdigit() else value)
+        for name, value in template.headers
+    ]
+    return template.build("4,301-digit numbers", segments=segments, query=query, headers=headers)
+
+
 def fixed_requests(
     topic_templates: list[Template], tokens: list[bytes], cookies: list[bytes]
 ) -> list[HostileRequest]:
     """The expensive or exact attacks every template gets once, outside Hypothesis:
-    deep and huge bodies, wrong top-level types, and every forged credential."""
+    deep and huge bodies, numbers too long for int(), wrong top-level types, and every forged
+    credential."""
     found = []
     big_body_sent = False
     for template in topic_templates:
@@ -477,6 +495,7 @@ def fixed_requests(
                 "64 KB header", headers=[*template.headers, ("X-Padding", b"p" * BIG_HEADER)]
             )
         )
+        found.append(_too_many_digits(template))
         if template.method != "GET":  # the body attacks are for routes that read one
             found += [
                 template.build("nested array", body=b"[" * DEEP + b"]" * DEEP, headers=json_type),

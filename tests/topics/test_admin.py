@@ -201,3 +201,18 @@ def test_flask_admin_rechecks_admin_rights_on_every_request() -> None:
         user.is_admin = False
         flask_db.db.session.commit()
     assert client.get("/item/").status_code == 403
+
+
+def test_flask_admin_limits_failed_logins_and_refuses_unreadable_json() -> None:
+    """The admin app mounts the auth topic's blueprint: its login limit and strict JSON must
+    hold here too (a Limiter not initialised for this app would limit nothing)."""
+    client = flask_admin.app.test_client()
+    username = _flask_user(True)
+    answers = [
+        client.post("/auth/login", data={"username": username, "password": "wrong"}).status_code
+        for _ in range(6)
+    ]
+    assert answers == [401] * 5 + [429]
+    deep = b"[" * 100_000 + b"]" * 100_000
+    resp = client.post("/auth/register", data=deep, content_type="application/json")
+    assert resp.status_code == 400
