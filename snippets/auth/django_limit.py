@@ -19,16 +19,22 @@ def limit_failed_logins(view):
             return view(request, *args, **kwargs)
         client = f"{request.META.get('REMOTE_ADDR')}:{request.POST.get('username', '')}"
         key = "failed-logins:" + hashlib.sha256(client.encode()).hexdigest()
-        if (cache.get(key) or 0) >= FAILURES:
+        if cache.add(key, 0, WINDOW):  # the first attempt opens the window
+            cache.set(key + ":end", time.time() + WINDOW, WINDOW)
+        # Counted before the password is checked (incr is atomic, also in Redis): guesses sent
+        # in parallel each take a slot, so at most five are tried.
+        try:
+            attempts = cache.incr(key)
+        except ValueError:  # the window closed (or the entry was evicted) since add
+            cache.set(key, attempts := 1, WINDOW)
+        if attempts > FAILURES:
             retry_after = max(1, math.ceil(cache.get(key + ":end", 0) - time.time()))
             response = JsonResponse({"detail": "Too many failed logins"}, status=429)
             response["Retry-After"] = str(retry_after)
             return response
         response = view(request, *args, **kwargs)
-        if response.status_code == 401:
-            if cache.add(key, 0, WINDOW):  # the first failure opens the window
-                cache.set(key + ":end", time.time() + WINDOW, WINDOW)
-            cache.incr(key)  # atomic in the cache (also Redis): parallel guesses all count
+        if 200 <= response.status_code < 300:  # logged in: only failures add up
+            cache.delete_many([key, key + ":end"])
         return response
 
     return wrapper

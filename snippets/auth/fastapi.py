@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from snippets.auth.fastapi_limit import check_login_limit, count_failed_login, login_key
+from snippets.auth.fastapi_limit import forget_login_attempts, login_key, reserve_login_attempt
 from snippets.configuration.secret_env import require_secret
 from snippets.database.fastapi_db import User, get_session
 from snippets.validation.fastapi_strict import strict_json
@@ -88,11 +88,11 @@ def login(
     request: Request, form: Annotated[OAuth2PasswordRequestForm, Depends()], session: SessionDep
 ) -> Token:
     key = login_key(request, form.username)
-    check_login_limit(key)  # 429 with Retry-After after 5 failures within a minute
+    reserve_login_attempt(key)  # 429 with Retry-After after 5 failures within a minute
     user = authenticate_user(session, form.username, form.password)
     if user is None:
-        count_failed_login(key)
         raise HTTPException(detail="Incorrect username or password", **UNAUTHORIZED)
+    forget_login_attempts(key)
     claims = {"sub": user.username, "exp": datetime.now(UTC) + TOKEN_LIFETIME}
     return Token(access_token=jwt.encode(claims, SECRET_KEY, algorithm=ALGORITHM))
 

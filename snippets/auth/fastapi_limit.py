@@ -18,12 +18,15 @@ def login_key(request: Request, username: str) -> str:
     return f"{request.client.host if request.client else ''}:{username}"
 
 
-def check_login_limit(key: str) -> None:
-    if not limiter.test(FAILED_LOGINS, key):
+def reserve_login_attempt(key: str) -> None:
+    # Counted before the password is checked (hit is atomic): guesses sent in parallel each
+    # take a slot, so at most five are tried. Counting after a failure would let every
+    # guess already in flight through.
+    if not limiter.hit(FAILED_LOGINS, key):
         reset_at = limiter.get_window_stats(FAILED_LOGINS, key).reset_time
         retry_after = str(max(1, math.ceil(reset_at - time.time())))
         raise HTTPException(429, "Too many failed logins", headers={"Retry-After": retry_after})
 
 
-def count_failed_login(key: str) -> None:
-    limiter.hit(FAILED_LOGINS, key)
+def forget_login_attempts(key: str) -> None:
+    limiter.clear(FAILED_LOGINS, key)  # a successful login: only failures add up

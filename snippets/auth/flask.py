@@ -48,7 +48,10 @@ def register():
 
 
 @auth.post("/login")
-@limiter.limit("5 per minute", deduct_when=lambda response: response.status_code == 401)
+# Every attempt counts, before the view runs: guesses sent in parallel each take a slot.
+# (deduct_when, to count only failures, checks before the hash and counts after it, so
+# every guess already in flight would be tried.)
+@limiter.limit("5 per minute")
 def login():
     user = db.session.scalar(db.select(User).filter_by(username=request.form["username"]))
     # Hash the password for unknown users too: the answer takes as long, so timing

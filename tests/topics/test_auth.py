@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import json
 import re
+import threading
+import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import jwt
@@ -16,6 +19,7 @@ from django.test import Client
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from snippets.auth import django as django_auth
 from snippets.auth import fastapi as fastapi_auth
 from snippets.auth import flask as flask_auth
 from snippets.database import fastapi_db, flask_db
@@ -309,6 +313,52 @@ def test_failed_logins_are_limited_per_client_and_username(framework: str, setti
     assert 1 <= int(refused.headers["Retry-After"]) <= 60
     assert send({"username": attacker, "password": "wrong-guess-1"}).status_code == 401
     assert login("10.0.0.2")(guess).status_code == 401
+
+
+class _SlowFailingForm:
+    """Django's AuthenticationForm, failing after a slow hash (no database: threads)."""
+
+    def __init__(self, request, data) -> None:
+        pass
+
+    def is_valid(self) -> bool:
+        time.sleep(SLOW_HASH_S)
+        return False
+
+
+def _slow_failure(*args: object) -> None:
+    time.sleep(SLOW_HASH_S)
+
+
+SLOW_HASH_S = 0.3  # long enough that every parallel guess is in flight at once
+
+
+@pytest.mark.parametrize("framework", ["fastapi", "flask", "django"])
+def test_parallel_guesses_get_no_more_tries_than_the_limit(
+    framework: str, settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """security review: counting a failure after the hash let every guess already in flight
+    through (30 parallel guesses, 30 tries). Each attempt now takes its slot before the
+    password is checked, so at most LIMIT of them reach the check."""
+    settings.ROOT_URLCONF = "snippets.auth.django"
+    if framework == "fastapi":
+        monkeypatch.setattr(fastapi_auth, "authenticate_user", _slow_failure)
+    elif framework == "flask":
+        monkeypatch.setattr(flask_auth, "check_password_hash", lambda *a: _slow_failure())
+    else:
+        monkeypatch.setattr(django_auth, "AuthenticationForm", _SlowFailingForm)
+    login = {"fastapi": _fastapi_login, "flask": _flask_login, "django": _django_login}[framework]
+    address = f"10.0.1.{['fastapi', 'flask', 'django'].index(framework)}"
+    guess = {"username": _username(), "password": "wrong-guess"}
+    start = threading.Barrier(3 * LIMIT)
+
+    def send(_: int) -> int:
+        start.wait()
+        return login(address)(guess).status_code
+
+    with ThreadPoolExecutor(3 * LIMIT) as pool:
+        answers = sorted(pool.map(send, range(3 * LIMIT)))
+    assert answers == [401] * LIMIT + [429] * (2 * LIMIT)
 
 
 def test_fastapi_refuses_a_token_that_never_expires() -> None:
