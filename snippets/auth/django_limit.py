@@ -33,8 +33,9 @@ def limit_failed_logins(view):
             response["Retry-After"] = str(retry_after)
             return response
         response = view(request, *args, **kwargs)
-        if 200 <= response.status_code < 300:  # logged in: only failures add up
-            cache.delete_many([key, key + ":end"])
+        user = request.user  # after the view: the one it logged in, if it did
+        if user.is_authenticated and user.get_username() == request.POST.get("username"):
+            cache.delete_many([key, key + ":end"])  # only failures add up
         return response
 
     return wrapper

@@ -216,3 +216,33 @@ def test_flask_admin_limits_failed_logins_and_refuses_unreadable_json() -> None:
     deep = b"[" * 100_000 + b"]" * 100_000
     resp = client.post("/auth/register", data=deep, content_type="application/json")
     assert resp.status_code == 400
+
+
+def test_sqladmin_limits_failed_logins() -> None:
+    """SQLAdmin's log-in form takes the auth topic's limit: the sixth failure in a minute is
+    refused before the password is checked, and a right password then is refused too."""
+    client = _sqladmin_client()
+    username = _fastapi_user(True)
+    answers = [
+        client.post("/login", data={"username": username, "password": "wrong"}).status_code
+        for _ in range(6)
+    ]
+    assert answers == [400] * 5 + [429]  # SQLAdmin shows its form again with a 400
+    right = client.post("/login", data={"username": username, "password": PASSWORD})
+    assert right.status_code == 429
+
+
+@pytest.mark.django_db
+def test_django_admin_limits_failed_logins(settings) -> None:
+    """Django's admin log-in takes the auth topic's limit too; a successful log-in clears it."""
+    settings.ROOT_URLCONF = "snippets.admin.django"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    name = _unique("django-admin")
+    DjangoUser.objects.create_user(name, password=PASSWORD, is_staff=True)
+    client = Client(REMOTE_ADDR="10.0.2.1")
+    wrong = {"username": name, "password": "wrong", "next": "/"}
+    assert [client.post("/login/", wrong).status_code for _ in range(4)] == [200] * 4
+    assert client.post("/login/", {**wrong, "password": PASSWORD}).status_code == 302
+    client.post("/logout/")
+    answers = [client.post("/login/", wrong).status_code for _ in range(6)]
+    assert answers == [200] * 5 + [429]  # the success cleared the four failures before it
