@@ -1,7 +1,7 @@
 # Lines of the project's settings.py: the database comes from GUIDE_DATABASE_URL.
 import os
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 # No URL means local development: the SQLite file the other versions use too, in a folder
 # only its owner can open (not a secret, so a default is fine).
@@ -18,14 +18,19 @@ def database_from_url(url):
         raise ValueError(f"GUIDE_DATABASE_URL: unsupported scheme {parts.scheme!r}")
     return {
         "ENGINE": "django.db.backends.postgresql",  # psycopg 3
-        "NAME": parts.path[1:],
+        "NAME": unquote(parts.path[1:]),
         "USER": unquote(parts.username or ""),
         "PASSWORD": unquote(parts.password or ""),
         "HOST": parts.hostname or "",
         "PORT": str(parts.port or ""),
-        # Django's own psycopg_pool integration: connections are reused across requests
-        # (it replaces CONN_MAX_AGE, which must stay 0 with a pool).
-        "OPTIONS": {"pool": {"min_size": 1, "max_size": 10, "timeout": 10}},
+        "OPTIONS": {
+            # The URL's parameters reach libpq as they do from SQLAlchemy: dropping
+            # ?sslmode=verify-full would leave libpq's default, which accepts no TLS at all.
+            **dict(parse_qsl(parts.query, strict_parsing=bool(parts.query))),
+            # Django's own psycopg_pool integration: connections are reused across requests
+            # (it replaces CONN_MAX_AGE, which must stay 0 with a pool).
+            "pool": {"min_size": 1, "max_size": 10, "timeout": 10},
+        },
     }
 
 

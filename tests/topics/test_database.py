@@ -306,6 +306,19 @@ def test_django_settings_read_both_url_forms() -> None:
         database_from_url("mysql://x@y/z")
 
 
+def test_django_settings_keep_the_urls_connection_parameters() -> None:
+    """A URL's ?sslmode=verify-full must reach libpq, as it does from SQLAlchemy: dropped, it
+    would leave libpq's default (prefer), which also accepts a connection without TLS."""
+    from snippets.database.django_settings import database_from_url
+
+    url = "postgresql://ada:pw@db.internal/shop%20eu?sslmode=verify-full&sslrootcert=/etc/ca.pem"
+    pg = database_from_url(url)
+    assert pg["NAME"] == "shop eu"
+    assert pg["OPTIONS"]["sslmode"] == "verify-full"
+    assert pg["OPTIONS"]["sslrootcert"] == "/etc/ca.pem"
+    assert "pool" in pg["OPTIONS"]
+
+
 def test_django_settings_take_the_database_from_the_environment(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
