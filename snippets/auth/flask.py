@@ -53,6 +53,10 @@ def register():
 # every guess already in flight would be tried.)
 @limiter.limit("5 per minute")
 def login():
+    # No CSRF token on this form: refuse at least what a browser marks as sent from another
+    # site (Fetch Metadata), or that site could log a visitor into an account of its choosing.
+    if request.headers.get("Sec-Fetch-Site", "same-origin") not in {"same-origin", "none"}:
+        return {"detail": "Cross-site login refused"}, 403
     user = db.session.scalar(db.select(User).filter_by(username=request.form["username"]))
     # Hash the password for unknown users too: the answer takes as long, so timing
     # does not tell which usernames exist.

@@ -29,7 +29,8 @@ def create_item():
     return item_dict(item), 201
 
 
-@app.get("/items/<int:item_id>")
+# Bounded like the column (64-bit): a larger id would reach the driver and fail there, a 500.
+@app.get(f"/items/<int(min=1, max={2**63 - 1}):item_id>")
 def read_item(item_id):
     return item_dict(db.get_or_404(Item, item_id))
 

@@ -7,6 +7,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 
+# FastAPI reads a body of any size unless told: past this, 413 before anything is read.
+MAX_JSON_BYTES = 1024 * 1024
+
 
 class StrictJSONRequest(Request):
     async def json(self) -> Any:
@@ -38,7 +41,10 @@ async def validation_error(request: Request, exc: RequestValidationError) -> JSO
 
 
 def strict_json(app: FastAPI) -> FastAPI:
-    """Call before declaring routes: every route added afterwards parses strictly."""
+    """Call before declaring routes: every route added afterwards parses strictly, and the
+    app gets a body limit unless it set its own max_body_size."""
     app.router.route_class = StrictJSONRoute
     app.add_exception_handler(RequestValidationError, validation_error)
+    if app.max_body_size is None:
+        app.max_body_size = MAX_JSON_BYTES
     return app

@@ -2,6 +2,9 @@ import pydantic_core
 from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 
+# Flask reads a body of any size unless told: past this, 413 before anything is read.
+MAX_JSON_BYTES = 1024 * 1024
+
 
 class StrictJSONProvider(DefaultJSONProvider):
     def loads(self, s, **kwargs):
@@ -13,5 +16,8 @@ class StrictJSONProvider(DefaultJSONProvider):
 
 
 def strict_json(app: Flask) -> Flask:
+    """Strict JSON parsing, and a body limit unless the app set its own."""
     app.json = StrictJSONProvider(app)
+    if app.config["MAX_CONTENT_LENGTH"] is None:
+        app.config["MAX_CONTENT_LENGTH"] = MAX_JSON_BYTES
     return app

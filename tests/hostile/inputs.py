@@ -468,24 +468,23 @@ def hostile_requests(
     return template.build(f"header {choice}", headers=headers)
 
 
-def _too_many_digits(template: Template) -> HostileRequest:
+def _numbers_made(template: Template, number: str, label: str) -> HostileRequest:
     """The template with every number it sends as text (numeric path segments and header
-    values, every query value) made one digit too long for int()."""
-    segments = [TOO_MANY_DIGITS if part.isdecimal() else part for part in template.segments]
-    query = [(name, TOO_MANY_DIGITS) for name, _ in template.query]
+    values, every query value) replaced by ``number``."""
+    segments = [number if part.isdecimal() else part for part in template.segments]
+    query = [(name, number) for name, _ in template.query]
     headers = [
-        (name, TOO_MANY_DIGITS.encode() if value.isdigit() else value)
-        for name, value in template.headers
+        (name, number.encode() if value.isdigit() else value) for name, value in template.headers
     ]
-    return template.build("4,301-digit numbers", segments=segments, query=query, headers=headers)
+    return template.build(label, segments=segments, query=query, headers=headers)
 
 
 def fixed_requests(
     topic_templates: list[Template], tokens: list[bytes], cookies: list[bytes]
 ) -> list[HostileRequest]:
     """The expensive or exact attacks every template gets once, outside Hypothesis:
-    deep and huge bodies, numbers too long for int(), wrong top-level types, and every forged
-    credential."""
+    deep and huge bodies, numbers too long for int() or a database column, wrong top-level
+    types, and every forged credential."""
     found = []
     big_body_sent = False
     for template in topic_templates:
@@ -495,7 +494,10 @@ def fixed_requests(
                 "64 KB header", headers=[*template.headers, ("X-Padding", b"p" * BIG_HEADER)]
             )
         )
-        found.append(_too_many_digits(template))
+        found += [
+            _numbers_made(template, TOO_MANY_DIGITS, "4,301-digit numbers"),
+            _numbers_made(template, str(2**64), "numbers past 64 bits"),  # a column's INTEGER
+        ]
         if template.method != "GET":  # the body attacks are for routes that read one
             found += [
                 template.build("nested array", body=b"[" * DEEP + b"]" * DEEP, headers=json_type),

@@ -47,3 +47,29 @@ def test_apiflask_refuses_unreadable_json_as_it_refuses_malformed_json(body: byt
     resp = client.post("/books", data=body, content_type="application/json", headers=headers)
     assert resp.status_code == expected["status"]
     assert all(text in resp.get_data(as_text=True) for text in expected["contains"])
+
+
+@pytest.mark.parametrize("framework", ["fastapi", "flask"])
+def test_strict_json_gives_the_app_a_body_limit(framework: str) -> None:
+    """security review: a JSON snippet copied alone read a body of any size (200 MB in, +1 GB
+    of memory for Flask). strict_json, which every FastAPI and Flask JSON snippet calls, now
+    sets a limit: one byte past it is refused with 413 before the view reads anything."""
+    # validation.md: "neither framework limits a body by default"
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+    from flask import Flask
+
+    from snippets.validation import fastapi as fastapi_validation
+    from snippets.validation import flask as flask_validation
+    from snippets.validation.fastapi_strict import MAX_JSON_BYTES
+
+    assert FastAPI().max_body_size is None and Flask.default_config["MAX_CONTENT_LENGTH"] is None
+    body = b'{"name": "' + b"x" * MAX_JSON_BYTES + b'", "price": 1}'
+    headers = {"Content-Type": "application/json"}
+    if framework == "fastapi":
+        resp = TestClient(fastapi_validation.app).post("/items", content=body, headers=headers)
+        status = resp.status_code
+    else:
+        client = flask_validation.app.test_client()
+        status = client.post("/items", data=body, headers=headers).status_code
+    assert status == 413
