@@ -470,3 +470,14 @@ def test_validation_pydantic_bounds_the_integers_int_would_refuse() -> None:
 
     resp = TestClient(app).get("/items", params={"offset": too_long})
     assert resp.status_code == 422 and resp.json()["detail"][0]["type"] == "int_parsing_size"
+
+
+def test_validation_pydantic_json_refuses_nesting_past_about_200_levels() -> None:
+    """validation.md and the strict_json files: Pydantic's parser stops at about 200 levels
+    (201 nested arrays parse, 200 nested objects; one more of either does not)."""
+    import pydantic_core
+
+    pydantic_core.from_json("[" * 190 + "]" * 190)
+    for deep in ("[" * 210 + "]" * 210, '{"a":' * 210 + "1" + "}" * 210):
+        with pytest.raises(ValueError):
+            pydantic_core.from_json(deep)

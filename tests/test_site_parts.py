@@ -104,3 +104,27 @@ def test_an_unknown_benchmark_endpoint_in_a_rule_is_named(tmp_path: Path) -> Non
     path.write_text(yaml.safe_dump(rules))
     with pytest.raises(RulesError, match="unknown endpoint 'nope'"):
         load_rules(path, doc=None)
+
+
+def test_the_methodology_names_the_settings_an_older_run_was_measured_with() -> None:
+    """The methodology describes the current harness; a shown run made by an older one is
+    named with the settings it differs in, and a current one is not."""
+    from docs.plugins.bench_page import harness_sentence
+    from docs.plugins.context import Results
+    from verified_guide.bench.config import FULL
+    from verified_guide.source_links import configure
+
+    configure("https://example.org/repo")
+    path = Path(__file__)  # any file of the repository: the sentence links it
+    current = {
+        "warmup_s": FULL.warmup_s,
+        "reruns": FULL.reruns,
+        "rerun_budget_s": FULL.rerun_budget_s,
+        "groups": [{"settled_s": 0.5}],
+    }
+    old = {"warmup_s": 1.0, "reruns": 1, "groups": [{"settled_s": None}]}
+    said_current = harness_sentence(Results(path, {"suite": current}))
+    said_old = harness_sentence(Results(path, {"suite": old}))
+    assert said_current.endswith("was measured with these settings.")
+    assert "a 1 s warm-up (now" in said_old and "no settling wait" in said_old
+    assert "no time budget for re-runs" in said_old

@@ -181,6 +181,35 @@ def bench_options() -> str:
     return table(["Option", "Effect", "In `make bench`"], rows) + f"\nSource: {source}.\n"
 
 
+@_page
+def bench_harness_of_run(found: Results) -> str:
+    """Where the shown run's settings differ from the harness the methodology describes."""
+    return harness_sentence(found)
+
+
+def harness_sentence(found: Results) -> str:
+    """The shown run's settings against the full suite's (``verified_guide/bench/config.py``):
+    a run made by an older harness is shown as it was measured, and the methodology says so
+    rather than describe steps that run did not take."""
+    suite = found.doc["suite"]
+    differences = []
+    if suite.get("warmup_s") != FULL.warmup_s:
+        differences.append(f"a {suite.get('warmup_s'):g} s warm-up (now {FULL.warmup_s:g} s)")
+    if suite.get("reruns") != FULL.reruns:
+        differences.append(f"at most {suite.get('reruns')} re-run per cell (now {FULL.reruns})")
+    if suite.get("rerun_budget_s") is None and FULL.rerun_budget_s is not None:
+        differences.append("no time budget for re-runs")
+    if all(group.get("settled_s") is None for group in suite.get("groups", [])):
+        differences.append("no settling wait")
+    if not differences:
+        return f"The run the pages show ({found.path.name}) was measured with these settings."
+    return (
+        f"The run the pages show ({found.path.name}) was measured by an earlier version of the "
+        f"harness, with {spoken_list(differences)}; its file records them "
+        f"({links().link(found.path.relative_to(ROOT))}, `suite`)."
+    )
+
+
 def bench_figure(
     config: str,
     endpoint: str,
@@ -216,6 +245,7 @@ def bench_figure(
 MACROS = (
     bench_figure,
     bench_options,
+    bench_harness_of_run,
     bench_source,
     bench_endpoint,
     bench_ceilings,

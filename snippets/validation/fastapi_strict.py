@@ -16,7 +16,7 @@ class StrictJSONRequest(Request):
         if not hasattr(self, "_json"):
             body = await self.body()
             try:
-                # Unlike json.loads: no NaN/Infinity, no lone surrogates, at most 200 levels deep.
+                # Unlike json.loads: no NaN/Infinity, no lone surrogates, about 200 levels at most.
                 self._json = pydantic_core.from_json(body, allow_inf_nan=False)
             except ValueError as exc:  # FastAPI answers a JSONDecodeError with its usual 422
                 raise json.JSONDecodeError(str(exc), body.decode(errors="replace"), 0) from None

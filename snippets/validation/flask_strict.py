@@ -8,7 +8,7 @@ MAX_JSON_BYTES = 1024 * 1024
 
 class StrictJSONProvider(DefaultJSONProvider):
     def loads(self, s, **kwargs):
-        # Unlike json.loads: no NaN or Infinity, no lone surrogates, at most 200 levels deep
+        # Unlike json.loads: no NaN or Infinity, no lone surrogates, about 200 levels deep at most
         # (json.loads raises RecursionError on deep nesting, which get_json does not catch).
         # Every failure is a ValueError, so request.get_json() answers 400 and
         # get_json(silent=True) returns None.
