@@ -361,6 +361,40 @@ def test_parallel_guesses_get_no_more_tries_than_the_limit(
     assert answers == [401] * LIMIT + [429] * (2 * LIMIT)
 
 
+@pytest.mark.django_db
+def test_django_limit_survives_a_count_evicted_between_add_and_incr(
+    settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If the count vanishes after ``cache.add`` (its window closed, or the cache evicted it),
+    ``incr`` raises ValueError: the attempt starts a new count instead of becoming a 500."""
+    from django.core.cache import cache
+
+    from snippets.auth import django_limit
+
+    settings.ROOT_URLCONF = "snippets.auth.django"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+    class EvictedOnce:
+        """Django's cache, but the first incr finds its key gone."""
+
+        evicted = False
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(cache, name)
+
+        def incr(self, key: str, delta: int = 1) -> int:
+            if not self.evicted:
+                self.evicted = True
+                cache.delete(key)
+            return cache.incr(key, delta)
+
+    monkeypatch.setattr(django_limit, "cache", EvictedOnce())
+    send = _django_login("10.0.0.9")
+    guess = {"username": _username(), "password": "wrong-guess-1"}
+    assert [send(guess).status_code for _ in range(LIMIT)] == [401] * LIMIT
+    assert send(guess).status_code == 429  # the new count went on from 1
+
+
 def test_fastapi_refuses_a_token_that_never_expires() -> None:
     """A token signed with the app's key for a real user, but with no ``exp``, is refused: the
     snippet requires the claim (PyJWT checks ``exp`` only when it is present)."""
