@@ -44,10 +44,13 @@ def paginated(view):
     def wrapper(request, *args, **kwargs):
         limit, offset = request.GET.get("limit", "10"), request.GET.get("offset", "0")
         # Length first: int() refuses more than 4,300 digits with ValueError, a 500.
-        digits = limit.isdecimal() and len(limit) <= len(str(MAX_PAGE_SIZE))
-        if not (
-            digits and offset.isdecimal() and len(offset) <= 18 and 1 <= int(limit) <= MAX_PAGE_SIZE
-        ):
+        readable = (
+            limit.isdecimal()
+            and len(limit) <= len(str(MAX_PAGE_SIZE))
+            and offset.isdecimal()
+            and len(offset) <= 18
+        )
+        if not (readable and 1 <= int(limit) <= MAX_PAGE_SIZE):
             detail = f"limit must be 1-{MAX_PAGE_SIZE}, offset >= 0"
             return JsonResponse({"detail": detail}, status=400)
         return view(request, *args, limit=int(limit), offset=int(offset), **kwargs)
