@@ -5,11 +5,8 @@ from django.urls import path
 from django.utils.decorators import decorator_from_middleware
 from django.utils.deprecation import MiddlewareMixin
 
-from snippets.configuration.secret_env import require_secret
+from snippets.dependency_injection.tokens import user_for_token
 
-# Each user's token from the environment, never from the code: a token written here would let
-# anyone who reads the code in. A real app looks hashed tokens up in its user table instead.
-TOKENS = {require_secret("ADA_API_TOKEN"): "ada", require_secret("BOB_API_TOKEN"): "bob"}
 ITEMS = [f"item-{n}" for n in range(1, 101)]
 MAX_PAGE_SIZE = 50
 
@@ -18,7 +15,7 @@ class TokenUserMiddleware(MiddlewareMixin):
     """Sets request.token_user from the X-Token header (None when absent or unknown)."""
 
     def process_request(self, request):
-        request.token_user = TOKENS.get(request.headers.get("X-Token", ""))
+        request.token_user = user_for_token(request.headers.get("X-Token"))
 
 
 # The middleware, applied to chosen views only (add it to MIDDLEWARE to apply it everywhere).

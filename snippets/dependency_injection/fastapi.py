@@ -5,12 +5,9 @@ from fastapi import Depends, FastAPI, Header, HTTPException
 from pydantic import BaseModel
 from pydantic_settings import BaseSettings
 
-from snippets.configuration.secret_env import require_secret
+from snippets.dependency_injection.tokens import user_for_token
 
 app = FastAPI()
-# Each user's token from the environment, never from the code: a token written here would let
-# anyone who reads the code in. A real app looks hashed tokens up in its user table instead.
-TOKENS = {require_secret("ADA_API_TOKEN"): "ada", require_secret("BOB_API_TOKEN"): "bob"}
 ITEMS = [f"item-{n}" for n in range(1, 101)]
 
 
@@ -30,9 +27,9 @@ class User(BaseModel):
 def current_user(x_token: Annotated[str | None, Header()] = None) -> User:
     if x_token is None:
         raise HTTPException(401, "Missing X-Token header")
-    if x_token not in TOKENS:
+    if (name := user_for_token(x_token)) is None:
         raise HTTPException(401, "Invalid token")
-    return User(name=TOKENS[x_token])
+    return User(name=name)
 
 
 class Page(BaseModel):

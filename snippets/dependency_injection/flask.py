@@ -2,19 +2,16 @@ from functools import wraps
 
 from flask import Flask, current_app, g, request
 
-from snippets.configuration.secret_env import require_secret
+from snippets.dependency_injection.tokens import user_for_token
 
 app = Flask(__name__)
 app.config["MAX_PAGE_SIZE"] = 50
-# Each user's token from the environment, never from the code: a token written here would let
-# anyone who reads the code in. A real app looks hashed tokens up in its user table instead.
-TOKENS = {require_secret("ADA_API_TOKEN"): "ada", require_secret("BOB_API_TOKEN"): "bob"}
 ITEMS = [f"item-{n}" for n in range(1, 101)]
 
 
 @app.before_request
 def load_user():
-    g.user = TOKENS.get(request.headers.get("X-Token", ""))
+    g.user = user_for_token(request.headers.get("X-Token"))
 
 
 def token_required(view):

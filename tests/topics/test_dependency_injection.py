@@ -10,6 +10,12 @@ from fastapi.testclient import TestClient
 from snippets.dependency_injection import fastapi as fastapi_snippet
 from snippets.dependency_injection import flask as flask_snippet
 from snippets.dependency_injection.fastapi import Settings, User, current_user, get_settings
+from snippets.dependency_injection.tokens import (
+    TOKEN_VARIABLES,
+    DuplicateTokenError,
+    load_tokens,
+    user_for_token,
+)
 
 # The users' tokens as this session's environment holds them (tests/support/secret_env.py).
 ADA, BOB = os.environ["ADA_API_TOKEN"], os.environ["BOB_API_TOKEN"]
@@ -66,3 +72,31 @@ def test_django_middleware_sets_request_attribute(rf) -> None:
     resp = me(request)
     assert resp.status_code == 200
     assert request.token_user == "bob"
+
+
+def test_one_token_given_to_two_users_stops_the_app(monkeypatch) -> None:
+    monkeypatch.setenv("BOB_API_TOKEN", ADA)
+    with pytest.raises(DuplicateTokenError, match="BOB_API_TOKEN holds another user's token"):
+        load_tokens(TOKEN_VARIABLES)
+
+
+@pytest.mark.parametrize(
+    "guess",
+    [ADA[:-1], ADA + "x", ADA.upper() if ADA.upper() != ADA else ADA.lower(), "", None, "é\ud800"],
+    ids=["prefix", "longer", "other-case", "empty", "absent", "non-ascii-and-surrogate"],
+)
+def test_only_the_exact_token_names_a_user(guess) -> None:
+    assert user_for_token(ADA) == "ada" and user_for_token(BOB) == "bob"
+    assert user_for_token(guess) is None
+
+
+@pytest.mark.parametrize("framework", ["fastapi", "flask"])
+def test_a_token_outside_ascii_is_401_not_500(framework) -> None:
+    token = "tökén"  # sent as Latin-1 bytes, which each server decodes to this text
+    if framework == "fastapi":
+        headers = {"X-Token": token.encode("latin-1")}
+        resp = TestClient(fastapi_snippet.app).get("/me", headers=headers)
+        assert (resp.status_code, resp.json()) == (401, {"detail": "Invalid token"})
+    else:
+        resp = flask_snippet.app.test_client().get("/me", headers={"X-Token": token})
+        assert (resp.status_code, resp.json) == (401, {"detail": "Invalid token"})
