@@ -271,6 +271,40 @@ def test_methodology_the_async_io_endpoint_gains_from_a_second_worker() -> None:
     )
 
 
+def test_hello_flask_answers_options_with_an_allow_header() -> None:
+    """hello.md: Flask answers `OPTIONS` itself (the "safe wrong method" case) "with an `Allow`
+    header", which names the methods the route takes."""
+    from snippets.hello.flask import app
+
+    resp = app.test_client().options("/")
+    allowed = {method.strip() for method in resp.headers["Allow"].split(",")}
+    assert allowed == {"GET", "HEAD", "OPTIONS"}
+
+
+def test_the_io_endpoints_sleep_as_long_as_their_case_says() -> None:
+    """The pages quote the simulated I/O wait from the bench cases' ``waited_ms``
+    (``case_field``); every bench snippet's I/O view must sleep exactly that long."""
+    from verified_guide.topics import get_topic
+
+    case = next(c for c in get_topic("bench").cases if c.name == "simulated io")
+    waited_ms = case.expected("fastapi")["json"]["waited_ms"]
+    views = {"fastapi": ["io"], "django": ["io", "async_io"], "flask": ["io"]}
+    for framework, names in views.items():
+        tree = ast.parse((ROOT / "snippets" / "bench" / f"{framework}.py").read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name in names:
+                sleeps = [
+                    call.args[0].value
+                    for call in ast.walk(node)
+                    if isinstance(call, ast.Call)
+                    and isinstance(call.func, ast.Attribute)
+                    and call.func.attr == "sleep"
+                ]
+                assert sleeps == [waited_ms / 1000], (framework, node.name, sleeps)
+                names.remove(node.name)
+        assert not names, f"snippets/bench/{framework}.py has no view {names}"
+
+
 def test_async_views_django_async_orm_runs_the_sync_orm_in_a_thread() -> None:
     """async_views.md: Django's async ORM methods wrap the sync ones with sync_to_async."""
     from django.db.models.query import QuerySet

@@ -316,9 +316,13 @@ def hostile_survival(slug: str) -> str:
         else:
             survived, sent, day = row["sent"] - row["failed"], row["sent"], row["finished"][:10]
             parts.append(f"**{title}**: {survived:,} of {sent:,} (run {day})")
+    # The time limit each run judged by, as its report row recorded it (older reports did not).
+    hangs = sorted({r["hang_seconds"] for r in rows.values() if "hang_seconds" in r})
+    limits = " or ".join(f"{seconds:g} s" for seconds in hangs)
+    within = f", within {limits}" if limits else ""
     return (
-        "Hostile requests survived (answered with a 4xx or the documented success, within "
-        "5 s, with no traceback or path) in the last run of the hostile-request suite "
+        f"Hostile requests survived (answered with a 4xx or the documented success{within}, "
+        "with no traceback or path) in the last run of the hostile-request suite "
         f"{suite}: " + "; ".join(parts) + "."
     )
 
@@ -450,10 +454,7 @@ def _socket_deployments(topic: Topic) -> str:
     return "; ".join(f"{title} on {', '.join(shown)}" for title, shown in by_framework.items())
 
 
-def status(slug: str, case_name: str, framework: str) -> int:
-    """The status a framework answers in a named case of ``cases.yaml``, for prose: a page
-    says ``{{ status("hello", "wrong method", "django") }}``, never a typed code, so the
-    sentence changes when the case (which the tests run) does."""
+def _expected(slug: str, case_name: str, framework: str) -> dict[str, Any]:
     topic = get_topic(slug)
     case = next((c for c in topic.cases if c.name == case_name), None)
     if case is None:
@@ -461,7 +462,23 @@ def status(slug: str, case_name: str, framework: str) -> int:
         raise TopicError(f"snippets/{slug}/cases.yaml: no case {case_name!r} (cases: {names})")
     if framework not in case.frameworks:
         raise TopicError(f"snippets/{slug}/cases.yaml: case {case_name!r} skips {framework}")
-    return case.expected(framework)["status"]
+    return case.expected(framework)
+
+
+def status(slug: str, case_name: str, framework: str) -> int:
+    """The status a framework answers in a named case of ``cases.yaml``, for prose: a page
+    says ``{{ status("hello", "wrong method", "django") }}``, never a typed code, so the
+    sentence changes when the case (which the tests run) does."""
+    return _expected(slug, case_name, framework)["status"]
+
+
+def case_field(slug: str, case_name: str, framework: str, field: str) -> Any:
+    """One field of the JSON a framework answers in a named case, for prose, as ``status``
+    is for its code: ``{{ case_field("bench", "simulated io", "flask", "waited_ms") }}``."""
+    body = _expected(slug, case_name, framework).get("json")
+    if not isinstance(body, dict) or field not in body:
+        raise TopicError(f"snippets/{slug}/cases.yaml: case {case_name!r} has no JSON {field!r}")
+    return body[field]
 
 
 @pass_context
@@ -498,6 +515,13 @@ def server_commands() -> str:
     source = links().link(Path(servers.__file__).relative_to(ROOT))
     commands = table(["Demo app and server", "Command"], rows)
     return commands + f"\nSource: {source} (`DEMO_SERVERS`).\n"
+
+
+def demo_server_names() -> str:
+    """The production servers the demo apps run under, from the registry, for prose: "the demo
+    apps on Uvicorn, Gunicorn and Granian" names every server the case tests start."""
+    names = dict.fromkeys(demo.spec.server for demo in REGISTRY.demo_servers)
+    return spoken_list([name.capitalize() for name in names])
 
 
 # --------------------------------------------------------------------------- landing page
@@ -550,6 +574,22 @@ def typecheck_codes() -> str:
     )
 
 
+def typecheck_files(*codes: str) -> str:
+    """Which frameworks' snippets strict mypy found these error codes in, and in which files
+    (with counts), so a sentence explaining them cannot leave one out or name a stale one."""
+    found: dict[str, list[str]] = {}
+    for result in current().typecheck.files:
+        n = sum(result.codes.get(code, 0) for code in codes)
+        if n:
+            found.setdefault(result.framework, []).append(f"`{result.path}` ({n})")
+    if not found:
+        return "in no snippet"
+    owners = spoken_list([f"{FRAMEWORK_TITLES[fw]}'s" for fw in FRAMEWORKS if fw in found])
+    only = "only " if len(found) < len(FRAMEWORKS) else ""
+    files = [f for fw in FRAMEWORKS for f in sorted(found.get(fw, []))]
+    return f"{only}in {owners} snippets: {spoken_list(files)}"
+
+
 def typing_examples() -> str:
     """The validation topic's snippets side by side, for the typing page's autocomplete note."""
     topic = get_topic("validation")
@@ -587,10 +627,13 @@ def define_env(env: Any) -> None:
         cases_table,
         socket_table,
         status,
+        case_field,
         topic_index,
         server_commands,
+        demo_server_names,
         typecheck_table,
         typecheck_codes,
+        typecheck_files,
         typing_examples,
         package_version,
         int_max_str_digits,

@@ -60,12 +60,32 @@ def policy_table(data: SupportFile) -> str:
     return table(["Project", "Versions", "Supported", "Breaking changes"], rows)
 
 
-def support_tables() -> str:
-    """The "how long will my choice be supported" table and each project's policy."""
+def _load() -> SupportFile:
     try:
-        data = support.load()
+        return support.load()
     except support.SupportError as exc:
         raise PluginError(str(exc)) from exc
+
+
+def support_span(framework: str, lts: bool) -> str:
+    """The months of fixes a dated release line of this kind got (a range when the dated lines
+    differ), so a sentence about support cannot drift from the table beside it."""
+    spans = sorted(
+        {
+            _months(line.released, line.end_of_support)
+            for line in _load().frameworks[framework].lines
+            if line.lts is lts and line.released and line.end_of_support
+        }
+    )
+    if not spans:
+        kind = "LTS" if lts else "non-LTS"
+        raise PluginError(f"{SUPPORT_FILE}: no {framework} {kind} line has both dates")
+    return f"{spans[0]} months" if len(spans) == 1 else f"{spans[0]}-{spans[-1]} months"
+
+
+def support_tables() -> str:
+    """The "how long will my choice be supported" table and each project's policy."""
+    data = _load()
     today = datetime.datetime.now(datetime.UTC).date()
     source = f"Data: {links().link(SUPPORT_FILE.relative_to(ROOT))}."
     return (
@@ -79,4 +99,4 @@ def support_tables() -> str:
     )
 
 
-MACROS = (support_tables,)
+MACROS = (support_tables, support_span)

@@ -2,27 +2,28 @@ import hmac
 
 from snippets.configuration.secret_env import require_secret
 
-# Each user's API token comes from the environment, never from the code: a token written here
-# would let anyone who reads the code in. A real app looks hashed tokens up in its user table.
-TOKEN_VARIABLES = {"ADA_API_TOKEN": "ada", "BOB_API_TOKEN": "bob"}
-
 
 class DuplicateTokenError(RuntimeError):
     """Two users were given one token, so either could act as the other: the app stops."""
 
 
-def load_tokens(variables: dict[str, str]) -> list[tuple[bytes, str]]:
-    """(token, user) for each variable; a missing one or a token given twice stops the app."""
+def load_tokens(token_of: dict[str, str]) -> list[tuple[bytes, str]]:
+    """(token, user) for each user; one token given to two users stops the app."""
     tokens: list[tuple[bytes, str]] = []
-    for variable, user in variables.items():
-        token = require_secret(variable).encode()
-        if any(hmac.compare_digest(token, known) for known, _ in tokens):
-            raise DuplicateTokenError(f"{variable} holds another user's token: give each its own")
+    for user, text in token_of.items():
+        token = text.encode("utf-8", "surrogateescape")  # the environment's bytes, as they were
+        for known, other in tokens:
+            if hmac.compare_digest(token, known):
+                raise DuplicateTokenError(f"{other} and {user} have one token: give each its own")
         tokens.append((token, user))
     return tokens
 
 
-TOKENS = load_tokens(TOKEN_VARIABLES)
+# Each user's API token comes from the environment, never from the code: a token written here
+# would let anyone who reads the code in. A real app looks hashed tokens up in its user table.
+TOKENS = load_tokens(
+    {"ada": require_secret("ADA_API_TOKEN"), "bob": require_secret("BOB_API_TOKEN")}
+)
 
 
 def user_for_token(token: str | None) -> str | None:

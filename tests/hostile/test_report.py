@@ -8,7 +8,7 @@ import pytest
 
 from docs.plugins import context, main
 from tests.hostile.inputs import HostileRequest
-from tests.hostile.verdict import Answer, Report, problem
+from tests.hostile.verdict import HANG_SECONDS, Answer, Report, problem
 
 
 @pytest.mark.parametrize(
@@ -37,6 +37,7 @@ def test_page_says_not_run_here_without_a_report(monkeypatch, tmp_path: Path) ->
     _report_at(monkeypatch, tmp_path / "missing.json")
     text = main.hostile_survival("validation")
     assert text.count("not run here") == 3 and "tests/hostile/" in text
+    assert "within" not in text  # no run, so no time limit to quote
 
 
 def test_page_shows_the_counts_of_the_report(monkeypatch, tmp_path: Path) -> None:
@@ -50,6 +51,7 @@ def test_page_shows_the_counts_of_the_report(monkeypatch, tmp_path: Path) -> Non
     text = main.hostile_survival("validation")
     assert "**Flask**: 3 of 4" in text
     assert "**FastAPI**: not run here" in text
+    assert f"within {HANG_SECONDS:g} s," in text  # the limit the run judged by, from its row
 
 
 def test_page_shows_a_variant_beside_the_main_snippets(monkeypatch, tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ from verified_guide.topics import ROOT
 
 HANG_SECONDS = 5.0
 REPORT = ROOT / ".cache" / "hostile" / "report.json"
-REPORT_SCHEMA = 1
+REPORT_SCHEMA = 2
 #: What an answer must never contain: a traceback, or where the code lives.
 LEAKS = re.compile(
     rb"Traceback \(most recent call last\)|site-packages|dist-packages|"
@@ -122,6 +122,7 @@ class Report:
                 "framework": framework,
                 "server": server,
                 "finished": now,
+                "hang_seconds": HANG_SECONDS,
                 **{k: tally.counts.get(k, 0) for k in COUNT_KEYS},
                 "failures": tally.failures,
             }
