@@ -230,3 +230,34 @@ def test_a_missing_node_stops_the_build_saying_what_to_install(
     monkeypatch.setattr(build_bundle.shutil, "which", lambda name: None)
     with pytest.raises(SystemExit, match=re.escape("`node` not found on PATH; install Node.js")):
         build_bundle.precompress(tmp_path, ("python.zip",))
+
+
+def test_python_zip_holds_the_tracked_sources_and_nothing_a_contributor_left_beside_them(
+    tmp_path: Path,
+) -> None:
+    """A local .env, a SQLite journal or an editor backup beside the snippets never reaches
+    the published site; every file git tracks under snippets/ and demo_apps/django_app/ does."""
+    import subprocess
+    import zipfile
+
+    from verified_guide.live.mkdocs_hook import is_published_source, write_python_zip
+    from verified_guide.topics import ROOT
+
+    hello = ROOT / "snippets" / "hello"
+    strays = [
+        ".env",
+        "db.sqlite3",
+        "db.sqlite3-wal",
+        "fastapi.py~",
+        ".cache/x.py",
+        "__pycache__/x.py",
+    ]
+    assert not [name for name in strays if is_published_source(hello / name)]
+    assert is_published_source(hello / "fastapi.py")
+    write_python_zip(tmp_path / "python.zip")
+    names = set(zipfile.ZipFile(tmp_path / "python.zip").namelist())
+    tracked = subprocess.run(
+        ["git", "ls-files", "snippets", "demo_apps/__init__.py", "demo_apps/django_app"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout.split()  # fmt: skip
+    assert set(tracked) <= names

@@ -128,3 +128,24 @@ def test_the_methodology_names_the_settings_an_older_run_was_measured_with() -> 
     assert said_current.endswith("was measured with these settings.")
     assert "a 1 s warm-up (now" in said_old and "no settling wait" in said_old
     assert "no time budget for re-runs" in said_old
+
+
+HOSTILE_REASON = "body was: '<img src=x onerror=alert(1)>'\n`ValueError: use `<b>`"
+
+
+def test_a_failed_benchmark_cell_shows_its_reason_as_text() -> None:
+    """A reason can hold a response body or server log lines: it reaches the page escaped."""
+    from docs.plugins.bench_tables import _rps
+
+    shown = _rps({"status": "failed", "reason": HOSTILE_REASON})
+    assert "<img" not in shown and "<b>" not in shown and "\n" not in shown
+    assert "&lt;img src=x onerror=alert(1)&gt;" in shown
+
+
+def test_a_failed_matrix_cell_shows_its_reason_as_text() -> None:
+    from docs.plugins.matrix_page import _cell
+    from verified_guide.matrix.report import TopicResult
+
+    result = TopicResult(status="fail", passed=0, total=1, case="c", reason=HOSTILE_REASON)
+    shown = _cell(result)
+    assert "<img" not in shown and "<b>" not in shown and "&lt;b&gt;" in shown

@@ -12,7 +12,7 @@ from typing import Any
 
 from docs.plugins.anchors import cell_anchor, cost_anchor
 from docs.plugins.charts import dot_plot, drawn_once, line_panels, to_svg
-from docs.plugins.markdown import table
+from docs.plugins.markdown import quoted_code, table
 from verified_guide.bench import external, results
 from verified_guide.bench.config import DATABASE_NAMES, POSTGRESQL, SQLITE, endpoint_title
 from verified_guide.source_links import links
@@ -49,7 +49,7 @@ def _rps(cell: dict | None) -> str:
     if cell is None:
         return "not measured"
     if cell["status"] != "ok":
-        return f"failed: {cell['reason']}"
+        return f"failed: {quoted_code(cell['reason'])}"
     return (
         f"{cell['rps']:,.0f}"
         + (WRK_FLAG if cell["wrk_limited"] else "")

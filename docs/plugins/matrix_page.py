@@ -7,7 +7,7 @@ naming the release it needs and what was missing, taken from the failing case's 
 
 from __future__ import annotations
 
-from docs.plugins.markdown import table
+from docs.plugins.markdown import quoted_code, table
 from verified_guide.matrix.config import VERSIONS_FILE, Line, MatrixError, line_title, load_matrix
 from verified_guide.matrix.report import (
     RESULTS_FILE,
@@ -38,7 +38,7 @@ def _cell(result: TopicResult) -> str:
         return "not applicable (no case for this framework)"
     return (
         f"**fails** ({result.passed} of {result.total} cases pass); first failing case "
-        f"*{result.case}*: `{result.reason}`"
+        f"*{result.case}*: {quoted_code(result.reason)}"
     )
 
 
@@ -58,7 +58,7 @@ def needs_newer(framework: str, slug: str) -> str:
     return (
         f"The {FRAMEWORK_TITLES[framework]} snippet needs **{line_title(framework, since)}** or "
         f"newer: it uses {what}. On {line_title(framework, before)} its case *{failed.case}* "
-        f"fails with `{failed.reason}`."
+        f"fails with {quoted_code(failed.reason)}."
     )
 
 

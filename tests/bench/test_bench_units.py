@@ -241,7 +241,7 @@ def test_headline_compares_ratios_and_shows_a_failed_cell_as_failed(
 
 def test_failed_cells_render_as_reasons_never_numbers() -> None:
     table = bench_tables.endpoint_table(document([cell("flask-gunicorn", "db", None)]), "db")
-    assert "failed: check: status 500" in table
+    assert "failed: <code>check: status 500" in table
 
 
 def test_ceiling_share_divides_by_the_raw_app_on_the_same_server() -> None:

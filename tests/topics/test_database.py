@@ -11,6 +11,7 @@ between the two backends is pinned by the ``test_backend_*`` tests.
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import re
 import subprocess
@@ -337,6 +338,28 @@ def test_django_settings_take_the_database_from_the_environment(
     finally:
         monkeypatch.undo()
         importlib.reload(django_settings)
+
+
+def test_the_demo_projects_production_settings_keep_the_urls_tls_and_credentials() -> None:
+    """security review: the demo project once re-read ``GUIDE_DATABASE_URL`` itself, dropping
+    ``?sslmode=verify-full`` (libpq's default then connects without TLS) and leaving a
+    percent-encoded user and password encoded. Its production settings must use the topic's."""
+    url = "postgresql://u%40corp:p%2Fw@db.example.com:5432/guide?sslmode=verify-full"
+    code = (
+        "import json, django; from django.conf import settings; django.setup(); "
+        "d = settings.DATABASES['default']; "
+        "print(json.dumps([d['USER'], d['PASSWORD'], d['OPTIONS'].get('sslmode')]))"
+    )
+    env = {
+        **os.environ,
+        "GUIDE_DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "demo_apps.django_app.config.production",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout.splitlines()[-1]) == ["u@corp", "p/w", "verify-full"]
 
 
 def test_topic_on_postgresql(postgres) -> None:

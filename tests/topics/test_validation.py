@@ -73,3 +73,19 @@ def test_strict_json_gives_the_app_a_body_limit(framework: str) -> None:
         client = flask_validation.app.test_client()
         status = client.post("/items", data=body, headers=headers).status_code
     assert status == 413
+
+
+@pytest.mark.parametrize("path", ["rest_api", "api_docs"])
+def test_apiflask_apps_refuse_a_body_over_the_limit_before_the_token_check(path: str) -> None:
+    """security review: ``hardened`` read and parsed a JSON body of any size before the view
+    checked the token (20 MiB without a token: about a second, then 401). One byte past the
+    limit is now a 413, whoever sends it."""
+    from snippets.api_docs import flask as api_docs_flask
+    from snippets.validation.flask_apiflask import MAX_JSON_BYTES
+
+    app = {"rest_api": rest_api_flask.app, "api_docs": api_docs_flask.app}[path]
+    body = b"[" + b"0," * (MAX_JSON_BYTES // 2) + b"0]"
+    resp = app.test_client().post(
+        "/books" if path == "rest_api" else "/items", data=body, content_type="application/json"
+    )
+    assert resp.status_code == 413

@@ -47,6 +47,20 @@ def _sync(source: Path, dest: Path) -> None:
             shutil.copy2(path, target)
 
 
+#: What a snippet or the demo project is made of; anything else in those folders (a local .env,
+#: a database and its -journal or -wal file, an editor's backup) stays off the published site.
+PUBLISHED_SUFFIXES = frozenset({".py", ".html", ".yaml"})
+
+
+def is_published_source(path: Path) -> bool:
+    """Whether a file under snippets/ or demo_apps/ goes into python.zip: source and templates
+    only, never a hidden file or anything in a hidden or cache folder."""
+    parts = path.relative_to(ROOT).parts
+    return path.suffix in PUBLISHED_SUFFIXES and not any(
+        part.startswith(".") or part == "__pycache__" for part in parts
+    )
+
+
 def write_python_zip(dest: Path) -> None:
     """What the worker unpacks into its import path: the runner modules, the snippets, the
     Django demo project (its settings and the "guide" app) and its migrated database.
@@ -58,7 +72,7 @@ def write_python_zip(dest: Path) -> None:
     files += (ROOT / "demo_apps" / "django_app").rglob("*")
     with zipfile.ZipFile(dest, "w", zipfile.ZIP_STORED) as archive:
         for path in sorted(files):
-            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".sqlite3":
+            if path.is_file() and is_published_source(path):
                 archive.write(path, path.relative_to(ROOT).as_posix())
         for name, path in BROWSER_MODULES.items():
             archive.write(path, name)

@@ -95,20 +95,6 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 # --- benchmarks (scripts/bench, issue 4): edited by the benchmark harness's owner only ---
-_BENCH_DSN = os.environ.get("GUIDE_DATABASE_URL", "")
-if _BENCH_DSN.startswith(("postgresql://", "postgres://")):  # `bench run --db DSN`
-    from urllib.parse import urlsplit
-
-    _dsn = urlsplit(_BENCH_DSN)
-    DATABASES = {**TOPIC_SETTINGS["DATABASES"]}  # the database topic's, with this default:
-    DATABASES["default"] = {
-        "ENGINE": "django.db.backends.postgresql",
-        "NAME": _dsn.path.lstrip("/"),
-        "USER": _dsn.username or "",
-        "PASSWORD": _dsn.password or "",
-        "HOST": _dsn.hostname or "",
-        "PORT": str(_dsn.port or ""),
-    }
 if os.environ.get("GUIDE_DJANGO_MIDDLEWARE") == "none":
     MIDDLEWARE = []  # the benchmarks' "no middleware" variant, labelled as such on the results page
 # --- end benchmarks ---
