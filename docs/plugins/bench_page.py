@@ -29,7 +29,7 @@ from verified_guide.bench import external, results
 from verified_guide.bench.config import FULL, SQLITE, endpoint_title
 from verified_guide.bench.options import SUITE_FIELDS, add_run_options
 from verified_guide.source_links import links
-from verified_guide.topics import ROOT
+from verified_guide.topics import ROOT, get_topic
 
 NO_DATA = (
     "*No benchmark result file in `docs/data/benchmarks/` yet: run `make bench` "
@@ -242,8 +242,16 @@ def bench_figure(
     return f"{value:.0%}" if field.endswith("_cpu") else f"{value:,.0f}"
 
 
+def bench_io_ceiling(concurrency: int) -> str:
+    """The most requests a second the simulated-I/O endpoint can answer at ``concurrency``
+    connections whatever the server: each connection waits the case's ``waited_ms`` per request."""
+    case = next(c for c in get_topic("bench").cases if c.name == "simulated io")
+    return f"{concurrency * 1000 / case.expected('fastapi')['json']['waited_ms']:,.0f}"
+
+
 MACROS = (
     bench_figure,
+    bench_io_ceiling,
     bench_options,
     bench_harness_of_run,
     bench_source,
