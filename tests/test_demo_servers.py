@@ -59,6 +59,22 @@ def test_demo_app_answers_every_case(
     assert not failures, f"{server_name}:\n" + "\n".join(failures)
 
 
+@pytest.mark.parametrize("server_name", [server_param(name) for name in sorted(DEMO_SERVERS)])
+def test_demo_app_refuses_a_forged_host_before_any_mounted_app_uses_it(
+    server_name: str, demo_servers: DemoServers
+) -> None:
+    """security review: the FastAPI and Flask demos answered a forged Host with a redirect to
+    it (`/admin` -> http://evil.example/admin/) and an admin page loading its scripts from it.
+    Every demo app now checks the Host first, as Django's ALLOWED_HOSTS does."""
+    running = demo_servers.get(server_name).running
+    with httpx.Client(base_url=running.base_url, timeout=30) as client:
+        for path in ("/admin", "/routing", "/hello/", "/"):
+            resp = client.get(path, headers={"Host": "evil.example"})
+            assert resp.status_code == 400, (server_name, path, resp.status_code)
+            assert "evil.example" not in resp.headers.get("location", ""), (server_name, path)
+        assert client.get("/").status_code != 400  # the server's own address is allowed
+
+
 # Socket cases over a real connection: a WebSocket client on each demo server that speaks ASGI, a
 # Socket.IO client (over its WebSocket transport) for a snippet that speaks Socket.IO, on the demo
 # app's socket server (``socket_server`` in verified_guide/frameworks.yaml: gunicorn's sync worker

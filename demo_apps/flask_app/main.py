@@ -10,10 +10,26 @@ Run it: ``gunicorn demo_apps.flask_app.main:app``.
 from flask import Flask
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
-from verified_guide.topics import import_snippet, mounted_topics
+from snippets.security.flask import ALLOWED_HOSTS
+from verified_guide.topics import Topic, import_snippet, mounted_topics
 
 app = Flask(__name__)
 TOPICS = mounted_topics("flask")  # with any Flask variant, at /<topic>/<snippet>
+
+
+def checking_hosts(flask_app: Flask) -> Flask:
+    """The app, with the security topic's host check unless it has its own: each mounted app
+    builds redirects and absolute URLs from the Host header, which a client can forge."""
+    if flask_app.config["TRUSTED_HOSTS"] is None:
+        flask_app.config["TRUSTED_HOSTS"] = ALLOWED_HOSTS
+    return flask_app
+
+
+def mounted(topic: Topic) -> Flask:
+    return checking_hosts(import_snippet(topic, "flask").app)
+
+
+checking_hosts(app)
 
 
 @app.get("/")
@@ -24,5 +40,5 @@ def index():
 
 app.wsgi_app = DispatcherMiddleware(
     app.wsgi_app,
-    {f"/{t.mount}": import_snippet(t, "flask").app for t in TOPICS},
+    {f"/{t.mount}": mounted(t) for t in TOPICS},
 )
