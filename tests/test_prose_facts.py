@@ -13,6 +13,7 @@ import ast
 import asyncio
 import importlib.util
 import inspect
+import json
 import os
 import re
 import sys
@@ -327,6 +328,38 @@ def test_claims_django_asgi_sends_signals_and_close_through_threads() -> None:
         receivers = [ref() for _, ref, *_ in signal.receivers]
         assert close_old_connections in receivers
         assert not inspect.iscoroutinefunction(close_old_connections)
+
+
+def test_observability_keeps_an_incoming_id_of_1_to_64_safe_characters() -> None:
+    """observability.md: the id is reused "when it is 1 to 64 characters" of a safe set, and
+    "the cases show an id of 64 characters kept and one of 65 replaced"."""
+    from snippets.observability.request_ids import SAFE_ID
+    from verified_guide.topics import get_topic
+
+    page = " ".join((ROOT / "docs" / "guide" / "observability.md").read_text().split())
+    assert "1 to 64 characters" in page and "64 characters kept and one of 65" in page
+    assert SAFE_ID.fullmatch("a" * 64) and SAFE_ID.fullmatch("a")
+    assert not SAFE_ID.fullmatch("a" * 65) and not SAFE_ID.fullmatch("")
+    sent = [
+        value
+        for case in get_topic("observability").cases
+        for name, value in case.request.get("headers", {}).items()
+        if name.lower() == "x-request-id"
+    ]
+    assert {64, 65} <= {len(value) for value in sent}
+
+
+def test_background_django_tasks_is_new_in_django_6_0() -> None:
+    """background.md: ``django.tasks`` is "new in Django 6.0": the version matrix's 5.2 line
+    fails the topic for want of the module, and 6.0 passes it."""
+    lines = {
+        line["line"]: line["topics"]["background"]
+        for line in json.loads((ROOT / "docs" / "data" / "matrix.json").read_text())["lines"]
+        if line["framework"] == "django"
+    }
+    assert "No module named 'django.tasks'" in lines["5.2"]["reason"]
+    assert lines["6.0"]["status"] == "pass"
+    assert "new in Django 6.0" in (ROOT / "docs" / "guide" / "background.md").read_text()
 
 
 def test_async_views_django_async_orm_runs_the_sync_orm_in_a_thread() -> None:
