@@ -67,6 +67,12 @@ def _doc(
     return {"suite": {"concurrency": 64}, "results": results, "costs": list(costs)}
 
 
+def _on_both_databases(doc: dict) -> dict:
+    """The same cells on PostgreSQL beside SQLite (db-bound's verdict is PostgreSQL's)."""
+    doc["results"] += [{**cell, "database": "postgresql"} for cell in doc["results"]]
+    return doc
+
+
 def _evidence(outcomes: dict[str, str], path: Path = Path("report.json")) -> Evidence:
     tests = tuple(
         Outcome(f"tests/test_x.py::test_{claim}", (claim,), outcome, 0.1, message)
@@ -155,12 +161,39 @@ def test_without_a_result_file_figure_claims_are_not_checkable() -> None:
 
 def test_db_bound_needs_the_gap_to_narrow_against_every_other_setup() -> None:
     cells = {**_json_cells(4_000, 1_000, 2_000), ("fastapi-uvicorn", "db"): 1_000}
-    narrows = _doc({**cells, ("django-gunicorn", "db"): 800, ("flask-gunicorn", "db"): 900})
-    half = _doc({**cells, ("django-gunicorn", "db"): 200, ("flask-gunicorn", "db"): 900})
-    widens = _doc({**cells, ("django-gunicorn", "db"): 200, ("flask-gunicorn", "db"): 100})
+
+    def doc(django_db: int, flask_db: int) -> dict:
+        db = {("django-gunicorn", "db"): django_db, ("flask-gunicorn", "db"): flask_db}
+        return _on_both_databases(_doc({**cells, **db}))
+
+    narrows, half, widens = doc(800, 900), doc(200, 900), doc(200, 100)
     assert finding(CLAIMS["db-bound"], narrows).label == CONFIRMED
     assert finding(CLAIMS["db-bound"], half).label == PARTLY
     assert finding(CLAIMS["db-bound"], widens).label == REFUTED
+
+
+def test_a_failed_cell_never_makes_every_pair_easier_to_reach() -> None:
+    """A gap claim holds "on every endpoint against every setup": a pair whose cell failed
+    counts either way, so the verdict cannot rise to confirmed by leaving it out."""
+    claim = CLAIMS["fastapi-gap-matters"]
+    cells = {(c, ep): 1_000.0 for c in (claim["a"], *claim["others"]) for ep in claim["endpoints"]}
+    cells |= {(claim["a"], ep): 10_000.0 for ep in claim["endpoints"]}
+    first_other = (claim["others"][0], claim["endpoints"][0])
+    cells[first_other] = 20_000.0  # the one pair that does not reach the limit
+    assert finding(claim, _doc(cells)).label == PARTLY
+    failed = finding(claim, _doc(cells, failed=frozenset({first_other})))
+    assert failed.label == BORDERLINE and "failed cell" in failed.text
+
+
+def test_db_bound_without_figures_on_its_first_database_is_not_judged_on_the_next() -> None:
+    claim = CLAIMS["db-bound"]
+    cells = {**_json_cells(4_000, 1_000, 2_000), ("fastapi-uvicorn", "db"): 1_000}
+    cells |= {("django-gunicorn", "db"): 800, ("flask-gunicorn", "db"): 900}
+    doc = _doc(cells)  # SQLite's cells only: PostgreSQL, listed first, has none
+    assert finding(claim, doc).label == NOT_CHECKABLE
+    half = _on_both_databases(_doc(cells, failed=frozenset({("django-gunicorn", "db")})))
+    found = finding(claim, half)
+    assert found.label == BORDERLINE and "failed cell" in found.text
 
 
 def test_io_throughput_needs_the_stated_multiple() -> None:

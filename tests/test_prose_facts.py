@@ -381,7 +381,7 @@ def test_methodology_states_the_harness_settling_wait_and_spread_limit() -> None
     assert f"waits (at most {FULL.settle_limit_s:g} s)" in text
     assert defaults["window_s"].default == 1.0 and "idle for a whole second" in text
     limit = f"{FULL.max_spread:.0%}"
-    assert f"spread more than {limit} of their median is measured again" in text
+    assert f"spread more than {limit} of their median has its comparison set measured" in text
     assert f"spread a median of more than {limit} measured the" in text
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from docs.plugins.anchors import cell_anchor, cost_anchor
-from docs.plugins.bench_tables import data_note
+from docs.plugins.bench_tables import NOISY_FLAG, data_note
 from docs.plugins.context import current
 from docs.plugins.markdown import table
 from verified_guide.bench import results
@@ -102,12 +102,14 @@ def _evidence_list(verdict: Verdict, doc: dict | None) -> str:
     for config, endpoint in dict.fromkeys(verdict.finding.cells):
         cell = results.find_cell(doc, config, endpoint) if doc else None
         figure = f"{cell['rps']:,.0f}" if cell and cell["status"] == "ok" else "failed"
+        figure += NOISY_FLAG if cell and cell.get("noisy") else ""
         by_config.setdefault(config, []).append(
             f"[`{endpoint}`](benchmarks/index.md#{cell_anchor(config, endpoint)}) {figure}"
         )
     if by_config:
         groups = "; ".join(f"{label_of(doc, cfg)}: {', '.join(c)}" for cfg, c in by_config.items())
-        items.append(f"Benchmark cells (req/s): {groups}.")
+        noisy = f" ({NOISY_LEGEND.strip()})" if NOISY_FLAG in groups else ""
+        items.append(f"Benchmark cells (req/s): {groups}.{noisy}")
     if verdict.finding.costs:
         rows = ", ".join(
             f"[{FRAMEWORK_TITLES[fw]}](benchmarks/index.md#{cost_anchor(fw)})"
@@ -201,6 +203,7 @@ def headline_table(ledger: Ledger, base: str = "") -> str:
                 f"{claim['rps']:,}",
                 f"[{mine['rps']:,.0f}]({base}benchmarks/index.md#"
                 f"{cell_anchor(claim['config'], claim['endpoint'])})"
+                + (NOISY_FLAG if any(c.get("noisy") for c in cells.values()) else "")
                 if ok
                 else "failed",
                 label_of(doc, reference["config"]),
@@ -224,7 +227,15 @@ def headline_table(ledger: Ledger, base: str = "") -> str:
             "Verdict",
         ],
         rows,
-    )
+    ) + (NOISY_LEGEND if any(NOISY_FLAG in text for row in rows for text in row) else "")
+
+
+#: What the flag beside a figure means, on the claims page (the benchmarks page has its own).
+NOISY_LEGEND = (
+    f"\n{NOISY_FLAG.strip()}: a cell of this comparison spread more than the suite's limit from "
+    "run to run, even after a re-run; its 95% interval, which the verdict reads, is wider "
+    "for it.\n"
+)
 
 
 def locked_versions() -> str:

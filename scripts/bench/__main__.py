@@ -8,7 +8,7 @@ from pathlib import Path
 
 from scripts.bench import runner
 from verified_guide.bench import config, results
-from verified_guide.bench.options import SUITE_FIELDS, add_run_options
+from verified_guide.bench.options import SMOKE_DIR, SUITE_FIELDS, add_run_options
 from verified_guide.bench.wrk import WrkMissing
 
 
@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     )  # even when started as a background job
     options = runner.Options(
         suite=config.SMOKE if args.smoke else config.FULL,
-        out_dir=args.out,
+        out_dir=args.out or (SMOKE_DIR if args.smoke else results.RESULTS_DIR),
         **{field: getattr(args, option) for option, field in SUITE_FIELDS.items()},
     )
     try:

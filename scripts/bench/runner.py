@@ -6,10 +6,11 @@ set at a time (the cells of one endpoint at one concurrency, which the ratios co
 cell is warmed up (not recorded) and the set is measured round after round, each cell one
 run per round in an order that rotates, so slow drift on the machine (another job starting,
 a thermal limit) lands on every configuration alike instead of on whichever was measured at
-that moment. Cells whose run-to-run spread exceeds the suite's limit are measured again in
-rounds of their own (up to the suite's ``reruns`` times, any after the first only while the
-run keeps to its time budget); a cell still above it is kept but marked noisy, and its
-earlier attempts stay in the result file. Any failure becomes a cell with status "failed"
+that moment. Cells whose run-to-run spread exceeds the suite's limit get their comparison set
+measured again, every cell of it, in new rounds (so the ratios stay paired round by round; up
+to the suite's ``reruns`` times, any after the first only while the run keeps to its time
+budget); a cell still above it is kept but marked noisy, and every earlier attempt stays in
+the result file. Any failure becomes a cell with status "failed"
 and a reason, never a number.
 """
 
@@ -401,12 +402,16 @@ def measure_set(
             say(f"{name}: no time left for re-run {attempt + 1}, {len(noisy)} cells flagged")
             break
         say(f"{name}: re-run {attempt + 1}, {len(noisy)} cells above {suite.max_spread:.0%}")
-        for cell in noisy:
+        # The whole set again, not only its noisy cells: a ratio pairs its two cells' runs round
+        # by round, and a cell re-measured alone would share no round with the cells it is
+        # compared with (its ratio would fall back to an unpaired, wider interval).
+        measured = [c for c in cells if not c.failure]
+        for cell in measured:
             cell.attempts.append([round(r.rps, 1) for r in cell.runs])
             cell.runs, cell.rounds = [], []
             cell.wrk_cpu_s = cell.wall_s = cell.server_cpu_s = cell.server_wait_s = 0.0
         interleaved_rounds(
-            noisy, servers, suite, wrk_cpus, suite.runs * (attempt + 1), lambda text: None
+            measured, servers, suite, wrk_cpus, suite.runs * (attempt + 1), lambda text: None
         )
     pace.measured += len(cells)
 

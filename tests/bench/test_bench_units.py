@@ -446,6 +446,32 @@ def test_re_runs_stop_at_the_suites_limit_while_the_run_keeps_to_its_budget(
     assert pace.measured == 2
 
 
+def test_a_re_run_measures_the_whole_set_so_every_ratio_stays_paired(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Only one cell of the set is noisy, but both are measured again, in the same new rounds:
+    re-measured alone, it would share no round with the cell it is compared with."""
+    from scripts.bench import runner
+
+    def rounds(cells, servers, suite, wrk_cpus, first_round, say) -> None:
+        for state in cells:
+            noisy = state.endpoint == "json" and first_round == 0
+            values = (1000, 1400, 1100, 1200, 1000) if noisy else (1000, 1010, 1000, 990, 1000)
+            state.runs = [run(r) for r in values]
+            state.rounds = list(range(first_round, first_round + 5))
+
+    monkeypatch.setattr(runner, "interleaved_rounds", rounds)
+    spec = config.CONFIGURATIONS["flask-gunicorn"]
+    cells = [
+        runner.CellState(spec, endpoint, 64, 1, "sqlite", spec.request(endpoint))
+        for endpoint in ("json", "plaintext")
+    ]
+    suite = config.Suite((), warmup_s=0.0, reruns=3, rerun_budget_s=3600.0)
+    runner.measure_set(cells, {}, suite, None, lambda text: None, runner.Pace(2, 3600.0))
+    assert [len(c.attempts) for c in cells] == [1, 1]
+    assert cells[0].rounds == cells[1].rounds == [5, 6, 7, 8, 9]
+
+
 def test_a_run_behind_its_budget_makes_only_the_first_re_run(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -509,3 +535,12 @@ def test_pages_show_the_newest_run_measured_on_a_quiet_machine(tmp_path: Path) -
     assert f"A newer run, `{newer}`, is committed but not shown" in note
     assert "spread a median 60%" in note
     assert results.passed_over(newer) == []
+
+
+@pytest.mark.parametrize(("df", "exact"), [(4, 2.776), (31, 2.040), (45, 2.014), (100, 1.984)])
+def test_the_t_quantile_is_never_below_the_exact_one(df: int, exact: float) -> None:
+    """Past 30 degrees of freedom the table once jumped to the normal's 1.96 (2.04 is right at
+    31): an interval from 32 or more runs came out too narrow."""
+    from verified_guide.bench.stats import t_quantile
+
+    assert exact <= t_quantile(df) <= exact + 0.02

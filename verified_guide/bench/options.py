@@ -6,6 +6,9 @@ from pathlib import Path
 
 from verified_guide.bench import results
 
+#: Where `run --smoke` writes unless told: never the directory the site publishes from.
+SMOKE_DIR = results.ROOT / ".cache" / "bench-smoke"
+
 #: The suite setting each `run` option overrides (``runner.Options`` has the same fields); the
 #: reproduce page shows each beside its value in the full suite.
 SUITE_FIELDS = {"duration": "duration_s", "runs": "runs", "reruns": "reruns"}
@@ -19,7 +22,12 @@ def add_run_options(run: argparse.ArgumentParser) -> None:
         help="the short suite the tests run: two configurations, two endpoints, short runs",
     )
     run.add_argument(
-        "--out", type=Path, default=results.RESULTS_DIR, metavar="DIR", help="result directory"
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help=f"result directory (default: {results.RESULTS_DIR.relative_to(results.ROOT)}, "
+        f"which the site reads; with --smoke, {SMOKE_DIR.relative_to(results.ROOT)}, which it "
+        "never reads: a smoke run is too short to publish)",
     )
     run.add_argument("--duration", type=float, metavar="S", help="seconds per measured run")
     run.add_argument("--runs", type=int, metavar="N", help="interleaved rounds (runs per cell)")

@@ -27,14 +27,18 @@ T_975 = {
     15: 2.131,
     20: 2.086,
     30: 2.042,
+    40: 2.021,
+    60: 2.000,
+    120: 1.980,
 }
 
 
 def t_quantile(df: int) -> float:
-    """The 97.5% quantile for ``df`` degrees of freedom (the next smaller tabulated df)."""
+    """The 97.5% quantile for ``df`` degrees of freedom (the next smaller tabulated df, so an
+    interval is never narrower than the exact one; 1.96, the normal's, only past 120)."""
     if df < 1:
         raise ValueError("an interval needs at least two values")
-    if df > 30:
+    if df > max(T_975):
         return 1.96
     return T_975[max(d for d in T_975 if d <= df)]
 

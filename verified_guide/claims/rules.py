@@ -427,6 +427,11 @@ def faster(claim: dict, doc: Document | None, sources: Sources) -> Finding:
     )
 
 
+def _missing_text(missing: int) -> str:
+    """The pairs a claim could not compare because a cell failed (counted as either way)."""
+    return f"; {missing} pair(s) have a failed cell and count either way" if missing else ""
+
+
 def _count_verdict(sure: int, unsure: int, total: int) -> tuple[str, str]:
     """All / some / none of ``total`` tests hold, when ``unsure`` of them may go either way:
     the verdict if it is the same whichever way they go, else borderline with the two."""
@@ -455,13 +460,17 @@ def gap_matters(claim: dict, doc: Document | None, sources: Sources) -> Finding:
     cells = tuple((c, ep) for c in (claim["a"], *claim["others"]) for ep in claim["endpoints"])
     if not ratios:
         return Finding(NOT_CHECKABLE, "The cells this claim needs failed.", cells)
+    # A pair whose cell failed could go either way: it must not make "every pair" easier.
+    pairs = len(claim["others"]) * len(claim["endpoints"])
+    missing = pairs - len(ratios)
     sure = sum(r.above(MATTERS) for r in ratios.values())
     unsure = sum(r.straddles(MATTERS) for r in ratios.values())
-    verdict, note = _count_verdict(sure, unsure, len(ratios))
+    verdict, note = _count_verdict(sure, unsure + missing, pairs)
     text = (
         f"{label_of(doc, claim['a'])}, as a multiple of the others' req/s per endpoint (95% "
-        f"intervals): {ratio_lines(doc, claim, ratios)}. {sure} of {len(ratios)} pairs reach "
-        f"{MATTERS:g}{', ' + str(unsure) + ' more are borderline' if unsure else ''}{note}."
+        f"intervals): {ratio_lines(doc, claim, ratios)}. {sure} of {pairs} pairs reach "
+        f"{MATTERS:g}{', ' + str(unsure) + ' more are borderline' if unsure else ''}"
+        f"{_missing_text(missing)}{note}."
     )
     comparisons = tuple(
         Comparison(f"{claim['a']} ÷ {o} on {ep}", r) for (o, ep), r in ratios.items()
@@ -499,11 +508,20 @@ def gap_narrows(claim: dict, doc: Document | None, sources: Sources) -> Finding:
             if (n := narrowing(doc, claim["a"], o, wide, narrow, database)) is not None
         }
         if not shrink:
-            parts.append(f"On {DATABASE_NAMES[database]}: not measured.")
+            if not parts:  # the first listed database gives the verdict: none without it
+                return Finding(
+                    NOT_CHECKABLE,
+                    f"On {DATABASE_NAMES[database]}, the cells this claim needs failed or were "
+                    "not measured.",
+                    cells,
+                )
+            parts.append(f"On {DATABASE_NAMES[database]}: its cells failed or were not measured.")
             continue
+        missing = len(claim["others"]) - len(shrink)
         sure = sum(n.below(1) for n in shrink.values())
         unsure = sum(n.straddles(1) for n in shrink.values())
-        verdict, note = _count_verdict(sure, unsure, len(shrink))
+        verdict, note = _count_verdict(sure, unsure + missing, len(claim["others"]))
+        note = _missing_text(missing) + note
         verdicts.append(verdict)
         ratios = ratios_of(doc, claim, database)
         parts.append(
