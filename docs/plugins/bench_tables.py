@@ -13,7 +13,7 @@ from typing import Any
 from docs.plugins.anchors import cell_anchor, cost_anchor
 from docs.plugins.charts import dot_plot, drawn_once, line_panels, to_svg
 from docs.plugins.markdown import quoted_code, table
-from verified_guide.bench import external, results
+from verified_guide.bench import external, results, stats
 from verified_guide.bench.config import DATABASE_NAMES, POSTGRESQL, SQLITE, endpoint_title
 from verified_guide.source_links import links
 from verified_guide.topics import FRAMEWORK_TITLES, ROOT
@@ -418,6 +418,18 @@ def database_table(doc: Document) -> str:
     return table(["Framework", "Server", *headers], rows)
 
 
+def _ratio(a: dict | None, b: dict | None) -> stats.Interval | None:
+    """a's req/s ÷ b's with its 95% interval (paired by round where they share rounds), or
+    None when either cell failed or was not measured."""
+    if not (a and b and a["status"] == b["status"] == "ok"):
+        return None
+    return stats.log_ratio(a["rps_all"], b["rps_all"], a["rounds"], b["rounds"]).interval()
+
+
+def _ratio_cell(ratio: stats.Interval | None) -> str:
+    return "n/a" if ratio is None else f"{ratio.value:.2f} ({ratio.low:.2f}-{ratio.high:.2f})"
+
+
 def mount_table(doc: Document) -> str:
     """Each bench snippet served alone against the same code mounted in its demo app."""
     level, cells, rows = doc["suite"]["concurrency"], _by_key(doc), []
@@ -438,14 +450,16 @@ def mount_table(doc: Document) -> str:
             m = cells.get((mounted["config"], endpoint, level, 1, SQLITE))
             if m is None:
                 continue
-            ratio = (
-                f"{a['rps'] / m['rps']:.2f}"
-                if a and m and a["status"] == m["status"] == "ok"
-                else "n/a"
-            )
+            ratio = _ratio_cell(_ratio(a, m))
             rows.append([alone["label"], endpoint, _figure(a), _figure(m), ratio])
     return table(
-        ["Framework", "Endpoint", "Served alone", "Mounted in the demo app", "Alone ÷ mounted"],
+        [
+            "Framework",
+            "Endpoint",
+            "Served alone",
+            "Mounted in the demo app",
+            "Alone ÷ mounted (95% interval)",
+        ],
         rows,
     )
 
@@ -525,16 +539,15 @@ def external_table(doc: Document) -> str:
             results.find_cell(doc, config, figure.endpoint, concurrency=level)
             for config in figure.configs
         ]
-        ours = (
-            f"{mine[0]['rps'] / mine[1]['rps']:.2f}"
-            if all(c and c["status"] == "ok" for c in mine)
-            else "n/a"
-        )
+        ratio = _ratio(mine[0], mine[1])
+        ours = _ratio_cell(ratio)
         same = (
             "n/a"
-            if ours == "n/a"
+            if ratio is None
+            else "borderline (the interval reaches 1)"
+            if ratio.straddles(1)
             else "yes"
-            if (mine[0]["rps"] > mine[1]["rps"]) == (figure.ratio > 1)
+            if (ratio.value > 1) == (figure.ratio > 1)
             else "no"
         )
         rows.append(
