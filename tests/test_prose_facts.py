@@ -266,10 +266,14 @@ def test_methodology_the_io_endpoint_gains_from_a_second_worker_only_below_its_c
         if (c["endpoint"], c["concurrency"], c["database"]) == ("io", 64, "sqlite")
         and c["status"] == "ok"
     }
+    from verified_guide.bench.config import FULL
     from verified_guide.topics import get_topic
 
-    case = next(c for c in get_topic("bench").cases if c.name == "simulated io")
-    ceiling = 64 * 1000 / case.expected("fastapi")["json"]["waited_ms"]  # connections x wait
+    page = " ".join((ROOT / "docs" / "benchmarks" / "methodology.md").read_text().split())
+    assert f"{FULL.concurrency} connections that each wait" in page
+    assert f"bench_io_ceiling({FULL.concurrency})" in page
+    case = get_topic("bench").case("simulated io")
+    ceiling = FULL.concurrency * 1000 / case.expected("fastapi")["json"]["waited_ms"]
     fastapi_1, fastapi_2 = cells["fastapi-uvicorn", 1], cells["fastapi-uvicorn", 2]
     django_1, django_2 = cells["django-uvicorn", 1], cells["django-uvicorn", 2]
     rewrite = f"{path.relative_to(ROOT)}: rewrite the 'Small machine' item of methodology.md"
@@ -294,7 +298,7 @@ def test_the_io_endpoints_sleep_as_long_as_their_case_says() -> None:
     (``case_field``); every bench snippet's I/O view must sleep exactly that long."""
     from verified_guide.topics import get_topic
 
-    case = next(c for c in get_topic("bench").cases if c.name == "simulated io")
+    case = get_topic("bench").case("simulated io")
     waited_ms = case.expected("fastapi")["json"]["waited_ms"]
     views = {"fastapi": ["io"], "django": ["io", "async_io"], "flask": ["io"]}
     for framework, names in views.items():

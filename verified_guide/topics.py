@@ -293,6 +293,14 @@ class Topic:
     def folder(self) -> Path:
         return SNIPPETS / self.slug
 
+    def case(self, name: str) -> Case:
+        """The case of this name in ``cases.yaml`` (pages and pins quote its answers)."""
+        found = next((c for c in self.cases if c.name == name), None)
+        if found is None:
+            names = ", ".join(repr(c.name) for c in self.cases)
+            raise TopicError(f"snippets/{self.slug}/cases.yaml: no case {name!r} (cases: {names})")
+        return found
+
     @property
     def mount(self) -> str:
         """Where the demo apps mount it: ``<slug>``, or ``<slug>/<snippet>`` for a variant."""

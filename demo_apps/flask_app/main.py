@@ -11,7 +11,7 @@ from flask import Flask
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from snippets.security.flask import ALLOWED_HOSTS
-from verified_guide.topics import Topic, import_snippet, mounted_topics
+from verified_guide.topics import import_snippet, mounted_topics
 
 app = Flask(__name__)
 TOPICS = mounted_topics("flask")  # with any Flask variant, at /<topic>/<snippet>
@@ -25,10 +25,6 @@ def checking_hosts(flask_app: Flask) -> Flask:
     return flask_app
 
 
-def mounted(topic: Topic) -> Flask:
-    return checking_hosts(import_snippet(topic, "flask").app)
-
-
 checking_hosts(app)
 
 
@@ -40,5 +36,5 @@ def index():
 
 app.wsgi_app = DispatcherMiddleware(
     app.wsgi_app,
-    {f"/{t.mount}": mounted(t) for t in TOPICS},
+    {f"/{t.mount}": checking_hosts(import_snippet(t, "flask").app) for t in TOPICS},
 )

@@ -15,6 +15,7 @@ from docs.plugins.charts import dot_plot, drawn_once, line_panels, to_svg
 from docs.plugins.markdown import quoted_code, table
 from verified_guide.bench import external, results, stats
 from verified_guide.bench.config import DATABASE_NAMES, POSTGRESQL, SQLITE, endpoint_title
+from verified_guide.claims.figures import cells_log_ratio
 from verified_guide.source_links import links
 from verified_guide.topics import FRAMEWORK_TITLES, ROOT
 
@@ -419,11 +420,9 @@ def database_table(doc: Document) -> str:
 
 
 def _ratio(a: dict | None, b: dict | None) -> stats.Interval | None:
-    """a's req/s ÷ b's with its 95% interval (paired by round where they share rounds), or
-    None when either cell failed or was not measured."""
-    if not (a and b and a["status"] == b["status"] == "ok"):
-        return None
-    return stats.log_ratio(a["rps_all"], b["rps_all"], a["rounds"], b["rounds"]).interval()
+    """a's req/s ÷ b's with its 95% interval, or None when either cell failed or is missing."""
+    estimate = cells_log_ratio(a, b)
+    return estimate.interval() if estimate else None
 
 
 def _ratio_cell(ratio: stats.Interval | None) -> str:

@@ -455,11 +455,7 @@ def _socket_deployments(topic: Topic) -> str:
 
 
 def _expected(slug: str, case_name: str, framework: str) -> dict[str, Any]:
-    topic = get_topic(slug)
-    case = next((c for c in topic.cases if c.name == case_name), None)
-    if case is None:
-        names = ", ".join(repr(c.name) for c in topic.cases)
-        raise TopicError(f"snippets/{slug}/cases.yaml: no case {case_name!r} (cases: {names})")
+    case = get_topic(slug).case(case_name)
     if framework not in case.frameworks:
         raise TopicError(f"snippets/{slug}/cases.yaml: case {case_name!r} skips {framework}")
     return case.expected(framework)

@@ -18,7 +18,7 @@ PAYLOAD = "<script>alert(1)</script>"
 
 
 def _escaping_case():
-    return next(case for case in TOPIC.cases if case.name == "escapes HTML in the name")
+    return TOPIC.case("escapes HTML in the name")
 
 
 @pytest.mark.parametrize("framework", TOPIC.frameworks())

@@ -40,7 +40,7 @@ def test_lenient_request_treats_unreadable_credentials_as_none() -> None:
 def test_apiflask_refuses_unreadable_json_as_it_refuses_malformed_json(body: bytes) -> None:
     """validation.md: ``hardened(app)`` answers a body json.loads cannot read (RecursionError,
     ValueError) as webargs answers malformed JSON, not with a 500."""
-    case = next(c for c in get_topic("rest_api").cases if c.name == "malformed JSON is rejected")
+    case = get_topic("rest_api").case("malformed JSON is rejected")
     expected = case.expected("flask")
     headers = {"Authorization": f"Bearer {os.environ['BOOKS_API_TOKEN']}"}
     client = rest_api_flask.app.test_client()

@@ -5,9 +5,10 @@ import argparse
 from pathlib import Path
 
 from verified_guide.bench import results
+from verified_guide.topics import ROOT
 
 #: Where `run --smoke` writes unless told: never the directory the site publishes from.
-SMOKE_DIR = results.ROOT / ".cache" / "bench-smoke"
+SMOKE_DIR = ROOT / ".cache" / "bench-smoke"
 
 #: The suite setting each `run` option overrides (``runner.Options`` has the same fields); the
 #: reproduce page shows each beside its value in the full suite.
@@ -25,8 +26,8 @@ def add_run_options(run: argparse.ArgumentParser) -> None:
         "--out",
         type=Path,
         metavar="DIR",
-        help=f"result directory (default: {results.RESULTS_DIR.relative_to(results.ROOT)}, "
-        f"which the site reads; with --smoke, {SMOKE_DIR.relative_to(results.ROOT)}, which it "
+        help=f"result directory (default: {results.RESULTS_DIR.relative_to(ROOT)}, "
+        f"which the site reads; with --smoke, {SMOKE_DIR.relative_to(ROOT)}, which it "
         "never reads: a smoke run is too short to publish)",
     )
     run.add_argument("--duration", type=float, metavar="S", help="seconds per measured run")

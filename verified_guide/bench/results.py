@@ -19,8 +19,7 @@ from verified_guide.bench import stats
 from verified_guide.bench.wrk import WrkRun
 
 SCHEMA_VERSION = 2
-ROOT = Path(__file__).resolve().parents[2]
-RESULTS_DIR = ROOT / "docs" / "data" / "benchmarks"
+RESULTS_DIR = Path(__file__).resolve().parents[2] / "docs" / "data" / "benchmarks"
 WRK_LIMIT = 0.9  # share of one core: above it, wrk (not the server) may have set the pace
 MIN_RUNS = 3
 

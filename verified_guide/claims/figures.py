@@ -31,8 +31,13 @@ def log_ratio_of(
     doc: Document, a: str, b: str, endpoint: str, database: str = SQLITE
 ) -> stats.LogEstimate | None:
     """The log of a\'s req/s ÷ b\'s with its spread (``None`` when a cell failed)."""
-    cell_a, cell_b = ok_cell(doc, a, endpoint, database), ok_cell(doc, b, endpoint, database)
-    if not (cell_a and cell_b):
+    return cells_log_ratio(ok_cell(doc, a, endpoint, database), ok_cell(doc, b, endpoint, database))
+
+
+def cells_log_ratio(cell_a: dict | None, cell_b: dict | None) -> stats.LogEstimate | None:
+    """The log of one cell's req/s ÷ another's, paired by round where they share rounds
+    (``None`` unless both cells ran without errors)."""
+    if not (cell_a and cell_b and cell_a["status"] == cell_b["status"] == "ok"):
         return None
     return stats.log_ratio(cell_a["rps_all"], cell_b["rps_all"], cell_a["rounds"], cell_b["rounds"])
 
