@@ -176,6 +176,31 @@ def test_schema_accepts_a_good_document_and_rejects_a_failed_cell_with_a_figure(
     assert any("carries no figure" in p for p in results.validate(bad))
 
 
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        ({"rps": 1100.0}, "median 1100.0"),
+        ({"rps_max": 1500.0}, "range"),
+        ({"spread": 0.01}, "spread 0.01"),
+        ({"rps_all": [1000.0, 1000.0, 1000.0, 1000.0, 1300.0]}, "range"),
+    ],
+)
+def test_schema_rejects_a_summary_that_is_not_its_runs(edit: dict, message: str) -> None:
+    edited = document([{**cell("flask-gunicorn", "json", 1000), **edit}])
+    problems = results.validate(edited)
+    assert any("figures that are not its runs'" in p and message in p for p in problems), problems
+
+
+def test_schema_rejects_a_noisy_flag_that_disagrees_with_the_limit() -> None:
+    wide = cell("flask-gunicorn", "json", 1000, spread=(1.0, 0.9, 1.1, 1.0, 1.0))
+    assert wide["noisy"] and results.validate(document([wide])) == []
+    problems = results.validate(document([{**wide, "noisy": False}]))
+    assert any("noisy is False" in p and "over the limit 0.1" in p for p in problems), problems
+    tight = cell("flask-gunicorn", "json", 1000)
+    problems = results.validate(document([{**tight, "noisy": True}]))
+    assert any("noisy is True" in p and "within the limit" in p for p in problems), problems
+
+
 def test_schema_names_a_misspelt_key_with_its_path() -> None:
     typo = document([{**cell("flask-gunicorn", "json", 1000), "rsp": 1.0}])
     assert any(p.startswith("results.0.rsp") for p in results.validate(typo))

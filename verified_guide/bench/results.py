@@ -87,7 +87,28 @@ class Cell(Strict):
             raise ValueError("an ok cell cannot have errors")
         if self.runs < MIN_RUNS or len(self.rps_all or []) != self.runs:
             raise ValueError(f"an ok cell needs at least {MIN_RUNS} runs, all listed in rps_all")
+        if problem := _figures_disagree(self):
+            raise ValueError(f"figures that are not its runs': {problem}")
         return self
+
+
+def _figures_disagree(cell: Cell) -> str | None:
+    """How an ok cell's summary differs from its own runs (``rps_all``), if it does.
+
+    The pages show the median, range and spread and flag a noisy cell from them; a summary
+    edited apart from its runs would publish a figure nobody measured. The runs are stored
+    rounded to 0.1 req/s and the summary was computed before rounding, so the median and spread
+    may differ by that rounding and no more.
+    """
+    runs = cell.rps_all or []
+    median = statistics.median(runs)
+    if (cell.rps_min, cell.rps_max) != (min(runs), max(runs)):
+        return f"range {cell.rps_min}-{cell.rps_max}, runs {min(runs)}-{max(runs)}"
+    if abs((cell.rps or 0.0) - median) > 0.1:
+        return f"median {cell.rps}, runs' median {median}"
+    if cell.spread is None or abs(cell.spread - stats.spread(runs)) > 0.1 / min(runs) + 1e-4:
+        return f"spread {cell.spread}, runs' spread {stats.spread(runs):.4f}"
+    return None
 
 
 class Cost(Strict):
@@ -148,6 +169,21 @@ class ResultFile(Strict):
     environment: Environment
     results: list[Cell] = Field(min_length=1)
     costs: list[Cost] | None = None
+
+    @model_validator(mode="after")
+    def _noisy_flags_follow_the_limit(self) -> "ResultFile":
+        """A cell is flagged noisy exactly when its spread is over the suite's limit: the pages
+        read the flag, so it must say what the runs say (files from before the limit have none)."""
+        limit = self.suite.max_spread
+        for index, cell in enumerate(self.results):
+            over = cell.status == "ok" and limit is not None and (cell.spread or 0.0) > limit
+            if cell.noisy != over:
+                raise ValueError(
+                    f"results.{index} ({cell.config}, {cell.endpoint}): noisy is {cell.noisy},"
+                    f" but its spread {cell.spread} is {'over' if over else 'within'} the limit"
+                    f" {limit}"
+                )
+        return self
 
 
 def summarise(
