@@ -14,10 +14,13 @@ import pytest
 
 from tests.support.clients import RAW_SENDERS
 from verified_guide.cases import Observed, answers_differ, check, from_runner
-from verified_guide.topics import Case, Topic, all_topics
+from verified_guide.topics import FRAMEWORKS, Case, Topic, all_topics
 
 #: ``GUIDE_CASE_FRAMEWORKS=django`` runs one framework's cases (the version matrix does).
 ONLY = set(filter(None, os.environ.get("GUIDE_CASE_FRAMEWORKS", "").split(",")))
+assert not ONLY - set(FRAMEWORKS), (
+    f"GUIDE_CASE_FRAMEWORKS names no framework: {ONLY - set(FRAMEWORKS)}"
+)
 
 
 def _params() -> list:

@@ -184,8 +184,11 @@ def test_the_registry_refuses_a_duplicate_id(tmp_path: Path) -> None:
 
 
 def test_a_demo_server_name_leads_back_to_its_framework() -> None:
-    for demo in REGISTRY.demo_servers:
-        assert REGISTRY.server(demo.name).framework.id == demo.framework.id
+    names = [demo.name for demo in REGISTRY.demo_servers]
+    assert len(set(names)) == len(names), names
+    assert REGISTRY.server("django-gunicorn").framework.id == "django"
+    assert REGISTRY.server("fastapi-granian").framework.id == "fastapi"
+    assert REGISTRY.server("flask-gunicorn").framework.id == "flask"
     with pytest.raises(FrameworkRegistryError, match="no demo server 'nope-uvicorn'"):
         REGISTRY.server("nope-uvicorn")
 

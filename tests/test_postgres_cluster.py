@@ -31,6 +31,14 @@ def test_server_version_is_the_installed_one(postgres: Cluster) -> None:
 def test_databases_are_separate(postgres: Cluster) -> None:
     url = postgres.create_database("cluster_selftest")
     assert url.startswith("postgresql+psycopg://") and url.endswith("/cluster_selftest")
+    other = postgres.create_database("cluster_selftest_other")
+    with psycopg.connect(url.replace("+psycopg", "")) as conn:
+        conn.execute("CREATE TABLE only_here (x int)")
+    with psycopg.connect(other.replace("+psycopg", "")) as conn:
+        found = conn.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'only_here'"
+        ).fetchone()
+    assert found == (0,)
     with pytest.raises(ValueError, match="lowercase"):
         postgres.create_database("Robert'); DROP TABLE students;--")
 

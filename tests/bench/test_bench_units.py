@@ -395,14 +395,19 @@ def test_every_rps_claim_names_a_measured_configuration() -> None:
         assert claim["endpoint"] in config.CONFIGURATIONS[claim["config"]].endpoints
 
 
-def test_server_and_wrk_get_different_cores() -> None:
-    server_cpus, wrk_cpus = servers.cpu_split(1)
-    if server_cpus is not None:
-        assert not set(server_cpus.split(",")) & set(wrk_cpus.split(","))
+def test_server_and_wrk_get_different_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(servers.os, "sched_getaffinity", lambda pid: {0, 1, 2, 3})
+    assert servers.cpu_split(1) == ("0", "1,2,3")
+    assert servers.cpu_split(2) == ("0,1", "2,3")
+    assert servers.cpu_split(4) == (None, None)  # as many workers as cores: nothing pinned
+    monkeypatch.setattr(servers.os, "sched_getaffinity", lambda pid: {0})
+    assert servers.cpu_split(1) == (None, None)
 
 
 def test_committed_result_files_match_the_schema() -> None:  # old versions convert
-    for path in sorted(results.RESULTS_DIR.glob("*.json")):
+    paths = sorted(results.RESULTS_DIR.glob("*.json"))
+    assert paths, f"no result file in {results.RESULTS_DIR}"
+    for path in paths:
         assert results.validate(json.loads(path.read_text())) == [], path
 
 

@@ -125,6 +125,7 @@ def _committed(claim: dict) -> Finding:
 def _reversed(claim: dict, document: dict) -> list[str]:
     """The claim's comparisons whose order the document reverses against the committed file."""
     committed, now = _committed(claim), finding(claim, document)
+    assert committed.comparisons, f"claim {claim['id']}: nothing to compare: {committed.text}"
     fresh = {c.name: c for c in now.comparisons}
     assert fresh.keys() == {c.name for c in committed.comparisons}, (
         f"claim {claim['id']}: the fresh run has comparisons {sorted(fresh)}, the committed "

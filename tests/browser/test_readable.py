@@ -127,6 +127,7 @@ def test_verdict_tables_fit_at_1024(browser: Any, base_url: str, path: str) -> N
     try:
         page = context.new_page()
         _goto(page, base_url + path)
+        assert page.locator(".md-content table").count() > 0, f"no table on /{path}"
         assert page.evaluate(HIDDEN_COLUMNS) == []
     finally:
         context.close()

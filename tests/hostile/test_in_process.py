@@ -1,7 +1,7 @@
 """Hostile requests against every topic's routes, per framework, through the test clients.
 
-The requests are the topic's own cases, mutated (see ``inputs.py``). Every answer must be a
-4xx or the documented success, within five seconds, without a traceback or a path. The
+The requests are the topic's own cases, mutated (see ``inputs.py``). No answer may be a 5xx
+or an exception, take over five seconds, or show a traceback or a path (``verdict.py``). The
 tallies go to ``.cache/hostile/report.json``; each guide page shows them. ``make test`` runs
 these before the site build (with the claim tests), so the page shows this run's counts.
 """

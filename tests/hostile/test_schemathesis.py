@@ -38,6 +38,7 @@ from verified_guide.topics import Topic, get_topic, import_snippet
 
 pytestmark = pytest.mark.hostile
 
+HTTP_METHODS = {"get", "put", "post", "delete", "patch", "options", "head", "trace"}
 EXAMPLES = 20
 
 # Why a framework answers a status its generated schema does not list (the checks still
@@ -151,7 +152,16 @@ def test_openapi_app_answers_generated_requests(app: App, request: pytest.Fixtur
     schema = _schema(app, request)
     headers = {"Authorization": f"Bearer {os.environ[app.token]}"}
     problems: set[str] = set()
-    for result in schema.get_all_operations():
+    calls: list[str] = []
+    operations = list(schema.get_all_operations())
+    documented = sum(
+        method in HTTP_METHODS for item in schema.raw_schema["paths"].values() for method in item
+    )
+    assert operations and len(operations) == documented, (
+        f"snippets/{app.id}.py: {len(operations)} operations generated for the schema's"
+        f" {documented}"
+    )
+    for result in operations:
         operation = result.ok()
         modes = (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
 
@@ -165,7 +175,9 @@ def test_openapi_app_answers_generated_requests(app: App, request: pytest.Fixtur
         @given(st.one_of(*(operation.as_strategy(generation_mode=mode) for mode in modes)))
         def attack(case: Any) -> None:
             response = case.call(headers=headers)
+            calls.append(case.method)
             problems.update(_problems(app, case, response, headers))
 
         attack()
+    assert calls, f"snippets/{app.id}.py: no generated request was sent"
     assert not problems, f"snippets/{app.id}.py:\n" + "\n".join(sorted(problems))

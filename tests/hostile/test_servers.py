@@ -71,6 +71,7 @@ def test_demo_app_survives_hostile_requests(
 ) -> None:
     framework = REGISTRY.server(server_name).framework.id
     failed: list[str] = []
+    sent = 0
     server = demo_servers.attack(server_name).running
     with httpx.Client(base_url=server.base_url, timeout=HANG_SECONDS) as client:
         for topic in mounted_topics(framework):  # with its variants, at their own mounts
@@ -83,7 +84,9 @@ def test_demo_app_survives_hostile_requests(
             tokens, cookies = credentials(topic, framework)
             run_fixed(send, fixed_requests(topic_templates, tokens, cookies), tally)
             run_generated(send, topic_templates, tally, EXAMPLES, tokens, cookies)
+            sent += tally.counts["sent"]
             if tally.counts["failed"]:
                 failed.append(failure_message(f"{server_name} /{topic.mount}", tally))
         assert server.alive(), f"{server_name} died:\n{server.log_tail()}"
+    assert sent, f"{server_name}: no hostile request was sent (no topic has a case to vary?)"
     assert not failed, "\n".join(failed)

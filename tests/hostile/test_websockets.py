@@ -49,7 +49,8 @@ def test_django_consumer_answers_hostile_frames() -> None:
         assert connected
         for frame in FRAMES:
             await communicator.send_to(text_data=frame)
-            await communicator.receive_from()
+            reply = json.loads(await communicator.receive_from())
+            assert reply == ERROR or "echo" in reply, (frame[:80], reply)
         await communicator.send_json_to({"message": "still open"})
         assert await communicator.receive_json_from() == {"echo": "still open"}
         await communicator.disconnect()

@@ -1,8 +1,9 @@
 """Judging one answer to a hostile request, and the tally the report and the pages read.
 
-An answer passes when it is a 4xx (or the documented success), arrives within
-``HANG_SECONDS``, and shows the client nothing of the server's insides: no traceback,
-no file path of the machine or of an installed package.
+An answer passes when it is no 5xx (a 4xx refusal, or a 2xx or 3xx where the odd input is
+still a valid one: unicode in a name, a number at its bound), arrives within ``HANG_SECONDS``,
+and shows the client nothing of the server's insides: no traceback, no file path of the
+machine or of an installed package. The cases, not this suite, pin which answer is right.
 """
 
 from __future__ import annotations

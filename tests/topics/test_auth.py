@@ -57,14 +57,30 @@ def test_fastapi_password_flow_issues_a_jwt_that_opens_me() -> None:
 
 
 @pytest.mark.parametrize(
-    "claims",
+    ("lifetime", "status"),
     [
-        pytest.param({"sub": "ada", "exp": datetime.now(UTC) - timedelta(minutes=1)}, id="expired"),
-        pytest.param({"sub": "no-such-user-ever"}, id="unknown user"),
+        pytest.param(timedelta(minutes=-1), 401, id="expired"),
+        pytest.param(timedelta(minutes=5), 200, id="unexpired (the same user, so exp decided)"),
     ],
 )
-def test_fastapi_rejects_expired_tokens_and_vanished_users(claims) -> None:
+def test_fastapi_rejects_an_expired_token_of_a_registered_user(
+    lifetime: timedelta, status: int
+) -> None:
+    client = TestClient(fastapi_auth.app)
+    name = _username()
+    assert (
+        client.post("/register", json={"username": name, "password": PASSWORD}).status_code == 201
+    )
+    claims = {"sub": name, "exp": datetime.now(UTC) + lifetime}
     token = jwt.encode(claims, fastapi_auth.SECRET_KEY, algorithm="HS256")
+    resp = client.get("/me", headers={"Authorization": f"Bearer {token}"})
+    assert resp.status_code == status
+    if status == 401:
+        assert resp.json() == {"detail": "Could not validate credentials"}
+
+
+def test_fastapi_rejects_a_valid_token_of_a_vanished_user() -> None:
+    token = jwt.encode({"sub": "no-such-user-ever"}, fastapi_auth.SECRET_KEY, algorithm="HS256")
     resp = TestClient(fastapi_auth.app).get("/me", headers={"Authorization": f"Bearer {token}"})
     assert resp.status_code == 401
     assert resp.json() == {"detail": "Could not validate credentials"}

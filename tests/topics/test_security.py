@@ -84,9 +84,12 @@ def test_fastapi_headers_are_on_every_response() -> None:
 
     from snippets.security.fastapi import app
 
-    resp = TestClient(app, base_url="https://localhost").get("/api/data")
-    assert resp.headers["X-Frame-Options"] == "DENY"
-    assert resp.headers["X-Content-Type-Options"] == "nosniff"
+    client = TestClient(app, base_url="https://localhost")
+    answers = [client.get("/api/data"), client.get("/nowhere"), client.delete("/api/data")]
+    assert [resp.status_code for resp in answers] == [200, 404, 405]
+    for resp in answers:
+        assert resp.headers["X-Frame-Options"] == "DENY"
+        assert resp.headers["X-Content-Type-Options"] == "nosniff"
 
 
 def test_fastapi_body_limit_answers_413_for_declared_and_streamed_bodies() -> None:

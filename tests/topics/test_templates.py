@@ -43,6 +43,7 @@ def test_flask_escapes_html_templates() -> None:
     with app.test_request_context():
         html = app.jinja_env.get_template("items.html").render(name=PAYLOAD, items=[])
     assert PAYLOAD not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # shown, escaped, not dropped
     assert "No items yet." in html
 
 
