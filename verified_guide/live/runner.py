@@ -603,7 +603,8 @@ def _defer_model_builds() -> None:
     """
     if importlib.util.find_spec("pydantic") is None:
         return
-    from pydantic._internal import _config
+    with _timed("import pydantic (model builds deferred)"):
+        from pydantic._internal import _config
 
     _config.config_defaults["defer_build"] = True
 
