@@ -21,6 +21,7 @@ from tests.conftest import require_tool
 from verified_guide.live.bytecode import compile_archive
 from verified_guide.live.resolve import direct_dependencies
 from verified_guide.live.runner import load_database
+from verified_guide.live.support import hashes_passwords
 from verified_guide.lockfile import locked_packages
 
 WHEEL_FILES = {
@@ -261,3 +262,23 @@ def test_python_zip_holds_the_tracked_sources_and_nothing_a_contributor_left_bes
         cwd=ROOT, capture_output=True, text=True, check=True,
     ).stdout.split()  # fmt: skip
     assert set(tracked) <= names
+
+
+@pytest.mark.parametrize(
+    ("topic", "framework", "hashes"),
+    [
+        ("auth", "fastapi", True),
+        ("auth", "flask", True),
+        ("auth", "django", True),
+        ("admin", "django", True),  # the admin's log-in form authenticates
+        ("routing", "fastapi", False),
+        # Its views are named create_user and hash nothing: the note was shown there.
+        ("serialization", "fastapi", False),
+        ("serialization", "django", False),
+        ("serialization", "flask", False),
+    ],
+)
+def test_the_hashing_note_follows_what_a_snippet_calls(
+    topic: str, framework: str, hashes: bool
+) -> None:
+    assert hashes_passwords(topic, framework) is hashes

@@ -244,6 +244,7 @@ def test_stop_ends_an_endless_loop_and_run_recovers(hello: Any) -> None:
     box.get_by_role("button", name="Stop", exact=True).click()
     region = box.get_by_role("region", name="Response")
     assert region.get_attribute("data-state") == "stopped"
+    assert hello.evaluate("document.activeElement.textContent.trim()") == "Run"
     # Focus goes back to Run, whose focus starts a fresh runtime's warm-up: its download
     # progress (posted a moment later) must not replace the outcome on the progress line.
     hello.wait_for_timeout(1500)

@@ -103,3 +103,28 @@ def test_an_unknown_socket_path_is_refused_in_plain_words(
     where = demo(page, framework).locator(".live-demo__socket-where").text_content()
     assert where == {"fastapi": "WebSocket /nope", "flask": "Socket.IO namespace /nope"}[framework]
     assert send(page, framework) == [f"Connection refused: {note}"]
+
+
+def test_stopping_a_send_leaves_focus_on_send(page: Any) -> None:
+    """Stop disables itself when pressed; focus must go back to Send, not drop to <body>.
+    Last in this module: it edits the shared page's code, and Reset puts the snippet back."""
+    box = demo(page, "fastapi")
+    box.get_by_role("button", name="Edit", exact=True).click()
+    box.locator(".cm-content").click()
+    page.keyboard.press("Control+A")
+    page.keyboard.insert_text(
+        "from fastapi import FastAPI, WebSocket\n\napp = FastAPI()\n\n\n"
+        "@app.websocket('/ws')\nasync def spin(websocket: WebSocket):\n"
+        "    while True:\n        pass\n"
+    )
+    case = SOCKETS["bad messages get an error and the connection stays open"]  # on /ws
+    box.locator(".live-demo__socket-case").select_option(label=case.name)
+    box.get_by_role("button", name="Send", exact=True).click()
+    page.wait_for_function(
+        "el => el.textContent.startsWith('Running')",
+        arg=box.locator(".live-demo__progress").element_handle(), timeout=SEND_TIMEOUT_MS,
+    )  # fmt: skip
+    box.get_by_role("button", name="Stop", exact=True).click()
+    assert box.locator(".live-demo__frames").get_attribute("data-state") == "stopped"
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Send"
+    box.get_by_role("button", name="Reset", exact=True).click()

@@ -128,7 +128,7 @@ def package_set(topic: str, framework: str, config: dict) -> list[str]:
     return sorted(closure(roots, _lock(), config["python_version"], exclude))
 
 
-def source_of(topic: str, framework: str) -> str:
-    """The text of every project file a snippet's run imports (to look for what it does)."""
+def project_files(topic: str, framework: str) -> list[Path]:
+    """Every project file a snippet's run imports (to look for what it does)."""
     _, files = project_closure(topic_files(topic, framework), set())
-    return "\n".join(path.read_text(encoding="utf-8") for path in files)
+    return files

@@ -247,12 +247,18 @@
         source: this.editor ? this.editor.get() : null, // null: the snippet file as shipped
         ...this.requests(),
       });
-      const stopHadFocus = document.activeElement === this.stopButton;
-      this.stopButton.disabled = true;
-      if (stopHadFocus) this.runButton.focus(); // a disabled Stop would drop focus to <body>
+      this.releaseStop(this.runButton);
       this.root.dataset.lastRunMs = String(Math.round(performance.now() - started));
       if (outcome.timings) this.root.dataset.lastRunTimings = JSON.stringify(sinceClick(outcome.timings, startedEpoch));
       this.show(outcome);
+    }
+
+    /** Disable Stop once the run it stops is over; if it had focus, hand focus to `next` (the
+     *  control that started the run), because a disabled Stop would drop focus to <body>. */
+    releaseStop(next) {
+      const hadFocus = document.activeElement === this.stopButton;
+      this.stopButton.disabled = true;
+      if (hadFocus) next.focus();
     }
 
     show(outcome) {
@@ -350,7 +356,7 @@
       const outcome = await runInWorker(demo, {
         topic: demo.topic, framework: demo.framework, source: demo.editor ? demo.editor.get() : null, socket,
       });
-      demo.stopButton.disabled = true;
+      demo.releaseStop(send);
       log.dataset.state = outcome.type;
       if (outcome.type !== "result") {
         demo.show(outcome); // the error or the stop, in the Response region as for a request
@@ -428,7 +434,13 @@
     for (const root of document.querySelectorAll(".live-demo:not([data-unsupported])")) {
       if (!root.dataset.ready) {
         root.dataset.ready = "true";
-        demos.set(root, new Demo(root, casesFor(root.dataset.topic)));
+        try {
+          demos.set(root, new Demo(root, casesFor(root.dataset.topic)));
+        } catch (err) {
+          // One broken demo (its code block missing, say) must not leave the ones after it
+          // without controls; it says so in place, as text.
+          root.append(el("p", { textContent: `This demo could not start: ${err.message}` }));
+        }
       }
     }
     warmOnScroll(demos);
