@@ -321,7 +321,8 @@ def hostile_survival(slug: str) -> str:
     limits = " or ".join(f"{seconds:g} s" for seconds in hangs)
     within = f", within {limits}" if limits else ""
     return (
-        f"Hostile requests survived (answered with a 4xx or the documented success{within}, "
+        "Hostile requests survived (answered with a 4xx refusal, or a 2xx or 3xx where the odd "
+        f"input was still valid, never a 5xx{within}, "
         "with no traceback or path) in the last run of the hostile-request suite "
         f"{suite}: " + "; ".join(parts) + "."
     )
