@@ -200,7 +200,8 @@ document.addEventListener("DOMContentLoaded", () => {
   const first = document.querySelector(".live-demo:not([data-unsupported])");
   const file = `snippets/${first.dataset.topic}/${first.dataset.framework}.py`;
   for (const title of document.querySelectorAll(".highlight .filename")) {
-    if (title.textContent.trim() === file) title.closest(".highlight").querySelector("code").remove();
+    const code = title.closest(".highlight").querySelector("code");
+    if (title.textContent.trim() === file) code.remove();
   }
 });
 """
