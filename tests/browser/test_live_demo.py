@@ -249,6 +249,63 @@ def test_controls_before_the_first_run(context: Any, base_url: str) -> None:
     page.close()
 
 
+#: Records what the Run's status line says as a screen reader hears it (its aria-hidden part left
+#: out) each time that changes, and every byte count it shows.
+RECORD_STATUS = """box => {
+  const status = box.querySelector("[role=status]");
+  const spoken = () => [...status.childNodes]
+    .filter((n) => !(n.nodeType === 1 && n.getAttribute("aria-hidden") === "true"))
+    .map((n) => n.textContent).join("");
+  window.statusLog = { spoken: [], bytes: [] };
+  new MutationObserver(() => {
+    if (spoken() !== window.statusLog.spoken.at(-1)) window.statusLog.spoken.push(spoken());
+    const hidden = status.querySelector("[aria-hidden=true]");
+    if (hidden && hidden.textContent) window.statusLog.bytes.push(hidden.textContent);
+  }).observe(status, { subtree: true, childList: true, characterData: true });
+}"""
+
+
+def test_a_cold_run_announces_steps_keeps_focus_and_shows_the_response(
+    browser: Any, base_url: str
+) -> None:
+    """From the keyboard, with Run at the bottom of the window: each step is announced once
+    (the byte counts are shown, not read out file by file), focus stays on Run, and the
+    Response, below the window, is scrolled into view. Edit then swaps the page's copy of the
+    code for the editor, so the code is on screen once."""
+    context = offline_context(browser)
+    try:
+        page = context.new_page()
+        page.goto(f"{base_url}guide/hello/")
+        box = demo(page, "hello", "fastapi")
+        button = box.get_by_role("button", name="Run", exact=True)
+        button.evaluate("b => b.scrollIntoView({ block: 'end' })")
+        box.evaluate(RECORD_STATUS)
+        button.focus()
+        page.keyboard.press("Enter")
+        region = box.get_by_role("region", name="Response")
+        page.wait_for_function(
+            "el => el.dataset.state && el.dataset.state !== 'running'",
+            arg=region.element_handle(timeout=RUN_TIMEOUT_MS), timeout=RUN_TIMEOUT_MS,
+        )  # fmt: skip
+        log = page.evaluate("window.statusLog")
+        assert any(" MB" in shown for shown in log["bytes"]), log
+        assert not any("MB" in said for said in log["spoken"]), log
+        assert log["spoken"][-1] == "Response: status 200", log
+        assert len(log["spoken"]) <= 6, log  # steps, not files
+        assert page.evaluate("document.activeElement.textContent.trim()") == "Run"
+        top = region.evaluate("el => el.getBoundingClientRect().top")
+        assert 0 <= top < page.evaluate("innerHeight"), "the Response was left below the window"
+        code = page.locator(
+            ".highlight", has=page.locator(".filename", has_text="snippets/hello/fastapi.py")
+        )
+        assert code.is_visible()
+        box.get_by_role("button", name="Edit", exact=True).click()
+        box.locator(".cm-content").wait_for()
+        assert not code.is_visible(), "the page's copy of the code stayed beside the editor"
+    finally:
+        context.close()
+
+
 def test_a_script_in_a_response_stays_text(hello: Any) -> None:
     code = (
         "from fastapi import FastAPI\nfrom fastapi.responses import HTMLResponse\n\n"

@@ -292,20 +292,22 @@ def _setup_django() -> None:
         return
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     import django
-    from django.core.management import call_command
 
-    demo = importlib.import_module(DEMO_SETTINGS)
-    values = {name: getattr(demo, name) for name in dir(demo) if name.isupper()}
-    # Shared-cache memory: Django keys connections by context, and every worker call may run in
-    # a new one; a plain ":memory:" database would be a new, empty one each time. The database
-    # lives while one connection is open, so this module keeps one open for good.
-    values["DATABASES"] = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": MEMORY_DB}}
-    _keep_alive.append(sqlite3.connect(MEMORY_DB, uri=True))
-    if IN_BROWSER:
-        import live_hashing
+    with _timed("settings configured (demo settings, password hasher)"):
+        demo = importlib.import_module(DEMO_SETTINGS)
+        values = {name: getattr(demo, name) for name in dir(demo) if name.isupper()}
+        # Shared-cache memory: Django keys connections by context, and every worker call may
+        # run in a new one; a plain ":memory:" database would be a new, empty one each time.
+        # The database lives while one connection is open, so this module keeps one open.
+        values["DATABASES"] = {
+            "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": MEMORY_DB}
+        }
+        _keep_alive.append(sqlite3.connect(MEMORY_DB, uri=True))
+        if IN_BROWSER:
+            import live_hashing
 
-        values["PASSWORD_HASHERS"] = [live_hashing.django_hasher()]
-    settings.configure(**values)
+            values["PASSWORD_HASHERS"] = [live_hashing.django_hasher()]
+        settings.configure(**values)
     with _timed("django.setup() (installed apps imported)"):
         django.setup()
     image = Path(__file__).with_name(DATABASE_IMAGE)
@@ -313,6 +315,8 @@ def _setup_django() -> None:
         with _timed("migrated database loaded"):
             load_database(image.read_bytes(), _keep_alive[0])
         return
+    from django.core.management import call_command
+
     with _timed("migrations applied"):
         call_command("migrate", verbosity=0)
 
@@ -613,21 +617,22 @@ def prepare(framework: str) -> None:
     """Everything a framework needs before the reader's code runs (Django: settings and
     migrations, secrets), apart, so that the worker's time limit counts only the reader's code."""
     _supply_secrets()
-    if IN_BROWSER:  # every run: a later snippet may bring a hashing library (pwdlib) along
+    if framework not in _prepared:
+        adapter = adapter_of(framework)
+        if IN_BROWSER:
+            _defer_model_builds()
+        with _timed(f"import {framework}"):  # the slow part of a cold start, not the reader's
+            importlib.import_module(framework)
+        _no_threads(adapter)
+        if adapter == "django":
+            _setup_django()
+        _prepared.add(framework)
+    # After the import, whose time then counts werkzeug's once; on every run, because a later
+    # snippet may bring a hashing library (pwdlib) along.
+    if IN_BROWSER:
         import live_hashing
 
         live_hashing.install(framework)
-    if framework in _prepared:
-        return
-    adapter = adapter_of(framework)
-    if IN_BROWSER:
-        _defer_model_builds()
-    with _timed(f"import {framework}"):  # the slow part of a cold start, not the reader's
-        importlib.import_module(framework)
-    _no_threads(adapter)
-    if adapter == "django":
-        _setup_django()
-    _prepared.add(framework)
 
 
 async def run(

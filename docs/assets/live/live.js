@@ -45,7 +45,7 @@
       if (warming && data.id === warming.id) {
         // A warm-up (after Stop, focus returns to Run) never hides the outcome a demo shows.
         if (data.type === "progress") {
-          if (!warming.demo.showsOutcome) warming.demo.setProgress(data.text);
+          if (!warming.demo.showsOutcome) warming.demo.setProgress(data.text, data.bytes);
         } else if (data.type === "warmed") {
           if ((!current || current.demo !== warming.demo) && !warming.demo.showsOutcome) warming.demo.setProgress("");
           warming = null;
@@ -53,7 +53,7 @@
         return;
       }
       if (!current || data.id !== current.id) return;
-      if (data.type === "progress") current.demo.setProgress(data.text);
+      if (data.type === "progress") current.demo.setProgress(data.text, data.bytes);
       else if (data.type === "running") {
         current.timer = setTimeout(() => stop(`Time limit of ${TIME_LIMIT_MS / 1000} s reached`), TIME_LIMIT_MS);
       } else finish(data);
@@ -128,8 +128,13 @@
       this.editButton = el("button", { type: "button", className: "md-button live-demo__edit", textContent: "Edit" });
       this.stopButton = el("button", { type: "button", className: "md-button live-demo__stop", textContent: "Stop", disabled: true });
       this.resetButton = el("button", { type: "button", className: "md-button live-demo__reset", textContent: "Reset", hidden: true });
-      this.progress = el("span", { className: "live-demo__progress" });
-      this.progress.setAttribute("role", "status"); // a polite live region: progress and outcome are announced
+      // A polite live region: each step and the outcome are announced once. The byte count
+      // beside the step changes with every file downloaded, so it is shown but not announced.
+      this.progressText = el("span");
+      this.progressBytes = el("span", { className: "live-demo__bytes" });
+      this.progressBytes.setAttribute("aria-hidden", "true");
+      this.progress = el("span", { className: "live-demo__progress" }, [this.progressText, this.progressBytes]);
+      this.progress.setAttribute("role", "status");
       this.editorBox = el("div", { className: "live-demo__editor", hidden: true });
       this.caseSelect = el("select", { className: "live-demo__case" });
       this.cases.forEach((c, i) => this.caseSelect.append(el("option", { value: String(i), textContent: c.name })));
@@ -209,8 +214,10 @@
       return { request, before: [] };
     }
 
-    setProgress(text) {
-      this.progress.textContent = text;
+    /** Show a step (announced when it changes) and, while downloading, its bytes (not announced). */
+    setProgress(text, bytes = "") {
+      if (this.progressText.textContent !== text) this.progressText.textContent = text;
+      this.progressBytes.textContent = bytes ? `: ${bytes}` : "";
     }
 
     /** Replace the page's copy of the code with an editor holding it (one copy on screen). */

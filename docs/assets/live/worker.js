@@ -9,7 +9,8 @@
 // Messages in:  {type: "warm", id, bundleUrl, topic, framework}   load what a Run will need
 //               {type: "run", id, bundleUrl, topic, framework, source, request, before}
 //               {type: "run", id, bundleUrl, topic, framework, source, socket}   a conversation
-// Messages out: {type: "progress", id, text}   what is loading or running, with bytes
+// Messages out: {type: "progress", id, text, bytes}   what is loading or running; bytes (shown,
+//                                              not announced): "3.2 of 9.6 MB" while downloading
 //               {type: "running", id}          Python has started on the request (time limit starts)
 //               {type: "warmed", id}           a warm-up finished (or failed: the Run will say)
 //               {type: "result", id, response, timings} | {type: "error", id, error, timings}
@@ -89,15 +90,15 @@ const MB = (n) => (n / 1e6).toFixed(1);
 function showBytes() {
   if (reportTo === null) return;
   const total = expected > fetched ? ` of ${MB(expected)}` : "";
-  progress(reportTo, `Downloading Python and the snippet's packages: ${MB(fetched)}${total} MB`);
+  progress(reportTo, "Downloading Python and the snippet's packages", `${MB(fetched)}${total} MB`);
 }
 
 function withFailedLoads(error) {
   return failedLoads.length ? `${failedLoads.join("\n")}\n\n${error}` : error;
 }
 
-function progress(id, text) {
-  self.postMessage({ type: "progress", id, text });
+function progress(id, text, bytes = "") {
+  self.postMessage({ type: "progress", id, text, bytes });
 }
 
 /** The bundle's packages.json: each snippet's package set (its pure wheels, installed here, and
