@@ -49,6 +49,8 @@
         } else if (data.type === "warmed") {
           if ((!current || current.demo !== warming.demo) && !warming.demo.showsOutcome) warming.demo.setProgress("");
           warming = null;
+          // A failed load leaves a runtime no Run should reuse; a Run under way fails with it.
+          if (data.failed && !current) dropWorker();
         }
         return;
       }
@@ -56,11 +58,19 @@
       if (data.type === "progress") current.demo.setProgress(data.text, data.bytes);
       else if (data.type === "running") {
         current.timer = setTimeout(() => stop(`Time limit of ${TIME_LIMIT_MS / 1000} s reached`), TIME_LIMIT_MS);
-      } else finish(data);
+      } else {
+        finish(data);
+        if (data.broken) dropWorker();
+      }
     };
     worker.onerror = (event) => {
       event.preventDefault();
-      finish({ type: "error", error: `The worker failed: ${event.message || "failed to load " + WORKER_URL}` });
+      // A worker whose script failed to load or parse answers nothing more. Dropped, the next
+      // Run starts a fresh one and reports its failure, instead of waiting for ever on one that
+      // failed during a warm-up.
+      if (warming && !warming.demo.showsOutcome) warming.demo.setProgress("");
+      dropWorker();
+      finish({ type: "error", error: `The worker failed: ${event.message || `Failed to load ${WORKER_URL}`}` });
     };
     return worker;
   }
@@ -80,12 +90,17 @@
     resolve(outcome);
   }
 
-  /** End runaway code: terminating the worker is the only way to interrupt a busy Pyodide. */
-  function stop(reason) {
+  /** Forget the worker and what it loaded: the next Run or warm-up starts a fresh one. */
+  function dropWorker() {
     if (worker) worker.terminate();
     worker = null;
     warming = null;
     warmed.clear();
+  }
+
+  /** End runaway code: terminating the worker is the only way to interrupt a busy Pyodide. */
+  function stop(reason) {
+    dropWorker();
     finish({ type: "stopped", reason });
   }
 
@@ -128,13 +143,13 @@
       this.editButton = el("button", { type: "button", className: "md-button live-demo__edit", textContent: "Edit" });
       this.stopButton = el("button", { type: "button", className: "md-button live-demo__stop", textContent: "Stop", disabled: true });
       this.resetButton = el("button", { type: "button", className: "md-button live-demo__reset", textContent: "Reset", hidden: true });
-      // A polite live region: each step and the outcome are announced once. The byte count
-      // beside the step changes with every file downloaded, so it is shown but not announced.
+      // A polite live region announces each step and the outcome once. The byte count changes
+      // with every file downloaded, so it sits beside the region, not in it: shown, readable,
+      // never announced.
       this.progressText = el("span");
+      this.progressText.setAttribute("role", "status");
       this.progressBytes = el("span", { className: "live-demo__bytes" });
-      this.progressBytes.setAttribute("aria-hidden", "true");
       this.progress = el("span", { className: "live-demo__progress" }, [this.progressText, this.progressBytes]);
-      this.progress.setAttribute("role", "status");
       this.editorBox = el("div", { className: "live-demo__editor", hidden: true });
       this.caseSelect = el("select", { className: "live-demo__case" });
       this.cases.forEach((c, i) => this.caseSelect.append(el("option", { value: String(i), textContent: c.name })));
@@ -245,7 +260,7 @@
       this.stopButton.disabled = false;
       this.response.dataset.state = "running";
       this.showsOutcome = false;
-      this.setProgress("Starting…");
+      if (!(warming && warming.demo === this)) this.setProgress("Starting…"); // else: its download shows
       const started = performance.now();
       const startedEpoch = performance.timeOrigin + started;
       const outcome = await runInWorker(this, {
@@ -359,7 +374,7 @@
       log.dataset.state = "running";
       demo.stopButton.disabled = false;
       demo.showsOutcome = false;
-      demo.setProgress("Starting…");
+      if (!(warming && warming.demo === demo)) demo.setProgress("Starting…"); // else: its download shows
       const outcome = await runInWorker(demo, {
         topic: demo.topic, framework: demo.framework, source: demo.editor ? demo.editor.get() : null, socket,
       });

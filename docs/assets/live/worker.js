@@ -12,8 +12,9 @@
 // Messages out: {type: "progress", id, text, bytes}   what is loading or running; bytes (shown,
 //                                              not announced): "3.2 of 9.6 MB" while downloading
 //               {type: "running", id}          Python has started on the request (time limit starts)
-//               {type: "warmed", id}           a warm-up finished (or failed: the Run will say)
-//               {type: "result", id, response, timings} | {type: "error", id, error, timings}
+//               {type: "warmed", id, failed}   a warm-up finished, or failed (the Run will say)
+//               {type: "result", id, response, timings} | {type: "error", id, error, timings, broken}
+//                                              broken: loading failed, this worker is done
 // timings: when each step of loading and running ended, and when each file finished downloading,
 // in ms since the epoch (the page and the worker have different clocks): what a cold start spends
 // its time on (live.js makes them relative to the click; scripts/live/measure.py reports them).
@@ -26,6 +27,8 @@ const ready = new Map(); // "topic/framework" -> promise of its packages loaded 
 const installed = new Set(); // pure-Python packages installed by installWheels
 const CODE_DIR = "/home/pyodide"; // python.zip's files: the runner, the snippets, the demo project
 let reportTo = null; // the id progress goes to: the latest warm-up or run
+let downloading = false; // byte counts are reported only while a load's files come down
+const settled = new Set(); // "topic/framework" whose packages are loaded and framework set up
 let fetched = 0; // bytes received so far (decoded), for the progress line
 let expected = 0;
 const marks = {}; // step -> when it first ended (ms since the epoch)
@@ -56,7 +59,7 @@ function setupSeconds() {
 // records which file failed, and every error the reader sees names it. The response itself is
 // passed on untouched: piping each body through a counting stream ran every chunk through this
 // thread, which is busy running Python for most of a cold start (0.1-0.17 s of it in a trace).
-let failedLoads = [];
+const failedLoads = [];
 const realFetch = self.fetch.bind(self);
 self.fetch = async (input, init) => {
   const url = input instanceof Request ? input.url : String(input);
@@ -87,10 +90,10 @@ try {
 }
 
 const MB = (n) => (n / 1e6).toFixed(1);
-function showBytes() {
-  if (reportTo === null) return;
+function showBytes(id = reportTo) {
+  if (id === null || !downloading) return;
   const total = expected > fetched ? ` of ${MB(expected)}` : "";
-  progress(reportTo, "Downloading Python and the snippet's packages", `${MB(fetched)}${total} MB`);
+  progress(id, "Downloading Python and the snippet's packages", `${MB(fetched)}${total} MB`);
 }
 
 function withFailedLoads(error) {
@@ -180,6 +183,7 @@ function packagesOf(manifest, bundleUrl, key) {
 /** Load the snippet's packages and set its framework up, once per snippet and runtime. */
 function prepare(bundleUrl, topic, framework) {
   const key = `${topic}/${framework}`;
+  if (!runtime) downloading = true;
   runtime ??= loadRuntime(bundleUrl, key);
   if (!ready.has(key)) {
     const promise = (async () => {
@@ -189,6 +193,7 @@ function prepare(bundleUrl, topic, framework) {
       const wheels = entry.wheels.filter((name) => !has(name));
       const compiled = entry.compiled.filter((name) => !has(name));
       if (wheels.length || compiled.length) {
+        downloading = true;
         expected = Math.max(expected, fetched) + entry.bytes;
         const downloads = fetchWheels(manifest, bundleUrl, wheels);
         if (compiled.length) {
@@ -198,12 +203,15 @@ function prepare(bundleUrl, topic, framework) {
         wheels.forEach((name) => installed.add(name));
       }
       mark(`${key} packages loaded`);
+      downloading = false; // a download notice still queued would take the line back a step
       if (reportTo !== null) progress(reportTo, `Setting up ${framework}…`);
       runner.prepare(framework);
       mark(`${framework} set up`);
+      settled.add(key);
       return { pyodide, runner };
     })();
     promise.catch(() => {
+      downloading = false;
       ready.delete(key); // let the next Run try again
       if (ready.size === 0) runtime = null;
     });
@@ -214,7 +222,11 @@ function prepare(bundleUrl, topic, framework) {
 
 async function run(message) {
   const { id, bundleUrl, topic, framework, source, request, before, socket } = message;
-  progress(id, "Loading the Python runtime (Pyodide)…");
+  // Joining its own warm-up's download, a Run shows the download (on the demo that warmed up,
+  // the step it already shows, so nothing is announced again); set up already, it goes on.
+  const key = `${topic}/${framework}`;
+  if (!runtime) progress(id, "Loading the Python runtime (Pyodide)…");
+  else if (ready.has(key) && !settled.has(key)) showBytes(id);
   const { runner } = await prepare(bundleUrl, topic, framework);
   progress(id, "Running the request…");
   self.postMessage({ type: "running", id });
@@ -228,22 +240,26 @@ self.onmessage = async (event) => {
   const message = event.data;
   reportTo = message.id;
   if (message.type === "warm") {
+    let failed = false;
     try {
       await prepare(message.bundleUrl, message.topic, message.framework);
     } catch {
-      // the Run that follows reports the failure, naming the file
+      failed = true; // live.js starts a fresh worker, whose Run reports the failure, naming the file
     }
-    self.postMessage({ type: "warmed", id: message.id });
+    self.postMessage({ type: "warmed", id: message.id, failed });
     return;
   }
   if (message.type !== "run") return;
-  failedLoads = [];
+  // Failures of a load in flight stay: this Run joins that load and reports them.
+  if (ready.size === settled.size) failedLoads.length = 0;
   try {
     const outcome = await run(message);
     if (outcome.error) self.postMessage({ type: "error", id: message.id, error: withFailedLoads(outcome.error), timings: timings() });
     else self.postMessage({ type: "result", id: message.id, response: outcome.response, timings: timings() });
   } catch (err) {
+    // Thrown, not returned by the runner: loading failed, and a runtime that failed to load is
+    // not reused (live.js starts a fresh worker for the next Run).
     const error = withFailedLoads(String(err && err.message ? err.message : err));
-    self.postMessage({ type: "error", id: message.id, error, timings: timings() });
+    self.postMessage({ type: "error", id: message.id, error, timings: timings(), broken: true });
   }
 };
