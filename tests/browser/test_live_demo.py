@@ -314,6 +314,36 @@ def test_a_cold_run_announces_steps_keeps_focus_and_shows_the_response(
         context.close()
 
 
+def test_a_run_beside_another_demos_warm_up_hears_only_its_own_steps(
+    browser: Any, base_url: str
+) -> None:
+    """The pointer on Flask's Run starts its warm-up; the reader switches to FastAPI and runs
+    it while Flask's load is under way. FastAPI's line never reports Flask's set-up, and no
+    step comes back after a later one."""
+    context = offline_context(browser)
+    try:
+        page = context.new_page()
+        page.goto(f"{base_url}guide/hello/")
+        page.locator(".tabbed-labels label", has_text=TAB_TITLES["flask"]).first.click()
+        flask = demo(page, "hello", "flask")
+        flask.get_by_role("button", name="Run", exact=True).hover()
+        page.wait_for_function(
+            "el => el.textContent.startsWith('Downloading')",
+            arg=flask.locator("[role=status]").element_handle(), timeout=RUN_TIMEOUT_MS,
+        )  # fmt: skip
+        page.locator(".tabbed-labels label", has_text=TAB_TITLES["fastapi"]).first.click()
+        demo(page, "hello", "fastapi").evaluate(RECORD_STATUS)
+        shown = run(page, "hello", "fastapi")
+        assert shown["state"] == "result", shown
+        spoken = page.evaluate("window.statusLog.spoken")
+        assert not any("flask" in said.lower() for said in spoken), spoken
+        assert spoken[-3:] == COLD_RUN_STEPS[-3:], spoken
+        steps = [said for i, said in enumerate(spoken) if i == 0 or said != spoken[i - 1]]
+        assert len(steps) == len(set(steps)), f"a step came back: {spoken}"
+    finally:
+        context.close()
+
+
 def test_a_script_in_a_response_stays_text(hello: Any) -> None:
     code = (
         "from fastapi import FastAPI\nfrom fastapi.responses import HTMLResponse\n\n"
@@ -350,6 +380,23 @@ def test_stop_ends_an_endless_loop_and_run_recovers(hello: Any) -> None:
     assert shown["body"] == '{"message":"Hello, World!"}', shown
 
 
+#: Counts the live demos' workers the page makes and terminates (not Material's search worker).
+COUNT_WORKERS = """
+window.workers = { made: 0, dropped: 0 };
+window.Worker = class extends window.Worker {
+  constructor(url, options) {
+    super(url, options);
+    this.live = String(url).endsWith("/assets/live/worker.js");
+    if (this.live) window.workers.made += 1;
+  }
+  terminate() {
+    if (this.live) window.workers.dropped += 1;
+    super.terminate();
+  }
+};
+"""
+
+
 @pytest.mark.parametrize(
     ("file", "answer"),
     [
@@ -364,18 +411,25 @@ def test_stop_ends_an_endless_loop_and_run_recovers(hello: Any) -> None:
 def test_a_bundle_file_that_fails_to_load_is_named(
     browser: Any, base_url: str, file: str, answer: dict[str, Any]
 ) -> None:
+    """The file fails during the warm-up that the pointer on Run starts: that worker is
+    dropped (a runtime that failed to load is never reused), and Run starts a fresh one whose
+    error names the file."""
     context = offline_context(browser)
     context.route(f"**/live/{file}", lambda route: route.fulfill(**answer))
+    context.add_init_script(COUNT_WORKERS)
     try:
         page = context.new_page()
         page.goto(f"{base_url}guide/hello/")
         page.locator(".tabbed-labels label", has_text=TAB_TITLES["flask"]).first.click()
-        with page.expect_response("**/worker.js"):  # the pointer on Run starts a warm-up
-            demo(page, "hello", "flask").get_by_role("button", name="Run", exact=True).hover()
-        page.wait_for_timeout(500)  # a failed warm-up reports nothing until Run
+        demo(page, "hello", "flask").get_by_role("button", name="Run", exact=True).hover()
+        page.wait_for_function("window.workers.dropped === 1", timeout=RUN_TIMEOUT_MS)
         shown = run(page, "hello", "flask")
+        # One fresh worker, for Run: pointing at Run again started no more warm-ups.
+        assert page.evaluate("window.workers.made") == 2, "the failed worker was reused"
         assert shown["state"] == "error", shown
         named = file.split("*")[0]
         assert "Failed to load" in shown["body"] and named in shown["body"], shown
+        line = demo(page, "hello", "flask").locator(".live-demo__progress").text_content()
+        assert "Downloading" not in line, line
     finally:
         context.close()

@@ -18,6 +18,7 @@
   let worker = null;
   let current = null; // the run in flight: {id, demo, resolve, timer}
   let warming = null; // the warm-up in flight: {id, demo}
+  let loadFailed = false; // a load failed: no warm-ups until a Run retries (offline, each would fail)
   const warmed = new Set(); // "topic/framework" whose packages this worker has loaded
   let nextId = 1;
   let editorModule = null;
@@ -40,7 +41,8 @@
 
   function ensureWorker() {
     if (worker) return worker;
-    worker = new Worker(WORKER_URL, { type: "module" });
+    const created = new Worker(WORKER_URL, { type: "module" });
+    worker = created;
     worker.onmessage = ({ data }) => {
       if (warming && data.id === warming.id) {
         // A warm-up (after Stop, focus returns to Run) never hides the outcome a demo shows.
@@ -49,8 +51,11 @@
         } else if (data.type === "warmed") {
           if ((!current || current.demo !== warming.demo) && !warming.demo.showsOutcome) warming.demo.setProgress("");
           warming = null;
-          // A failed load leaves a runtime no Run should reuse; a Run under way fails with it.
-          if (data.failed && !current) dropWorker();
+          // A failed load leaves a runtime no Run should reuse: dropped now, or when the Run
+          // under way (which may have joined that load) ends.
+          loadFailed ||= data.failed;
+          if (data.failed && current) current.dropAfter = true;
+          else if (data.failed) dropWorker();
         }
         return;
       }
@@ -58,17 +63,15 @@
       if (data.type === "progress") current.demo.setProgress(data.text, data.bytes);
       else if (data.type === "running") {
         current.timer = setTimeout(() => stop(`Time limit of ${TIME_LIMIT_MS / 1000} s reached`), TIME_LIMIT_MS);
-      } else {
-        finish(data);
-        if (data.broken) dropWorker();
-      }
+      } else finish(data);
     };
     worker.onerror = (event) => {
       event.preventDefault();
+      if (created !== worker) return; // one already dropped
       // A worker whose script failed to load or parse answers nothing more. Dropped, the next
       // Run starts a fresh one and reports its failure, instead of waiting for ever on one that
       // failed during a warm-up.
-      if (warming && !warming.demo.showsOutcome) warming.demo.setProgress("");
+      loadFailed = true;
       dropWorker();
       finish({ type: "error", error: `The worker failed: ${event.message || `Failed to load ${WORKER_URL}`}` });
     };
@@ -81,17 +84,24 @@
     document.querySelectorAll(".live-demo__run, .live-demo__send").forEach((b) => b.setAttribute("aria-disabled", String(busy)));
   }
 
+  /** End the current Run with `outcome`; drop the worker if its load failed (`broken`, or a
+   *  warm-up's failure while the Run was under way). */
   function finish(outcome) {
     if (!current) return;
     clearTimeout(current.timer);
-    const { resolve } = current;
+    const { resolve, dropAfter } = current;
     current = null;
     setBusy(false);
+    if (dropAfter || outcome.broken) {
+      loadFailed = true;
+      dropWorker();
+    }
     resolve(outcome);
   }
 
   /** Forget the worker and what it loaded: the next Run or warm-up starts a fresh one. */
   function dropWorker() {
+    if (warming && !warming.demo.showsOutcome) warming.demo.setProgress(""); // its load is gone
     if (worker) worker.terminate();
     worker = null;
     warming = null;
@@ -107,7 +117,7 @@
   /** Start loading what a Run of this demo needs, once per demo, when nothing else is loading. */
   function warm(demo) {
     const key = `${demo.topic}/${demo.framework}`;
-    if (current || warming || warmed.has(key)) return;
+    if (current || warming || loadFailed || warmed.has(key)) return;
     warmed.add(key);
     warming = { id: nextId++, demo };
     ensureWorker().postMessage({ type: "warm", id: warming.id, bundleUrl: BUNDLE_URL, topic: demo.topic, framework: demo.framework });
@@ -115,6 +125,7 @@
 
   function runInWorker(demo, payload) {
     setBusy(true);
+    loadFailed = false; // a Run tries again
     warmed.add(`${demo.topic}/${demo.framework}`);
     return new Promise((resolve) => {
       current = { id: nextId++, demo, resolve, timer: null };

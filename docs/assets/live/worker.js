@@ -26,7 +26,7 @@ let runnerModule = null; // live_runner, for its SETUP_SECONDS
 const ready = new Map(); // "topic/framework" -> promise of its packages loaded and framework set up
 const installed = new Set(); // pure-Python packages installed by installWheels
 const CODE_DIR = "/home/pyodide"; // python.zip's files: the runner, the snippets, the demo project
-let reportTo = null; // the id progress goes to: the latest warm-up or run
+const reportTo = new Map(); // "topic/framework" -> the latest warm-up or Run waiting on it (its id)
 let downloading = false; // byte counts are reported only while a load's files come down
 const settled = new Set(); // "topic/framework" whose packages are loaded and framework set up
 let fetched = 0; // bytes received so far (decoded), for the progress line
@@ -90,10 +90,16 @@ try {
 }
 
 const MB = (n) => (n / 1e6).toFixed(1);
-function showBytes(id = reportTo) {
-  if (id === null || !downloading) return;
+/** Bytes so far, to `ids`: by default every warm-up or Run still waiting for its snippet's
+ *  load (a download may serve several: the runtime is shared), never one already running. */
+function showBytes(ids = waitingIds()) {
+  if (!downloading) return;
   const total = expected > fetched ? ` of ${MB(expected)}` : "";
-  progress(id, "Downloading Python and the snippet's packages", `${MB(fetched)}${total} MB`);
+  for (const id of ids) progress(id, "Downloading Python and the snippet's packages", `${MB(fetched)}${total} MB`);
+}
+
+function waitingIds() {
+  return [...ready.keys()].filter((key) => !settled.has(key) && reportTo.has(key)).map((key) => reportTo.get(key));
 }
 
 function withFailedLoads(error) {
@@ -204,7 +210,7 @@ function prepare(bundleUrl, topic, framework) {
       }
       mark(`${key} packages loaded`);
       downloading = false; // a download notice still queued would take the line back a step
-      if (reportTo !== null) progress(reportTo, `Setting up ${framework}…`);
+      progress(reportTo.get(key), `Setting up ${framework}…`);
       runner.prepare(framework);
       mark(`${framework} set up`);
       settled.add(key);
@@ -226,7 +232,7 @@ async function run(message) {
   // the step it already shows, so nothing is announced again); set up already, it goes on.
   const key = `${topic}/${framework}`;
   if (!runtime) progress(id, "Loading the Python runtime (Pyodide)…");
-  else if (ready.has(key) && !settled.has(key)) showBytes(id);
+  else if (ready.has(key) && !settled.has(key)) showBytes([id]);
   const { runner } = await prepare(bundleUrl, topic, framework);
   progress(id, "Running the request…");
   self.postMessage({ type: "running", id });
@@ -238,7 +244,8 @@ async function run(message) {
 
 self.onmessage = async (event) => {
   const message = event.data;
-  reportTo = message.id;
+  const key = `${message.topic}/${message.framework}`;
+  reportTo.set(key, message.id);
   if (message.type === "warm") {
     let failed = false;
     try {
@@ -250,8 +257,10 @@ self.onmessage = async (event) => {
     return;
   }
   if (message.type !== "run") return;
-  // Failures of a load in flight stay: this Run joins that load and reports them.
-  if (ready.size === settled.size) failedLoads.length = 0;
+  // A Run that joins its own snippet's load in flight, or the runtime's first load, reports
+  // that load's failures; any other starts with none.
+  const joins = ready.has(key) ? !settled.has(key) : Boolean(runtime) && settled.size === 0;
+  if (!joins) failedLoads.length = 0;
   try {
     const outcome = await run(message);
     if (outcome.error) self.postMessage({ type: "error", id: message.id, error: withFailedLoads(outcome.error), timings: timings() });
