@@ -35,6 +35,7 @@ from verified_guide.bench import results
 from verified_guide.datafiles import ROOT
 
 #: How the pages spell the small counts the tests below find in their sentences.
+FRAMEWORKS = ("fastapi", "django", "flask")
 NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 8: "eight", 10: "ten"}
 
 STARTPROJECT_SETTINGS = (
@@ -387,6 +388,82 @@ def test_methodology_states_the_harness_settling_wait_and_spread_limit() -> None
     limit = f"{FULL.max_spread:.0%}"
     assert f"spread more than {limit} of their median has its comparison set measured" in text
     assert f"spread a median of more than {limit} measured the" in text
+
+
+def test_methodology_states_the_runs_and_connections_of_the_full_suite() -> None:
+    """methodology.md, "How": the measured runs per cell and the main tables' connections."""
+    from verified_guide.bench.config import FULL
+
+    text = " ".join((ROOT / "docs" / "benchmarks" / "methodology.md").read_text().split())
+    assert f"then at least {NUMBER_WORDS[FULL.runs]} measured runs" in text
+    assert f"The main tables use {FULL.concurrency} connections" in text
+
+
+def _shown_cells(endpoint: str) -> dict[str, float]:
+    """Each configuration's median req/s on ``endpoint`` in the run the pages show (SQLite,
+    one worker, the main concurrency)."""
+    shown = results.latest()
+    assert shown is not None, "docs/data/benchmarks/ holds no result file"
+    doc = results.load(shown)
+    return {
+        c["config"]: c["rps"]
+        for c in doc["results"]
+        if (c["endpoint"], c["workers"], c["database"], c["concurrency"], c["status"])
+        == (endpoint, 1, "sqlite", doc["suite"]["concurrency"], "ok")
+    }
+
+
+def _decision_reason(question_id: str, answer_id: str, endpoint: str | None = None) -> str:
+    import yaml
+
+    questions = yaml.safe_load((ROOT / "docs" / "data" / "decision.yaml").read_text())
+    answers = [a for q in questions if q["id"] == question_id for a in q["options"]]
+    effects = [e for a in answers if a["id"] == answer_id for e in a["effects"]]
+    return " ".join(
+        next(
+            e["reason"] for e in effects if endpoint is None or e.get("endpoint") == endpoint
+        ).split()
+    )
+
+
+def test_decision_slow_io_states_the_wait_and_flask_on_granian_comes_close() -> None:
+    """decision.yaml, slow I/O: the wait is the io case's, and Flask on Granian serves at
+    least 80 % of FastAPI's best there in the run the pages show."""
+    from verified_guide.topics import get_topic
+
+    reason = _decision_reason("load", "slow_io", "io")
+    waited_ms = get_topic("bench").case("simulated io").expected("fastapi")["json"]["waited_ms"]
+    assert f"With a {waited_ms} ms wait in every request" in reason
+    io = _shown_cells("io")
+    fastapi = max(v for k, v in io.items() if k.startswith("fastapi-"))
+    assert "on Granian" in reason and "Flask comes close" in reason
+    assert io["flask-granian"] >= 0.8 * fastapi, io
+
+
+def test_decision_database_read_narrows_the_gap_between_the_three() -> None:
+    """decision.yaml, database: the best-to-worst ratio of the three frameworks' fastest
+    setups is smaller on the database read than on JSON in the run the pages show."""
+    reason = _decision_reason("load", "database", "db")
+    assert "the throughput gap between the three narrows" in reason
+
+    def gap(endpoint: str) -> float:
+        cells = _shown_cells(endpoint)
+        best = [max(v for k, v in cells.items() if k.startswith(f"{fw}-")) for fw in FRAMEWORKS]
+        return max(best) / min(best)
+
+    assert gap("db") < gap("json"), (gap("db"), gap("json"))
+
+
+def test_decision_low_traffic_flask_is_the_lightest_of_the_three() -> None:
+    """decision.yaml, low traffic: Flask's install, import and start to a first response are
+    the smallest of the three in the cost rows of the run the pages show."""
+    reason = _decision_reason("load", "low")
+    assert "smallest install, the fastest import and the quickest start" in reason
+    shown = results.latest()
+    assert shown is not None
+    costs = {c["framework"]: c for c in results.load(shown)["costs"]}
+    for field in ("install_mb", "import_ms", "start_to_first_200_ms"):
+        assert min(costs, key=lambda fw: costs[fw][field]) == "flask", field
 
 
 def test_methodology_states_the_benchmark_database_size() -> None:

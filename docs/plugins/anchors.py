@@ -5,8 +5,10 @@ benchmark package importing the claims page (which reads the benchmark results).
 """
 
 
-def cell_anchor(config: str, endpoint: str) -> str:
-    return f"cell-{config}-{endpoint}"
+def cell_anchor(config: str, endpoint: str, database: str = "sqlite") -> str:
+    """A cell of the main tables (SQLite, one worker), or of the SQLite-against-PostgreSQL
+    table for another database."""
+    return f"cell-{config}-{endpoint}" + ("" if database == "sqlite" else f"-{database}")
 
 
 def cost_anchor(framework: str) -> str:

@@ -16,6 +16,7 @@ from docs.plugins.bench_tables import (
     endpoint_table,
     environment_table,
     external_table,
+    flags,
     mount_table,
     noise_summary,
     source_note,
@@ -98,9 +99,9 @@ def bench_workers(found: Results, endpoint: str, database: str = SQLITE) -> str:
 
 
 @_page
-def bench_databases(found: Results) -> str:
-    """The database endpoint on SQLite and on PostgreSQL."""
-    return database_table(found.doc) + data_note(found.path)
+def bench_databases(found: Results, endpoint: str = "db") -> str:
+    """One endpoint (the database read unless named) on SQLite and on PostgreSQL."""
+    return database_table(found.doc, endpoint) + data_note(found.path)
 
 
 @_page
@@ -239,7 +240,9 @@ def bench_figure(
             "(missing or failed cell)"
         )
     value = cell[field]
-    return f"{value:.0%}" if field.endswith("_cpu") else f"{value:,.0f}"
+    if field.endswith("_cpu"):
+        return f"{value:.0%}"
+    return f"{value:,.0f}" + (flags(cell) if field == "rps" else "")
 
 
 def bench_io_ceiling(concurrency: int) -> str:

@@ -15,7 +15,7 @@ from docs.plugins.charts import dot_plot, drawn_once, line_panels, to_svg
 from docs.plugins.markdown import quoted_code, table
 from verified_guide.bench import external, results, stats
 from verified_guide.bench.config import DATABASE_NAMES, POSTGRESQL, SQLITE, endpoint_title
-from verified_guide.claims.figures import cells_log_ratio
+from verified_guide.claims.figures import cells_log_ratio, ratio_cell, unpaired_note
 from verified_guide.source_links import links
 from verified_guide.topics import FRAMEWORK_TITLES, ROOT
 
@@ -51,11 +51,13 @@ def _rps(cell: dict | None) -> str:
         return "not measured"
     if cell["status"] != "ok":
         return f"failed: {quoted_code(cell['reason'])}"
-    return (
-        f"{cell['rps']:,.0f}"
-        + (WRK_FLAG if cell["wrk_limited"] else "")
-        + (NOISY_FLAG if cell["noisy"] else "")
-    )
+    return f"{cell['rps']:,.0f}{flags(cell)}"
+
+
+def flags(cell: dict) -> str:
+    """The marks every figure of an ok cell carries wherever it is shown: ⚑ when wrk may have
+    set the pace, ⚠ when its runs spread past the limit."""
+    return (WRK_FLAG if cell["wrk_limited"] else "") + (NOISY_FLAG if cell["noisy"] else "")
 
 
 def _interval(cell: dict | None) -> str:
@@ -110,8 +112,9 @@ def source_note(doc_path: Path, doc: Document) -> str:
         f"Figures from **{_file_link(doc_path)}** ({env['date']}, commit {commit}): "
         f"{env['cpu_model']}, {env['cores']} cores, {env['ram_gib']} GiB, "
         f"Python {env['python']}, {env['wrk']}"
-        f"{postgres}. {suite['runs']} runs of {suite['duration_s']:g} s per cell in "
-        f"interleaved rounds after a {suite['warmup_s']:g} s warm-up ({groups}).{skipped}\n"
+        f"{postgres}. {suite['runs']} runs of {suite['duration_s']:g} s per cell "
+        f"{'in interleaved rounds' if suite['interleaved'] else 'one cell after another'} "
+        f"after a {suite['warmup_s']:g} s warm-up{f' ({groups})' if groups else ''}.{skipped}\n"
     )
 
 
@@ -167,15 +170,19 @@ def _setup_name(cell: dict) -> str:
 
 
 def _range_rows(cells: list[dict]) -> list[tuple[str, float, float, float]]:
-    return [(f"{c['label']}\n{c['server']}", c["rps"], c["rps_min"], c["rps_max"]) for c in cells]
+    return [
+        (f"{c['label']}\n{c['server']}{flags(c)}", c["rps"], c["rps_min"], c["rps_max"])
+        for c in cells
+    ]
 
 
 def _summary(cells: list[dict], unit: str) -> str:
     best = max(cells, key=lambda c: c["rps"])
     worst = min(cells, key=lambda c: c["rps"])
     return (
-        f"Highest: {best['label']} on {best['server']}, {best['rps']:,.0f} {unit}; lowest: "
-        f"{worst['label']} on {worst['server']}, {worst['rps']:,.0f} {unit}. "
+        f"Highest: {best['label']} on {best['server']}, {best['rps']:,.0f}{flags(best)} {unit}; "
+        f"lowest: {worst['label']} on {worst['server']}, {worst['rps']:,.0f}{flags(worst)} "
+        f"{unit}. "
         "The table below gives every figure."
     )
 
@@ -209,7 +216,8 @@ def ceiling_chart(doc: Document) -> str:
     for endpoint, cell, share in shares:
         if share is None:
             continue
-        rows.append((f"{cell['label']}\n{cell['server']}, {endpoint}", share, share, share))
+        mark = _share_flag(doc, cell)
+        rows.append((f"{cell['label']}\n{cell['server']}, {endpoint}{mark}", share, share, share))
         colours.append(frameworks.index(cell["framework"]))
         markers.append(servers.index(cell["server"]))
     if not rows:
@@ -262,6 +270,13 @@ def _ceiling_shares(doc: Document) -> list[tuple[str, dict, float | None]]:
     return shares
 
 
+def _share_flag(doc: Document, cell: dict) -> str:
+    """⚠ on a share of the ceiling when either of its two figures spread past the limit: a
+    ratio of two medians, it carries the noise of both."""
+    ceiling = _ceiling_of(doc, cell)
+    return NOISY_FLAG if cell.get("noisy") or (ceiling and ceiling.get("noisy")) else ""
+
+
 def ceiling_table(doc: Document) -> str:
     """Each framework as a fraction of a framework-less app on the same server."""
     rows = [
@@ -271,7 +286,7 @@ def ceiling_table(doc: Document) -> str:
             cell["server"],
             _rps(cell),
             _rps(_ceiling_of(doc, cell)),
-            "n/a" if share is None else f"{share:.0%}",
+            "n/a" if share is None else f"{share:.0%}{_share_flag(doc, cell)}",
         ]
         for endpoint, cell, share in _ceiling_shares(doc)
     ]
@@ -395,10 +410,17 @@ def workers_table(doc: Document, endpoint: str, database: str = SQLITE) -> str:
     return table(["Framework", "Server", *[plural(n, "worker") for n in counts]], rows)
 
 
-def database_table(doc: Document) -> str:
-    """The database endpoint on SQLite and on PostgreSQL, per configuration and worker count."""
+def database_table(doc: Document, endpoint: str = "db") -> str:
+    """One endpoint on SQLite and on PostgreSQL, per configuration and worker count (the
+    PostgreSQL cells' anchors are here: the claims page links them)."""
     level, cells = doc["suite"]["concurrency"], _by_key(doc)
-    counts = sorted({c["workers"] for c in doc["results"] if c["database"] == POSTGRESQL})
+    counts = sorted(
+        {
+            c["workers"]
+            for c in doc["results"]
+            if (c["database"], c["endpoint"]) == (POSTGRESQL, endpoint)
+        }
+    )
     headers = [
         f"{DATABASE_NAMES[db]}, {plural(n, 'worker')}"
         for n in counts
@@ -406,15 +428,16 @@ def database_table(doc: Document) -> str:
     ]
     rows = [
         [
-            cell["label"],
+            f'<span id="{cell_anchor(cell["config"], endpoint, POSTGRESQL)}"></span>'
+            + cell["label"],
             cell["server"],
             *[
-                _figure(cells.get((cell["config"], "db", level, n, db)))
+                _figure(cells.get((cell["config"], endpoint, level, n, db)))
                 for n in counts
                 for db in (SQLITE, POSTGRESQL)
             ],
         ]
-        for cell in _configs_with(doc, endpoint="db", database=POSTGRESQL, workers=1)
+        for cell in _configs_with(doc, endpoint=endpoint, database=POSTGRESQL, workers=1)
     ]
     return table(["Framework", "Server", *headers], rows)
 
@@ -423,10 +446,6 @@ def _ratio(a: dict | None, b: dict | None) -> stats.Interval | None:
     """a's req/s ÷ b's with its 95% interval, or None when either cell failed or is missing."""
     estimate = cells_log_ratio(a, b)
     return estimate.interval() if estimate else None
-
-
-def _ratio_cell(ratio: stats.Interval | None) -> str:
-    return "n/a" if ratio is None else f"{ratio.value:.2f} ({ratio.low:.2f}-{ratio.high:.2f})"
 
 
 def mount_table(doc: Document) -> str:
@@ -449,7 +468,7 @@ def mount_table(doc: Document) -> str:
             m = cells.get((mounted["config"], endpoint, level, 1, SQLITE))
             if m is None:
                 continue
-            ratio = _ratio_cell(_ratio(a, m))
+            ratio = ratio_cell(_ratio(a, m))
             rows.append([alone["label"], endpoint, _figure(a), _figure(m), ratio])
     return table(
         [
@@ -460,7 +479,7 @@ def mount_table(doc: Document) -> str:
             "Alone ÷ mounted (95% interval)",
         ],
         rows,
-    )
+    ) + unpaired_note(rows)
 
 
 def noise_summary(doc: Document) -> str:
@@ -469,12 +488,15 @@ def noise_summary(doc: Document) -> str:
     limit = results.spread_limit(doc)
     tight = [c for c in ok if c["spread"] is not None and c["spread"] <= limit]
     noisy = [c for c in ok if c not in tight]
-    rerun = sum(bool(c["attempts"]) for c in ok)
+    # A re-run measures a noisy cell's whole comparison set again (older files: the cell
+    # alone), so the cells measured again outnumber those that went over the limit.
+    over = sum(stats.spread(c["attempts"][0]) > limit for c in ok if c["attempts"])
+    again = sum(bool(c["attempts"]) for c in ok)
     text = (
         f"{len(tight)} of {len(ok)} measured cells ({len(tight) / len(ok):.0%}) have a "
-        f"run-to-run spread (max - min, over the median) of at most {limit:.0%}; {rerun} "
-        f"cell(s) went over it at first and were measured again in rounds of their own"
-        f"{rerun_policy(doc['suite'], ok)}."
+        f"run-to-run spread (max - min, over the median) of at most {limit:.0%}; {over} "
+        f"cell(s) went over it at first, and {again} (those cells and the cells they are "
+        f"compared with) were measured again in new rounds{rerun_policy(doc['suite'], ok)}."
     )
     if noisy:
         text += (
@@ -539,7 +561,7 @@ def external_table(doc: Document) -> str:
             for config in figure.configs
         ]
         ratio = _ratio(mine[0], mine[1])
-        ours = _ratio_cell(ratio)
+        ours = ratio_cell(ratio)
         same = (
             "n/a"
             if ratio is None
@@ -571,7 +593,7 @@ def external_table(doc: Document) -> str:
             "Same order here?",
         ],
         rows,
-    )
+    ) + unpaired_note(rows)
 
 
 def costs_table(doc: Document) -> str:

@@ -14,9 +14,9 @@ from docs.plugins.bench_tables import NOISY_FLAG, data_note
 from docs.plugins.context import current
 from docs.plugins.markdown import table
 from verified_guide.bench import results
-from verified_guide.bench.stats import Interval
+from verified_guide.bench.config import DATABASE_NAMES, SQLITE
 from verified_guide.claims.evidence import Outcome
-from verified_guide.claims.figures import label_of, rps_ratio_of
+from verified_guide.claims.figures import label_of, ratio_cell, rps_ratio_of, unpaired_note
 from verified_guide.claims.ledger import (
     FAILING,
     LABELS,
@@ -99,12 +99,14 @@ def _evidence_list(verdict: Verdict, doc: dict | None) -> str:
     if pages:
         items.append("Pages: " + ", ".join(page_link(p) for p in pages) + ".")
     by_config: dict[str, list[str]] = {}
-    for config, endpoint in dict.fromkeys(verdict.finding.cells):
-        cell = results.find_cell(doc, config, endpoint) if doc else None
+    for config, endpoint, database in dict.fromkeys(verdict.finding.cells):
+        cell = results.find_cell(doc, config, endpoint, database=database) if doc else None
         figure = f"{cell['rps']:,.0f}" if cell and cell["status"] == "ok" else "failed"
         figure += NOISY_FLAG if cell and cell.get("noisy") else ""
+        where = f" on {DATABASE_NAMES[database]}" if database != SQLITE else ""
+        anchor = cell_anchor(config, endpoint, database)
         by_config.setdefault(config, []).append(
-            f"[`{endpoint}`](benchmarks/index.md#{cell_anchor(config, endpoint)}) {figure}"
+            f"[`{endpoint}`{where}](benchmarks/index.md#{anchor}) {figure}"
         )
     if by_config:
         groups = "; ".join(f"{label_of(doc, cfg)}: {', '.join(c)}" for cfg, c in by_config.items())
@@ -173,13 +175,6 @@ def claims_section(ledger: Ledger) -> str:
 # ----------------------------------------------------------------------------- landing page
 
 
-def _ratio_cell(interval: Interval | None) -> str:
-    """A measured ratio with its 95% interval (paired by interleaved round)."""
-    if interval is None:
-        return "n/a"
-    return f"{interval.value:.2f} ({interval.low:.2f}-{interval.high:.2f})"
-
-
 def headline_table(ledger: Ledger, base: str = "") -> str:
     """The article's throughput figures next to ours, as absolute figures and as ratios (the
     ledger must have been judged from a result file)."""
@@ -208,7 +203,7 @@ def headline_table(ledger: Ledger, base: str = "") -> str:
                 else "failed",
                 label_of(doc, reference["config"]),
                 f"{claim['rps'] / reference['rps']:.2f}",
-                _ratio_cell(
+                ratio_cell(
                     rps_ratio_of(doc, claim["config"], reference["config"], claim["endpoint"])
                 )
                 if ok
@@ -216,18 +211,22 @@ def headline_table(ledger: Ledger, base: str = "") -> str:
                 f"[{badge(v.label)}]({base}claims.md#{claim['id']})",
             ]
         )
-    return table(
-        [
-            "Setup (one worker, JSON)",
-            "Article, req/s",
-            "Measured, req/s",
-            "Ratio to",
-            "Article's ratio",
-            "Measured ratio (95% interval)",
-            "Verdict",
-        ],
-        rows,
-    ) + (NOISY_LEGEND if any(NOISY_FLAG in text for row in rows for text in row) else "")
+    return (
+        table(
+            [
+                "Setup (one worker, JSON)",
+                "Article, req/s",
+                "Measured, req/s",
+                "Ratio to",
+                "Article's ratio",
+                "Measured ratio (95% interval)",
+                "Verdict",
+            ],
+            rows,
+        )
+        + (NOISY_LEGEND if any(NOISY_FLAG in text for row in rows for text in row) else "")
+        + (unpaired_note(rows))
+    )
 
 
 #: What the flag beside a figure means, on the claims page (the benchmarks page has its own).

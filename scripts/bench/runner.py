@@ -194,6 +194,17 @@ class Pace:
     budget_s: float | None
     started: float = field(default_factory=time.monotonic)
     measured: int = 0
+    rounds_used: int = 0
+
+    def new_rounds(self, count: int) -> int:
+        """The first of ``count`` round numbers that no other set of this run has used.
+
+        Ratios pair two cells' runs by round number, so a number must mean one moment: were
+        each set to count from 0, a cell of one set would pair with a cell of another (a
+        1-worker and a 2-worker cell, say) as if measured side by side, minutes apart.
+        """
+        first, self.rounds_used = self.rounds_used, self.rounds_used + count
+        return first
 
     def allows(self, cells: int) -> bool:
         """Whether a re-run of the set being measured (``cells`` of them) keeps to the pace."""
@@ -382,8 +393,8 @@ def measure_set(
         for cell in cells:
             if cell.failure:
                 continue
-            try:  # warm-up, not recorded
-                wrk.run(
+            try:  # warm-up, not recorded; a wrong answer or a socket error still fails the cell
+                warm_up = wrk.run(
                     servers[cell.config.id].base_url,
                     cell.request,
                     cell.concurrency,
@@ -392,8 +403,13 @@ def measure_set(
                 )
             except (RuntimeError, ValueError) as error:
                 cell.failure = f"wrk warm-up: {error}"
+                continue
+            reason = results.failure_reason([warm_up])
+            if reason:
+                cell.failure = f"warm-up: {reason}"
     name = f"{cells[0].endpoint} c={cells[0].concurrency}"
-    interleaved_rounds(cells, servers, suite, wrk_cpus, 0, lambda text: say(f"{name}: {text}"))
+    first = pace.new_rounds(suite.runs)
+    interleaved_rounds(cells, servers, suite, wrk_cpus, first, lambda text: say(f"{name}: {text}"))
     for attempt in range(suite.reruns):
         noisy = [c for c in cells if not c.failure and stats.spread(_rps(c)) > suite.max_spread]
         if not noisy:
@@ -410,14 +426,13 @@ def measure_set(
             cell.attempts.append([round(r.rps, 1) for r in cell.runs])
             cell.runs, cell.rounds = [], []
             cell.wrk_cpu_s = cell.wall_s = cell.server_cpu_s = cell.server_wait_s = 0.0
-        interleaved_rounds(
-            measured, servers, suite, wrk_cpus, suite.runs * (attempt + 1), lambda text: None
-        )
+        first = pace.new_rounds(suite.runs)
+        interleaved_rounds(measured, servers, suite, wrk_cpus, first, lambda text: None)
     pace.measured += len(cells)
 
 
 def _rps(cell: CellState) -> list[float]:
-    return [r.rps for r in cell.runs] or [0.0]
+    return [r.rps for r in cell.runs]
 
 
 def grouped(blocks: tuple[Block, ...]) -> dict[tuple[str, int], list[Block]]:

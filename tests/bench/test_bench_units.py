@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from docs.plugins import bench_page, bench_tables, context
+from docs.plugins import bench_page, bench_tables, claims_page, context
 from docs.plugins.claims_page import headline_table
 from tests.support.reports import write_evidence
 from verified_guide.bench import config, external, results, servers, stats, wrk
 from verified_guide.claims.evidence import load_evidence
-from verified_guide.claims.ledger import judge_all
+from verified_guide.claims.ledger import Verdict, judge_all
 from verified_guide.claims.rules import (
     BORDERLINE,
     CONFIRMED,
@@ -183,6 +183,8 @@ def test_schema_accepts_a_good_document_and_rejects_a_failed_cell_with_a_figure(
         ({"rps_max": 1500.0}, "range"),
         ({"spread": 0.01}, "spread 0.01"),
         ({"rps_all": [1000.0, 1000.0, 1000.0, 1000.0, 1300.0]}, "range"),
+        ({"rps_mean": 1200.0}, "mean 1200.0"),
+        ({"rps_ci95": [900.0, 1100.0]}, "95% interval"),
     ],
 )
 def test_schema_rejects_a_summary_that_is_not_its_runs(edit: dict, message: str) -> None:
@@ -201,12 +203,37 @@ def test_schema_rejects_a_noisy_flag_that_disagrees_with_the_limit() -> None:
     assert any("noisy is True" in p and "within the limit" in p for p in problems), problems
 
 
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        ({"rounds": [0, 1, 2]}, "3 rounds listed for 5 runs"),
+        ({"rounds": None}, "lists no round for its runs"),
+        ({"wrk_cpu": 0.95, "server_cpu": 0.5}, "wrk_limited is False, but wrk used 95%"),
+        ({"wrk_limited": True}, "wrk_limited is True"),
+    ],
+)
+def test_schema_rejects_rounds_and_flags_that_disagree_with_the_cell(
+    edit: dict, message: str
+) -> None:
+    """Ratios pair runs by their rounds, and the ⚑ flag is read from the file: neither may
+    say something the cell's own figures do not."""
+    problems = results.validate(document([{**cell("flask-gunicorn", "json", 1000), **edit}]))
+    assert any(message in p for p in problems), problems
+
+
+def test_schema_rejects_a_failed_cell_that_keeps_its_runs() -> None:
+    failed = cell("fastapi-uvicorn", "json", None)
+    runs = cell("fastapi-uvicorn", "json", 1000)["rps_all"]
+    problems = results.validate(document([{**failed, "rps_all": runs}]))
+    assert any("carries no figure, but has ['rps_all']" in p for p in problems), problems
+
+
 def test_schema_names_a_misspelt_key_with_its_path() -> None:
     typo = document([{**cell("flask-gunicorn", "json", 1000), "rsp": 1.0}])
     assert any(p.startswith("results.0.rsp") for p in results.validate(typo))
 
 
-def test_version_1_files_load_converted_as_mounted_sequential_runs() -> None:
+def test_version_1_files_load_converted_as_mounted_sequential_runs(tmp_path: Path) -> None:
     old = {
         "schema": 1,
         "suite": {"duration_s": 5.0, "warmup_s": 2.0, "runs": 3, "concurrency": 64,
@@ -224,6 +251,15 @@ def test_version_1_files_load_converted_as_mounted_sequential_runs() -> None:
     [converted] = results.upgrade(old)["results"]
     assert converted["standalone"] is False and converted["database"] == "sqlite"
     assert converted["spread"] == pytest.approx(0.04, abs=0.001)
+    assert converted["noisy"] is False
+    noisy = cell("flask-gunicorn", "json", 1000, (1, 1.2, 0.9))
+    old["results"] = [{k: v for k, v in noisy.items() if k in old["results"][0]}]
+    loaded = results.ResultFile.model_validate(results.upgrade(old)).model_dump(mode="json")
+    assert loaded["results"][0]["noisy"] is True and results.validate(old) == []
+    note = bench_tables.source_note(tmp_path / "old.json", loaded)
+    assert "3 runs of 5 s per cell one cell after another after a 2 s warm-up." in note
+    summary = bench_tables.noise_summary(loaded)
+    assert "Above the limit, marked ⚠ in the tables: Flask json" in summary
 
 
 def test_write_is_atomic_and_refuses_invalid_documents(tmp_path: Path) -> None:
@@ -278,6 +314,33 @@ def test_ceiling_share_divides_by_the_raw_app_on_the_same_server() -> None:
         ]
     )
     assert "| 25% |" in bench_tables.ceiling_table(doc)
+
+
+def test_a_noisy_figure_keeps_its_flag_in_prose_charts_and_shares(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """⚠ goes wherever a noisy cell's figure goes: a sentence, a chart's label and summary, and
+    a share of the ceiling that divides by it."""
+    wide = (1.0, 0.8, 1.2, 1.0, 1.0)
+    doc = document(
+        [
+            cell("fastapi-uvicorn", "json", 5000),
+            cell("flask-gunicorn", "json", 2000),
+            cell("raw-asgi-uvicorn", "json", 20000, wide),
+        ]
+    )
+    path = tmp_path / "2026-01-01T00-00-00Z.json"
+    path.write_text(json.dumps(doc))
+    monkeypatch.setattr(results, "latest", lambda directory=None: path)
+    monkeypatch.setattr(context, "_current", [context.BuildContext()])
+    assert bench_page.bench_figure("raw-asgi-uvicorn", "json", 64, "rps") == "20,000 ⚠"
+    assert bench_page.bench_figure("flask-gunicorn", "json", 64, "rps") == "2,000"
+    assert "| 25% ⚠ |" in bench_tables.ceiling_table(doc)
+    chart = bench_tables.ceiling_chart.__wrapped__(doc)
+    assert "uvicorn, json ⚠" in chart
+    noisy_fastapi = document([cell("fastapi-uvicorn", "json", 5000, wide), doc["results"][1]])
+    summary = bench_tables.endpoint_chart.__wrapped__(noisy_fastapi, "json")
+    assert "Highest: FastAPI on uvicorn, 5,000 ⚠ requests/s" in summary
 
 
 def test_charts_are_deterministic_svg() -> None:
@@ -362,10 +425,19 @@ def test_db_bound_is_judged_on_each_database_it_names() -> None:
             ("django-gunicorn", "db", 700),
         )
     ]
-    found = finding(claim, document(cells))
+    doc = document(cells)
+    found = finding(claim, doc)
     assert found.label == CONFIRMED  # PostgreSQL, the first listed: the gap shrinks below 1
     assert "On PostgreSQL" in found.text and "On SQLite" in found.text
     assert len(found.comparisons) == 4
+    # The claims page lists and links the cells the verdict read, on each database.
+    assert ("fastapi-uvicorn", "db", "postgresql") in found.cells
+    verdict = Verdict(claim, found.label, found.text, (), found)
+    listed = claims_page._evidence_list(verdict, doc)
+    assert (
+        "[`db` on PostgreSQL](benchmarks/index.md#cell-fastapi-uvicorn-db-postgresql) 500" in listed
+    )
+    assert "[`db`](benchmarks/index.md#cell-fastapi-uvicorn-db) 1,000" in listed
 
 
 def test_external_figures_name_measured_configurations() -> None:
@@ -510,6 +582,36 @@ def test_a_re_run_measures_the_whole_set_so_every_ratio_stays_paired(
     assert cells[0].rounds == cells[1].rounds == [5, 6, 7, 8, 9]
 
 
+def test_round_numbers_are_never_reused_within_a_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two sets measured minutes apart must not share round numbers: ratios pair runs by
+    round, and a shared number would pair runs that were never side by side."""
+    from scripts.bench import runner
+
+    cells = _noisy_set(monkeypatch)
+    suite = config.Suite((), warmup_s=0.0, reruns=1, rerun_budget_s=3600.0)
+    pace = runner.Pace(total_cells=2, budget_s=3600.0)
+    runner.measure_set(cells[:1], {}, suite, None, lambda text: None, pace)
+    runner.measure_set(cells[1:], {}, suite, None, lambda text: None, pace)
+    # Each set: five rounds, then five more for its re-run (both cells spread 40 %).
+    assert cells[0].rounds == [5, 6, 7, 8, 9] and cells[1].rounds == [15, 16, 17, 18, 19]
+
+
+def test_a_warm_up_with_a_wrong_answer_fails_the_cell(monkeypatch: pytest.MonkeyPatch) -> None:
+    from scripts.bench import runner
+
+    monkeypatch.setattr(runner.wrk, "run", lambda *args: run(1000, non2xx=7))
+    measured: list = []
+    monkeypatch.setattr(runner, "interleaved_rounds", lambda cells, *rest: measured.extend(cells))
+    spec = config.CONFIGURATIONS["flask-gunicorn"]
+    cells = [runner.CellState(spec, "json", 64, 1, "sqlite", spec.request("json"))]
+    server = type("Server", (), {"base_url": "http://127.0.0.1:9"})()
+    suite = config.Suite((), warmup_s=1.0, reruns=0)
+    runner.measure_set(
+        cells, {spec.id: server}, suite, None, lambda text: None, runner.Pace(1, None)
+    )
+    assert cells[0].failure == "warm-up: 7 non-2xx responses"
+
+
 def test_a_run_behind_its_budget_makes_only_the_first_re_run(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -543,11 +645,15 @@ def test_waiting_for_a_quiet_machine_is_bounded() -> None:
 
 
 def test_noise_summary_says_how_often_a_cell_was_measured_again() -> None:
-    again = {**cell("flask-gunicorn", "json", 2000), "attempts": [[1.0] * 5, [2.0] * 5]}
-    doc = document([cell("fastapi-uvicorn", "json", 5000), again])
+    """A re-run measures the whole set again: the cells measured again are counted apart from
+    the ones whose first attempt went over the limit."""
+    wide = [1000.0, 1300.0, 1000.0, 1000.0, 1000.0]
+    again = {**cell("flask-gunicorn", "json", 2000), "attempts": [wide, [2.0] * 5]}
+    beside = {**cell("fastapi-uvicorn", "json", 5000), "attempts": [[5.0] * 5]}
+    doc = document([beside, again, cell("django-gunicorn", "json", 2400)])
     doc["suite"].update(reruns=3, rerun_budget_s=2400.0)
     text = bench_tables.noise_summary(doc)
-    assert "1 cell(s) went over it at first" in text
+    assert "1 cell(s) went over it at first, and 2 (those cells and the cells" in text
     assert "(up to 3 times, any after the first only while the run kept to its 40-minute" in text
     assert "at most 2 times here, every earlier attempt kept in the result file)" in text
     doc["suite"]["reruns"] = 1
@@ -573,6 +679,19 @@ def test_pages_show_the_newest_run_measured_on_a_quiet_machine(tmp_path: Path) -
     assert f"A newer run, `{newer}`, is committed but not shown" in note
     assert "spread a median 60%" in note
     assert results.passed_over(newer) == []
+
+
+def test_a_ratio_of_cells_measured_in_different_rounds_says_unpaired() -> None:
+    """Ratios pair runs round by round only where the two cells share rounds; otherwise the
+    table says so, and says what it means."""
+    alone = cell("fastapi-uvicorn", "json", 12000)
+    mounted = {**cell("fastapi-uvicorn-mounted", "json", 10000), "rounds": [5, 6, 7, 8, 9]}
+    table = bench_tables.mount_table(document([alone, mounted]))
+    assert "1.20 (" in table and ", unpaired)" in table and "*unpaired*: the two cells" in table
+    paired = bench_tables.mount_table(document([alone, {**mounted, "rounds": [0, 1, 2, 3, 4]}]))
+    assert "unpaired" not in paired
+    estimate = stats.log_ratio([2.0, 2.1, 1.9], [1.0] * 3, [0, 1, 2], [0, 1, 2])
+    assert estimate.paired and not estimate.minus(stats.log_ratio([2.0] * 3, [1.0] * 3)).paired
 
 
 @pytest.mark.parametrize(("df", "exact"), [(4, 2.776), (31, 2.040), (45, 2.014), (100, 1.984)])

@@ -21,7 +21,7 @@ import pytest
 from scripts.bench import costs, runner
 from tests.conftest import require_tool
 from verified_guide.bench import config, results
-from verified_guide.bench.config import POSTGRESQL, SQLITE, Block
+from verified_guide.bench.config import POSTGRESQL, Block
 from verified_guide.bench.wrk import INSTALL_HINT
 from verified_guide.claims.evidence import IN_CI
 from verified_guide.claims.rules import Finding, finding, load_claims
@@ -70,8 +70,7 @@ def _blocks(claims: Iterable[dict]) -> tuple[Block, ...]:
     cells: set[tuple[str, str, str]] = set()
     for claim in claims:
         if claim["rule"] in THROUGHPUT_RULES:
-            for database in claim.get("databases", [SQLITE]):
-                cells |= {(c, e, database) for c, e in finding(claim, COMMITTED).cells}
+            cells |= set(finding(claim, COMMITTED).cells)
     return tuple(Block((c,), (e,), database=d) for c, e, d in sorted(cells))
 
 
@@ -87,7 +86,8 @@ def _starved(claim: dict, document: dict) -> list[str]:
     return [
         f"{c['config']} {c['endpoint']} on {c['database']} (waited {c['server_wait']:.0%})"
         for c in document["results"]
-        if (c["config"], c["endpoint"]) in wanted and (c.get("server_wait") or 0) > STARVED_WAIT
+        if (c["config"], c["endpoint"], c["database"]) in wanted
+        and (c.get("server_wait") or 0) > STARVED_WAIT
     ]
 
 

@@ -22,6 +22,7 @@ SCHEMA_VERSION = 2
 RESULTS_DIR = Path(__file__).resolve().parents[2] / "docs" / "data" / "benchmarks"
 WRK_LIMIT = 0.9  # share of one core: above it, wrk (not the server) may have set the pace
 MIN_RUNS = 3
+V1_SPREAD_LIMIT = 0.10  # the limit that version 1 files, written before it, are judged by
 
 
 class Strict(BaseModel):
@@ -78,6 +79,9 @@ class Cell(Strict):
                 raise ValueError("a failed cell needs a reason")
             if self.rps is not None:
                 raise ValueError("a failed cell carries no figure")
+            figures = ("rps_mean", "rps_ci95", "rps_min", "rps_max", "rps_all", "latency_ms")
+            if carried := [name for name in figures if getattr(self, name) is not None]:
+                raise ValueError(f"a failed cell carries no figure, but has {carried}")
             return self
         needed = ("rps", "rps_mean", "rps_ci95", "rps_min", "rps_max", "rps_all", "latency_ms")
         missing = [name for name in needed if getattr(self, name) is None]
@@ -87,6 +91,14 @@ class Cell(Strict):
             raise ValueError("an ok cell cannot have errors")
         if self.runs < MIN_RUNS or len(self.rps_all or []) != self.runs:
             raise ValueError(f"an ok cell needs at least {MIN_RUNS} runs, all listed in rps_all")
+        if self.rounds is not None and len(self.rounds) != self.runs:
+            raise ValueError(f"{len(self.rounds)} rounds listed for {self.runs} runs")
+        limited = (self.wrk_cpu or 0.0) >= WRK_LIMIT and (self.server_cpu or 0.0) < WRK_LIMIT
+        if self.wrk_cpu is not None and self.wrk_limited != limited:
+            raise ValueError(
+                f"wrk_limited is {self.wrk_limited}, but wrk used {self.wrk_cpu:.0%} of its core"
+                f" and the server {self.server_cpu:.0%} of its own (the limit is {WRK_LIMIT:.0%})"
+            )
         if problem := _figures_disagree(self):
             raise ValueError(f"figures that are not its runs': {problem}")
         return self
@@ -108,6 +120,18 @@ def _figures_disagree(cell: Cell) -> str | None:
         return f"median {cell.rps}, runs' median {median}"
     if cell.spread is None or abs(cell.spread - stats.spread(runs)) > 0.1 / min(runs) + 1e-4:
         return f"spread {cell.spread}, runs' spread {stats.spread(runs):.4f}"
+    # The interval was computed from the unrounded runs: rounding each to 0.1 moves the mean
+    # by 0.05 at most and the interval's edges by less than 0.5 for five or more runs.
+    interval = stats.mean_interval(runs)
+    edges = (cell.rps_mean, *(cell.rps_ci95 or (None, None)))
+    if any(
+        abs((x or 0.0) - y) > 0.5
+        for x, y in zip(edges, (interval.value, interval.low, interval.high), strict=True)
+    ):
+        return (
+            f"mean {cell.rps_mean} (95% interval {cell.rps_ci95}), runs' {interval.value:.1f} "
+            f"({interval.low:.1f}-{interval.high:.1f})"
+        )
     return None
 
 
@@ -176,6 +200,11 @@ class ResultFile(Strict):
         read the flag, so it must say what the runs say (files from before the limit have none)."""
         limit = self.suite.max_spread
         for index, cell in enumerate(self.results):
+            if self.suite.interleaved and cell.status == "ok" and cell.rounds is None:
+                raise ValueError(
+                    f"results.{index} ({cell.config}, {cell.endpoint}): measured in interleaved"
+                    " rounds, but lists no round for its runs (its ratios would go unpaired)"
+                )
             over = cell.status == "ok" and limit is not None and (cell.spread or 0.0) > limit
             if cell.noisy != over:
                 raise ValueError(
@@ -221,7 +250,9 @@ def summarise(
         "wrk_cpu": round(wrk_cpu_share, 2),
         "server_cpu": round(server_cpu_share, 2),
         "server_wait": round(server_wait_share, 2),
-        "wrk_limited": wrk_cpu_share >= WRK_LIMIT and server_cpu_share < WRK_LIMIT,
+        # From the rounded shares, as the file records them and the schema checks the flag
+        "wrk_limited": round(wrk_cpu_share, 2) >= WRK_LIMIT
+        and round(server_cpu_share, 2) < WRK_LIMIT,
     }
 
 
@@ -250,13 +281,19 @@ def _convert_v1(document: dict[str, Any]) -> dict[str, Any]:
             cell["rps_mean"] = round(interval.value, 1)
             cell["rps_ci95"] = (round(interval.low, 1), round(interval.high, 1))
             cell["spread"] = round(stats.spread(old["rps_all"]), 4)
+            # Version 1 had no spread limit: its cells are judged by the one in force since,
+            # so the pages flag the same cells that the noise summary counts as over it.
+            cell["noisy"] = cell["spread"] > V1_SPREAD_LIMIT
         cells.append(cell)
     return {
         "schema_version": SCHEMA_VERSION,
         "suite": {
-            key: old_suite[key]
-            for key in ("duration_s", "warmup_s", "runs", "concurrency", "elapsed_s")
-            if key in old_suite
+            **{
+                key: old_suite[key]
+                for key in ("duration_s", "warmup_s", "runs", "concurrency", "elapsed_s")
+                if key in old_suite
+            },
+            "max_spread": V1_SPREAD_LIMIT,
         },
         "environment": document.get("environment"),
         "results": cells,
@@ -331,7 +368,7 @@ def machine_floor(document: dict[str, Any]) -> float | None:
 def spread_limit(document: dict[str, Any]) -> float:
     """The run-to-run spread a cell may have: the suite's, or 10% in files written before the
     suite recorded it."""
-    return document["suite"].get("max_spread") or 0.10
+    return document["suite"].get("max_spread") or V1_SPREAD_LIMIT
 
 
 def measured_quietly(document: dict[str, Any]) -> bool:

@@ -9,7 +9,7 @@ ratio with a Student-t interval. Five runs are few, so the t quantile, not 1.96,
 import math
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 # Two-sided 95% Student-t quantiles by degrees of freedom (scipy.stats.t.ppf(0.975, df)).
 T_975 = {
@@ -50,6 +50,9 @@ class Interval:
     value: float
     low: float
     high: float
+    # For a ratio: whether its two cells' runs were paired round by round (False: they shared
+    # too few rounds, and the wider interval adds both cells' spreads); None for a mean.
+    paired: bool | None = None
 
     def straddles(self, threshold: float) -> bool:
         return self.low < threshold < self.high
@@ -85,18 +88,23 @@ class LogEstimate:
     mean: float
     se: float
     df: int
+    paired: bool = False  # from runs paired round by round
 
     def interval(self) -> Interval:
         half = t_quantile(max(self.df, 1)) * self.se
         edges = (self.mean, self.mean - half, self.mean + half)
         # Nine significant digits: exp(log(x)) is not always x, and a limit such as 1.25
         # times a ratio must not move a verdict by a rounding error.
-        return Interval(*(float(f"{math.exp(x):.9g}") for x in edges))
+        low_high = (float(f"{math.exp(x):.9g}") for x in edges)
+        return Interval(*low_high, paired=self.paired)
 
     def minus(self, other: "LogEstimate") -> "LogEstimate":
         """log(a/b) - log(c/d): the ratio of two ratios, their errors independent."""
         return LogEstimate(
-            self.mean - other.mean, math.hypot(self.se, other.se), min(self.df, other.df)
+            self.mean - other.mean,
+            math.hypot(self.se, other.se),
+            min(self.df, other.df),
+            self.paired and other.paired,
         )
 
 
@@ -117,7 +125,7 @@ def log_ratio(
         by_round_b = dict(zip(rounds_b, b, strict=True))
         pairs = [(x, by_round_b[r]) for r, x in zip(rounds_a, a, strict=True) if r in by_round_b]
         if len(pairs) >= 3:
-            return _log_mean([x / y for x, y in pairs])
+            return replace(_log_mean([x / y for x, y in pairs]), paired=True)
     la, lb = _log_mean(a), _log_mean(b)
     se = math.hypot(la.se, lb.se)
     df = min(la.df, lb.df)  # conservative in place of Welch-Satterthwaite

@@ -45,7 +45,7 @@ def cells_log_ratio(cell_a: dict | None, cell_b: dict | None) -> stats.LogEstima
 def rps_ratio_of(
     doc: Document, a: str, b: str, endpoint: str, database: str = SQLITE
 ) -> Interval | None:
-    """a's req/s ÷ b's, from the runs of both cells (paired by interleaved round)."""
+    """a's req/s ÷ b's, from the runs of both cells (paired by round where they can be)."""
     estimate = log_ratio_of(doc, a, b, endpoint, database)
     return estimate.interval() if estimate else None
 
@@ -70,8 +70,38 @@ def label_of(doc: Document, config: str) -> str:
 
 
 def ratio_text(interval: Interval) -> str:
-    """``1.23 (95% interval 1.10-1.37)``."""
-    return f"{interval.value:.2f} (95% interval {interval.low:.2f}-{interval.high:.2f})"
+    """``1.23 (95% interval 1.10-1.37)``, with ``unpaired`` when the runs were not."""
+    return (
+        f"{interval.value:.2f} (95% interval {interval.low:.2f}-{interval.high:.2f}"
+        f"{UNPAIRED if interval.paired is False else ''})"
+    )
+
+
+def ratio_cell(interval: Interval | None) -> str:
+    """A ratio in a table: ``1.23 (1.10-1.37)``, ``unpaired`` as in ``ratio_text``; ``n/a``
+    when a cell failed or is missing."""
+    if interval is None:
+        return "n/a"
+    return (
+        f"{interval.value:.2f} ({interval.low:.2f}-{interval.high:.2f}"
+        f"{UNPAIRED if interval.paired is False else ''})"
+    )
+
+
+# Beside a ratio whose two cells shared too few rounds to pair their runs (measured apart, as
+# a cell re-run alone was before whole sets were): its interval is the wider, unpaired one.
+UNPAIRED = ", unpaired"
+
+
+def unpaired_note(rows: list[list[str]]) -> str:
+    """The line under a table that has an unpaired ratio in it, saying what that means."""
+    if not any(UNPAIRED in text for row in rows for text in row):
+        return ""
+    return (
+        "\n*unpaired*: the two cells share fewer than three interleaved rounds (one was "
+        "measured again on its own, or in another set), so their runs are not compared round "
+        "by round; the interval adds both cells' spreads and is wider.\n"
+    )
 
 
 def ratios_of(

@@ -108,7 +108,7 @@ class Finding:
 
     label: str
     text: str
-    cells: tuple[tuple[str, str], ...] = ()  # (configuration, endpoint)
+    cells: tuple[tuple[str, str, str], ...] = ()  # (configuration, endpoint, database)
     costs: tuple[str, ...] = ()  # frameworks whose cost row was read
     comparisons: tuple[Comparison, ...] = ()  # the ratios the verdict rests on
 
@@ -369,7 +369,7 @@ def rps_ratio(claim: dict, doc: Document | None, sources: Sources) -> Finding:
         return NO_RESULTS
     reference = sources.claims[claim["reference_claim"]]
     config, ref_config, endpoint = claim["config"], reference["config"], claim["endpoint"]
-    cells = ((config, endpoint), (ref_config, endpoint))
+    cells = ((config, endpoint, SQLITE), (ref_config, endpoint, SQLITE))
     measured = rps_ratio_of(doc, config, ref_config, endpoint)
     if measured is None:
         return Finding(NOT_CHECKABLE, "A cell this claim needs failed; see the results.", cells)
@@ -407,7 +407,7 @@ def faster(claim: dict, doc: Document | None, sources: Sources) -> Finding:
     if doc is None:
         return NO_RESULTS
     a, b, endpoint = claim["a"], claim["b"], claim["endpoint"]
-    cells = ((a, endpoint), (b, endpoint))
+    cells = ((a, endpoint, SQLITE), (b, endpoint, SQLITE))
     ratio = rps_ratio_of(doc, a, b, endpoint)
     if ratio is None:
         return Finding(NOT_CHECKABLE, "A cell this claim needs failed; see the results.", cells)
@@ -457,7 +457,9 @@ def gap_matters(claim: dict, doc: Document | None, sources: Sources) -> Finding:
     if doc is None:
         return NO_RESULTS
     ratios = ratios_of(doc, claim)
-    cells = tuple((c, ep) for c in (claim["a"], *claim["others"]) for ep in claim["endpoints"])
+    cells = tuple(
+        (c, ep, SQLITE) for c in (claim["a"], *claim["others"]) for ep in claim["endpoints"]
+    )
     if not ratios:
         return Finding(NOT_CHECKABLE, "The cells this claim needs failed.", cells)
     # A pair whose cell failed could go either way: it must not make "every pair" easier.
@@ -482,7 +484,7 @@ def gap_matters(claim: dict, doc: Document | None, sources: Sources) -> Finding:
             f"{label_of(doc, same_server[1])}"
             f" on `json` is {ratio_text(r)}: much of the gap is the server, not the framework."
         )
-        cells += tuple((c, "json") for c in same_server)
+        cells += tuple((c, "json", SQLITE) for c in same_server)
     return Finding(verdict, text, cells, comparisons=comparisons)
 
 
@@ -499,9 +501,15 @@ def gap_narrows(claim: dict, doc: Document | None, sources: Sources) -> Finding:
     if doc is None:
         return NO_RESULTS
     wide, narrow = claim["endpoints"]
-    cells = tuple((c, ep) for c in (claim["a"], *claim["others"]) for ep in claim["endpoints"])
+    databases = claim.get("databases", [SQLITE])
+    cells = tuple(
+        (c, ep, db)
+        for db in databases
+        for c in (claim["a"], *claim["others"])
+        for ep in claim["endpoints"]
+    )
     verdicts, parts, comparisons = [], [], []
-    for database in claim.get("databases", [SQLITE]):
+    for database in databases:
         shrink = {
             o: n
             for o in claim["others"]
