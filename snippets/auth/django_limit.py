@@ -1,6 +1,7 @@
 import hashlib
 import math
 import time
+import unicodedata
 from functools import wraps
 
 from django.core.cache import cache
@@ -17,7 +18,10 @@ def limit_failed_logins(view):
     def wrapper(request, *args, **kwargs):
         if request.method != "POST":
             return view(request, *args, **kwargs)
-        client = f"{request.META.get('REMOTE_ADDR')}:{request.POST.get('username', '')}"
+        # One count per user however the name is spelled: Django's login form applies NFKC,
+        # and allauth's backend matches usernames ignoring case ("Ada" logs in as "ada").
+        name = unicodedata.normalize("NFKC", request.POST.get("username", "")).casefold()
+        client = f"{request.META.get('REMOTE_ADDR')}:{name}"
         key = "failed-logins:" + hashlib.sha256(client.encode()).hexdigest()
         if cache.add(key, 0, WINDOW):  # the first attempt opens the window
             cache.set(key + ":end", time.time() + WINDOW, WINDOW)
@@ -34,7 +38,7 @@ def limit_failed_logins(view):
             return response
         response = view(request, *args, **kwargs)
         user = request.user  # after the view: the one it logged in, if it did
-        if user.is_authenticated and user.get_username() == request.POST.get("username"):
+        if user.is_authenticated and user.get_username().casefold() == name:
             cache.delete_many([key, key + ":end"])  # only failures add up
         return response
 

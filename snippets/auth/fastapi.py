@@ -9,6 +9,7 @@ from fastapi.security import OAuth2PasswordBearer, OAuth2PasswordRequestForm
 from pwdlib import PasswordHash
 from pydantic import BaseModel, Field
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from snippets.auth.fastapi_limit import forget_login_attempts, login_key, reserve_login_attempt
@@ -41,7 +42,8 @@ async def validation_error(request: Request, exc: RequestValidationError) -> JSO
 
 
 class Registration(BaseModel):
-    username: str = Field(min_length=1, max_length=150)
+    # Django's rule for usernames: letters, digits and @.+-_ (no NUL, which PostgreSQL refuses)
+    username: str = Field(min_length=1, max_length=150, pattern=r"^[\w.@+-]+$")
     password: str = Field(min_length=8)
 
 
@@ -79,7 +81,11 @@ def register(data: Registration, session: SessionDep) -> UserOut:
         raise HTTPException(status_code=409, detail="Username already taken")
     user = User(username=data.username, password_hash=password_hash.hash(data.password))
     session.add(user)
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError:  # taken while the password was hashed: two sign-ups at once
+        session.rollback()
+        raise HTTPException(status_code=409, detail="Username already taken") from None
     return UserOut(username=user.username)
 
 

@@ -1,6 +1,9 @@
+import re
+
 from flask import Blueprint, Flask, request
 from flask_limiter import Limiter
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from snippets.configuration.secret_env import require_secret
@@ -10,6 +13,7 @@ from snippets.validation.flask_strict import strict_json
 login_manager = LoginManager()
 auth = Blueprint("auth", __name__)
 DUMMY_HASH = generate_password_hash("dummy password")  # same method and cost as real hashes
+USERNAME = re.compile(r"[\w.@+-]{1,150}")
 
 
 def client_and_username():
@@ -36,14 +40,19 @@ def register():
     if not isinstance(data, dict):  # also [] or "text": valid JSON, but not an object
         return {"detail": "Request body must be a JSON object"}, 400
     username, password = data.get("username"), data.get("password")
-    if not isinstance(username, str) or not 1 <= len(username) <= 150:
-        return {"detail": "username: 1 to 150 characters"}, 422
+    # Django's rule for usernames: letters, digits and @.+-_ (no NUL, which PostgreSQL refuses)
+    if not isinstance(username, str) or not USERNAME.fullmatch(username):
+        return {"detail": "username: 1 to 150 letters, digits or @.+-_"}, 422
     if not isinstance(password, str) or len(password) < 8:
         return {"detail": "password: at least 8 characters"}, 422
     if db.session.scalar(db.select(User).filter_by(username=username)):
         return {"detail": "Username already taken"}, 409
     db.session.add(User(username=username, password_hash=generate_password_hash(password)))
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # taken while the password was hashed: two sign-ups at once
+        db.session.rollback()
+        return {"detail": "Username already taken"}, 409
     return {"username": username}, 201
 
 

@@ -6,8 +6,10 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
+from snippets.validation.fastapi_strict import strict_json
+
 logger = logging.getLogger(__name__)
-app = FastAPI()
+app = strict_json(FastAPI())  # see the validation page
 ITEMS = {1: {"name": "Widget", "stock": 3}, 2: {"name": "Gadget", "stock": 0}}
 
 

@@ -331,6 +331,77 @@ def test_failed_logins_are_limited_per_client_and_username(framework: str, setti
     assert login("10.0.0.2")(guess).status_code == 401
 
 
+@pytest.mark.django_db
+def test_django_limit_counts_every_spelling_of_a_username_together(settings) -> None:
+    """Review: allauth's backend logs "Ada" in as "ada", and Django's form folds full-width
+    letters (NFKC), so a count per spelling gave 5 guesses a minute per spelling: 160 for a
+    five-letter name. Every spelling of one name now shares the count."""
+    settings.ROOT_URLCONF = "snippets.auth.django"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    send = _django_login("10.0.0.4")
+    name = _username()
+    spellings = [name, name.upper(), name.capitalize(), name.swapcase().title(), name.upper()]
+    assert [send({"username": s, "password": "x"}).status_code for s in spellings] == [401] * 5
+    full_width = "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in name)
+    assert send({"username": full_width, "password": "x"}).status_code == 429
+
+
+class _TakenWhileHashing:
+    """A password hasher that, while it hashes, lets another sign-up take the same name: what
+    two ``POST /register`` for one name at once do, in a fixed order."""
+
+    def __init__(self, real, take) -> None:
+        self.real, self.take = real, take
+
+    def hash(self, password: str) -> str:
+        self.take()
+        return self.real.hash(password)
+
+
+def test_two_sign_ups_for_one_name_at_once_get_409_not_500(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Review: both requests passed the "taken?" check, then the slow hash, then the second
+    commit hit the unique constraint: IntegrityError, a 500. It is now the same 409."""
+    name, body = _username(), {"password": PASSWORD}
+
+    def take_fastapi() -> None:
+        with fastapi_db.Session(fastapi_db.engine) as session:
+            session.add(fastapi_db.User(username=name, password_hash="taken meanwhile"))
+            session.commit()
+
+    hasher = _TakenWhileHashing(fastapi_auth.password_hash, take_fastapi)
+    monkeypatch.setattr(fastapi_auth, "password_hash", hasher)
+    answer = TestClient(fastapi_auth.app).post("/register", json={"username": name, **body})
+    assert (answer.status_code, answer.json()) == (409, {"detail": "Username already taken"})
+
+    app = flask_auth.app
+    name = _username()
+
+    def take_flask(password: str) -> str:
+        with app.app_context():
+            flask_db.db.session.add(flask_db.User(username=name, password_hash="taken"))
+            flask_db.db.session.commit()
+        return "hashed"
+
+    monkeypatch.setattr(flask_auth, "generate_password_hash", take_flask)
+    answer = app.test_client().post("/register", json={"username": name, **body})
+    assert (answer.status_code, answer.json) == (409, {"detail": "Username already taken"})
+
+
+@pytest.mark.parametrize("framework", ["fastapi", "flask"])
+@pytest.mark.parametrize("name", ["a\x00b", "ada lovelace", "ada\n", ""])
+def test_a_username_outside_djangos_characters_is_refused(framework: str, name: str) -> None:
+    """Review: a NUL in a username reached PostgreSQL, which refuses it (psycopg's DataError,
+    a 500). Usernames now follow Django's rule: letters, digits and @.+-_ only."""
+    body = {"username": name, "password": PASSWORD}
+    if framework == "fastapi":
+        answer = TestClient(fastapi_auth.app).post("/register", json=body)
+    else:
+        answer = flask_auth.app.test_client().post("/register", json=body)
+    assert answer.status_code == 422
+
+
 class _SlowFailingForm:
     """Django's AuthenticationForm, failing after a slow hash (no database: threads)."""
 

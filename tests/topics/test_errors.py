@@ -96,3 +96,20 @@ def test_django_api_answers_a_body_over_the_limit_with_413(settings) -> None:
     assert resp.json() == {"error": {"status": 413, "message": "Request body too large"}}
     other = api.on_exception(Client().request().wsgi_request, SuspiciousOperation("odd"))
     assert other.status_code == 400
+
+
+def test_fastapi_orders_refuse_a_huge_body_and_nan_like_every_json_endpoint() -> None:
+    """Review: this tab's app was a bare ``FastAPI()``, so a reader who copied it alone read a
+    body of any size; the validation page says every FastAPI
+    snippet that reads JSON calls ``strict_json(app)``."""
+    from fastapi.testclient import TestClient
+
+    from snippets.errors.fastapi import app
+    from snippets.validation.fastapi_strict import MAX_JSON_BYTES
+
+    client = TestClient(app)
+    huge = b'{"quantity": 1, "pad": "' + b"x" * MAX_JSON_BYTES + b'"}'
+    headers = {"Content-Type": "application/json"}
+    assert client.post("/items/1/orders", content=huge, headers=headers).status_code == 413
+    nan = client.post("/items/1/orders", content=b'{"quantity": NaN}', headers=headers)
+    assert nan.status_code == 400  # not JSON at all, for strict_json's parser
