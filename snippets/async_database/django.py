@@ -7,13 +7,16 @@ from ninja import Field, NinjaAPI, Schema, Status
 
 from snippets.async_database.django_models import Author, Book
 
+# PostgreSQL's text holds no NUL character: psycopg refuses one (a 500), SQLite stores it.
+NO_NUL = r"^[^\x00]*$"
+
 api = NinjaAPI(urls_namespace="async_database")
 PAGE = 50  # the newest 50: a list endpoint never returns a whole table
 
 
 class AuthorIn(Schema):
-    name: str = Field(min_length=1, max_length=100)
-    books: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
+    name: str = Field(min_length=1, max_length=100, pattern=NO_NUL)
+    books: list[Annotated[str, Field(min_length=1, max_length=200, pattern=NO_NUL)]] = Field(
         default=[], max_length=20
     )
 

@@ -17,6 +17,9 @@ from sqlalchemy.orm import (
 
 from snippets.validation.flask_strict import strict_json
 
+# PostgreSQL's text holds no NUL character: psycopg refuses one (a 500), SQLite stores it.
+NO_NUL = r"^[^\x00]*$"
+
 # The database page's URL (GUIDE_DATABASE_URL), and its SQLite file when none is set.
 DATA_DIR = Path.home() / ".local" / "share" / "verified-guide"
 DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -58,8 +61,8 @@ init_db(app)
 
 
 class AuthorIn(BaseModel):
-    name: str = Field(min_length=1, max_length=100)
-    books: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
+    name: str = Field(min_length=1, max_length=100, pattern=NO_NUL)
+    books: list[Annotated[str, Field(min_length=1, max_length=200, pattern=NO_NUL)]] = Field(
         default=[], max_length=20
     )
 

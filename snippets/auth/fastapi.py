@@ -1,3 +1,4 @@
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
@@ -21,6 +22,8 @@ SECRET_KEY = require_secret("GUIDE_SECRET_KEY")  # no default: a missing key sto
 ALGORITHM = "HS256"
 REQUIRED = {"require": ["sub", "exp"]}  # a token without them is invalid, not a KeyError
 TOKEN_LIFETIME = timedelta(minutes=30)
+# Django's rule for usernames: letters, digits and @.+-_ (so no NUL, which PostgreSQL refuses)
+USERNAME = r"[\w.@+-]{1,150}"
 
 app = strict_json(FastAPI())  # see the validation page
 password_hash = PasswordHash.recommended()  # Argon2
@@ -42,8 +45,7 @@ async def validation_error(request: Request, exc: RequestValidationError) -> JSO
 
 
 class Registration(BaseModel):
-    # Django's rule for usernames: letters, digits and @.+-_ (no NUL, which PostgreSQL refuses)
-    username: str = Field(min_length=1, max_length=150, pattern=r"^[\w.@+-]+$")
+    username: str = Field(pattern=f"^{USERNAME}$")
     password: str = Field(min_length=8)
 
 
@@ -57,7 +59,9 @@ class Token(BaseModel):
 
 
 def authenticate_user(session: Session, username: str, password: str) -> User | None:
-    user = session.scalar(select(User).where(User.username == username))
+    # A name no account can have is not looked up: PostgreSQL would refuse a NUL in it.
+    valid = re.fullmatch(USERNAME, username)
+    user = session.scalar(select(User).where(User.username == username)) if valid else None
     if user is None:
         password_hash.verify(password, DUMMY_HASH)  # same time as a real check: no user probing
         return None

@@ -66,7 +66,13 @@ def login():
     # site (Fetch Metadata), or that site could log a visitor into an account of its choosing.
     if request.headers.get("Sec-Fetch-Site", "same-origin") not in {"same-origin", "none"}:
         return {"detail": "Cross-site login refused"}, 403
-    user = db.session.scalar(db.select(User).filter_by(username=request.form["username"]))
+    # A name no account can have is not looked up: PostgreSQL would refuse a NUL in it.
+    name = request.form["username"]
+    user = (
+        db.session.scalar(db.select(User).filter_by(username=name))
+        if USERNAME.fullmatch(name)
+        else None
+    )
     # Hash the password for unknown users too: the answer takes as long, so timing
     # does not tell which usernames exist.
     stored = user.password_hash if user is not None else DUMMY_HASH

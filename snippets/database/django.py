@@ -4,11 +4,14 @@ from ninja import Field, ModelSchema, NinjaAPI, Schema, Status
 
 from snippets.database.django_models import Item
 
+# PostgreSQL's text holds no NUL character: psycopg refuses one (a 500), SQLite stores it.
+NO_NUL = r"^[^\x00]*$"
+
 api = NinjaAPI(urls_namespace="database")
 
 
 class ItemIn(Schema):
-    name: str = Field(min_length=1, max_length=100)
+    name: str = Field(min_length=1, max_length=100, pattern=NO_NUL)
     price: float = Field(gt=0, allow_inf_nan=False)
 
 

@@ -4,12 +4,15 @@ from pydantic import BaseModel, Field, ValidationError
 from snippets.database.flask_db import Item, db, init_db
 from snippets.validation.flask_strict import strict_json
 
+# PostgreSQL's text holds no NUL character: psycopg refuses one (a 500), SQLite stores it.
+NO_NUL = r"^[^\x00]*$"
+
 app = strict_json(Flask(__name__))  # see the validation page
 init_db(app)
 
 
 class ItemIn(BaseModel):
-    name: str = Field(min_length=1, max_length=100)
+    name: str = Field(min_length=1, max_length=100, pattern=NO_NUL)
     price: float = Field(gt=0, allow_inf_nan=False)
 
 

@@ -402,6 +402,25 @@ def test_a_username_outside_djangos_characters_is_refused(framework: str, name: 
     assert answer.status_code == 422
 
 
+def test_a_login_name_no_account_can_have_is_never_looked_up(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Review: ``username=a%00b`` went to the database, and PostgreSQL refuses a NUL (a 500).
+    A name outside the sign-up rule is now an unknown user, without a query (the password is
+    still hashed, so it takes as long as any failed login)."""
+
+    class NoQueries:
+        def scalar(self, *args: object) -> None:
+            raise AssertionError("a query for a name no account can have")
+
+    assert fastapi_auth.authenticate_user(NoQueries(), "a\x00b", PASSWORD) is None
+    monkeypatch.setattr(flask_db.db.session, "scalar", NoQueries().scalar)
+    client = flask_auth.app.test_client()
+    client.environ_base["REMOTE_ADDR"] = "10.0.2.1"
+    answer = client.post("/login", data={"username": "a\x00b", "password": PASSWORD})
+    assert answer.status_code == 401
+
+
 class _SlowFailingForm:
     """Django's AuthenticationForm, failing after a slow hash (no database: threads)."""
 

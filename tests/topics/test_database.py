@@ -189,6 +189,13 @@ def test_backend_string_longer_than_the_column(engine: sa.Engine) -> None:
     assert rejected is (engine.dialect.name == "postgresql")
 
 
+def test_backend_text_with_a_nul_character(engine: sa.Engine) -> None:
+    """SQLite stores a NUL in text; psycopg refuses to send one to PostgreSQL (a DataError,
+    which the snippets' ``NO_NUL`` pattern keeps from becoming a 500)."""
+    rejected = _rejects(engine, "INSERT INTO items (name, price) VALUES (:n, 1)", n="a\x00b")
+    assert rejected is (engine.dialect.name == "postgresql")
+
+
 def test_backend_text_in_a_number_column(engine: sa.Engine) -> None:
     """SQLite's type affinity keeps ``'cheap'`` in a FLOAT column; PostgreSQL refuses it."""
     rejected = _rejects(engine, "INSERT INTO items (name, price) VALUES ('x', 'cheap')")
