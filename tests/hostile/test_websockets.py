@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -70,9 +71,7 @@ def test_flask_socketio_survives_hostile_frames() -> None:
     url = f"/socket.io/?EIO=4&transport=polling&sid={json.loads(handshake.data[1:])['sid']}"
     assert client.post(url, data="40").status_code == 200  # join the default namespace
     payloads = [
-        # Under Engine.IO's 1 MB maxPayload: a longer POST is refused with 400, but the refusal
-        # closes the socket and waits (queue.join) until the client polls, so a client that
-        # never polls holds the server's thread (python-engineio; left out, see the report).
+        # Under Engine.IO's 1 MB maxPayload: a longer POST is the next test's.
         *(f'["echo",{frame}]' for frame in FRAMES if len(frame) < MAX_PAYLOAD),
         '["echo",' + "[" * DEEP + "]" * DEEP + "]",
         '["echo",{"message":"' + "x" * 500_000 + '"}]',
@@ -91,3 +90,25 @@ def test_flask_socketio_survives_hostile_frames() -> None:
         received += client.get(url).get_data(as_text=True)  # replies arrive by polling
     assert '42["echo",{"echo":"still open"}]' in received
     assert received.count('["error",') >= 2  # a list, a lone surrogate: the error event
+
+
+def test_flask_socketio_refuses_a_long_poll_over_the_limit_without_holding_a_thread() -> None:
+    """Review: python-engineio answered a POST over maxPayload by closing the session and then
+    waiting (queue.join) for the client's next poll, so a client that never polls held the
+    worker's thread for good (gunicorn's one gthread worker: a few such POSTs stop the app).
+    The snippet now refuses such a body with 413 before Engine.IO reads it, at once."""
+    from snippets.websockets.flask import MAX_MESSAGE
+
+    client = flask_socketio_snippet.app.test_client()
+    handshake = client.get("/socket.io/?EIO=4&transport=polling")
+    url = f"/socket.io/?EIO=4&transport=polling&sid={json.loads(handshake.data[1:])['sid']}"
+    assert client.post(url, data="40").status_code == 200
+    too_long = b"42" + b"x" * MAX_MESSAGE
+    answers: list = []  # a daemon thread: one the old code held for good must not hold pytest
+    post = threading.Thread(target=lambda: answers.append(client.post(url, data=too_long)))
+    post.daemon = True
+    post.start()
+    post.join(HANG_SECONDS)
+    assert answers, f"no answer within {HANG_SECONDS} s"
+    assert answers[0].status_code == 413
+    assert client.post(url, data='42["echo",{"message":"after"}]').status_code == 200
