@@ -544,6 +544,14 @@ PINNED_STATUSES = {
         "tests/topics/test_security.py"
         "::test_django_body_over_the_limit_gets_413_other_bad_requests_400"
     ),
+    ("guide/errors.md", 'gets a plain-text 413 "Content Too Large" before any handler runs'): (
+        "tests/topics/test_errors.py"
+        "::test_fastapi_orders_refuse_a_huge_body_and_nan_like_every_json_endpoint"
+    ),
+    ("guide/websockets.md", "The snippet refuses such a body with 413 before Engine.IO reads it"): (
+        "tests/hostile/test_websockets.py"
+        "::test_flask_socketio_refuses_a_long_poll_over_the_limit_without_holding_a_thread"
+    ),
     ("guide/testing.md", "which answers **405** for a POST in the test above"): (
         "snippets/testing/django_test.py::test_post_is_not_allowed"
     ),

@@ -166,6 +166,8 @@ def claims_section(ledger: Ledger) -> str:
         "the site fails. Throughput claims are judged from ratios measured in interleaved "
         "rounds, each with a 95% interval; when that interval reaches across a limit of the "
         f"rule, the verdict is *{BORDERLINE}* instead of whichever side the noise fell on. "
+        "A ratio marked *unpaired* compares two cells that share fewer than three rounds (one "
+        "was measured again on its own), so its interval adds both cells' spreads. "
         "Where the re-measurement could not run (no `wrk` on the machine that built this "
         f"site), the verdict comes from the committed result file and says *{NOT_REMEASURED}*."
         "\n\n" + rules
@@ -225,7 +227,7 @@ def headline_table(ledger: Ledger, base: str = "") -> str:
             rows,
         )
         + (NOISY_LEGEND if any(NOISY_FLAG in text for row in rows for text in row) else "")
-        + (unpaired_note(rows))
+        + unpaired_note(rows)
     )
 
 

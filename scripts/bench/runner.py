@@ -282,7 +282,7 @@ def one_run(
         return
     reason = results.failure_reason([run])
     if reason:
-        cell.failure = f"round {round_ + 1}: {reason}"
+        cell.failure = f"run {len(cell.runs) + 1}: {reason}"  # (round_ counts the whole run)
         return
     cell.runs.append(run)
     cell.rounds.append(round_)

@@ -8,7 +8,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import OAuth2PasswordBearer, OAuth2PasswordRequestForm
 from pwdlib import PasswordHash
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -22,8 +22,10 @@ SECRET_KEY = require_secret("GUIDE_SECRET_KEY")  # no default: a missing key sto
 ALGORITHM = "HS256"
 REQUIRED = {"require": ["sub", "exp"]}  # a token without them is invalid, not a KeyError
 TOKEN_LIFETIME = timedelta(minutes=30)
-# Django's rule for usernames: letters, digits and @.+-_ (so no NUL, which PostgreSQL refuses)
-USERNAME = r"[\w.@+-]{1,150}"
+# Django's rule for usernames: letters, digits and @.+-_ (so no NUL, which PostgreSQL refuses),
+# in Python's regex both at sign-up and at log-in (Pydantic's pattern= is Rust's, whose \w
+# differs: it would admit names that log-in then refuses).
+USERNAME = re.compile(r"[\w.@+-]{1,150}")
 
 app = strict_json(FastAPI())  # see the validation page
 password_hash = PasswordHash.recommended()  # Argon2
@@ -45,8 +47,15 @@ async def validation_error(request: Request, exc: RequestValidationError) -> JSO
 
 
 class Registration(BaseModel):
-    username: str = Field(pattern=f"^{USERNAME}$")
+    username: str = Field(min_length=1, max_length=150)
     password: str = Field(min_length=8)
+
+    @field_validator("username")
+    @classmethod
+    def django_characters(cls, username: str) -> str:
+        if not USERNAME.fullmatch(username):
+            raise ValueError("letters, digits and @.+-_ only")
+        return username
 
 
 class UserOut(BaseModel):
@@ -60,7 +69,7 @@ class Token(BaseModel):
 
 def authenticate_user(session: Session, username: str, password: str) -> User | None:
     # A name no account can have is not looked up: PostgreSQL would refuse a NUL in it.
-    valid = re.fullmatch(USERNAME, username)
+    valid = USERNAME.fullmatch(username)
     user = session.scalar(select(User).where(User.username == username)) if valid else None
     if user is None:
         password_hash.verify(password, DUMMY_HASH)  # same time as a real check: no user probing

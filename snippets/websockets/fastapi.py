@@ -17,8 +17,8 @@ async def echo(websocket: WebSocket):
     await websocket.accept()
     try:
         while True:
-            received = await websocket.receive_text()
             try:
+                received = await websocket.receive_text()  # KeyError for a binary frame
                 # Unlike json.loads: no NaN, no lone surrogate ("\ud800", which the server
                 # could not encode to send back), about 200 levels of nesting at most.
                 message = pydantic_core.from_json(received, allow_inf_nan=False)["message"]

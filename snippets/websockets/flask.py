@@ -1,19 +1,51 @@
+import json
+import math
+
 from flask import Flask
 from flask_socketio import SocketIO, emit
 
 MAX_MESSAGE = 1_000_000  # bytes: Engine.IO's own default, stated so both checks agree
 
+
+def finite(text):
+    number = float(text)
+    if not math.isfinite(number):  # 1e400
+        raise ValueError("not a finite number")
+    return number
+
+
+def not_json(name):
+    raise ValueError(f"{name} is not JSON")
+
+
+class StrictJSON:
+    # python-socketio reads and writes frames with json.loads/dumps, which take NaN and
+    # Infinity: JSON has neither, and a browser's socket.io-client fails on them. A frame
+    # that does not decode is dropped, as malformed JSON already was.
+    @staticmethod
+    def loads(text, **kwargs):
+        return json.loads(text, parse_constant=not_json, parse_float=finite, **kwargs)
+
+    @staticmethod
+    def dumps(value, **kwargs):
+        return json.dumps(value, allow_nan=False, **kwargs)
+
+
 app = Flask(__name__)
-socketio = SocketIO(app, max_http_buffer_size=MAX_MESSAGE)  # Socket.IO at /socket.io/
+socketio = SocketIO(app, max_http_buffer_size=MAX_MESSAGE, json=StrictJSON)  # at /socket.io/
 
 
-def refuse_long_polls(wsgi_app):
+def refuse_long_bodies(wsgi_app):
     # python-engineio answers a long-polling POST over its limit by closing the session and
     # then waiting for the client's next poll: a client that never polls holds the worker's
     # thread for good. A body that long is refused here, before Engine.IO sees it.
     def guarded(environ, start_response):
-        length = environ.get("CONTENT_LENGTH") or ""
-        if length.isdigit() and int(length) > MAX_MESSAGE:
+        try:  # read as Engine.IO reads it, so no length it would refuse gets past
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            start_response("400 Bad Request", [("Content-Type", "text/plain")])
+            return [b"Bad Content-Length\n"]
+        if length > MAX_MESSAGE:
             start_response("413 Content Too Large", [("Content-Type", "text/plain")])
             return [b"Message too large\n"]
         return wsgi_app(environ, start_response)
@@ -21,7 +53,7 @@ def refuse_long_polls(wsgi_app):
     return guarded
 
 
-app.wsgi_app = refuse_long_polls(app.wsgi_app)  # outside Flask-SocketIO's middleware
+app.wsgi_app = refuse_long_bodies(app.wsgi_app)  # outside Flask-SocketIO's middleware
 
 
 @app.get("/")

@@ -39,6 +39,8 @@ def test_fastapi_socket_answers_hostile_frames() -> None:
             ws.send_text(frame)
             reply = ws.receive_json()
             assert reply == ERROR or "echo" in reply
+        ws.send_bytes(b'{"message": "in a binary frame"}')  # the echo speaks text frames only
+        assert ws.receive_json() == ERROR
         ws.send_json({"message": "still open"})
         assert ws.receive_json() == {"echo": "still open"}
 
@@ -79,6 +81,8 @@ def test_flask_socketio_survives_hostile_frames() -> None:
         "[]",
         '"echo"',
         '["echo","\\ud800"]',
+        '["echo",{"message":NaN}]',  # json.loads takes these; the echo would not be JSON
+        '["echo",{"message":1e400}]',
     ]
     for payload in payloads:
         started = time.perf_counter()
@@ -89,6 +93,7 @@ def test_flask_socketio_survives_hostile_frames() -> None:
     while "still open" not in received and time.monotonic() < deadline:
         received += client.get(url).get_data(as_text=True)  # replies arrive by polling
     assert '42["echo",{"echo":"still open"}]' in received
+    assert "NaN" not in received and "Infinity" not in received
     assert received.count('["error",') >= 2  # a list, a lone surrogate: the error event
 
 
@@ -111,4 +116,6 @@ def test_flask_socketio_refuses_a_long_poll_over_the_limit_without_holding_a_thr
     post.join(HANG_SECONDS)
     assert answers, f"no answer within {HANG_SECONDS} s"
     assert answers[0].status_code == 413
+    garbled = client.post(url, data="40", environ_overrides={"CONTENT_LENGTH": "1e9"})
+    assert garbled.status_code == 400  # not a length Engine.IO could read either
     assert client.post(url, data='42["echo",{"message":"after"}]').status_code == 200

@@ -197,7 +197,8 @@ class ResultFile(Strict):
     @model_validator(mode="after")
     def _noisy_flags_follow_the_limit(self) -> "ResultFile":
         """A cell is flagged noisy exactly when its spread is over the suite's limit: the pages
-        read the flag, so it must say what the runs say (files from before the limit have none)."""
+        read the flag, so it must say what the runs say (version 1 files, written before the
+        limit, are judged by the 10% in force since: ``_convert_v1``)."""
         limit = self.suite.max_spread
         for index, cell in enumerate(self.results):
             if self.suite.interleaved and cell.status == "ok" and cell.rounds is None:

@@ -69,28 +69,25 @@ def label_of(doc: Document, config: str) -> str:
     return f"{cell['label']} on {cell['server'].capitalize()}"
 
 
+# Beside a ratio whose two cells shared too few rounds to pair their runs (measured apart, as
+# a cell re-run alone was before whole sets were): its interval is the wider, unpaired one.
+UNPAIRED = ", unpaired"
+
+
+def _ratio(interval: Interval, label: str = "") -> str:
+    pairing = UNPAIRED if interval.paired is False else ""
+    return f"{interval.value:.2f} ({label}{interval.low:.2f}-{interval.high:.2f}{pairing})"
+
+
 def ratio_text(interval: Interval) -> str:
     """``1.23 (95% interval 1.10-1.37)``, with ``unpaired`` when the runs were not."""
-    return (
-        f"{interval.value:.2f} (95% interval {interval.low:.2f}-{interval.high:.2f}"
-        f"{UNPAIRED if interval.paired is False else ''})"
-    )
+    return _ratio(interval, "95% interval ")
 
 
 def ratio_cell(interval: Interval | None) -> str:
     """A ratio in a table: ``1.23 (1.10-1.37)``, ``unpaired`` as in ``ratio_text``; ``n/a``
     when a cell failed or is missing."""
-    if interval is None:
-        return "n/a"
-    return (
-        f"{interval.value:.2f} ({interval.low:.2f}-{interval.high:.2f}"
-        f"{UNPAIRED if interval.paired is False else ''})"
-    )
-
-
-# Beside a ratio whose two cells shared too few rounds to pair their runs (measured apart, as
-# a cell re-run alone was before whole sets were): its interval is the wider, unpaired one.
-UNPAIRED = ", unpaired"
+    return "n/a" if interval is None else _ratio(interval)
 
 
 def unpaired_note(rows: list[list[str]]) -> str:

@@ -78,15 +78,20 @@ class FasterInputs(ClaimInputs):
     min_ratio: float
 
 
-class GapInputs(ClaimInputs):
+class GapBetween(ClaimInputs):
+    """One setup against the others, on some endpoints."""
+
     a: str
     others: list[str]
     endpoints: list[str]
+
+
+class GapInputs(GapBetween):
     #: Databases the endpoints are judged on, the verdict's first (``bench.config``).
     databases: list[str] = [SQLITE]
 
 
-class GapMattersInputs(GapInputs):
+class GapMattersInputs(GapBetween):  # judged on SQLite only: no ``databases`` to ignore
     same_server: list[str] | None = None
 
 
