@@ -215,6 +215,25 @@ def test_lightest_needs_the_lowest_cost_on_every_metric() -> None:
     assert finding(CLAIMS["django-heavy-deps"], _doc({}, costs=costs)).label == REFUTED
 
 
+def test_lightest_leaves_a_one_sample_cost_within_the_margin_open() -> None:
+    """Idle memory and import time are one sample each: 52.8 against 56.6 MiB could swap on
+    the next run, so such a metric counts either way, and a verdict it decides is borderline."""
+    row = {"packages_installed": 5, "install_mb": 5.0, "import_ms": 500, "idle_rss_mb": 50}
+    costs = [
+        {"framework": "fastapi", **row},
+        {"framework": "django", **row},
+        {"framework": "flask", **row, "packages_installed": 3, "install_mb": 2.0},
+    ]
+    claim = CLAIMS["flask-lightest"]
+    close = [*costs[:2], {**costs[2], "import_ms": 300, "idle_rss_mb": 52}]  # 4 % more memory
+    found = finding(claim, _doc({}, costs=close))
+    assert found.label == BORDERLINE and "1 within 10% of the next" in found.text
+    clear = [*costs[:2], {**costs[2], "import_ms": 300, "idle_rss_mb": 40}]
+    assert finding(claim, _doc({}, costs=clear)).label == CONFIRMED
+    exact = [*costs[:2], {**costs[2], "import_ms": 300, "idle_rss_mb": 40, "install_mb": 5.1}]
+    assert finding(claim, _doc({}, costs=exact)).label == PARTLY  # sizes are exact: no margin
+
+
 def test_a_claim_whose_test_failed_shows_evidence_failing() -> None:
     doc = _doc(_json_cells(16_000, 1_000, 2_000))
     passing = judge(CLAIMS["rps-fastapi"], doc, _evidence({"rps-fastapi": "passed"}))

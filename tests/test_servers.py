@@ -41,3 +41,11 @@ def test_a_block_that_raises_keeps_the_log(temp_dir: Path) -> None:
     with failing_check, servers.serve("plain", HTTP_SERVER) as server:
         raise AssertionError("the check failed")
     assert not server.alive() and list(temp_dir.iterdir()) == [server.log_path]
+
+
+def test_an_interrupted_block_leaves_no_log(temp_dir: Path) -> None:
+    """Ctrl-C on ``make bench`` used to leave every running server's log in the temp dir,
+    though no error named them."""
+    with pytest.raises(KeyboardInterrupt), servers.serve("plain", HTTP_SERVER) as server:
+        raise KeyboardInterrupt
+    assert not server.alive() and list(temp_dir.iterdir()) == []

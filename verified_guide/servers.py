@@ -270,8 +270,9 @@ def serve(
     load generator on different cores). The server gets its own process group, so
     stopping it reaches its workers too, also on Ctrl-C; it stays in the caller's session,
     so it runs at the caller's priority. Its log (stdout and stderr) goes to a temp file,
-    deleted when the block ends normally and kept when the server fails to start or the
-    block raises: the error names the file. A test run starts hundreds of servers.
+    deleted when the block ends normally or is interrupted (Ctrl-C), and kept when the
+    server fails to start or the block raises: the error names the file. A test run starts
+    hundreds of servers.
     """
     port = free_port()
     fd, log_name = tempfile.mkstemp(prefix=f"{name}-", suffix=".log")
@@ -294,6 +295,9 @@ def serve(
         _wait_ready(server, ready_path, timeout, started)
         yield server
         failed = False
+    except KeyboardInterrupt:  # stopped on purpose (Ctrl-C): no error will name the log
+        failed = False
+        raise
     finally:
         stop(process)
         if not failed:

@@ -511,6 +511,7 @@ def noise_summary(doc: Document) -> str:
             )
         )
         text += "."
+    text += moved_sentence(ok, limit)
     text += floor_sentence(ok)
     failed = [c for c in doc["results"] if c["status"] != "ok"]
     if failed:
@@ -533,6 +534,31 @@ def rerun_policy(suite: dict, ok: list[dict]) -> str:
     return (
         f" (up to {plural(suite['reruns'], 'time')}{pace}; at most "
         f"{plural(most, 'time')} here, every earlier attempt kept in the result file)"
+    )
+
+
+def moved_sentence(ok: list[dict], limit: float) -> str:
+    """The re-run cells whose published median lies more than the limit from their first
+    attempt's: a cell's interval comes from its last attempt alone, so it does not show that
+    the attempts disagreed (each attempt is in the result file)."""
+    moved = [
+        c
+        for c in ok
+        if c["attempts"] and abs(statistics.median(c["attempts"][0]) / c["rps"] - 1) > limit
+    ]
+    if not moved:
+        return ""
+    return (
+        f" For {plural(len(moved), 'cell')} measured again, the published median is more than"
+        f" {limit:.0%} from the first attempt's; their intervals, computed from the last"
+        " attempt alone, do not show that disagreement: "
+        + ", ".join(
+            f"{c['label']} {c['endpoint']} (c={c['concurrency']}, "
+            f"{plural(c['workers'], 'worker')}, "
+            f"{DATABASE_NAMES.get(c['database'], c['database'])})"
+            for c in moved
+        )
+        + "."
     )
 
 

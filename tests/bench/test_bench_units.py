@@ -654,6 +654,9 @@ def test_noise_summary_says_how_often_a_cell_was_measured_again() -> None:
     doc["suite"].update(reruns=3, rerun_budget_s=2400.0)
     text = bench_tables.noise_summary(doc)
     assert "1 cell(s) went over it at first, and 2 (those cells and the cells" in text
+    # Both re-run cells' first attempts (medians 1,000 and 5) lie far from their medians now.
+    assert "For 2 cells measured again, the published median is more than 10% from" in text
+    assert "FastAPI json (c=64, 1 worker, SQLite), Flask json" in text
     assert "(up to 3 times, any after the first only while the run kept to its 40-minute" in text
     assert "at most 2 times here, every earlier attempt kept in the result file)" in text
     doc["suite"]["reruns"] = 1
