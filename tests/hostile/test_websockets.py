@@ -13,6 +13,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from channels.testing import WebsocketCommunicator
 from fastapi.testclient import TestClient
 
@@ -62,6 +63,17 @@ def test_django_consumer_answers_hostile_frames() -> None:
         pool.submit(asyncio.run, attack()).result()
 
 
+@pytest.fixture
+def polling_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The snippet's Socket.IO server as a polling client meets it. flask_socketio's test
+    client (other tests use it) replaces the shared server's ``_send_packet`` with one that
+    queues packets for itself, for good: run after it, the polls here never heard back."""
+    server = flask_socketio_snippet.socketio.server
+    for name in ("_send_packet", "_send_eio_packet"):
+        monkeypatch.delattr(server, name, raising=False)  # back to the class's own methods
+
+
+@pytest.mark.usefixtures("polling_server")
 def test_flask_socketio_survives_hostile_frames() -> None:
     """Socket.IO frames as a client puts them on the wire (long polling: one POST per
     Engine.IO message), through Flask's test client. A frame Socket.IO cannot decode (too
@@ -97,6 +109,7 @@ def test_flask_socketio_survives_hostile_frames() -> None:
     assert received.count('["error",') >= 2  # a list, a lone surrogate: the error event
 
 
+@pytest.mark.usefixtures("polling_server")
 def test_flask_socketio_refuses_a_long_poll_over_the_limit_without_holding_a_thread() -> None:
     """Review: python-engineio answered a POST over maxPayload by closing the session and then
     waiting (queue.join) for the client's next poll, so a client that never polls held the
