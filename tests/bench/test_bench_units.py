@@ -430,6 +430,12 @@ def test_db_bound_is_judged_on_each_database_it_names() -> None:
     assert found.label == CONFIRMED  # PostgreSQL, the first listed: the gap shrinks below 1
     assert "On PostgreSQL" in found.text and "On SQLite" in found.text
     assert len(found.comparisons) == 4
+    # A ratio of cells measured in different rounds says so wherever it is written.
+    apart = [
+        {**c, "rounds": [5, 6, 7, 8, 9]} if c["config"] == "flask-gunicorn" else c for c in cells
+    ]
+    assert "`json` 4.00 (" in finding(claim, document(apart)).text
+    assert ", unpaired)" in finding(claim, document(apart)).text.split("the `db` ratio")[0]
     # The claims page lists and links the cells the verdict read, on each database.
     assert ("fastapi-uvicorn", "db", "postgresql") in found.cells
     verdict = Verdict(claim, found.label, found.text, (), found)

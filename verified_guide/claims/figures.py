@@ -118,11 +118,7 @@ def ratio_lines(doc: Document, claim: dict, ratios: dict[tuple[str, str], Interv
     """``÷ Django on Gunicorn: `json` 2.10 (1.90-2.30), ...``: ``ratios_of`` in words."""
     return "; ".join(
         f"÷ {label_of(doc, other)}: "
-        + ", ".join(
-            f"`{ep}` {r.value:.2f} ({r.low:.2f}-{r.high:.2f})"
-            for (o, ep), r in ratios.items()
-            if o == other
-        )
+        + ", ".join(f"`{ep}` {ratio_cell(r)}" for (o, ep), r in ratios.items() if o == other)
         for other in claim["others"]
     )
 
