@@ -101,12 +101,14 @@ def test_flask_socketio_survives_hostile_frames() -> None:
         started = time.perf_counter()
         resp = client.post(url, data=("42" + payload).encode("utf-8", "surrogatepass"))
         assert resp.status_code == 200 and time.perf_counter() - started < HANG_SECONDS
+    client.post(url, data='42["echo",{"message":2.5}]')  # a finite number still gets through
     client.post(url, data='42["echo",{"message":"still open"}]')
     received, deadline = "", time.monotonic() + 30
     while "still open" not in received and time.monotonic() < deadline:
         received += client.get(url).get_data(as_text=True)  # replies arrive by polling
     assert '42["echo",{"echo":"still open"}]' in received
     assert "NaN" not in received and "Infinity" not in received
+    assert '42["echo",{"echo":2.5}]' in received
     assert received.count('["error",') >= 2  # a list, a lone surrogate: the error event
 
 
