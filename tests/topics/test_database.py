@@ -270,13 +270,24 @@ def test_backend_alembic_migrations_transactional_on_postgresql_only(engine: sa.
 
 
 def test_sqlalchemy_pool_reuses_connections() -> None:
-    """The snippet's engine keeps a QueuePool of 5: the next checkout gets the same connection."""
+    """The snippet's engine keeps a QueuePool of 5: a checkout takes a pooled connection instead
+    of opening one. (Which one depends on what earlier tests in this process left idle: the
+    pool hands out the longest idle first, so "the same one again" held only when alone.)"""
     pool = fastapi_db.engine.pool
     assert isinstance(pool, sa.pool.QueuePool) and pool.size() == 5
-    with fastapi_db.engine.connect() as conn:
-        first = conn.connection.dbapi_connection
-    with fastapi_db.engine.connect() as conn:
-        assert conn.connection.dbapi_connection is first
+    opened: list[object] = []
+
+    def count(dbapi_connection: object, record: object) -> None:
+        opened.append(dbapi_connection)
+
+    sa.event.listen(fastapi_db.engine, "connect", count)
+    try:
+        for _ in range(3):
+            with fastapi_db.engine.connect() as conn:
+                conn.execute(sa.text("SELECT 1"))
+    finally:
+        sa.event.remove(fastapi_db.engine, "connect", count)
+    assert len(opened) <= 1  # one if the pool was empty, then reused; none if it was not
 
 
 @pytest.mark.django_db
