@@ -544,6 +544,16 @@ PINNED_STATUSES = {
         "tests/topics/test_security.py"
         "::test_django_body_over_the_limit_gets_413_other_bad_requests_400"
     ),
+    ("guide/admin.md", "so an admin that passes it on answers 500"): (
+        "tests/topics/test_admin.py::test_admins_refuse_a_nul_on_postgresql"
+    ),
+    ("guide/auth.md", "unique constraint, which Django reports as a 500."): (
+        "tests/topics/test_auth.py::test_two_allauth_sign_ups_for_one_name_at_once_get_409_not_500"
+    ),
+    (
+        "guide/auth.md",
+        "saves inside a savepoint and answers that second request with a plain-text 409,",
+    ): "tests/topics/test_auth.py::test_two_allauth_sign_ups_for_one_name_at_once_get_409_not_500",
     ("guide/errors.md", 'gets a plain-text 413 "Content Too Large" before any handler runs'): (
         "tests/topics/test_errors.py"
         "::test_fastapi_orders_refuse_a_huge_body_and_nan_like_every_json_endpoint"

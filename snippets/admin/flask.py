@@ -4,11 +4,16 @@ from flask_admin.contrib.sqla import ModelView
 from flask_admin.form import SecureForm
 from flask_login import current_user
 from wtforms import FloatField
+from wtforms.validators import Regexp
 
 from snippets.auth.flask import auth, limiter, login_manager
 from snippets.configuration.secret_env import require_secret
 from snippets.database.flask_db import Item, db, init_db
 from snippets.validation.flask_strict import strict_json
+
+# psycopg cannot send a NUL character in text to PostgreSQL (a DataError, so a 500): the form
+# refuses one, as the database topic's API does, and so no name can hold one.
+NO_NUL = Regexp(r"^[^\x00]*$", message="Null characters are not allowed.")
 
 
 class AdminOnly:
@@ -27,6 +32,12 @@ class ItemView(AdminOnly, ModelView):
     column_list = ["id", "name", "price"]
     column_searchable_list = ["name"]
     form_overrides = {"price": FloatField}  # no built-in converter for SQLAlchemy 2.1's Float
+    form_args = {"name": {"validators": [NO_NUL]}}
+
+    def get_list(self, page, sort_column, sort_desc, search, filters, **kwargs):
+        if search and "\x00" in search:  # no name holds a NUL, and PostgreSQL could not be asked
+            return 0, []
+        return super().get_list(page, sort_column, sort_desc, search, filters, **kwargs)
 
 
 app = strict_json(Flask(__name__))  # the auth blueprint reads JSON: see the validation page

@@ -11,4 +11,6 @@ AUTHENTICATION_BACKENDS = [
 ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
+# allauth's sign-up, with a 409 when two requests race for one name (django_adapter.py)
+ACCOUNT_ADAPTER = "snippets.auth.django_adapter.AccountAdapter"
 LOGIN_REDIRECT_URL = "auth-me"  # after allauth's log-in: the page's /me

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 import jwt
 import pytest
+from allauth.account.internal import userkit
 from django.contrib.auth.models import User as DjangoUser
 from django.test import Client
 from fastapi.testclient import TestClient
@@ -387,6 +388,25 @@ def test_two_sign_ups_for_one_name_at_once_get_409_not_500(
     monkeypatch.setattr(flask_auth, "generate_password_hash", take_flask)
     answer = app.test_client().post("/register", json={"username": name, **body})
     assert (answer.status_code, answer.json) == (409, {"detail": "Username already taken"})
+
+
+@pytest.mark.django_db
+def test_two_allauth_sign_ups_for_one_name_at_once_get_409_not_500(
+    settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Review: allauth's sign-up form checks the name is free, then hashes, then saves; the
+    second of two sign-ups for one name broke the unique constraint (IntegrityError, a 500).
+    The race in a fixed order: the name is taken, and the form's check does not see it (as
+    when the other request saves after this one checked). The adapter answers 409."""
+    settings.ROOT_URLCONF = "snippets.auth.django"
+    name = _username()
+    first = DjangoUser.objects.create_user(name, password=PASSWORD)
+    monkeypatch.setattr(userkit, "filter_users_by_username", lambda *_: DjangoUser.objects.none())
+    form = {"username": name, "password1": PASSWORD + "2", "password2": PASSWORD + "2"}
+    resp = Client().post("/accounts/signup/", form)
+    assert resp.status_code == 409, resp.content[:300]
+    assert list(DjangoUser.objects.filter(username=name)) == [first]  # the transaction lives on
+    assert DjangoUser.objects.get(username=name).check_password(PASSWORD)
 
 
 @pytest.mark.parametrize("framework", ["fastapi", "flask"])
