@@ -130,7 +130,7 @@ test-site: $(SITE_NEEDS)
 
 # The independent checks (each needs only setup). The hostile suite on two workers: beside the
 # matrix check, its one process left a core idle once the matrix was done. The older release
-# lines' environments (about 50 s to build in a fresh clone) are built beside the claim tests at
+# lines' environments (about 45 s to build alone in a fresh clone) are built beside the claim tests at
 # idle priority (`test-matrix-envs`); their cases, whose socket replies have a time limit, run here.
 test-hostile:
 	$(RUN) coverage run -p -m pytest -n 2 -m hostile
@@ -138,8 +138,9 @@ test-hostile:
 test-matrix:
 	$(RUN) python -m scripts.matrix check
 
+# Best effort: if it fails (PyPI unreachable, say), test-matrix builds what is missing and says why.
 test-matrix-envs:
-	$(RUN) python -m scripts.matrix prepare
+	$(RUN) python -m scripts.matrix prepare || echo "version matrix: test-matrix will build the environments"
 
 test-typecheck:
 	$(RUN) python -m scripts.typecheck

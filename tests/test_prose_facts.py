@@ -545,7 +545,10 @@ PINNED_STATUSES = {
         "::test_django_body_over_the_limit_gets_413_other_bad_requests_400"
     ),
     ("guide/admin.md", "so an admin that passes it on answers 500"): (
-        "tests/topics/test_admin.py::test_admins_refuse_a_nul_on_postgresql"
+        "tests/topics/test_admin.py::test_admins_on_postgresql"
+    ),
+    ("guide/admin.md", "`lookup_allowed` refuses a NUL there, which Django answers with a 400."): (
+        "tests/topics/test_admin.py::test_django_admin_refuses_a_nul_in_search_form_and_filters"
     ),
     ("guide/auth.md", "unique constraint, which Django reports as a 500."): (
         "tests/topics/test_auth.py::test_two_allauth_sign_ups_for_one_name_at_once_get_409_not_500"

@@ -4,17 +4,27 @@ from sqladmin.authentication import AuthenticationBackend
 from sqlalchemy import Select, false
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from wtforms import FloatField
-from wtforms.validators import Regexp
+from wtforms import FloatField, Form, ValidationError
 
 from snippets.auth.fastapi import SECRET_KEY, authenticate_user
 from snippets.auth.fastapi_limit import forget_login_attempts, login_key, reserve_login_attempt
 from snippets.database.fastapi_db import Item, User, engine
 
-# psycopg cannot send a NUL character in text to PostgreSQL (a DataError, so a 500): the form
-# refuses one, as the database topic's API does, and so no name can hold one.
-NO_NUL = Regexp(r"^[^\x00]*$", message="Null characters are not allowed.")
+
+def item_id(text: str) -> int | None:
+    """An item id from a URL: digits that fit PostgreSQL's integer, else None. SQLAdmin
+    calls int() on it (ValueError: a 500) and psycopg refuses a NUL (DataError: a 500)."""
+    return int(text) if text.isascii() and text.isdigit() and int(text) < 2**31 else None
+
+
+class ItemForm(Form):
+    # SQLAdmin builds its form on every request: a validator listed in form_args would be
+    # appended to again each time, so the check lives on the form class instead.
+    def validate_name(self, field):
+        if "\x00" in (field.data or ""):  # psycopg cannot send a NUL to PostgreSQL (a 500)
+            raise ValidationError("Null characters are not allowed.")
 
 
 def admin_user_id(username: str, password: str) -> int | None:
@@ -59,12 +69,18 @@ class ItemAdmin(ModelView, model=Item):
     column_list = [Item.id, Item.name, Item.price]
     column_searchable_list = [Item.name]
     form_overrides = {"price": FloatField}  # no built-in converter for SQLAlchemy 2.1's Float
-    form_args = {"name": {"validators": [NO_NUL]}}
+    form_base_class = ItemForm
 
     def search_query(self, stmt: Select, term: str) -> Select:
         if "\x00" in term:  # no name holds a NUL, and PostgreSQL could not be asked
             return stmt.where(false())
         return super().search_query(stmt, term)
+
+    def _stmt_by_identifier(self, identifier: str) -> Select:
+        # SQLAdmin's one query by id (details, edit, delete, downloads): a 404 for a bad one.
+        if item_id(identifier) is None:
+            raise HTTPException(status_code=404)
+        return super()._stmt_by_identifier(identifier)
 
 
 app = FastAPI()

@@ -1,5 +1,6 @@
 from flask import Flask
 from flask_admin import Admin, AdminIndexView
+from flask_admin.actions import action
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.form import SecureForm
 from flask_login import current_user
@@ -14,6 +15,12 @@ from snippets.validation.flask_strict import strict_json
 # psycopg cannot send a NUL character in text to PostgreSQL (a DataError, so a 500): the form
 # refuses one, as the database topic's API does, and so no name can hold one.
 NO_NUL = Regexp(r"^[^\x00]*$", message="Null characters are not allowed.")
+
+
+def item_id(text: str) -> int | None:
+    """An item id from a URL or a form: digits that fit PostgreSQL's integer, else None
+    (psycopg refuses a NUL, PostgreSQL a number too big or not a number: each a 500)."""
+    return int(text) if text.isascii() and text.isdigit() and int(text) < 2**31 else None
 
 
 class AdminOnly:
@@ -38,6 +45,15 @@ class ItemView(AdminOnly, ModelView):
         if search and "\x00" in search:  # no name holds a NUL, and PostgreSQL could not be asked
             return 0, []
         return super().get_list(page, sort_column, sort_desc, search, filters, **kwargs)
+
+    def get_one(self, id):  # edit and delete: "Record does not exist." for a bad id
+        return None if item_id(id) is None else super().get_one(id)
+
+    @action("delete", "Delete", "Are you sure you want to delete selected records?")
+    def action_delete(self, ids):
+        # Flask-Admin compares the integer key with the ids as text, which PostgreSQL refuses
+        # (integer = character varying): hand it numbers, and only ids that can exist.
+        return super().action_delete([n for n in map(item_id, ids) if n is not None])
 
 
 app = strict_json(Flask(__name__))  # the auth blueprint reads JSON: see the validation page

@@ -14,6 +14,9 @@ class AccountAdapter(DefaultAccountAdapter):
             with transaction.atomic():  # a savepoint, so the request's transaction survives
                 return super().save_user(request, user, form, commit)
         except IntegrityError:
+            name = {user.USERNAME_FIELD: user.get_username()}
+            if not type(user)._default_manager.filter(**name).exists():
+                raise  # another constraint broke: a bug to see in the log, not "name taken"
             # allauth's middleware sends this response in place of the view's.
             taken = HttpResponse("That username was taken a moment ago.", status=409)
             raise ImmediateHttpResponse(taken) from None

@@ -14,8 +14,10 @@ from datetime import UTC, datetime, timedelta
 
 import jwt
 import pytest
+from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal import userkit
 from django.contrib.auth.models import User as DjangoUser
+from django.db import IntegrityError
 from django.test import Client
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -407,6 +409,40 @@ def test_two_allauth_sign_ups_for_one_name_at_once_get_409_not_500(
     assert resp.status_code == 409, resp.content[:300]
     assert list(DjangoUser.objects.filter(username=name)) == [first]  # the transaction lives on
     assert DjangoUser.objects.get(username=name).check_password(PASSWORD)
+
+
+@pytest.mark.django_db
+def test_two_allauth_sign_ups_for_one_name_in_two_cases_at_once_both_succeed(
+    settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the auth page says is left: allauth compares names ignoring case, the table's
+    constraint does not, so the race between ``ada`` and ``ADA`` makes two accounts."""
+    settings.ROOT_URLCONF = "snippets.auth.django"
+    name = _username()
+    DjangoUser.objects.create_user(name, password=PASSWORD)
+    monkeypatch.setattr(userkit, "filter_users_by_username", lambda *_: DjangoUser.objects.none())
+    form = {"username": name.upper(), "password1": PASSWORD, "password2": PASSWORD}
+    assert Client().post("/accounts/signup/", form).status_code == 302
+    assert DjangoUser.objects.filter(username__iexact=name).count() == 2
+
+
+@pytest.mark.django_db
+def test_allauth_adapter_lets_other_integrity_errors_through(
+    settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only a taken name is a 409: another broken constraint (a custom user model's own) is
+    a bug, and must reach the log as one instead of telling the reader the name is taken."""
+    settings.ROOT_URLCONF = "snippets.auth.django"
+
+    def broken_save(*_args, **_kwargs):
+        raise IntegrityError("another constraint")
+
+    monkeypatch.setattr(DefaultAccountAdapter, "save_user", broken_save)
+    name = _username()
+    form = {"username": name, "password1": PASSWORD, "password2": PASSWORD}
+    with pytest.raises(IntegrityError, match="another constraint"):
+        Client().post("/accounts/signup/", form)
+    assert not DjangoUser.objects.filter(username=name).exists()
 
 
 @pytest.mark.parametrize("framework", ["fastapi", "flask"])
