@@ -44,7 +44,7 @@ async def create_item(item: Item):
 
 @app.get("/db/{row_id}")
 def read_row(
-    row_id: Annotated[int, Path(gt=0, lt=2**63)],  # SQLite and PostgreSQL ids are 64-bit
+    row_id: Annotated[int, Path(gt=0, lt=2**31)],  # Integer ids: 32-bit on PostgreSQL
     session: Annotated[Session, Depends(get_session)],
 ):
     # One query: the row and its author through an inner join.

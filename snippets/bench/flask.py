@@ -61,8 +61,9 @@ def create_item():
     return {"name": name, "price": float(price), "description": description}, 201
 
 
-# Bounded like the database's 64-bit ids: a larger one is a 404 here, not an overflow error.
-@app.get(f"/db/<int(min=1, max={2**63 - 1}):row_id>")
+# Bounded like the id column (Integer: 32-bit on PostgreSQL): a larger id is a 404 here,
+# not "integer out of range" from the database, a 500.
+@app.get(f"/db/<int(min=1, max={2**31 - 1}):row_id>")
 def read_row(row_id):
     # One query: the row and its author through an inner join.
     query = db.select(Row).options(joinedload(Row.author, innerjoin=True)).filter_by(id=row_id)

@@ -37,8 +37,10 @@ def create_item(data: ItemIn, session: SessionDep) -> ItemOut:
     return item
 
 
+# Bounded like the column (Integer: 32-bit on PostgreSQL): a larger id would reach the
+# database and fail there ("integer out of range"), a 500.
 @app.get("/items/{item_id}")
-def read_item(item_id: Annotated[int, Path(gt=0, lt=2**63)], session: SessionDep) -> ItemOut:
+def read_item(item_id: Annotated[int, Path(gt=0, lt=2**31)], session: SessionDep) -> ItemOut:
     item = session.get(Item, item_id)
     if item is None:
         raise HTTPException(status_code=404, detail="Item not found")

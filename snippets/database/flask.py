@@ -32,8 +32,9 @@ def create_item():
     return item_dict(item), 201
 
 
-# Bounded like the column (64-bit): a larger id would reach the driver and fail there, a 500.
-@app.get(f"/items/<int(min=1, max={2**63 - 1}):item_id>")
+# Bounded like the column (Integer: 32-bit on PostgreSQL): a larger id would reach the
+# database and fail there ("integer out of range"), a 500.
+@app.get(f"/items/<int(min=1, max={2**31 - 1}):item_id>")
 def read_item(item_id):
     return item_dict(db.get_or_404(Item, item_id))
 
