@@ -5,13 +5,12 @@ from snippets.configuration.secret_env import require_secret
 
 def create_app() -> Flask:
     app = Flask(__name__)
-    app.config.from_mapping(
-        APP_NAME="Verified guide",
-        NEW_CHECKOUT=False,
-        SECRET_KEY=require_secret("SHOP_SECRET_KEY"),  # no default: a missing key stops the app
-    )
+    app.config.from_mapping(APP_NAME="Verified guide", NEW_CHECKOUT=False)
     # SHOP_NEW_CHECKOUT=true -> NEW_CHECKOUT = True: values are parsed as JSON when they can be.
     app.config.from_prefixed_env("SHOP")
+    # Set after from_prefixed_env, which reads SHOP_SECRET_KEY too and would turn a key that
+    # parses as JSON ("null", all digits) into None or a number: the key stays the text.
+    app.config["SECRET_KEY"] = require_secret("SHOP_SECRET_KEY")  # no default: none, no start
 
     @app.get("/info")
     def info():

@@ -54,6 +54,16 @@ def test_flask_config_comes_from_the_environment() -> None:
     assert client.get("/checkout").get_json() == {"checkout": "new"}
 
 
+@pytest.mark.parametrize("key", ["null", "false", "1234567890" * 5])
+def test_flask_secret_key_stays_text_when_it_parses_as_json(
+    key: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Review: from_prefixed_env("SHOP") reads SHOP_SECRET_KEY again and parses it as JSON,
+    so a key of digits became a number and "null" None, after require_secret had checked it."""
+    monkeypatch.setenv("SHOP_SECRET_KEY", key)
+    assert flask_snippet.create_app().config["SECRET_KEY"] == key
+
+
 @pytest.mark.usefixtures("shop_env")
 def test_django_settings_come_from_the_environment(settings) -> None:
     fresh = importlib.reload(django_settings)
