@@ -76,6 +76,8 @@ def test_sqladmin_login_add_item_then_list_it_then_logout() -> None:
     with Session(fastapi_db.engine) as session:
         item = session.scalar(select(fastapi_db.Item).where(fastapi_db.Item.name == name))
         assert item.price == 12.5
+    for page in ("details", "edit"):  # by id: the pages a bad id gets a 404 from
+        assert name in client.get(f"/item/{page}/{item.id}").text, page
 
     assert client.get("/logout").status_code == 302
     assert client.get("/item/list").status_code == 302
