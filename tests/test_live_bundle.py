@@ -202,23 +202,42 @@ def test_the_build_refuses_a_wheel_the_worker_cannot_install(
     wheel = stored_wheel(tmp_path / "demo_pkg-1.0-py3-none-any.whl")
     entry = {"file_name": wheel.name, "sha256": hashlib.sha256(wheel.read_bytes()).hexdigest()}
     digest = base64.b64encode(hashlib.sha256(wheel.read_bytes()).digest()).decode()
-    assert wheel_file(tmp_path, entry) == {"file": wheel.name, "integrity": f"sha256-{digest}"}
+    expected = {"file": wheel.name, "integrity": f"sha256-{digest}", "libraries": []}
+    assert wheel_file(tmp_path, entry) == expected
     add_entry(wheel, name, compression)
     with pytest.raises(PluginError, match=f"{re.escape(name)} {problem}"):
         wheel_file(tmp_path, entry)
 
 
-def test_compiled_packages_bring_their_dependencies_and_the_rest_are_wheels() -> None:
-    from verified_guide.live.mkdocs_hook import dependency_closure, is_pure
+def test_a_compiled_wheel_names_the_libraries_the_worker_loads(tmp_path: Path) -> None:
+    """The worker unpacks a compiled wheel like a pure one, then loads each library the build
+    listed (docs/assets/live/worker.js): a library left off the list would leave its module
+    unimportable in the browser."""
+    from verified_guide.live.mkdocs_hook import is_pure, wheel_file
 
-    lock = {
-        "pydantic-core": {"depends": ["typing-extensions"]},
-        "typing-extensions": {"depends": []},
-        "pydantic": {"depends": ["pydantic-core", "typing-extensions"]},
-    }
-    assert dependency_closure(["pydantic-core"], lock) == {"pydantic-core", "typing-extensions"}
+    wheel = stored_wheel(tmp_path / "demo_pkg-1.0-cp314-cp314-pyemscripten_2026_0_wasm32.whl")
+    add_entry(wheel, "demo_pkg/_speedups.cpython-314-wasm32-emscripten.so", zipfile.ZIP_STORED)
+    add_entry(wheel, "demo_pkg/sub/_more.so", zipfile.ZIP_STORED)
+    entry = {"file_name": wheel.name, "sha256": hashlib.sha256(wheel.read_bytes()).hexdigest()}
+    assert wheel_file(tmp_path, entry)["libraries"] == [
+        "demo_pkg/_speedups.cpython-314-wasm32-emscripten.so",
+        "demo_pkg/sub/_more.so",
+    ]
     assert is_pure("tzdata-2026.6-py2.py3-none-any.whl")
-    assert not is_pure("pydantic_core-2.50.5-cp314-cp314-pyemscripten_2026_0_wasm32.whl")
+    assert not is_pure(wheel.name)
+
+
+def test_the_build_refuses_a_shared_library_package(tmp_path: Path) -> None:
+    """Pyodide loads a shared_library package's libraries globally, for other packages to link
+    against; the worker loads a package's libraries for its own modules only."""
+    from mkdocs.exceptions import PluginError
+
+    from verified_guide.live.mkdocs_hook import wheel_file
+
+    wheel = stored_wheel(tmp_path / "libdemo-1.0-cp314-cp314-pyemscripten_2026_0_wasm32.whl")
+    entry = {"file_name": wheel.name, "sha256": "00", "package_type": "shared_library"}
+    with pytest.raises(PluginError, match=r"libdemo-1\.0-.*is a shared_library package"):
+        wheel_file(tmp_path, entry)
 
 
 def test_a_missing_node_stops_the_build_saying_what_to_install(

@@ -86,11 +86,10 @@ def package_manifest(live: Path) -> dict[str, Any]:
     """packages.json: every runnable snippet's package set and the bytes it downloads (decoded),
     checked against the bundle's lockfile, so a name the bundle lacks stops the build here.
 
-    Each set is split the way the worker installs it: ``compiled``, the packages with a
-    WebAssembly library, go to Pyodide's loadPackage, which also installs their dependencies;
-    ``wheels``, the other pure-Python ones, the worker installs itself
-    (docs/assets/live/stored_zip.js), fetched by ``wheel_files`` with the lockfile's hash as
-    their integrity."""
+    The worker installs every package of a set itself (docs/assets/live/stored_zip.js): each
+    wheel is fetched by ``wheel_files`` with the lockfile's hash as its integrity, and its
+    WebAssembly libraries (``libraries``: pydantic-core's) are loaded after the files are in
+    place. ``compiled`` names the packages that have libraries."""
     lock = json.loads((live / "pyodide-lock.json").read_text(encoding="utf-8"))["packages"]
     config = load_config()
     snippets = {}
@@ -107,13 +106,11 @@ def package_manifest(live: Path) -> dict[str, Any]:
                 )
             size = sum((live / lock[name]["file_name"]).stat().st_size for name in names)
             compiled = sorted(name for name in names if not is_pure(lock[name]["file_name"]))
-            by_loadpackage = dependency_closure(compiled, lock)
-            wheels = sorted(name for name in names if name not in by_loadpackage)
             snippets[f"{topic.slug}/{framework}"] = {
-                "packages": names, "compiled": compiled, "wheels": wheels, "bytes": size,
+                "packages": names, "compiled": compiled, "bytes": size,
             }  # fmt: skip
     check_no_pydantic_plugins(live, lock)
-    installed_here = sorted({name for entry in snippets.values() for name in entry["wheels"]})
+    installed_here = sorted({name for entry in snippets.values() for name in entry["packages"]})
     wheel_files = {name: wheel_file(live, lock[name]) for name in installed_here}
     core = sum((live / name).stat().st_size for name in [*CORE_FILES, "python.zip"])
     return {"core_bytes": core, "snippets": snippets, "wheel_files": wheel_files}
@@ -124,22 +121,19 @@ def is_pure(file_name: str) -> bool:
     return file_name.removesuffix(".whl").endswith("-none-any")
 
 
-def dependency_closure(names: list[str], lock: dict[str, Any]) -> set[str]:
-    """The packages and everything they depend on, by the lockfile's ``depends``."""
-    found, pending = set(), list(names)
-    while pending:
-        name = pending.pop()
-        if name not in found:
-            found.add(name)
-            pending.extend(lock[name]["depends"])
-    return found
-
-
-def wheel_file(live: Path, entry: dict[str, Any]) -> dict[str, str]:
-    """Where the worker fetches a pure wheel and the hash it checks, after checking the worker
-    can install it: every entry stored (uncompressed), no Zip64, no path leaving site-packages,
-    no ``.data`` directory (stored_zip.js copies files; it does not move data files into place)."""
+def wheel_file(live: Path, entry: dict[str, Any]) -> dict[str, Any]:
+    """Where the worker fetches a wheel, the hash it checks and the WebAssembly libraries it
+    loads from it, after checking the worker can install it: every entry stored (uncompressed),
+    no Zip64, no path leaving site-packages, no ``.data`` directory (stored_zip.js copies files;
+    it does not move data files into place), and no shared library other packages link against
+    (Pyodide's ``shared_library`` packages: the worker loads a package's libraries for its own
+    modules only, as Pyodide's loadPackage does for an ordinary package)."""
     path = live / entry["file_name"]
+    if entry.get("package_type", "package") != "package":
+        raise PluginError(
+            f"live bundle: {path.name} is a {entry['package_type']} package; the worker loads "
+            "only a package's own extension modules (docs/assets/live/worker.js)"
+        )
     with zipfile.ZipFile(path) as wheel:
         for info in wheel.infolist():
             name = info.filename
@@ -153,11 +147,12 @@ def wheel_file(live: Path, entry: dict[str, Any]) -> dict[str, str]:
             )  # fmt: skip
             if problem:
                 raise PluginError(
-                    f"live bundle: {path.name}: {name} {problem}; the worker installs pure "
+                    f"live bundle: {path.name}: {name} {problem}; the worker installs the "
                     "wheels itself (docs/assets/live/stored_zip.js), and cannot install this one"
                 )
+        libraries = sorted(name for name in wheel.namelist() if name.endswith(".so"))
     digest = base64.b64encode(bytes.fromhex(entry["sha256"])).decode()
-    return {"file": entry["file_name"], "integrity": f"sha256-{digest}"}
+    return {"file": entry["file_name"], "integrity": f"sha256-{digest}", "libraries": libraries}
 
 
 #: The entry-point group pydantic searches for plugins; the worker skips the search

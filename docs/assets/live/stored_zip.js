@@ -6,8 +6,8 @@
 // against 0.1 s here. The site's archives are written stored (the wheels by
 // verified_guide/live/bytecode.py, python.zip by verified_guide/live/mkdocs_hook.py; hosts serve
 // their precompressed copies), so unpacking one is reading its central directory and copying
-// each file's bytes out. Compiled wheels (pydantic-core) still go through loadPackage, which
-// also loads their WebAssembly libraries. An archive this cannot unpack (a compressed or Zip64
+// each file's bytes out. A compiled wheel (pydantic-core) is unpacked the same way; the worker
+// then loads its WebAssembly libraries. An archive this cannot unpack (a compressed or Zip64
 // entry, a path that leaves the directory) is an error naming the archive and the entry; the
 // site build checks the bundle's wheels the same way, so a reader never meets it.
 

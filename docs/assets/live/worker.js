@@ -24,7 +24,7 @@ import { extractStoredZip } from "./stored_zip.js";
 let runtime = null; // a promise of {pyodide, runner, manifest}, made once and reused
 let runnerModule = null; // live_runner, for its SETUP_SECONDS
 const ready = new Map(); // "topic/framework" -> promise of its packages loaded and framework set up
-const installed = new Set(); // pure-Python packages installed by installWheels
+const installed = new Set(); // packages installed by installWheels
 const CODE_DIR = "/home/pyodide"; // python.zip's files: the runner, the snippets, the demo project
 const reportTo = new Map(); // "topic/framework" -> the latest warm-up or Run waiting on it (its id)
 let downloading = false; // byte counts are reported only while a load's files come down
@@ -110,38 +110,49 @@ function progress(id, text, bytes = "") {
   self.postMessage({ type: "progress", id, text, bytes });
 }
 
-/** The bundle's packages.json: each snippet's package set (its pure wheels, installed here, and
- *  its compiled packages, which loadPackage installs with their dependencies) and its bytes. */
+/** The bundle's packages.json: each snippet's package set and its bytes, and each wheel's
+ *  file, hash and WebAssembly libraries. */
 async function loadManifest(bundleUrl) {
   const response = await fetch(bundleUrl + "packages.json");
   return response.json();
 }
 
-/** Download pure-Python wheels (checked against the lockfile's hashes), to install from here.
+/** Download wheels (checked against the lockfile's hashes), to install from here.
  *  The caller awaits the promise after other work: a failure is reported then, not before. */
 function fetchWheels(manifest, bundleUrl, names) {
   const downloads = Promise.all(
     names.map(async (name) => {
       const wheel = manifest.wheel_files[name];
       const response = await fetch(bundleUrl + wheel.file, { integrity: wheel.integrity });
-      return [wheel.file, new Uint8Array(await response.arrayBuffer())];
+      return [wheel, new Uint8Array(await response.arrayBuffer())];
     }),
   );
   downloads.catch(() => {}); // handled where awaited; this keeps it from counting as unhandled
   return downloads;
 }
 
-/** Write downloaded wheels into site-packages (stored_zip.js says why not loadPackage). */
-function installWheels(pyodide, wheels) {
+/** Write downloaded wheels into site-packages (stored_zip.js says why not loadPackage), then
+ *  load their WebAssembly libraries (pydantic-core's) with Pyodide's own loader, the call its
+ *  loadPackage makes for each library of a package it unpacked. Pyodide's loadPackage would
+ *  unpack the wheel with Python's zipfile first: 0.2-0.4 s of a cold FastAPI Run in headless
+ *  Chromium, against about 0.1 s this way (scripts/live/measure.py). */
+async function installWheels(pyodide, wheels) {
   const sitePackages = pyodide.runPython("import sysconfig; sysconfig.get_path('purelib')");
-  for (const [file, bytes] of wheels) extractStoredZip(pyodide.FS, bytes, sitePackages, file);
+  for (const [wheel, bytes] of wheels) extractStoredZip(pyodide.FS, bytes, sitePackages, wheel.file);
+  for (const [wheel] of wheels) {
+    for (const library of wheel.libraries) {
+      if (typeof pyodide._api?.loadDynlib !== "function") {
+        throw new Error(`Cannot load ${library}: this Pyodide has no loadDynlib (bundle.yaml pins the version this worker was written for)`);
+      }
+      await pyodide._api.loadDynlib(`${sitePackages}/${library}`);
+    }
+  }
   pyodide.runPython("import importlib; importlib.invalidate_caches()");
 }
 
-/** Start Pyodide with the first snippet's packages: its pure wheels and Pyodide's compiled
- *  packages download while the runtime compiles and Python starts, instead of after (everything
- *  a cold start fetches is in flight at once). The runner and the snippets (python.zip) come
- *  down meanwhile too. */
+/** Start Pyodide and install the first snippet's packages: its wheels download while the
+ *  runtime compiles and Python starts, instead of after (everything a cold start fetches is in
+ *  flight at once). The runner and the snippets (python.zip) come down meanwhile too. */
 async function loadRuntime(bundleUrl, key) {
   installed.clear(); // a new runtime has none
   const manifestPromise = loadManifest(bundleUrl);
@@ -156,21 +167,20 @@ async function loadRuntime(bundleUrl, key) {
   const manifest = await manifestPromise;
   const entry = packagesOf(manifest, bundleUrl, key);
   expected = manifest.core_bytes + entry.bytes;
-  const wheels = fetchWheels(manifest, bundleUrl, entry.wheels);
+  const wheels = fetchWheels(manifest, bundleUrl, entry.packages);
   const pyodide = await loadPyodide({
     indexURL: bundleUrl,
     lockFileURL: bundleUrl + "pyodide-lock.json",
     packageBaseUrl: bundleUrl,
-    packages: entry.compiled,
     // Pydantic looks for plugins on its first model by reading every installed distribution's
     // metadata (the stdlib zip's too): 0.2-0.5 s of FastAPI's import here. The bundle has none
     // (the site build checks: verified_guide/live/mkdocs_hook.py), so skipping the search
     // changes nothing but the time.
     env: { PYDANTIC_DISABLE_PLUGINS: "__all__" },
   });
-  mark("runtime started, compiled packages loaded");
-  installWheels(pyodide, await wheels);
-  entry.wheels.forEach((name) => installed.add(name));
+  mark("runtime started");
+  await installWheels(pyodide, await wheels);
+  entry.packages.forEach((name) => installed.add(name));
   mark("wheels installed");
   extractStoredZip(pyodide.FS, new Uint8Array(await codePromise), CODE_DIR, "python.zip");
   pyodide.runPython(`import sys; sys.path.insert(0, "${CODE_DIR}")`);
@@ -195,17 +205,11 @@ function prepare(bundleUrl, topic, framework) {
     const promise = (async () => {
       const { pyodide, runner, manifest } = await runtime;
       const entry = packagesOf(manifest, bundleUrl, key);
-      const has = (name) => installed.has(name) || name in pyodide.loadedPackages;
-      const wheels = entry.wheels.filter((name) => !has(name));
-      const compiled = entry.compiled.filter((name) => !has(name));
-      if (wheels.length || compiled.length) {
+      const wheels = entry.packages.filter((name) => !installed.has(name));
+      if (wheels.length) {
         downloading = true;
         expected = Math.max(expected, fetched) + entry.bytes;
-        const downloads = fetchWheels(manifest, bundleUrl, wheels);
-        if (compiled.length) {
-          await pyodide.loadPackage(compiled, { messageCallback: () => {}, errorCallback: () => {} });
-        }
-        installWheels(pyodide, await downloads);
+        await installWheels(pyodide, await fetchWheels(manifest, bundleUrl, wheels));
         wheels.forEach((name) => installed.add(name));
       }
       mark(`${key} packages loaded`);
