@@ -342,3 +342,21 @@ def test_django_500_leaves_a_traceback_on_stderr(settings) -> None:
     assert resp.status_code == 500
     assert "Traceback" in stream.getvalue()
     assert "RuntimeError: boom for the log" in stream.getvalue()
+
+
+def test_the_health_check_answers_a_plain_http_probe_under_the_production_settings(
+    settings,
+) -> None:
+    """review: behind SECURE_SSL_REDIRECT, a load balancer's plain-HTTP probe of the health
+    check got a 301, so every instance looked unhealthy; any other page still redirects."""
+    from django.test import Client
+
+    from demo_apps.django_app.config import production
+
+    settings.ROOT_URLCONF = "demo_apps.django_app.config.urls"
+    settings.SECURE_SSL_REDIRECT = production.SECURE_SSL_REDIRECT
+    settings.SECURE_REDIRECT_EXEMPT = production.SECURE_REDIRECT_EXEMPT
+    client = Client()
+    assert client.get("/deployment/health").status_code == 200
+    assert client.get("/deployment/health/extra").status_code == 301
+    assert client.get("/hello/").status_code == 301

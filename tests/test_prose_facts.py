@@ -565,6 +565,10 @@ PINNED_STATUSES = {
         "tests/hostile/test_websockets.py"
         "::test_flask_socketio_refuses_a_long_poll_over_the_limit_without_holding_a_thread"
     ),
+    ("guide/background.md", "past which a signup gets a 503 with"): (
+        "tests/topics/test_background.py"
+        "::test_flask_pool_refuses_signups_past_its_backlog_until_tasks_finish"
+    ),
     ("guide/testing.md", "which answers **405** for a POST in the test above"): (
         "snippets/testing/django_test.py::test_post_is_not_allowed"
     ),

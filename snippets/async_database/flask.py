@@ -76,7 +76,9 @@ def create_author():
     try:
         data = AuthorIn.model_validate(request.get_json(silent=True))
     except ValidationError as exc:
-        return {"detail": exc.errors(include_url=False, include_context=False)}, 422
+        # No "input": Pydantic would echo the rejected value (a password, say)
+        errors = exc.errors(include_url=False, include_context=False, include_input=False)
+        return {"detail": errors}, 422
     author = Author(name=data.name, books=[Book(title=title) for title in data.books])
     db.session.add(author)
     db.session.commit()  # the author and the books in one transaction

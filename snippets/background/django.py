@@ -5,10 +5,13 @@ from pydantic import Field
 
 api = NinjaAPI(urls_namespace="background")
 OUTBOX: list[str] = []  # stands in for a mail server
+# One address, no whitespace and no control characters (a NUL breaks mail headers and
+# PostgreSQL text).
+EMAIL = r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$"
 
 
 class Signup(Schema):
-    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    email: str = Field(max_length=254, pattern=EMAIL)  # 254: RFC 5321's limit
 
 
 @task

@@ -5,10 +5,13 @@ from snippets.validation.fastapi_strict import strict_json
 
 app = strict_json(FastAPI())  # see the validation page
 OUTBOX: list[str] = []  # stands in for a mail server
+# One address, no whitespace and no control characters (a NUL breaks mail headers and
+# PostgreSQL text).
+EMAIL = r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$"
 
 
 class Signup(BaseModel):
-    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    email: str = Field(max_length=254, pattern=EMAIL)  # 254: RFC 5321's limit
 
 
 async def send_welcome(email: str) -> None:

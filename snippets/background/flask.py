@@ -1,4 +1,6 @@
-from concurrent.futures import ThreadPoolExecutor
+import logging
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from flask import Flask, request
 from pydantic import BaseModel, Field, ValidationError
@@ -7,11 +9,18 @@ from snippets.validation.flask_strict import strict_json
 
 app = strict_json(Flask(__name__))  # see the validation page
 executor = ThreadPoolExecutor(max_workers=2)  # per worker process; lost on restart
+# Tasks queued or running at most: past it a signup gets 503, not a queue that grows while
+# the mail server is slow.
+backlog = threading.BoundedSemaphore(100)
+log = logging.getLogger(__name__)
 OUTBOX: list[str] = []  # stands in for a mail server
+# One address, no whitespace and no control characters (a NUL breaks mail headers and
+# PostgreSQL text).
+EMAIL = r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$"
 
 
 class Signup(BaseModel):
-    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    email: str = Field(max_length=254, pattern=EMAIL)  # 254: RFC 5321's limit
 
 
 def send_welcome(email: str) -> None:
@@ -26,9 +35,21 @@ def signup():
     try:
         body = Signup.model_validate(data)
     except ValidationError as exc:
-        return {"detail": exc.errors(include_url=False, include_context=False)}, 422
-    executor.submit(send_welcome, body.email)  # runs in a pool thread, maybe before we return
+        # No "input": Pydantic would echo the rejected value (a password, say)
+        errors = exc.errors(include_url=False, include_context=False, include_input=False)
+        return {"detail": errors}, 422
+    if not backlog.acquire(blocking=False):
+        return {"detail": "Too many signups waiting; try again soon"}, 503, {"Retry-After": "5"}
+    # Runs in a pool thread, maybe before we return.
+    task = executor.submit(send_welcome, body.email)
+    task.add_done_callback(task_done)
     return {"queued": body.email}, 202
+
+
+def task_done(task: Future) -> None:
+    backlog.release()
+    if error := task.exception():  # nothing else looks at a pool task's outcome
+        log.error("welcome mail failed", exc_info=error)
 
 
 @app.get("/outbox")

@@ -15,10 +15,10 @@ def fetch_rate(code: str) -> float:
     return RATES[code]  # imagine a network call here
 
 
-# Per view: the whole response is stored for 60 s, keyed by the full URL.
-# cache_page also sets Cache-Control: max-age=60 and Expires.
+# Per view: the whole response is stored for 60 s, keyed by the full URL, in the "pages"
+# cache (django_settings.py says why). cache_page also sets Cache-Control and Expires.
 @require_GET
-@cache_page(60)
+@cache_page(60, cache="pages")
 def report(request):
     return JsonResponse({"report": "daily", "renders": next(RENDERS)})
 

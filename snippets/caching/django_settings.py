@@ -7,5 +7,12 @@ CACHES = {
         "LOCATION": "guide",
         "TIMEOUT": 300,  # seconds, for cache.set() without a timeout
         "OPTIONS": {"MAX_ENTRIES": 1000},  # bounded: a full cache drops a third of its keys
-    }
+    },
+    # cache_page's own store: a client adds an entry per query string it makes up, and in the
+    # default cache those would push out everything else, a login limiter's counts included.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "guide-pages",
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    },
 }

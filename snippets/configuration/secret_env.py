@@ -8,10 +8,14 @@ class MissingSecretError(RuntimeError):
 
 
 def require_secret(name: str) -> str:
-    """The secret in environment variable `name`. Missing (or empty) in production: stop.
+    """The secret in environment variable `name`. Missing, empty or not text: stop.
     With GUIDE_DEBUG=1 only: a random key for this process, loudly marked insecure."""
     value = os.environ.get(name, "")
     if value:
+        try:
+            value.encode()  # bytes that are not UTF-8 arrive as lone surrogates: no key
+        except UnicodeEncodeError:
+            raise MissingSecretError(f"{name} is not valid UTF-8: set it to text") from None
         return value
     if os.environ.get("GUIDE_DEBUG") == "1":
         warnings.warn(

@@ -25,7 +25,9 @@ def create_item():
     try:
         data = ItemIn.model_validate(request.get_json(silent=True))
     except ValidationError as exc:
-        return {"detail": exc.errors(include_url=False, include_context=False)}, 422
+        # No "input": Pydantic would echo the rejected value (a password, say)
+        errors = exc.errors(include_url=False, include_context=False, include_input=False)
+        return {"detail": errors}, 422
     item = Item(**data.model_dump())
     db.session.add(item)
     db.session.commit()

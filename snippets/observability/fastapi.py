@@ -1,6 +1,7 @@
 import time
 
 from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import PlainTextResponse
 from opentelemetry.sdk.trace import TracerProvider
 
 from snippets.observability.request_ids import HEADER, accept_request_id, current_id, json_logger
@@ -18,7 +19,11 @@ async def request_id(request: Request, call_next):
     rid = accept_request_id(request.headers.get(HEADER))
     current_id.set(rid)  # this request's task (and the endpoint's) sees it
     started = time.perf_counter()
-    response = await call_next(request)
+    try:
+        response = await call_next(request)
+    except Exception:  # the endpoint crashed: log it with the id, and still send the id back
+        log.exception("request failed", extra={"method": request.method, "path": request.url.path})
+        response = PlainTextResponse("Internal Server Error", status_code=500)
     response.headers[HEADER] = rid
     log.info(
         "request finished",

@@ -2,7 +2,7 @@ import json
 from typing import Any
 
 import pydantic_core
-from fastapi import FastAPI, Request, Response
+from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
@@ -42,8 +42,20 @@ async def validation_error(request: Request, exc: RequestValidationError) -> JSO
 
 def strict_json(app: FastAPI) -> FastAPI:
     """Call before declaring routes: every route added afterwards parses strictly, and the
-    app gets a body limit unless it set its own max_body_size."""
+    app gets a body limit unless it set its own max_body_size. Declare routers as
+    APIRouter(route_class=StrictJSONRoute): an included route keeps its router's class, so
+    include_router refuses a router whose routes would parse loosely."""
     app.router.route_class = StrictJSONRoute
+    include = app.include_router
+
+    def include_router(router: APIRouter, *args: Any, **kwargs: Any) -> None:
+        routes = [r for r in router.routes if isinstance(r, APIRoute)]
+        loose = [r.path for r in routes if not isinstance(r, StrictJSONRoute)]
+        if loose:
+            raise TypeError(f"{loose}: use APIRouter(route_class=StrictJSONRoute)")
+        include(router, *args, **kwargs)
+
+    app.include_router = include_router
     app.add_exception_handler(RequestValidationError, validation_error)
     if app.max_body_size is None:
         app.max_body_size = MAX_JSON_BYTES

@@ -20,5 +20,7 @@ def create_item():
     try:
         item = Item.model_validate(data)
     except ValidationError as exc:
-        return {"detail": exc.errors(include_url=False, include_context=False)}, 422
+        # No "input": Pydantic would echo the rejected value (a password, say)
+        errors = exc.errors(include_url=False, include_context=False, include_input=False)
+        return {"detail": errors}, 422
     return item.model_dump(), 201

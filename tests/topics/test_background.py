@@ -55,3 +55,44 @@ def test_flask_pool_thread_delivers_soon_after_the_response() -> None:
     while "pool@example.com" not in client.get("/outbox").json["sent"]:
         assert time.monotonic() < deadline, "the pool thread never ran the task"
         time.sleep(0.01)
+
+
+def test_flask_pool_refuses_signups_past_its_backlog_until_tasks_finish(monkeypatch) -> None:
+    """review: the pool's queue had no bound, so while mail was slow every signup still got
+    202 and waited in memory (3,000 queued in 1.7 s). Past the backlog a signup gets 503 with
+    Retry-After, and a finished task frees its place."""
+    import threading
+
+    release = threading.Event()
+    monkeypatch.setattr(flask_snippet, "backlog", threading.BoundedSemaphore(2))
+    monkeypatch.setattr(flask_snippet, "send_welcome", lambda email: release.wait(5))
+    client = flask_snippet.app.test_client()
+    try:
+        assert [client.post("/signup", json={"email": f"q{n}@example.com"}).status_code
+                for n in range(2)] == [202, 202]  # fmt: skip
+        full = client.post("/signup", json={"email": "q2@example.com"})
+        assert full.status_code == 503 and full.headers["Retry-After"] == "5"
+    finally:
+        release.set()
+    deadline = time.monotonic() + 5
+    while client.post("/signup", json={"email": "q3@example.com"}).status_code != 202:
+        assert time.monotonic() < deadline, "finished tasks never gave their places back"
+        time.sleep(0.01)
+
+
+def test_flask_pool_logs_a_task_that_failed(monkeypatch, caplog) -> None:
+    """review: a pool task's exception stayed in its Future, which nothing read: every failed
+    mail vanished without a line in the log."""
+
+    def unreachable_mail_server(email: str) -> None:
+        raise ConnectionRefusedError("smtp.example.com:587")
+
+    monkeypatch.setattr(flask_snippet, "send_welcome", unreachable_mail_server)
+    client = flask_snippet.app.test_client()
+    assert client.post("/signup", json={"email": "lost@example.com"}).status_code == 202
+    deadline = time.monotonic() + 5
+    while not [r for r in caplog.records if r.getMessage() == "welcome mail failed"]:
+        assert time.monotonic() < deadline, "the failed task left no log line"
+        time.sleep(0.01)
+    record = next(r for r in caplog.records if r.getMessage() == "welcome mail failed")
+    assert record.levelname == "ERROR" and isinstance(record.exc_info[1], ConnectionRefusedError)

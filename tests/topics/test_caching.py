@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import pytest
 from django.core.cache import cache as django_cache
+from django.core.cache import caches
 from django.test import Client
 from fastapi.testclient import TestClient
 
@@ -34,7 +35,7 @@ def _django_get(path: str) -> tuple[int, dict]:
 
 CLEAR: dict[str, Callable[[], None]] = {
     "fastapi": lambda: (fastapi_snippet.build_report.cache_clear(), fastapi_snippet.rates.clear()),
-    "django": django_cache.clear,
+    "django": lambda: (django_cache.clear(), caches["pages"].clear()),
     "flask": flask_snippet.cache.clear,
 }
 GET: dict[str, Get] = {"fastapi": _fastapi_get, "django": _django_get, "flask": _flask_get}
@@ -68,7 +69,7 @@ def test_a_rate_is_computed_once_then_read_from_the_cache(framework: str) -> Non
 
 @pytest.mark.usefixtures("caching_urls")
 def test_django_cache_page_also_sends_expires() -> None:
-    django_cache.clear()
+    CLEAR["django"]()
     resp = Client().get("/report")
     assert resp["Cache-Control"] == "max-age=60"
     assert resp.has_header("Expires")
@@ -77,7 +78,20 @@ def test_django_cache_page_also_sends_expires() -> None:
 @pytest.mark.usefixtures("caching_urls")
 def test_cache_page_keys_on_the_query_string_flask_caching_does_not() -> None:
     """caching.md: Django stores one entry per query string, Flask-Caching one per path."""
-    django_cache.clear()
+    CLEAR["django"]()
     flask_snippet.cache.clear()
     assert _django_get("/report?a=1") != _django_get("/report?a=2")
     assert _flask_get("/report?a=1") == _flask_get("/report?a=2")
+
+
+@pytest.mark.usefixtures("caching_urls")
+def test_made_up_query_strings_cannot_push_other_values_out_of_djangos_cache() -> None:
+    """cache_page stores an entry per query string a client makes up: in its own cache
+    ("pages"), so the flood culls only pages, never the default cache's values (a rate here;
+    in the demo app also the login limiter's counts, which an eviction would reset)."""
+    CLEAR["django"]()
+    assert _django_get("/rates/EUR")[1]["cached"] is False
+    client = Client()
+    for n in range(1100):  # past MAX_ENTRIES (1000), where a LocMemCache culls
+        assert client.get(f"/report?x={n}").status_code == 200
+    assert _django_get("/rates/EUR")[1]["cached"] is True

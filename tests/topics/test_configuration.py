@@ -144,3 +144,11 @@ def test_only_guide_debug_1_enables_the_development_key(
     monkeypatch.delenv("SHOP_SECRET_KEY")
     with pytest.raises(MissingSecretError):
         require_secret("SHOP_SECRET_KEY")
+
+
+def test_a_secret_that_is_not_utf8_stops_the_app_at_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    """review: such a key let the app start, then every token check (`API_TOKEN.encode()`)
+    was a 500. os.environ hands its bytes over as lone surrogates."""
+    monkeypatch.setenv("SHOP_SECRET_KEY", b"tok\xffen-long-enough".decode(errors="surrogateescape"))
+    with pytest.raises(MissingSecretError, match=r"^SHOP_SECRET_KEY is not valid UTF-8"):
+        require_secret("SHOP_SECRET_KEY")

@@ -130,6 +130,27 @@ def test_an_exception_goes_into_the_json_line(log_lines) -> None:
     assert line["message"] == "failed" and "ValueError: boom" in line["exception"]
 
 
+def test_fastapi_logs_a_crashed_request_and_still_sends_its_id_back(log_lines) -> None:
+    """review: an endpoint that raised skipped the rest of the middleware: a 500 with no
+    X-Request-ID and no log line, for the request an observability sample most needs."""
+
+    def crash() -> None:
+        raise RuntimeError("database down")
+
+    fastapi_snippet.app.add_api_route("/crash", crash)
+    try:
+        resp = TestClient(fastapi_snippet.app).get("/crash", headers={"X-Request-ID": "req-500"})
+    finally:
+        fastapi_snippet.app.router.routes.pop()
+    assert (resp.status_code, resp.headers["X-Request-ID"]) == (500, "req-500")
+    lines = log_lines("fastapi")
+    failed = next(e for e in lines if e["message"] == "request failed")
+    assert failed["request_id"] == "req-500"
+    assert "RuntimeError: database down" in failed["exception"]
+    finished = next(e for e in lines if e["message"] == "request finished")
+    assert (finished["status"], finished["request_id"]) == (500, "req-500")
+
+
 def _recorder(provider: TracerProvider) -> InMemorySpanExporter:
     exporter = InMemorySpanExporter()
     provider.add_span_processor(SimpleSpanProcessor(exporter))

@@ -6,6 +6,7 @@ import base64
 import os
 
 import pytest
+from pydantic import BaseModel
 from werkzeug.test import EnvironBuilder
 
 from snippets.rest_api import flask as rest_api_flask
@@ -89,3 +90,51 @@ def test_apiflask_apps_refuse_a_body_over_the_limit_before_the_token_check(path:
         "/books" if path == "rest_api" else "/items", data=body, content_type="application/json"
     )
     assert resp.status_code == 413
+
+
+class Note(BaseModel):
+    text: str
+
+
+def test_strict_json_refuses_a_router_that_would_parse_loosely() -> None:
+    """review: a route on a plain APIRouter keeps its router's class when included, so the
+    app's strict parsing never reached it, and a lone surrogate in a body was a 500. The
+    strict router parses like the app's own routes; a plain one is refused at start."""
+    from fastapi import APIRouter, FastAPI
+    from fastapi.testclient import TestClient
+
+    from snippets.validation.fastapi_strict import StrictJSONRoute, strict_json
+
+    app, strict, plain = strict_json(FastAPI()), APIRouter(route_class=StrictJSONRoute), APIRouter()
+    for router in (strict, plain):
+
+        @router.post("/notes")
+        def add(note: Note) -> Note:
+            return note
+
+    refused = r"\['/notes'\]: use APIRouter\(route_class=StrictJSONRoute"
+    with pytest.raises(TypeError, match=refused):
+        app.include_router(plain, prefix="/plain")
+    app.include_router(strict, prefix="/strict")
+    body = b'{"text": "\\ud800"}'
+    headers = {"Content-Type": "application/json"}
+    resp = TestClient(app).post("/strict/notes", content=body, headers=headers)
+    assert resp.status_code == 422 and "json_invalid" in resp.text
+
+
+@pytest.mark.parametrize(
+    ("topic", "path", "field"),
+    [("validation", "/items", "name"), ("database", "/items", "name"),
+     ("async_database", "/authors", "name"), ("background", "/signup", "email")],
+)  # fmt: skip
+def test_flask_422s_do_not_echo_the_rejected_input(topic: str, path: str, field: str) -> None:
+    """review: Pydantic's errors() echo each rejected value, a card number or password a
+    client sent by mistake among them; FastAPI's strict handler leaves it out, and so do the
+    Flask snippets (include_input=False)."""
+    import importlib
+
+    app = importlib.import_module(f"snippets.{topic}.flask").app
+    body = {field: ["not", "a", "string"], "card_number": "4111111111111111"}
+    resp = app.test_client().post(path, json=body)
+    assert resp.status_code == 422
+    assert "4111" not in resp.text and '"input"' not in resp.text, resp.text

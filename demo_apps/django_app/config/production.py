@@ -18,6 +18,10 @@ ALLOWED_HOSTS = [h.strip() for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "").s
 # client's own X-Forwarded-Proto through).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = True
+# Load balancers and orchestrators probe over plain HTTP, often by the pod's address: the health
+# check answers them instead of redirecting. A probe must still send a Host that
+# DJANGO_ALLOWED_HOSTS lists, or Django answers 400.
+SECURE_REDIRECT_EXEMPT = [r"^deployment/health$"]
 SECURE_HSTS_SECONDS = 63072000  # two years; start lower while trying HTTPS out
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
