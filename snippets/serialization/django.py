@@ -7,11 +7,14 @@ from pydantic import Field
 
 api = NinjaAPI(urls_namespace="serialization")
 
+# No control characters: PostgreSQL refuses a NUL in text, and mail headers break on them.
+TEXT = r"^[^\x00-\x1f\x7f]*$"
+
 
 class UserIn(Schema):
-    username: str = Field(min_length=1, max_length=150)
-    email: str = Field(min_length=3, max_length=254)
-    password: str = Field(min_length=8)  # accepted on input, never in a response
+    username: str = Field(min_length=1, max_length=150, pattern=TEXT)
+    email: str = Field(min_length=3, max_length=254, pattern=TEXT)
+    password: str = Field(min_length=8, max_length=128)  # taken in, never sent back
 
 
 class UserOut(Schema):

@@ -9,12 +9,15 @@ from snippets.validation.flask_strict import strict_json
 app = strict_json(Flask(__name__))  # see the validation page
 ma = Marshmallow(app)
 
+# No control characters: PostgreSQL refuses a NUL in text, and mail headers break on them.
+TEXT = validate.Regexp(r"^[^\x00-\x1f\x7f]*$", error="Control characters are not allowed.")
+
 
 class UserSchema(ma.Schema):
     id = fields.Int(dump_only=True)
-    username = fields.Str(required=True, validate=validate.Length(min=1, max=150))
-    email = fields.Str(required=True, validate=validate.Length(min=3, max=254))
-    password = fields.Str(required=True, load_only=True, validate=validate.Length(min=8))
+    username = fields.Str(required=True, validate=[validate.Length(min=1, max=150), TEXT])
+    email = fields.Str(required=True, validate=[validate.Length(min=3, max=254), TEXT])
+    password = fields.Str(required=True, load_only=True, validate=validate.Length(min=8, max=128))
     joined = fields.Date(dump_only=True)
 
 
