@@ -184,6 +184,43 @@ def test_the_worker_refuses_a_wheel_it_cannot_install_naming_the_entry(
     assert error.startswith(f"demo.whl: {name}") and problem in error
 
 
+def test_the_worker_refuses_a_zip64_archive_instead_of_losing_entries(tmp_path: Path) -> None:
+    """review: with 65,536 entries Python writes a Zip64 end record, whose plain count
+    (0xFFFF) stopped the unpacking one file short, without a word."""
+    wheel = tmp_path / "demo.whl"
+    with zipfile.ZipFile(wheel, "w", zipfile.ZIP_STORED) as archive:
+        for n in range(0x10000):
+            archive.writestr(f"demo_pkg/m{n}.py", b"")
+    error = unpack_with_stored_zip_js(wheel)["error"]
+    assert error == "demo.whl: Zip64 archives are not supported"
+
+
+def _patched(wheel: Path, offset_from_end_record: int, value: bytes) -> Path:
+    data = bytearray(wheel.read_bytes())
+    end = data.rindex(b"PK\x05\x06")
+    data[end + offset_from_end_record : end + offset_from_end_record + len(value)] = value
+    wheel.write_bytes(bytes(data))
+    return wheel
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        # the central directory's offset points past the archive's end
+        (lambda w: _patched(w, 16, (10**6).to_bytes(4, "little")), "damaged central directory"),
+        # the one entry's name is not UTF-8 (the name ends where the end record starts)
+        (lambda w: _patched(w, -len("demo_pkg/__init__.py"), b"\xff"), "name is not UTF-8"),
+    ],
+)
+def test_the_worker_names_the_archive_when_its_directory_is_damaged(
+    tmp_path: Path, damage, message: str
+) -> None:
+    """review: a crafted offset or name gave a bare RangeError or TypeError, naming nothing."""
+    wheel = damage(stored_wheel(tmp_path / "demo.whl"))
+    error = unpack_with_stored_zip_js(wheel)["error"]
+    assert error.startswith("demo.whl: ") and message in error, error
+
+
 @pytest.mark.parametrize(
     ("name", "compression", "problem"),
     [

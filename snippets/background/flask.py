@@ -47,9 +47,9 @@ def signup():
 
 
 def task_done(task: Future) -> None:
-    backlog.release()
     if error := task.exception():  # nothing else looks at a pool task's outcome
         log.error("welcome mail failed", exc_info=error)
+    backlog.release()
 
 
 @app.get("/outbox")

@@ -3,6 +3,7 @@ import math
 
 from flask import Flask
 from flask_socketio import SocketIO, emit
+from socketio.packet import Packet
 
 MAX_MESSAGE = 1_000_000  # bytes: Engine.IO's own default, stated so both checks agree
 
@@ -31,8 +32,20 @@ class StrictJSON:
         return json.dumps(value, allow_nan=False, **kwargs)
 
 
+class TextOnlyPacket(Packet):
+    # A packet may announce binary attachments (up to 10 digits of them): the server then keeps
+    # every later message of that session as one, in memory, and the echo never answers again.
+    # The echo takes text only, so such a packet is dropped like a malformed one.
+    def decode(self, encoded_packet):
+        if super().decode(encoded_packet):
+            raise ValueError("binary attachments are not accepted")
+        return 0
+
+
 app = Flask(__name__)
-socketio = SocketIO(app, max_http_buffer_size=MAX_MESSAGE, json=StrictJSON)  # at /socket.io/
+socketio = SocketIO(  # at /socket.io/
+    app, max_http_buffer_size=MAX_MESSAGE, json=StrictJSON, serializer=TextOnlyPacket
+)
 
 
 def refuse_long_bodies(wsgi_app):
@@ -43,6 +56,8 @@ def refuse_long_bodies(wsgi_app):
         try:  # read as Engine.IO reads it, so no length it would refuse gets past
             length = int(environ.get("CONTENT_LENGTH") or 0)
         except ValueError:
+            length = -1
+        if length < 0:  # not a number, or "-1" (int() takes it): Engine.IO would read it all
             start_response("400 Bad Request", [("Content-Type", "text/plain")])
             return [b"Bad Content-Length\n"]
         if length > MAX_MESSAGE:
@@ -62,8 +77,8 @@ def info():
 
 
 @socketio.on("echo")
-def echo(data):
-    if not isinstance(data, dict) or "message" not in data:
+def echo(data=None, *extra):  # any number of arguments: a wrong count gets the error too
+    if extra or not isinstance(data, dict) or "message" not in data:
         emit("error", {"error": 'expected {"message": ...}'})
         return
     emit("echo", {"echo": data["message"]})

@@ -121,6 +121,28 @@ def test_hello_tabs_load_what_routing_tabs_load(site_dir: Path) -> None:
         assert sets["snippets"][f"hello/{framework}"] == sets["snippets"][f"routing/{framework}"]
 
 
+def test_a_scroll_the_browser_makes_fetches_nothing_and_a_readers_wheel_warms_up(
+    browser: Any, base_url: str
+) -> None:
+    """review: the first scroll event counted as the reader's, but a browser scrolls by itself
+    to a #fragment (a search result) or to the position it restores on reload: the runtime
+    came down with no intent shown. Now only a wheel, a swipe or a key starts the warm-up."""
+    context = offline_context(browser)
+    try:
+        page = context.new_page()
+        traffic = Traffic(page)
+        bundle = f"{base_url}live/"
+        load_settled(page, f"{base_url}guide/routing/")
+        demo(page, "routing", "fastapi").evaluate("el => el.scrollIntoView()")  # as a jump does
+        page.wait_for_timeout(1500)
+        assert not [url for url, _ in traffic.urls if url.startswith(bundle)], traffic.urls
+        with page.expect_request(lambda request: request.url.startswith(bundle), timeout=60_000):
+            page.mouse.move(10, 10)
+            page.mouse.wheel(0, 5)
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("topic", TOPICS)
 def test_run_answers_the_first_case_under_every_tab(
     browser: Any, base_url: str, topic: str

@@ -451,7 +451,10 @@
     return script ? JSON.parse(script.textContent) : [];
   }
 
-  /** After the reader's first scroll (never on load), a demo scrolled into view warms up. */
+  /** After the reader's own first scroll, a demo scrolled into view warms up. Never on load:
+   *  the browser scrolls by itself to a #fragment (a search result, a link to the examples)
+   *  and to the position it restores on reload or Back, so only a wheel, a swipe or a key
+   *  counts, not the scroll event. */
   function warmOnScroll(demos) {
     if (!("IntersectionObserver" in window)) return;
     const observer = new IntersectionObserver((entries) => {
@@ -459,7 +462,12 @@
         if (entry.isIntersecting) warm(demos.get(entry.target));
       }
     });
-    addEventListener("scroll", () => demos.forEach((_, root) => observer.observe(root)), { once: true, passive: true });
+    const READER_SCROLLS = ["wheel", "touchmove", "keydown"];
+    const start = () => {
+      READER_SCROLLS.forEach((type) => removeEventListener(type, start));
+      demos.forEach((_, root) => observer.observe(root));
+    };
+    READER_SCROLLS.forEach((type) => addEventListener(type, start, { passive: true }));
   }
 
   function init() {

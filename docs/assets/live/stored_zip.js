@@ -16,6 +16,7 @@ const DIRECTORY_ENTRY = 0x02014b50;
 const LOCAL_HEADER = 0x04034b50;
 const STORED = 0;
 const ZIP64_MARK = 0xffffffff;
+const ZIP64_LOCATOR = 0x07064b50;
 
 /** Each file of a stored zip: [name, bytes], the bytes a view into `bytes` (nothing copied). */
 export function* storedEntries(bytes, label) {
@@ -26,23 +27,39 @@ export function* storedEntries(bytes, label) {
   if (end < lowest) throw new Error(`${label}: not a zip archive (no end of central directory)`);
   const count = view.getUint16(end + 10, true);
   let at = view.getUint32(end + 16, true);
-  if (at === ZIP64_MARK) throw new Error(`${label}: Zip64 archives are not supported`);
+  // Zip64 marks the end record (a count of 0xFFFF, an offset or size of 0xFFFFFFFF) and puts a
+  // locator before it: read as a plain zip, such an archive would lose entries without a word.
+  const zip64 = count === 0xffff || at === ZIP64_MARK || view.getUint32(end + 12, true) === ZIP64_MARK
+    || (end >= 20 && view.getUint32(end - 20, true) === ZIP64_LOCATOR);
+  if (zip64) throw new Error(`${label}: Zip64 archives are not supported`);
   const names = new TextDecoder("utf-8", { fatal: true });
   for (let i = 0; i < count; i++) {
-    if (view.getUint32(at, true) !== DIRECTORY_ENTRY) throw new Error(`${label}: damaged central directory`);
+    if (at + 46 > end || view.getUint32(at, true) !== DIRECTORY_ENTRY) {
+      throw new Error(`${label}: damaged central directory`);
+    }
     const method = view.getUint16(at + 10, true);
     const size = view.getUint32(at + 20, true);
+    const unpacked = view.getUint32(at + 24, true);
     const nameLength = view.getUint16(at + 28, true);
     const skip = nameLength + view.getUint16(at + 30, true) + view.getUint16(at + 32, true);
     const local = view.getUint32(at + 42, true);
-    const name = names.decode(bytes.subarray(at + 46, at + 46 + nameLength));
+    let name;
+    try {
+      name = names.decode(bytes.subarray(at + 46, at + 46 + nameLength));
+    } catch {
+      throw new Error(`${label}: an entry's name is not UTF-8`);
+    }
     at += 46 + skip;
-    if (method !== STORED) throw new Error(`${label}: ${name} is compressed; the site's archives are stored`);
+    if (method !== STORED || size !== unpacked) {
+      throw new Error(`${label}: ${name} is compressed; the site's archives are stored`);
+    }
     if (size === ZIP64_MARK || local === ZIP64_MARK) throw new Error(`${label}: ${name} needs Zip64`);
     if (name.startsWith("/") || name.includes("\\") || name.split("/").includes("..")) {
       throw new Error(`${label}: ${name} would be written outside the directory it unpacks into`);
     }
-    if (view.getUint32(local, true) !== LOCAL_HEADER) throw new Error(`${label}: ${name}: damaged local header`);
+    if (local + 30 > bytes.length || view.getUint32(local, true) !== LOCAL_HEADER) {
+      throw new Error(`${label}: ${name}: damaged local header`);
+    }
     const start = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
     if (start + size > bytes.length) throw new Error(`${label}: ${name} runs past the archive's end`);
     yield [name, bytes.subarray(start, start + size)];

@@ -114,7 +114,28 @@ function progress(id, text, bytes = "") {
  *  file, hash and WebAssembly libraries. */
 async function loadManifest(bundleUrl) {
   const response = await fetch(bundleUrl + "packages.json");
-  return response.json();
+  try {
+    return await response.json();
+  } catch (err) {
+    throw new Error(`${bundleUrl}packages.json is not JSON (${err.message})`);
+  }
+}
+
+/** A package's wheel in packages.json, checked: a stale or damaged file is named, not met
+ *  later as "undefined". A library must be a path inside the wheel (no "..", not absolute):
+ *  it is loaded from site-packages. */
+function wheelOf(manifest, bundleUrl, name) {
+  const wheel = manifest.wheel_files?.[name];
+  const where = `${bundleUrl}packages.json`;
+  if (!wheel || typeof wheel.file !== "string" || !Array.isArray(wheel.libraries)) {
+    throw new Error(`${where}: no usable wheel_files entry for ${name} (a stale copy of the file?)`);
+  }
+  for (const library of wheel.libraries) {
+    if (typeof library !== "string" || library.startsWith("/") || library.split("/").includes("..")) {
+      throw new Error(`${where}: ${name}'s library ${library} is not a path inside its wheel`);
+    }
+  }
+  return wheel;
 }
 
 /** Download wheels (checked against the lockfile's hashes), to install from here.
@@ -122,7 +143,7 @@ async function loadManifest(bundleUrl) {
 function fetchWheels(manifest, bundleUrl, names) {
   const downloads = Promise.all(
     names.map(async (name) => {
-      const wheel = manifest.wheel_files[name];
+      const wheel = wheelOf(manifest, bundleUrl, name);
       const response = await fetch(bundleUrl + wheel.file, { integrity: wheel.integrity });
       return [wheel, new Uint8Array(await response.arrayBuffer())];
     }),
