@@ -10,7 +10,8 @@ app = strict_json(Flask(__name__))  # see the validation page
 ma = Marshmallow(app)
 
 # No control characters: PostgreSQL refuses a NUL in text, and mail headers break on them.
-TEXT = validate.Regexp(r"^[^\x00-\x1f\x7f]*$", error="Control characters are not allowed.")
+# \Z, not $: Python's $ also matches before a final newline.
+TEXT = validate.Regexp(r"^[^\x00-\x1f\x7f]*\Z", error="Control characters are not allowed.")
 
 
 class UserSchema(ma.Schema):
