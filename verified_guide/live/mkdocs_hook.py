@@ -89,7 +89,7 @@ def package_manifest(live: Path) -> dict[str, Any]:
     The worker installs every package of a set itself (docs/assets/live/stored_zip.js): each
     wheel is fetched by ``wheel_files`` with the lockfile's hash as its integrity, and its
     WebAssembly libraries (``libraries``: pydantic-core's) are loaded after the files are in
-    place. ``compiled`` names the packages that have libraries."""
+    place."""
     lock = json.loads((live / "pyodide-lock.json").read_text(encoding="utf-8"))["packages"]
     config = load_config()
     snippets = {}
@@ -105,20 +105,12 @@ def package_manifest(live: Path) -> dict[str, Any]:
                     "pyodide-lock.json (verified_guide/live/bundle.yaml)"
                 )
             size = sum((live / lock[name]["file_name"]).stat().st_size for name in names)
-            compiled = sorted(name for name in names if not is_pure(lock[name]["file_name"]))
-            snippets[f"{topic.slug}/{framework}"] = {
-                "packages": names, "compiled": compiled, "bytes": size,
-            }  # fmt: skip
+            snippets[f"{topic.slug}/{framework}"] = {"packages": names, "bytes": size}
     check_no_pydantic_plugins(live, lock)
     installed_here = sorted({name for entry in snippets.values() for name in entry["packages"]})
     wheel_files = {name: wheel_file(live, lock[name]) for name in installed_here}
     core = sum((live / name).stat().st_size for name in [*CORE_FILES, "python.zip"])
     return {"core_bytes": core, "snippets": snippets, "wheel_files": wheel_files}
-
-
-def is_pure(file_name: str) -> bool:
-    """A wheel with no compiled code: its tags end in ``none-any``."""
-    return file_name.removesuffix(".whl").endswith("-none-any")
 
 
 def wheel_file(live: Path, entry: dict[str, Any]) -> dict[str, Any]:

@@ -18,6 +18,12 @@ const STORED = 0;
 const ZIP64_MARK = 0xffffffff;
 const ZIP64_LOCATOR = 0x07064b50;
 
+/** Whether a path from an archive (or a manifest) would point outside the directory it is
+ *  joined to: absolute, with a backslash, or climbing with "..". */
+export function leavesDirectory(name) {
+  return name.startsWith("/") || name.includes("\\") || name.split("/").includes("..");
+}
+
 /** Each file of a stored zip: [name, bytes], the bytes a view into `bytes` (nothing copied). */
 export function* storedEntries(bytes, label) {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -54,7 +60,7 @@ export function* storedEntries(bytes, label) {
       throw new Error(`${label}: ${name} is compressed; the site's archives are stored`);
     }
     if (size === ZIP64_MARK || local === ZIP64_MARK) throw new Error(`${label}: ${name} needs Zip64`);
-    if (name.startsWith("/") || name.includes("\\") || name.split("/").includes("..")) {
+    if (leavesDirectory(name)) {
       throw new Error(`${label}: ${name} would be written outside the directory it unpacks into`);
     }
     if (local + 30 > bytes.length || view.getUint32(local, true) !== LOCAL_HEADER) {

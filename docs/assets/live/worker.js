@@ -19,7 +19,7 @@
 // in ms since the epoch (the page and the worker have different clocks): what a cold start spends
 // its time on (live.js makes them relative to the click; scripts/live/measure.py reports them).
 
-import { extractStoredZip } from "./stored_zip.js";
+import { extractStoredZip, leavesDirectory } from "./stored_zip.js";
 
 let runtime = null; // a promise of {pyodide, runner, manifest}, made once and reused
 let runnerModule = null; // live_runner, for its SETUP_SECONDS
@@ -122,8 +122,8 @@ async function loadManifest(bundleUrl) {
 }
 
 /** A package's wheel in packages.json, checked: a stale or damaged file is named, not met
- *  later as "undefined". A library must be a path inside the wheel (no "..", not absolute):
- *  it is loaded from site-packages. */
+ *  later as "undefined". A library must be a path inside the wheel: it is loaded from
+ *  site-packages. */
 function wheelOf(manifest, bundleUrl, name) {
   const wheel = manifest.wheel_files?.[name];
   const where = `${bundleUrl}packages.json`;
@@ -131,7 +131,7 @@ function wheelOf(manifest, bundleUrl, name) {
     throw new Error(`${where}: no usable wheel_files entry for ${name} (a stale copy of the file?)`);
   }
   for (const library of wheel.libraries) {
-    if (typeof library !== "string" || library.startsWith("/") || library.split("/").includes("..")) {
+    if (typeof library !== "string" || leavesDirectory(library)) {
       throw new Error(`${where}: ${name}'s library ${library} is not a path inside its wheel`);
     }
   }
@@ -160,14 +160,11 @@ function fetchWheels(manifest, bundleUrl, names) {
 async function installWheels(pyodide, wheels) {
   const sitePackages = pyodide.runPython("import sysconfig; sysconfig.get_path('purelib')");
   for (const [wheel, bytes] of wheels) extractStoredZip(pyodide.FS, bytes, sitePackages, wheel.file);
-  for (const [wheel] of wheels) {
-    for (const library of wheel.libraries) {
-      if (typeof pyodide._api?.loadDynlib !== "function") {
-        throw new Error(`Cannot load ${library}: this Pyodide has no loadDynlib (bundle.yaml pins the version this worker was written for)`);
-      }
-      await pyodide._api.loadDynlib(`${sitePackages}/${library}`);
-    }
+  const libraries = wheels.flatMap(([wheel]) => wheel.libraries);
+  if (libraries.length && typeof pyodide._api?.loadDynlib !== "function") {
+    throw new Error(`Cannot load ${libraries[0]}: this Pyodide has no loadDynlib (bundle.yaml pins the version this worker was written for)`);
   }
+  for (const library of libraries) await pyodide._api.loadDynlib(`${sitePackages}/${library}`);
   pyodide.runPython("import importlib; importlib.invalidate_caches()");
 }
 
