@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from docs.plugins.page_html import (
     exclude_code_from_search,
     label_table_cells,
     separate_tab_labels,
+    unmark_abbreviations_in_code,
 )
 from verified_guide.decision import RulesError, best_measured, load_rules
 from verified_guide.source_links import SourceLinks, is_loopback
@@ -139,7 +141,7 @@ def test_a_failed_benchmark_cell_shows_its_reason_as_text() -> None:
 
     shown = _rps({"status": "failed", "reason": HOSTILE_REASON})
     assert "<img" not in shown and "<b>" not in shown and "\n" not in shown
-    assert "&lt;img src=x onerror=alert(1)&gt;" in shown
+    assert html.unescape(shown) == f"failed: <code>{' '.join(HOSTILE_REASON.split())}</code>"
 
 
 def test_a_failed_matrix_cell_shows_its_reason_as_text() -> None:
@@ -148,4 +150,80 @@ def test_a_failed_matrix_cell_shows_its_reason_as_text() -> None:
 
     result = TopicResult(status="fail", passed=0, total=1, case="c", reason=HOSTILE_REASON)
     shown = _cell(result)
-    assert "<img" not in shown and "<b>" not in shown and "&lt;b&gt;" in shown
+    assert "<img" not in shown and "<b>" not in shown
+    assert html.unescape(shown).endswith(f"*c*: <code>{' '.join(HOSTILE_REASON.split())}</code>")
+
+
+#: Case data a contributor could write: Markdown, an extension's syntax, HTML and a newline.
+ODD_VALUE = "a|b `c` *d* <i>e</i> [f](g) :smile: ==h== \\| x\ny"
+
+
+def _rendered_cells(markdown_text: str) -> list[list[str]]:
+    """The text of each body cell once the site's Markdown extensions have rendered a table."""
+    from html.parser import HTMLParser
+
+    import markdown
+
+    extensions = mkdocs_config()["markdown_extensions"]
+    names = [e if isinstance(e, str) else next(iter(e)) for e in extensions]
+    html_text = markdown.markdown(markdown_text, extensions=[n for n in names if "snippets" not in n])
+
+    class Cells(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.rows: list[list[str]] = []
+            self.tags: list[str] = []
+            self.inside = False
+
+        def handle_starttag(self, tag: str, attrs: object) -> None:
+            if tag == "tr":
+                self.rows.append([])
+            elif tag == "td":
+                self.rows[-1].append("")
+                self.inside = True
+            elif self.inside:
+                self.tags.append(tag)
+
+        def handle_endtag(self, tag: str) -> None:
+            self.inside = self.inside and tag != "td"
+
+        def handle_data(self, data: str) -> None:
+            if self.inside:
+                self.rows[-1][-1] += data
+
+    parser = Cells()
+    parser.feed(html_text)
+    assert set(parser.tags) <= {"code", "br", "strong"}, parser.tags
+    return [row for row in parser.rows if row]
+
+
+def mkdocs_config() -> dict:
+    from mkdocs.utils.yaml import yaml_load
+
+    return yaml_load((Path(__file__).parents[1] / "mkdocs.yml").read_text())
+
+
+def test_case_data_reaches_the_cases_table_as_written() -> None:
+    """A request, an expected answer and a case name from cases.yaml are shown literally: no
+    character in them can split the table's row, end the code, format or inject markup."""
+    from docs.plugins.main import _request_summary, _response_summary
+    from docs.plugins.markdown import literal, table
+
+    request = {"method": "POST", "path": "/items?q=a|b", "headers": {"X-Odd": ODD_VALUE}}
+    expected = {"status": 400, "text": ODD_VALUE}
+    rows = _rendered_cells(
+        table(
+            ["Case", "Request", "Answer"],
+            [[literal(ODD_VALUE), _request_summary(request), _response_summary(expected)]],
+        )
+    )
+    shown = ODD_VALUE.replace("\n", "\\n")
+    assert rows == [[shown, f"POST /items?q=a|bX-Odd: {shown}", f"400 {shown}"]]
+
+
+def test_glossary_marks_are_taken_out_of_inline_code_only() -> None:
+    term = '<abbr title="Cross-site request forgery">CSRF</abbr>'
+    page = f"<p>{term} checks</p><p><code>{term} verification failed</code></p>"
+    assert unmark_abbreviations_in_code(page) == (
+        f"<p>{term} checks</p><p><code>CSRF verification failed</code></p>"
+    )

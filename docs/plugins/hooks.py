@@ -19,6 +19,7 @@ from docs.plugins.page_html import (
     exclude_code_from_search,
     label_table_cells,
     separate_tab_labels,
+    unmark_abbreviations_in_code,
 )
 from verified_guide.claims.evidence import evidence_path
 from verified_guide.source_links import is_loopback
@@ -75,6 +76,7 @@ def on_page_markdown(markdown: str, page: Any, **_: Any) -> str:
 
 
 def on_page_content(html: str, **kwargs: Any) -> str:
-    """Label table cells for the stacked phone layout; keep code out of the search index and
-    tab labels apart in it."""
-    return exclude_code_from_search(separate_tab_labels(label_table_cells(html)))
+    """Label table cells for the stacked phone layout; keep glossary marks out of inline code,
+    code out of the search index and tab labels apart in it."""
+    html = unmark_abbreviations_in_code(label_table_cells(html))
+    return exclude_code_from_search(separate_tab_labels(html))

@@ -30,7 +30,7 @@ from mkdocs.exceptions import PluginError
 
 from docs.plugins import bench_page, claims_page, decision_page, support_page
 from docs.plugins.context import current, start_build
-from docs.plugins.markdown import spoken_list, table
+from docs.plugins.markdown import code, literal, spoken_list, table
 from docs.plugins.matrix_page import summary_table, topic_matrix
 from docs.plugins.page_data import live_placeholder, script_json
 from verified_guide import postgres, servers, typecheck
@@ -330,36 +330,37 @@ def hostile_survival(slug: str) -> str:
 
 def _headers_summary(headers: dict[str, Any]) -> list[str]:
     return [
-        f"no `{name}`" if value is None else f"`{name}: {value}`" for name, value in headers.items()
+        f"no {code(name)}" if value is None else code(f"{name}: {value}")
+        for name, value in headers.items()
     ]
 
 
 def _response_summary(expected: dict[str, Any]) -> str:
     parts = [f"**{expected['status']}**"]
     if expected.get("json") is not None:
-        parts.append(f"`{json.dumps(expected['json'])}`")
+        parts.append(code(json.dumps(expected["json"])))
     elif expected.get("text"):
         # A streamed body (server-sent events, CSV) spans lines: shown with its \n, in one cell.
-        parts.append(f"`{expected['text']}`".replace("\n", "\\n"))
+        parts.append(code(expected["text"]))
     elif expected.get("contains"):
-        parts.append("contains " + ", ".join(f"`{c}`" for c in expected["contains"]))
+        parts.append("contains " + ", ".join(code(c) for c in expected["contains"]))
     if expected.get("not_contains"):
-        parts.append("never " + ", ".join(f"`{c}`" for c in expected["not_contains"]))
+        parts.append("never " + ", ".join(code(c) for c in expected["not_contains"]))
     parts.extend(_headers_summary(expected.get("headers") or {}))
     return " ".join(parts)
 
 
 def _request_summary(request: dict[str, Any]) -> str:
-    parts = [f"`{request['method']} {request['path']}`"]
+    parts = [code(f"{request['method']} {request['path']}")]
     parts.extend(_headers_summary(request.get("headers") or {}))
     if "json" in request:
-        parts.append(f"`{json.dumps(request['json'])}`")
+        parts.append(code(json.dumps(request["json"])))
     elif "body" in request:
-        parts.append(f"`{request['body']}`")
+        parts.append(code(request["body"]))
     for field, spec in (request.get("files") or {}).items():
         size = len(spec.get("content", "").encode()) * spec.get("repeat", 1)
         name, kind = spec["filename"], spec["content_type"]
-        parts.append(f"file `{field}`: `{name}` (`{kind}`, {size:,} bytes)")
+        parts.append(f"file {code(field)}: {code(name)} ({code(kind)}, {size:,} bytes)")
     return "<br>".join(parts)
 
 
@@ -373,7 +374,7 @@ def cases_table(slug: str) -> str:
             _response_summary(case.expected(fw)) if fw in case.frameworks else "n/a"
             for fw in frameworks
         ]
-        rows.append([case.name, _request_summary(case.request), *cells])
+        rows.append([literal(case.name), _request_summary(case.request), *cells])
     header = ["Case", "Request", *(FRAMEWORK_TITLES[fw] for fw in frameworks)]
     source = links()
     return (
@@ -385,7 +386,7 @@ def cases_table(slug: str) -> str:
 
 def _frame_summary(frame: dict[str, Any], event: str | None = None) -> str:
     value = json.dumps(frame["json"]) if "json" in frame else frame["text"]
-    return f"`{event}` event: `{value}`" if event else f"`{value}`"
+    return f"{code(event)} event: {code(value)}" if event else code(value)
 
 
 def _answers_cell(case: SocketCase, framework: str) -> str:
@@ -399,10 +400,10 @@ def _answers_cell(case: SocketCase, framework: str) -> str:
 def _endpoints(case: SocketCase, frameworks: tuple[str, ...]) -> str:
     """Where the conversation connects: its WebSocket path, and what each framework that
     speaks Socket.IO joins instead (``endpoint``: its namespace)."""
-    shown = f"`{case.path}`"
+    shown = code(case.path)
     for framework in frameworks:
         if speaks_socketio(case, framework):
-            shown += f" ({FRAMEWORK_TITLES[framework]}: `{endpoint(case, framework)}`)"
+            shown += f" ({FRAMEWORK_TITLES[framework]}: {code(endpoint(case, framework))})"
     return shown
 
 
@@ -417,7 +418,7 @@ def socket_table(slug: str) -> str:
     for case in topic.sockets:
         sent = "<br>".join(_frame_summary(m["send"]) for m in case.messages) or "(nothing)"
         cells = [_answers_cell(case, fw) if fw in case.frameworks else "n/a" for fw in frameworks]
-        rows.append([case.name, f"{_endpoints(case, frameworks)}<br>{sent}", *cells])
+        rows.append([literal(case.name), f"{_endpoints(case, frameworks)}<br>{sent}", *cells])
     header = ["Conversation", "Frames sent", *(FRAMEWORK_TITLES[fw] for fw in frameworks)]
     socketio = sorted(
         {(fw, case.socketio["event"]) for case in topic.sockets for fw in frameworks
@@ -425,7 +426,7 @@ def socket_table(slug: str) -> str:
     )  # fmt: skip
     note = "".join(
         f" {FRAMEWORK_TITLES[fw]}'s snippet speaks Socket.IO: each frame is sent as the argument "
-        f"of the `{event}` event, and the answers arrive as the events named."
+        f"of the {code(event)} event, and the answers arrive as the events named."
         for fw, event in socketio
     )
     source = links()

@@ -1,7 +1,5 @@
 """Markdown built by the site's macros, in one place so every generated table looks alike."""
 
-import html
-
 
 def table(header: list[str], rows: list[list[str]]) -> str:
     """A Markdown table; ``|`` inside a cell is escaped so it cannot split the cell."""
@@ -17,8 +15,27 @@ def spoken_list(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def literal(text: str) -> str:
+    """Text from a data file or a run (a case's path or body, a header, a failure's reason)
+    shown exactly as written, wherever a macro puts it in Markdown.
+
+    A control character appears as its escape (a newline as ``\\n``), so a value cannot end a
+    table row or hide itself; every other character but letters, digits and spaces becomes a
+    numeric character reference, so no backtick, ``*``, ``|``, ``<``, ``[`` or ``:`` in the
+    data can be read as Markdown, as an extension's syntax or as HTML.
+    """
+    visible = "".join(
+        c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text
+    )
+    return "".join(c if c.isalnum() or c == " " else f"&#{ord(c)};" for c in visible)
+
+
+def code(text: str) -> str:
+    """``literal`` text as inline code."""
+    return f"<code>{literal(text)}</code>"
+
+
 def quoted_code(text: str) -> str:
     """Text a run recorded (a failure's reason: a response body, a server's log lines) as
-    inline code that shows it literally: HTML-escaped, on one line, so neither markup in it nor
-    a backtick can turn into page content."""
-    return f"<code>{html.escape(' '.join(text.split()))}</code>"
+    inline code on one line."""
+    return code(" ".join(text.split()))

@@ -7,7 +7,7 @@ naming the release it needs and what was missing, taken from the failing case's 
 
 from __future__ import annotations
 
-from docs.plugins.markdown import quoted_code, table
+from docs.plugins.markdown import literal, quoted_code, table
 from verified_guide.matrix.config import VERSIONS_FILE, Line, MatrixError, line_title, load_matrix
 from verified_guide.matrix.report import (
     RESULTS_FILE,
@@ -38,7 +38,7 @@ def _cell(result: TopicResult) -> str:
         return "not applicable (no case for this framework)"
     return (
         f"**fails** ({result.passed} of {result.total} cases pass); first failing case "
-        f"*{result.case}*: {quoted_code(result.reason)}"
+        f"*{literal(result.case)}*: {quoted_code(result.reason)}"
     )
 
 

@@ -8,6 +8,10 @@ block of "header: value" lines instead of columns that run off the screen.
 Code: blocks of code get ``data-search-exclude``, which Material's search plugin honours, so
 search results lead with headings and prose instead of previews of code.
 
+Literals: a value from the data shown as inline code (``code`` in ``markdown.py``) is raw HTML,
+so the glossary's abbreviations were marked inside it, as in prose; inside code they are taken
+out again, as Markdown's own code spans never get them.
+
 Tabs: the framework tab labels are adjacent ``<label>`` elements; the search index takes the
 page's text, where they ran together as "FastAPIDjangoFlask". A space between them fixes that
 and changes nothing on screen (they sit in a flex box).
@@ -24,6 +28,8 @@ ROW = re.compile(r"<tr>(.*?)</tr>", re.S)
 BODY_CELL = re.compile(r"<td\b")
 CODE_BLOCK = re.compile(r'<div class="([^"]*\bhighlight\b[^"]*)">')
 TAG = re.compile(r"<[^>]+>")
+INLINE_CODE = re.compile(r"<code>(.*?)</code>", re.S)
+ABBREVIATION = re.compile(r"<abbr\b[^>]*>([^<]*)</abbr>")
 #: Tables this wide do not fit a phone's width as columns.
 STACK_FROM_COLUMNS = 3
 
@@ -50,6 +56,10 @@ def _labelled_table(match: re.Match[str]) -> str:
 
 def label_table_cells(page_html: str) -> str:
     return TABLE.sub(_labelled_table, page_html)
+
+
+def unmark_abbreviations_in_code(page_html: str) -> str:
+    return INLINE_CODE.sub(lambda m: f"<code>{ABBREVIATION.sub(r'\1', m.group(1))}</code>", page_html)
 
 
 def separate_tab_labels(page_html: str) -> str:
