@@ -12,6 +12,7 @@ import re
 import sqlite3
 import subprocess
 import sys
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -195,6 +196,31 @@ def test_the_worker_refuses_a_zip64_archive_instead_of_losing_entries(tmp_path: 
     assert error == "demo.whl: Zip64 archives are not supported"
 
 
+@pytest.mark.parametrize(
+    ("names", "problem"),
+    [
+        (["demo_pkg/__init__.py"], "demo.whl: demo_pkg/__init__.py is named twice"),
+        (["demo_pkg"], "demo.whl: demo_pkg is named twice, or as a file and a directory"),
+        (["tool", "tool/x.py"], "demo.whl: tool/x.py is inside tool, a file"),
+        ([""], 'demo.whl: entry "" has an empty or "." path segment'),
+        (["demo_pkg//x.py"], 'demo.whl: entry "demo_pkg//x.py" has an empty'),
+        (["./x.py"], 'demo.whl: entry "./x.py" has an empty'),
+    ],
+)
+def test_the_worker_names_an_entry_the_file_system_could_not_hold(
+    tmp_path: Path, names: list[str], problem: str
+) -> None:
+    """review: an empty name, a name given twice or a file where a directory goes failed in
+    Pyodide's file system with an error that named neither the archive nor the entry."""
+    wheel = stored_wheel(tmp_path / "demo.whl")
+    with warnings.catch_warnings(), zipfile.ZipFile(wheel, "a") as archive:
+        warnings.simplefilter("ignore")  # zipfile warns of a duplicate name, as it should
+        for name in names:
+            archive.writestr(zipfile.ZipInfo(name), b"x = 1\n")
+    error = unpack_with_stored_zip_js(wheel)["error"]
+    assert error.startswith(problem), error
+
+
 def _patched(wheel: Path, offset_from_end_record: int, value: bytes) -> Path:
     data = bytearray(wheel.read_bytes())
     end = data.rindex(b"PK\x05\x06")
@@ -227,6 +253,9 @@ def test_the_worker_names_the_archive_when_its_directory_is_damaged(
         ("demo_pkg/packed.py", zipfile.ZIP_DEFLATED, "is compressed"),
         ("../outside.py", zipfile.ZIP_STORED, "leaves site-packages"),
         ("demo_pkg-1.0.data/scripts/tool", zipfile.ZIP_STORED, "is a .data file"),
+        ("demo_pkg//x.py", zipfile.ZIP_STORED, 'has an empty or "." path segment'),
+        ("demo_pkg/__init__.py/x.py", zipfile.ZIP_STORED, "is inside demo_pkg/__init__.py, a file"),
+        ("demo_pkg", zipfile.ZIP_STORED, "is named twice, or as a file and a directory"),
     ],
 )
 def test_the_build_refuses_a_wheel_the_worker_cannot_install(

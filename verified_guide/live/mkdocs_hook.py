@@ -126,6 +126,7 @@ def wheel_file(live: Path, entry: dict[str, Any]) -> dict[str, Any]:
             f"live bundle: {path.name} is a {entry['package_type']} package; the worker loads "
             "only a package's own extension modules (docs/assets/live/worker.js)"
         )
+    kinds: dict[str, str] = {}
     with zipfile.ZipFile(path) as wheel:
         for info in wheel.infolist():
             name = info.filename
@@ -135,7 +136,9 @@ def wheel_file(live: Path, entry: dict[str, Any]) -> dict[str, Any]:
                 else "leaves site-packages"
                 if name.startswith("/") or "\\" in name or ".." in name.split("/")
                 else "is a .data file" if name.split("/")[0].endswith(".data")
-                else None
+                else 'has an empty or "." path segment'
+                if {"", "."} & set(name.removesuffix("/").split("/"))
+                else clash(kinds, name)
             )  # fmt: skip
             if problem:
                 raise PluginError(
@@ -145,6 +148,24 @@ def wheel_file(live: Path, entry: dict[str, Any]) -> dict[str, Any]:
         libraries = sorted(name for name in wheel.namelist() if name.endswith(".so"))
     digest = base64.b64encode(bytes.fromhex(entry["sha256"])).decode()
     return {"file": entry["file_name"], "integrity": f"sha256-{digest}", "libraries": libraries}
+
+
+def clash(kinds: dict[str, str], name: str) -> str | None:
+    """Why a file system could not hold an archive's entry beside the ones before it (recorded
+    in ``kinds``: each path named so far, "file" or "dir"), or None: stored_zip.js's rule, so
+    the build refuses what the worker would."""
+    is_directory = name.endswith("/")
+    parts = name.removesuffix("/").split("/")
+    for depth in range(1, len(parts)):
+        above = "/".join(parts[:depth])
+        if kinds.setdefault(above, "dir") == "file":
+            return f"is inside {above}, a file"
+    own = "/".join(parts)
+    known = kinds.get(own)
+    if known == "file" or (known == "dir" and not is_directory):
+        return "is named twice, or as a file and a directory"
+    kinds[own] = "dir" if is_directory else "file"
+    return None
 
 
 #: The entry-point group pydantic searches for plugins; the worker skips the search

@@ -63,6 +63,9 @@ export function* storedEntries(bytes, label) {
     if (leavesDirectory(name)) {
       throw new Error(`${label}: ${name} would be written outside the directory it unpacks into`);
     }
+    if (name.replace(/\/$/, "").split("/").some((part) => part === "" || part === ".")) {
+      throw new Error(`${label}: entry ${JSON.stringify(name)} has an empty or "." path segment`);
+    }
     if (local + 30 > bytes.length || view.getUint32(local, true) !== LOCAL_HEADER) {
       throw new Error(`${label}: ${name}: damaged local header`);
     }
@@ -72,18 +75,34 @@ export function* storedEntries(bytes, label) {
   }
 }
 
-/** Write every file of the archive under `directory`; the number of files written. */
+/** Write every file of the archive under `directory`; the number of files written. An entry
+ *  that names a file twice, a file where a directory is, or a directory inside a file is an
+ *  error naming it (the file system's own error would name neither the archive nor the entry). */
 export function extractStoredZip(FS, bytes, directory, label) {
+  const kinds = new Map(); // each path the archive has named so far: "file" or "dir"
   const made = new Set();
   let files = 0;
   for (const [name, data] of storedEntries(bytes, label)) {
+    const isDirectory = name.endsWith("/");
+    const parts = name.replace(/\/$/, "").split("/");
+    for (let depth = 1; depth < parts.length; depth++) {
+      const above = parts.slice(0, depth).join("/");
+      if (kinds.get(above) === "file") throw new Error(`${label}: ${name} is inside ${above}, a file`);
+      kinds.set(above, "dir");
+    }
+    const own = parts.join("/");
+    const known = kinds.get(own);
+    if (known === "file" || (known === "dir" && !isDirectory)) {
+      throw new Error(`${label}: ${name} is named twice, or as a file and a directory`);
+    }
+    kinds.set(own, isDirectory ? "dir" : "file");
     const path = `${directory}/${name}`;
-    const parent = name.endsWith("/") ? path : path.slice(0, path.lastIndexOf("/"));
+    const parent = isDirectory ? path : path.slice(0, path.lastIndexOf("/"));
     if (!made.has(parent)) {
       FS.mkdirTree(parent);
       made.add(parent);
     }
-    if (name.endsWith("/")) continue;
+    if (isDirectory) continue;
     FS.writeFile(path, data);
     files++;
   }
