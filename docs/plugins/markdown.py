@@ -15,19 +15,24 @@ def spoken_list(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
+#: What Markdown and the site's extensions (mkdocs.yml) read as syntax inside a line of text,
+#: and what HTML does. tests/test_site_parts.py renders data full of such signs with the
+#: site's own extension list, so enabling one with syntax of its own fails there first.
+SYNTAX = frozenset("`*_[]<>&|\\")
+
+
 def literal(text: str) -> str:
     """Text from a data file or a run (a case's path or body, a header, a failure's reason)
     shown exactly as written, wherever a macro puts it in Markdown.
 
     A control character appears as its escape (a newline as ``\\n``), so a value cannot end a
-    table row or hide itself; every other character but letters, digits and spaces becomes a
-    numeric character reference, so no backtick, ``*``, ``|``, ``<``, ``[`` or ``:`` in the
-    data can be read as Markdown, as an extension's syntax or as HTML.
+    table row or hide itself; each sign in ``SYNTAX`` becomes a numeric character reference,
+    so no backtick, ``*``, ``|`` or ``<`` in the data can be read as Markdown or as HTML.
     """
     visible = "".join(
         c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text
     )
-    return "".join(c if c.isalnum() or c == " " else f"&#{ord(c)};" for c in visible)
+    return "".join(f"&#{ord(c)};" if c in SYNTAX else c for c in visible)
 
 
 def code(text: str) -> str:
