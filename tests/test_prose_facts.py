@@ -569,6 +569,17 @@ PINNED_STATUSES = {
         "tests/topics/test_background.py"
         "::test_flask_pool_refuses_signups_past_its_backlog_until_tasks_finish"
     ),
+    ("guide/observability.md", "Flask answers a view that raised with its own 500 response,"): (
+        "tests/topics/test_observability.py"
+        "::test_flask_logs_a_crashed_request_and_still_sends_its_id_back"
+    ),
+    ("guide/observability.md", "the class then sees Django's 500 in `process_response`"): (
+        "tests/topics/test_observability.py"
+        "::test_django_middleware_logs_a_crashed_request_and_still_sends_its_id_back"
+    ),
+    ("guide/observability.md", "so that 500 goes out without the header"): (
+        "tests/topics/test_observability.py::test_django_decorator_logs_a_crashed_request_with_its_id"
+    ),
     ("guide/testing.md", "which answers **405** for a POST in the test above"): (
         "snippets/testing/django_test.py::test_post_is_not_allowed"
     ),

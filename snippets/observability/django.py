@@ -34,6 +34,11 @@ class RequestIdMiddleware(MiddlewareMixin):
         )
         return response
 
+    def process_exception(self, request, exception):
+        # The view raised: log it with the id. Returning None leaves the answer to Django (a
+        # 500, or the debug page); listed in MIDDLEWARE, process_response still adds the id.
+        log.exception("request failed", extra={"method": request.method, "path": request.path})
+
 
 with_request_id = decorator_from_middleware(RequestIdMiddleware)
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from django.test import Client
+from django.urls import path
 from fastapi.testclient import TestClient
 from opentelemetry.instrumentation.django import DjangoInstrumentor
 from opentelemetry.sdk.trace import TracerProvider
@@ -214,3 +215,67 @@ def test_django_records_a_span_named_after_the_route(recorders) -> None:
     span = _server_span(recorders["django"])
     assert span.attributes["http.route"] == "orders/<int:order_id>"
     assert span.name == "GET orders/<int:order_id>"
+
+
+def crash_view(request):
+    raise RuntimeError("database down")
+
+
+urlpatterns = [
+    path("crash", crash_view),
+    path("crash-decorated", django_snippet.with_request_id(crash_view)),
+]
+
+
+@pytest.fixture
+def crash_urls(settings) -> None:
+    settings.ROOT_URLCONF = __name__
+
+
+def _failed_and_finished(lines: list[dict]) -> tuple[dict, dict | None]:
+    failed = next(e for e in lines if e["message"] == "request failed")
+    finished = next((e for e in lines if e["message"] == "request finished"), None)
+    return failed, finished
+
+
+@pytest.mark.usefixtures("crash_urls")
+def test_django_middleware_logs_a_crashed_request_and_still_sends_its_id_back(
+    settings, log_lines
+) -> None:
+    """review: the class had no process_exception, so a view that raised was logged by
+    Django's own text log only, without the request id."""
+    settings.MIDDLEWARE = ["snippets.observability.django.RequestIdMiddleware"]
+    resp = Client(raise_request_exception=False).get("/crash", headers={"X-Request-ID": "r-500"})
+    assert (resp.status_code, resp["X-Request-ID"]) == (500, "r-500")
+    failed, finished = _failed_and_finished(log_lines("django"))
+    assert failed["request_id"] == "r-500" and "RuntimeError: database down" in failed["exception"]
+    assert finished and (finished["status"], finished["request_id"]) == (500, "r-500")
+
+
+@pytest.mark.usefixtures("crash_urls")
+def test_django_decorator_logs_a_crashed_request_with_its_id(log_lines) -> None:
+    """As the guide applies it (decorator_from_middleware), the exception leaves the decorator
+    before there is a response: the 500 goes out without the header, which observability.md
+    says, and the log line still names the request."""
+    resp = Client(raise_request_exception=False).get(
+        "/crash-decorated", headers={"X-Request-ID": "r-501"}
+    )
+    assert resp.status_code == 500 and "X-Request-ID" not in resp
+    failed, _ = _failed_and_finished(log_lines("django"))
+    assert failed["request_id"] == "r-501" and "RuntimeError: database down" in failed["exception"]
+
+
+class DatabaseDown(dict):
+    def __contains__(self, key: object) -> bool:
+        raise RuntimeError("database down")
+
+
+def test_flask_logs_a_crashed_request_and_still_sends_its_id_back(monkeypatch, log_lines) -> None:
+    """review: Flask answered a view that raised with a 500 carrying the id, but its traceback
+    went only to Flask's own text log, without the id."""
+    monkeypatch.setattr(flask_snippet, "ORDERS", DatabaseDown())
+    resp = flask_snippet.app.test_client().get("/orders/7", headers={"X-Request-ID": "r-502"})
+    assert (resp.status_code, resp.headers["X-Request-ID"]) == (500, "r-502")
+    failed, finished = _failed_and_finished(log_lines("flask"))
+    assert failed["request_id"] == "r-502" and "RuntimeError: database down" in failed["exception"]
+    assert finished and (finished["status"], finished["request_id"]) == (500, "r-502")
