@@ -2,10 +2,10 @@ from functools import lru_cache
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, HTTPException
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from snippets.configuration.secret_env import require_secret
+from snippets.configuration.secret_env import check_secret, require_secret
 
 
 class Settings(BaseSettings):
@@ -17,6 +17,13 @@ class Settings(BaseSettings):
     new_checkout: bool = False
     # No default key: without SHOP_SECRET_KEY, require_secret stops the app.
     secret_key: SecretStr = Field(default_factory=lambda: require_secret("SHOP_SECRET_KEY"))
+
+    @field_validator("secret_key")
+    @classmethod
+    def usable_key(cls, key: SecretStr) -> SecretStr:
+        # A key read from the environment skips the default_factory: the same checks here.
+        check_secret("SHOP_SECRET_KEY", key.get_secret_value())
+        return key
 
 
 @lru_cache

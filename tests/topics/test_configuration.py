@@ -152,3 +152,41 @@ def test_a_secret_that_is_not_utf8_stops_the_app_at_start(monkeypatch: pytest.Mo
     monkeypatch.setenv("SHOP_SECRET_KEY", b"tok\xffen-long-enough".decode(errors="surrogateescape"))
     with pytest.raises(MissingSecretError, match=r"^SHOP_SECRET_KEY is not valid UTF-8"):
         require_secret("SHOP_SECRET_KEY")
+
+
+NOT_UTF8 = b"tok\xffen-long-enough".decode(errors="surrogateescape")
+
+
+@pytest.mark.parametrize(("key", "problem"), [(NOT_UTF8, "is not valid UTF-8"), (" \t ", "is blank")])
+def test_fastapi_settings_check_a_key_read_from_the_environment(
+    key: str, problem: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """review: pydantic-settings reads SHOP_SECRET_KEY itself, so require_secret (the default
+    factory) never saw a key that was set: one that is not text started the app, and every
+    use of it (an HMAC, a JWT) would have been a 500."""
+    monkeypatch.setenv("SHOP_SECRET_KEY", key)
+    with pytest.raises(MissingSecretError, match=f"^SHOP_SECRET_KEY {problem}"):
+        fastapi_snippet.Settings()
+
+
+def test_a_blank_secret_stops_the_app_like_a_missing_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """review: a key of spaces was accepted: as public as a default."""
+    monkeypatch.setenv("SHOP_SECRET_KEY", "   ")
+    with pytest.raises(MissingSecretError, match=r"^SHOP_SECRET_KEY is blank"):
+        require_secret("SHOP_SECRET_KEY")
+
+
+@pytest.mark.parametrize("flag", ["False", "off", "no", "1", '"true"'])
+def test_flask_refuses_a_feature_flag_that_is_not_true_or_false(
+    flag: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """review: from_prefixed_env keeps text that is not JSON as text, and text is true:
+    SHOP_NEW_CHECKOUT=False turned the new checkout on."""
+    monkeypatch.setenv("SHOP_NEW_CHECKOUT", flag)
+    with pytest.raises(ValueError, match="^SHOP_NEW_CHECKOUT must be true or false$"):
+        flask_snippet.create_app()
+
+
+def test_flask_feature_flag_false_keeps_the_page_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SHOP_NEW_CHECKOUT", "false")
+    assert flask_snippet.create_app().test_client().get("/checkout").status_code == 404
