@@ -153,6 +153,43 @@ def test_demo_app_without_secrets_refuses_to_start_naming_the_variable(
     assert set(named) <= set(SECRET_VARIABLES)
 
 
+#: What a Django server does at start (import the WSGI application), then what its first
+#: request does (import every view module of the URLconf).
+DJANGO_START_THEN_FIRST_REQUEST = """
+import sys
+try:
+    import demo_apps.django_app.config.wsgi
+except Exception as error:
+    print(f"refused to start: {type(error).__name__}: {error}")
+    sys.exit(3)
+from django.urls import get_resolver
+get_resolver().url_patterns
+print("started, and served")
+"""
+
+
+@pytest.mark.parametrize("variable", sorted(SECRET_VARIABLES))
+def test_django_reads_each_secret_at_start_not_on_the_first_request(
+    variable: str, tmp_path: Path
+) -> None:
+    """review: Django imports view modules on the first request, so a token read there let the
+    server start without it and then answer 500 on every URL. Each secret missing alone: the
+    project refuses to start naming it, or never needs it (its URLconf loads without it)."""
+    env = {k: v for k, v in os.environ.items() if k != variable}
+    env |= {"GUIDE_DEBUG": "0", "PYTHONPATH": str(ROOT)}
+    env |= {"DJANGO_SETTINGS_MODULE": "demo_apps.django_app.config.settings"}
+    env["GUIDE_DATABASE_URL"] = f"sqlite:///{tmp_path / 'demo.db'}"
+    done = subprocess.run(
+        [sys.executable, "-c", DJANGO_START_THEN_FIRST_REQUEST],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    said = done.stdout + done.stderr[-2000:]
+    if done.returncode == 3:
+        assert f"MissingSecretError: {variable} is not set" in said, said
+    else:
+        assert done.returncode == 0 and "started, and served" in said, said
+
+
 # --- forgeries -----------------------------------------------------------------------------
 
 

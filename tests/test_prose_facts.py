@@ -580,6 +580,12 @@ PINNED_STATUSES = {
     ("guide/observability.md", "so that 500 goes out without the header"): (
         "tests/topics/test_observability.py::test_django_decorator_logs_a_crashed_request_with_its_id"
     ),
+    ("guide/rest_api.md", "answer every request of the project with a 500"): (
+        "tests/test_fail_closed.py::test_django_reads_each_secret_at_start_not_on_the_first_request"
+    ),
+    ("guide/dependency_injection.md", "would surface as a 500 on every request instead"): (
+        "tests/test_fail_closed.py::test_django_reads_each_secret_at_start_not_on_the_first_request"
+    ),
     ("guide/testing.md", "which answers **405** for a POST in the test above"): (
         "snippets/testing/django_test.py::test_post_is_not_allowed"
     ),

@@ -2,7 +2,7 @@ from functools import lru_cache
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Header, HTTPException
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings
 
 from snippets.dependency_injection.tokens import user_for_token
@@ -12,12 +12,16 @@ ITEMS = [f"item-{n}" for n in range(1, 101)]
 
 
 class Settings(BaseSettings):
-    max_page_size: int = 50  # overridable with the MAX_PAGE_SIZE environment variable
+    # Overridable with the MAX_PAGE_SIZE environment variable, within bounds.
+    max_page_size: int = Field(50, ge=1, le=1000)
 
 
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+get_settings()  # read at import: a bad MAX_PAGE_SIZE stops the app, not every request
 
 
 class User(BaseModel):

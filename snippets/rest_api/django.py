@@ -1,5 +1,6 @@
 import secrets
 
+from django.conf import settings
 from django.urls import include, path
 from rest_framework import serializers, status, viewsets
 from rest_framework.authentication import BaseAuthentication
@@ -11,9 +12,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from snippets.configuration.secret_env import require_secret
-
-API_TOKEN = require_secret("BOOKS_API_TOKEN")  # missing: the app does not start
+# BOOKS_API_TOKEN is read in settings (django_settings.py): a missing one stops the server.
 
 BOOKS = {
     1: {"id": 1, "title": "Dune", "year": 1965},
@@ -43,9 +42,9 @@ class FilterSerializer(serializers.Serializer):
 class BearerToken(BaseAuthentication):
     def authenticate(self, request):
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-        if scheme != "Bearer":
+        if scheme.lower() != "bearer":  # a scheme's name is case-insensitive (RFC 9110)
             return None
-        if not secrets.compare_digest(token.encode(), API_TOKEN.encode()):
+        if not secrets.compare_digest(token.encode(), settings.BOOKS_API_TOKEN.encode()):
             raise AuthenticationFailed("Invalid token")
         return (None, token)
 

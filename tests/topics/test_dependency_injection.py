@@ -6,6 +6,7 @@ import os
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import ValidationError
 
 from snippets.dependency_injection import fastapi as fastapi_snippet
 from snippets.dependency_injection import flask as flask_snippet
@@ -94,3 +95,13 @@ def test_a_token_outside_ascii_is_401_not_500(framework) -> None:
     else:
         resp = flask_snippet.app.test_client().get("/me", headers={"X-Token": token})
         assert (resp.status_code, resp.json) == (401, {"detail": "Invalid token"})
+
+
+@pytest.mark.parametrize("value", ["fifty", "0", "1000000000"])
+def test_fastapi_refuses_a_page_size_setting_out_of_bounds(monkeypatch, value: str) -> None:
+    """review: Settings() was first built inside a request, and a failed build is not cached:
+    MAX_PAGE_SIZE=fifty made every request a 500, and a billion was taken as a page size. The
+    module now builds it at import, within bounds."""
+    monkeypatch.setenv("MAX_PAGE_SIZE", value)
+    with pytest.raises(ValidationError, match="max_page_size"):
+        Settings()

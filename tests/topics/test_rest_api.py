@@ -15,6 +15,7 @@ import os
 import runpy
 from collections.abc import Callable
 from functools import cache
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -214,8 +215,17 @@ def test_openapi_extras_each_generator_adds() -> None:
     assert any(secured for _, _, secured, _ in flask)
 
 
+#: Where each version reads the token at start: Django's in the project's settings (the view
+#: modules load on the first request; tests/test_fail_closed.py starts the project without it).
+READS_THE_TOKEN = {
+    "fastapi": fastapi_snippet.__file__,
+    "flask": flask_snippet.__file__,
+    "django": str(Path(drf_snippet.__file__).with_name("django_settings.py")),
+}
+
+
 @pytest.mark.parametrize("value", [None, ""], ids=["missing", "empty"])
-@pytest.mark.parametrize("name", list(IMPLEMENTATIONS))
+@pytest.mark.parametrize("name", list(READS_THE_TOKEN))
 def test_a_missing_or_empty_token_stops_the_app(
     name: str, value: str | None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -225,7 +235,7 @@ def test_a_missing_or_empty_token_stops_the_app(
     else:
         monkeypatch.setenv("BOOKS_API_TOKEN", value)
     with pytest.raises(MissingSecretError, match="BOOKS_API_TOKEN is not set"):
-        runpy.run_path(IMPLEMENTATIONS[name].__file__)
+        runpy.run_path(READS_THE_TOKEN[name])
 
 
 def test_schemas_leave_out_statuses_the_apis_answer(settings: Any) -> None:
@@ -236,3 +246,18 @@ def test_schemas_leave_out_statuses_the_apis_answer(settings: Any) -> None:
     assert not {"401", "404"} & fastapi[("/books/{id}", "put")]
     assert "400" not in _operations(_flask_spec())[("/books", "post")]
     assert _operations(ninja_snippet.api.get_openapi_schema())[("/books", "post")] == {"201"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("urlconf", sorted(DJANGO_URLCONFS.values()))
+def test_django_apis_take_the_bearer_scheme_in_any_case(urlconf: str, settings: Any) -> None:
+    """review: DRF's authentication compared the scheme with "Bearer" exactly, so a client
+    sending "bearer" (HTTP says a scheme's name is case-insensitive) got 401."""
+    settings.ROOT_URLCONF = urlconf
+    resp = Client().post(
+        "/books",
+        {"title": "Lowercase", "year": 2001},
+        content_type="application/json",
+        headers={"Authorization": f"bearer {os.environ['BOOKS_API_TOKEN']}"},
+    )
+    assert resp.status_code == 201, resp.content
