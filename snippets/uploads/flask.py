@@ -1,8 +1,7 @@
 from flask import Flask, abort, request
 from werkzeug.exceptions import HTTPException
-from werkzeug.utils import secure_filename
 
-from snippets.uploads.storage import MAX_BYTES, Rejected, check_type, save
+from snippets.uploads.storage import MAX_BYTES, SAFE_NAME, Rejected, check_type, save
 
 app = Flask(__name__)
 app.config["MAX_CONTENT_LENGTH"] = MAX_BYTES  # over it: 413 when the form is read
@@ -20,7 +19,7 @@ def upload() -> tuple[dict[str, object], int]:
     if file is None:
         abort(400, "send the file in a multipart field named file")
     name = file.filename or ""
-    if secure_filename(name) != name:  # no folders, no "..", nothing hidden
+    if not SAFE_NAME.fullmatch(name):  # no folders, no "..", nothing hidden, no "-rf"
         abort(400, "the filename must be a plain name like notes.txt")
     try:
         suffix = check_type(name, file.mimetype)

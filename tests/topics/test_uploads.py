@@ -176,3 +176,92 @@ def test_django_default_handlers_keep_small_files_in_memory_and_spool_large_ones
         "django.core.files.uploadhandler.MemoryFileUploadHandler",
         "django.core.files.uploadhandler.TemporaryFileUploadHandler",
     ]
+
+
+# --- Django under ASGI: the body limit in front of Django (django_asgi.py) -------------------
+
+BIG = 20 * 1024 * 1024
+CHUNK = 64 * 1024
+
+
+def _asgi_upload(app, size: int, declared: bool) -> tuple[int, int]:
+    """(status, bytes the app had taken from the client when it answered) for a POST of
+    ``size`` bytes to /files, sent in chunks, with or without a Content-Length."""
+    import asyncio
+
+    sent, answered = 0, {}
+    headers = [(b"content-type", b"multipart/form-data; boundary=x")]
+    if declared:
+        headers.append((b"content-length", str(size).encode()))
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
+        "scheme": "http", "path": "/files", "raw_path": b"/files", "root_path": "",
+        "query_string": b"", "headers": [(b"host", b"testserver"), *headers],
+        "client": ("127.0.0.1", 5000), "server": ("127.0.0.1", 80),
+    }  # fmt: skip
+
+    async def receive() -> dict:
+        nonlocal sent
+        if sent >= size:
+            await asyncio.sleep(3600)  # the client waits for the answer
+        chunk = min(CHUNK, size - sent)
+        sent += chunk
+        return {"type": "http.request", "body": b"x" * chunk, "more_body": sent < size}
+
+    async def send(message: dict) -> None:
+        if message["type"] == "http.response.start":
+            answered.setdefault("status", message["status"])
+            answered.setdefault("read", sent)
+
+    async def run() -> None:
+        await asyncio.wait_for(app(scope, receive, send), timeout=30)
+
+    asyncio.run(run())
+    return answered["status"], answered["read"]
+
+
+@pytest.fixture
+def django_asgi(settings):
+    from django.core.handlers.asgi import ASGIHandler
+
+    from snippets.uploads.django_asgi import BodyLimit
+
+    settings.ROOT_URLCONF = "snippets.uploads.django"
+    return BodyLimit(ASGIHandler(), settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+
+
+@pytest.mark.parametrize("declared", [True, False], ids=["declared", "chunked"])
+def test_django_under_asgi_refuses_a_huge_body_without_reading_it(
+    django_asgi, settings, declared: bool
+) -> None:
+    """review: under ASGI, Django read all 20 MiB into a temporary file before the view's
+    upload handler could refuse it; the limit in front of it stops at the declared length, or
+    at the limit when the client declares none."""
+    status, read = _asgi_upload(django_asgi, BIG, declared)
+    assert status == 413
+    assert read <= (0 if declared else settings.DATA_UPLOAD_MAX_MEMORY_SIZE + CHUNK), read
+
+
+def test_django_under_asgi_still_answers_a_body_within_the_limit(django_asgi) -> None:
+    """Below the limit the body reaches Django, whose view then answers (a body that is not a
+    valid form: 400), as without the middleware."""
+    status, _ = _asgi_upload(django_asgi, 1000, declared=True)
+    assert status == 400
+
+
+def test_django_under_asgi_refuses_a_content_length_that_is_not_a_number(settings) -> None:
+    import asyncio
+
+    from snippets.uploads.django_asgi import BodyLimit
+
+    sent: list[dict] = []
+
+    async def app(scope, receive, send):  # never reached
+        raise AssertionError("the app saw the request")
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "headers": [(b"content-length", b"-1")]}
+    asyncio.run(BodyLimit(app, 10)(scope, None, send))
+    assert sent[0]["status"] == 400

@@ -15,10 +15,12 @@ django_asgi_app = get_asgi_application()  # sets Django up before anything impor
 migrate()
 
 from channels.routing import ProtocolTypeRouter  # noqa: E402
+from django.conf import settings  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.urls import path  # noqa: E402
 
 from demo_apps.django_app.config.socket_routing import refusing_router  # noqa: E402
+from snippets.uploads.django_asgi import BodyLimit  # noqa: E402
 from verified_guide.topics import all_topics, import_snippet  # noqa: E402
 
 # Each topic's socket routes at /<topic>/; any other socket path is refused (socket_routing.py).
@@ -31,7 +33,10 @@ websocket_routes = [
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        # Django reads a whole body before any view runs under ASGI: bounded here, at the limit
+        # Django applies to the rest of a body (file data, which it exempts, is checked by the
+        # views, below this: the uploads topic's MAX_BYTES).
+        "http": BodyLimit(django_asgi_app, settings.DATA_UPLOAD_MAX_MEMORY_SIZE),
         "websocket": AllowedHostsOriginValidator(refusing_router(websocket_routes)),
     }
 )
