@@ -1,6 +1,7 @@
 import secrets
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.urls import include, path
 from rest_framework import serializers, status, viewsets
 from rest_framework.authentication import BaseAuthentication
@@ -23,7 +24,12 @@ BOOKS = {
 
 class BookSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
-    title = serializers.CharField(min_length=1, max_length=200)
+    # No control characters (DRF refuses a NUL itself): a title is shown to people.
+    title = serializers.CharField(
+        min_length=1,
+        max_length=200,
+        validators=[RegexValidator(r"\A[^\x00-\x1f\x7f]*\Z", "No control characters.")],
+    )
     year = serializers.IntegerField(min_value=1450, max_value=2100)
 
 

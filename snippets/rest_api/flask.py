@@ -2,7 +2,7 @@ import secrets
 
 from apiflask import APIFlask, HTTPTokenAuth, Schema, abort
 from apiflask.fields import Integer, List, Nested, String
-from apiflask.validators import Length, Range
+from apiflask.validators import Length, Range, Regexp
 
 from snippets.configuration.secret_env import require_secret
 from snippets.validation.flask_apiflask import hardened
@@ -22,7 +22,12 @@ def verify_token(token):
 
 
 class BookIn(Schema):
-    title = String(required=True, validate=Length(min=1, max=200))
+    # No control characters (PostgreSQL refuses a NUL in text), and text, not lone halves of
+    # a UTF-16 pair: JSON's "\ud800" parses to one, which no encoder can write out again.
+    title = String(
+        required=True,
+        validate=[Length(min=1, max=200), Regexp(r"\A[^\x00-\x1f\x7f\ud800-\udfff]*\Z")],
+    )
     year = Integer(required=True, strict=True, validate=Range(min=1450, max=2100))
 
 

@@ -261,3 +261,18 @@ def test_django_apis_take_the_bearer_scheme_in_any_case(urlconf: str, settings: 
         headers={"Authorization": f"bearer {os.environ['BOOKS_API_TOKEN']}"},
     )
     assert resp.status_code == 201, resp.content
+
+
+def test_what_each_library_refuses_in_text_on_its_own() -> None:
+    """rest_api.md, "Text is not only length": DRF refuses a NUL, Pydantic refuses half a
+    UTF-16 pair in JSON, marshmallow takes both (so APIFlask's schema checks)."""
+    from marshmallow import fields
+    from pydantic import TypeAdapter, ValidationError
+    from rest_framework import serializers
+
+    with pytest.raises(serializers.ValidationError):
+        serializers.CharField().run_validation("Solaris\x00")
+    with pytest.raises(ValidationError):
+        TypeAdapter(str).validate_json('"Solaris\\ud800"')
+    assert fields.String().deserialize("Solaris\ud800\x00") == "Solaris\ud800\x00"
+    assert TypeAdapter(str).validate_json('"Solaris\\u0000"') == "Solaris\x00"
