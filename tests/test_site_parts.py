@@ -155,7 +155,7 @@ def test_a_failed_matrix_cell_shows_its_reason_as_text() -> None:
 
 
 #: Case data a contributor could write: Markdown, an extension's syntax, HTML and a newline.
-ODD_VALUE = "a|b `c` *d* <i>e</i> [f](g) :smile: ==h== \\| x\ny"
+ODD_VALUE = "a|b `c` *d* <i>e</i> [f](g) :smile: ==h== \\| x\ny {: onclick=alert(1) .hidden }"
 
 
 def _rendered_cells(markdown_text: str) -> list[list[str]]:
@@ -173,14 +173,16 @@ def _rendered_cells(markdown_text: str) -> list[list[str]]:
             super().__init__(convert_charrefs=True)
             self.rows: list[list[str]] = []
             self.tags: list[str] = []
+            self.cell_attributes: list = []
             self.inside = False
 
-        def handle_starttag(self, tag: str, attrs: object) -> None:
+        def handle_starttag(self, tag: str, attrs: list) -> None:
             if tag == "tr":
                 self.rows.append([])
             elif tag == "td":
                 self.rows[-1].append("")
                 self.inside = True
+                self.cell_attributes += attrs
             elif self.inside:
                 self.tags.append(tag)
 
@@ -194,6 +196,7 @@ def _rendered_cells(markdown_text: str) -> list[list[str]]:
     parser = Cells()
     parser.feed(html_text)
     assert set(parser.tags) <= {"code", "br", "strong"}, parser.tags
+    assert parser.cell_attributes == [], parser.cell_attributes
     return [row for row in parser.rows if row]
 
 

@@ -18,7 +18,7 @@ def spoken_list(items: list[str]) -> str:
 #: What Markdown and the site's extensions (mkdocs.yml) read as syntax inside a line of text,
 #: and what HTML does. tests/test_site_parts.py renders data full of such signs with the
 #: site's own extension list, so enabling one with syntax of its own fails there first.
-SYNTAX = frozenset("`*_[]<>&|\\")
+SYNTAX = frozenset("`*_[]<>&|\\{}")
 
 
 def literal(text: str) -> str:
@@ -27,7 +27,8 @@ def literal(text: str) -> str:
 
     A control character appears as its escape (a newline as ``\\n``), so a value cannot end a
     table row or hide itself; each sign in ``SYNTAX`` becomes a numeric character reference,
-    so no backtick, ``*``, ``|`` or ``<`` in the data can be read as Markdown or as HTML.
+    so no backtick, ``*``, ``|``, ``<`` or ``{:`` (attr_list's attributes) in the data can be
+    read as Markdown or as HTML.
     """
     visible = "".join(
         c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text

@@ -7,7 +7,7 @@ api = NinjaAPI(urls_namespace="background")
 OUTBOX: list[str] = []  # stands in for a mail server
 # One address, no whitespace and no control characters (a NUL breaks mail headers and
 # PostgreSQL text).
-EMAIL = r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$"
+EMAIL = r"^[^@\s\x00-\x1f\x7f-\x9f]+@[^@\s\x00-\x1f\x7f-\x9f]+\.[^@\s\x00-\x1f\x7f-\x9f]+$"
 
 
 class Signup(Schema):

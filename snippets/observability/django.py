@@ -1,6 +1,7 @@
 import time
 
-from django.http import JsonResponse
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.http import Http404, JsonResponse
 from django.urls import path
 from django.utils.decorators import decorator_from_middleware
 from django.utils.deprecation import MiddlewareMixin
@@ -10,6 +11,8 @@ from snippets.observability.request_ids import HEADER, accept_request_id, curren
 
 log = json_logger(__name__)
 ORDERS = {7: {"id": 7, "status": "shipped"}}
+#: What a view raises that Django answers with 400, 403 or 404, not 500.
+CLIENT_ERRORS = (Http404, PermissionDenied, BadRequest, SuspiciousOperation)
 
 
 # A project lists this in MIDDLEWARE (near the top); the guide applies it to this topic's
@@ -37,6 +40,8 @@ class RequestIdMiddleware(MiddlewareMixin):
     def process_exception(self, request, exception):
         # The view raised: log it with the id. Returning None leaves the answer to Django (a
         # 500, or the debug page); listed in MIDDLEWARE, process_response still adds the id.
+        if isinstance(exception, CLIENT_ERRORS):
+            return  # Django answers these with a 4xx: not a failure of the app
         log.exception("request failed", extra={"method": request.method, "path": request.path})
 
 

@@ -28,7 +28,7 @@ class BookSerializer(serializers.Serializer):
     title = serializers.CharField(
         min_length=1,
         max_length=200,
-        validators=[RegexValidator(r"\A[^\x00-\x1f\x7f]*\Z", "No control characters.")],
+        validators=[RegexValidator(r"\A[^\x00-\x1f\x7f-\x9f]*\Z", "No control characters.")],
     )
     year = serializers.IntegerField(min_value=1450, max_value=2100)
 

@@ -29,7 +29,7 @@ def challenge(request, exc):
 
 class BookIn(Schema):
     # No control characters: PostgreSQL refuses a NUL in text, and a title is shown to people.
-    title: str = Field(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$")
+    title: str = Field(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f-\x9f]*$")
     year: int = Field(ge=1450, le=2100)
 
 

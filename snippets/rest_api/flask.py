@@ -26,7 +26,7 @@ class BookIn(Schema):
     # a UTF-16 pair: JSON's "\ud800" parses to one, which no encoder can write out again.
     title = String(
         required=True,
-        validate=[Length(min=1, max=200), Regexp(r"\A[^\x00-\x1f\x7f\ud800-\udfff]*\Z")],
+        validate=[Length(min=1, max=200), Regexp(r"\A[^\x00-\x1f\x7f-\x9f\ud800-\udfff]*\Z")],
     )
     year = Integer(required=True, strict=True, validate=Range(min=1450, max=2100))
 

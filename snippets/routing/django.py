@@ -2,6 +2,8 @@ from django.http import JsonResponse
 from django.urls import path
 from django.views.decorators.http import require_GET
 
+MAX_PAGE = 10_000  # a bound, so no page number becomes a huge OFFSET further down
+
 
 @require_GET
 def read_item(request, item_id: int):
@@ -14,8 +16,8 @@ def list_posts(request, username: str):
         page = int(request.GET.get("page", 1))
     except ValueError:
         page = 0
-    if page < 1:
-        return JsonResponse({"error": "page must be 1 or more"}, status=400)
+    if not 1 <= page <= MAX_PAGE:
+        return JsonResponse({"error": f"page must be 1 to {MAX_PAGE}"}, status=400)
     return JsonResponse({"username": username, "page": page})
 
 

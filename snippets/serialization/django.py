@@ -8,7 +8,7 @@ from pydantic import Field
 api = NinjaAPI(urls_namespace="serialization")
 
 # No control characters: PostgreSQL refuses a NUL in text, and mail headers break on them.
-TEXT = r"^[^\x00-\x1f\x7f]*$"
+TEXT = r"^[^\x00-\x1f\x7f-\x9f]*$"
 
 
 class UserIn(Schema):

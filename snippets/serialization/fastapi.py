@@ -8,7 +8,7 @@ from snippets.validation.fastapi_strict import strict_json
 app = strict_json(FastAPI())  # see the validation page
 
 # No control characters: PostgreSQL refuses a NUL in text, and mail headers break on them.
-TEXT = r"^[^\x00-\x1f\x7f]*$"
+TEXT = r"^[^\x00-\x1f\x7f-\x9f]*$"
 
 
 class UserIn(BaseModel):

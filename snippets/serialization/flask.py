@@ -11,7 +11,7 @@ ma = Marshmallow(app)
 
 # No control characters: PostgreSQL refuses a NUL in text, and mail headers break on them.
 # \Z, not $: Python's $ also matches before a final newline.
-TEXT = validate.Regexp(r"^[^\x00-\x1f\x7f]*\Z", error="Control characters are not allowed.")
+TEXT = validate.Regexp(r"^[^\x00-\x1f\x7f-\x9f]*\Z", error="Control characters are not allowed.")
 
 
 class UserSchema(ma.Schema):

@@ -8,6 +8,8 @@ class BodyLimit:
     """ASGI middleware: 413 for a body over ``max_bytes``, declared or sent."""
 
     def __init__(self, app, max_bytes: int) -> None:
+        if not isinstance(max_bytes, int):  # DATA_UPLOAD_MAX_MEMORY_SIZE = None, say: no start
+            raise TypeError(f"BodyLimit needs a number of bytes, not {max_bytes!r}")
         self.app, self.max_bytes = app, max_bytes
 
     async def __call__(self, scope, receive, send):
@@ -18,7 +20,7 @@ class BodyLimit:
             return await self.refuse(send, 400, "the Content-Length is not a number")
         if int(declared) > self.max_bytes:
             return await self.refuse(send)  # nothing of the body read
-        received, refused = 0, False
+        received, refused, started = 0, False, False
 
         async def receive_within_limit():
             nonlocal received, refused
@@ -27,12 +29,15 @@ class BodyLimit:
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:  # sent more than it declared, or chunked
                     refused = True
-                    await self.refuse(send)
+                    if not started:  # an app that answered already keeps its answer
+                        await self.refuse(send)
                     return {"type": "http.disconnect"}  # Django stops reading, answers nothing
             return message
 
         async def send_unless_refused(message):
-            if not refused:
+            nonlocal started
+            if not refused or started:
+                started = True
                 await send(message)
 
         await self.app(scope, receive_within_limit, send_unless_refused)

@@ -99,5 +99,8 @@ def test_gunicorn_conf_reads_workers_and_bind_from_the_environment(
     monkeypatch.setenv("BIND", "0.0.0.0:9000")
     chosen = importlib.reload(gunicorn_conf)
     assert (chosen.workers, chosen.bind) == (3, "0.0.0.0:9000")
+    monkeypatch.setenv("WEB_CONCURRENCY", "0")  # review: gunicorn would start no worker
+    with pytest.raises(ValueError, match="^WEB_CONCURRENCY must be 1 or more, not 0$"):
+        importlib.reload(gunicorn_conf)
     monkeypatch.undo()
     importlib.reload(gunicorn_conf)  # the defaults again, for whatever imports it next

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from django.test import Client
+from django.http import Http404
 from django.urls import path
 from fastapi.testclient import TestClient
 from opentelemetry.instrumentation.django import DjangoInstrumentor
@@ -279,3 +280,21 @@ def test_flask_logs_a_crashed_request_and_still_sends_its_id_back(monkeypatch, l
     failed, finished = _failed_and_finished(log_lines("flask"))
     assert failed["request_id"] == "r-502" and "RuntimeError: database down" in failed["exception"]
     assert finished and (finished["status"], finished["request_id"]) == (500, "r-502")
+
+
+def missing_order(request):
+    raise Http404("no such order")
+
+
+urlpatterns.append(path("missing", missing_order))
+
+
+@pytest.mark.usefixtures("crash_urls")
+def test_django_does_not_log_a_404_as_a_failed_request(settings, log_lines) -> None:
+    """review: process_exception ran for Http404 too, logging every 404 as an ERROR with a
+    traceback; Django answers those itself, with a 4xx."""
+    settings.MIDDLEWARE = ["snippets.observability.django.RequestIdMiddleware"]
+    resp = Client().get("/missing", headers={"X-Request-ID": "r-404"})
+    assert (resp.status_code, resp["X-Request-ID"]) == (404, "r-404")
+    lines = log_lines("django")
+    assert [e["message"] for e in lines] == ["request finished"], lines

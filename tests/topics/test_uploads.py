@@ -265,3 +265,39 @@ def test_django_under_asgi_refuses_a_content_length_that_is_not_a_number(setting
     scope = {"type": "http", "headers": [(b"content-length", b"-1")]}
     asyncio.run(BodyLimit(app, 10)(scope, None, send))
     assert sent[0]["status"] == 400
+
+
+def test_the_body_limit_needs_a_number_of_bytes() -> None:
+    """review: with DATA_UPLOAD_MAX_MEMORY_SIZE = None (Django's "no limit"), every request
+    compared a length with None: a 500 on every URL instead of a refusal to start."""
+    from snippets.uploads.django_asgi import BodyLimit
+
+    with pytest.raises(TypeError, match="BodyLimit needs a number of bytes, not None"):
+        BodyLimit(lambda *_: None, None)  # type: ignore[arg-type]
+
+
+def test_an_app_that_answered_before_the_body_passed_the_limit_keeps_its_answer() -> None:
+    """review: a second response start would break the protocol; the app's answer stands and
+    the app is told the client went away."""
+    import asyncio
+
+    from snippets.uploads.django_asgi import BodyLimit
+
+    sent: list[dict] = []
+    seen: list[dict] = []
+
+    async def app(scope, receive, send):
+        await send({"type": "http.response.start", "status": 202, "headers": []})
+        seen.append(await receive())
+        await send({"type": "http.response.body", "body": b"accepted"})
+
+    async def receive() -> dict:
+        return {"type": "http.request", "body": b"x" * 20, "more_body": True}
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "headers": []}
+    asyncio.run(BodyLimit(app, 10)(scope, receive, send))
+    assert [m.get("status") for m in sent if m["type"] == "http.response.start"] == [202]
+    assert seen == [{"type": "http.disconnect"}] and sent[-1]["body"] == b"accepted"
