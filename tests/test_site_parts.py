@@ -166,7 +166,9 @@ def _rendered_cells(markdown_text: str) -> list[list[str]]:
 
     extensions = mkdocs_config()["markdown_extensions"]
     names = [e if isinstance(e, str) else next(iter(e)) for e in extensions]
-    html_text = markdown.markdown(markdown_text, extensions=[n for n in names if "snippets" not in n])
+    html_text = markdown.markdown(
+        markdown_text, extensions=[n for n in names if "snippets" not in n]
+    )
 
     class Cells(HTMLParser):
         def __init__(self) -> None:

@@ -560,8 +560,8 @@ def typecheck_codes() -> str:
     report = current().typecheck
     codes: dict[str, dict[str, int]] = {fw: {} for fw in FRAMEWORKS}
     for result in report.files:
-        for code, n in result.codes.items():
-            codes[result.framework][code] = codes[result.framework].get(code, 0) + n
+        for error_code, n in result.codes.items():
+            codes[result.framework][error_code] = codes[result.framework].get(error_code, 0) + n
     names = sorted({c for by_fw in codes.values() for c in by_fw})
     names.sort(key=lambda c: -sum(codes[fw].get(c, 0) for fw in FRAMEWORKS))
     rows = [[f"`{c}`", *(str(codes[fw].get(c, 0)) for fw in FRAMEWORKS)] for c in names]

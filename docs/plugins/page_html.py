@@ -59,7 +59,9 @@ def label_table_cells(page_html: str) -> str:
 
 
 def unmark_abbreviations_in_code(page_html: str) -> str:
-    return INLINE_CODE.sub(lambda m: f"<code>{ABBREVIATION.sub(r'\1', m.group(1))}</code>", page_html)
+    return INLINE_CODE.sub(
+        lambda m: f"<code>{ABBREVIATION.sub(r'\1', m.group(1))}</code>", page_html
+    )
 
 
 def separate_tab_labels(page_html: str) -> str:

@@ -157,7 +157,9 @@ def test_a_secret_that_is_not_utf8_stops_the_app_at_start(monkeypatch: pytest.Mo
 NOT_UTF8 = b"tok\xffen-long-enough".decode(errors="surrogateescape")
 
 
-@pytest.mark.parametrize(("key", "problem"), [(NOT_UTF8, "is not valid UTF-8"), (" \t ", "is blank")])
+@pytest.mark.parametrize(
+    ("key", "problem"), [(NOT_UTF8, "is not valid UTF-8"), (" \t ", "is blank")]
+)
 def test_fastapi_settings_check_a_key_read_from_the_environment(
     key: str, problem: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -183,7 +185,7 @@ def test_flask_refuses_a_feature_flag_that_is_not_true_or_false(
     """review: from_prefixed_env keeps text that is not JSON as text, and text is true:
     SHOP_NEW_CHECKOUT=False turned the new checkout on."""
     monkeypatch.setenv("SHOP_NEW_CHECKOUT", flag)
-    with pytest.raises(ValueError, match="^SHOP_NEW_CHECKOUT must be true or false$"):
+    with pytest.raises(ValueError, match=r"^SHOP_NEW_CHECKOUT must be true or false$"):
         flask_snippet.create_app()
 
 

@@ -100,7 +100,7 @@ def test_gunicorn_conf_reads_workers_and_bind_from_the_environment(
     chosen = importlib.reload(gunicorn_conf)
     assert (chosen.workers, chosen.bind) == (3, "0.0.0.0:9000")
     monkeypatch.setenv("WEB_CONCURRENCY", "0")  # review: gunicorn would start no worker
-    with pytest.raises(ValueError, match="^WEB_CONCURRENCY must be 1 or more, not 0$"):
+    with pytest.raises(ValueError, match=r"^WEB_CONCURRENCY must be 1 or more, not 0$"):
         importlib.reload(gunicorn_conf)
     monkeypatch.undo()
     importlib.reload(gunicorn_conf)  # the defaults again, for whatever imports it next

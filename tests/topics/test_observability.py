@@ -11,8 +11,8 @@ import re
 from collections.abc import Callable, Iterator
 
 import pytest
-from django.test import Client
 from django.http import Http404
+from django.test import Client
 from django.urls import path
 from fastapi.testclient import TestClient
 from opentelemetry.instrumentation.django import DjangoInstrumentor

@@ -15,8 +15,8 @@ django_asgi_app = get_asgi_application()  # sets Django up before anything impor
 migrate()
 
 from channels.routing import ProtocolTypeRouter  # noqa: E402
-from django.conf import settings  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.conf import settings  # noqa: E402
 from django.urls import path  # noqa: E402
 
 from demo_apps.django_app.config.socket_routing import refusing_router  # noqa: E402
