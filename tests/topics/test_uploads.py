@@ -301,3 +301,19 @@ def test_an_app_that_answered_before_the_body_passed_the_limit_keeps_its_answer(
     asyncio.run(BodyLimit(app, 10)(scope, receive, send))
     assert [m.get("status") for m in sent if m["type"] == "http.response.start"] == [202]
     assert seen == [{"type": "http.disconnect"}] and sent[-1]["body"] == b"accepted"
+
+
+def test_the_body_limit_passes_other_connections_through() -> None:
+    """A lifespan or WebSocket connection has no body to limit: the app gets it unchanged."""
+    import asyncio
+
+    from snippets.uploads.django_asgi import BodyLimit
+
+    seen: list[tuple] = []
+
+    async def app(scope, receive, send):
+        seen.append((scope, receive, send))
+
+    scope, receive, send = {"type": "lifespan"}, object(), object()
+    asyncio.run(BodyLimit(app, 10)(scope, receive, send))
+    assert seen == [(scope, receive, send)]
