@@ -164,7 +164,12 @@ def _rendered_cells(markdown_text: str) -> list[list[str]]:
 
     import markdown
 
-    extensions = mkdocs_config()["markdown_extensions"]
+    from tests.test_site import mkdocs_config
+    from verified_guide.topics import ROOT
+
+    extensions = mkdocs_config((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))[
+        "markdown_extensions"
+    ]
     names = [e if isinstance(e, str) else next(iter(e)) for e in extensions]
     html_text = markdown.markdown(
         markdown_text, extensions=[n for n in names if "snippets" not in n]
@@ -200,12 +205,6 @@ def _rendered_cells(markdown_text: str) -> list[list[str]]:
     assert set(parser.tags) <= {"code", "br", "strong"}, parser.tags
     assert parser.cell_attributes == [], parser.cell_attributes
     return [row for row in parser.rows if row]
-
-
-def mkdocs_config() -> dict:
-    from mkdocs.utils.yaml import yaml_load
-
-    return yaml_load((Path(__file__).parents[1] / "mkdocs.yml").read_text())
 
 
 def test_case_data_reaches_the_cases_table_as_written() -> None:
