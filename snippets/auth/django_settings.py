@@ -14,3 +14,5 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 # allauth's sign-up, with a 409 when two requests race for one name (django_adapter.py)
 ACCOUNT_ADAPTER = "snippets.auth.django_adapter.AccountAdapter"
 LOGIN_REDIRECT_URL = "auth-me"  # after allauth's log-in: the page's /me
+# Sessions in the database, refusing keys Django never issues (django_sessions.py)
+SESSION_ENGINE = "snippets.auth.django_sessions"

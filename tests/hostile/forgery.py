@@ -14,7 +14,7 @@ from types import ModuleType
 
 from itsdangerous import TimestampSigner
 
-from tests.hostile.inputs import forged_tokens
+from tests.hostile.inputs import FORGED_COOKIES, forged_tokens
 from verified_guide.topics import Topic, import_snippet
 
 #: Session contents a signed cookie may carry; each value is wrong in a different way.
@@ -65,8 +65,9 @@ def session_cookies(module: ModuleType) -> list[bytes]:
 
 
 def credentials(topic: Topic, framework: str) -> tuple[list[bytes], list[bytes]]:
-    """Authorization values and cookies forged for one snippet (none if it has no secrets)."""
+    """Authorization values and cookies forged for one snippet (none if it has no secrets):
+    sessions signed with its own key, and every odd cookie, each sent once."""
     if not uses_credentials(topic, framework):
         return [], []
     module = import_snippet(topic, framework)
-    return forged_tokens(signing_keys(module)), session_cookies(module)
+    return forged_tokens(signing_keys(module)), [*session_cookies(module), *FORGED_COOKIES]

@@ -371,6 +371,10 @@ FORGED_COOKIES: list[bytes] = [
     b"csrftoken=a; csrftoken=b",
     b"remember_token=1|forged",
     b"=; ; ==",
+    # A quoted value may spell a NUL as \000, which Python's cookie parser decodes.
+    b'sessionid="abcdefghijklmnopqrstuvwxyz\\00012345"',
+    b'csrftoken="abc\\000"',
+    b'session="\\000"; remember_token="1\\000"',
 ]
 
 
@@ -484,7 +488,7 @@ def fixed_requests(
 ) -> list[HostileRequest]:
     """The expensive or exact attacks every template gets once, outside Hypothesis:
     deep and huge bodies, numbers too long for int() or a database column, wrong top-level
-    types, and every forged credential."""
+    types, and every forged credential and odd cookie."""
     found = []
     big_body_sent = False
     for template in topic_templates:
@@ -527,5 +531,5 @@ def fixed_requests(
             found.append(template.build(f"authorization {token[:40]!r}", headers=headers))
         for cookie in cookies:
             headers = _with_header(template, "Cookie", cookie)
-            found.append(template.build(f"signed cookie {cookie[:60]!r}", headers=headers))
+            found.append(template.build(f"cookie {cookie[:60]!r}", headers=headers))
     return found

@@ -17,8 +17,9 @@ import pytest
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal import userkit
 from django.contrib.auth.models import User as DjangoUser
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -219,6 +220,26 @@ def test_flask_login_body_over_the_limit_gets_413() -> None:
     body = b"username=ada&password=" + b"x" * (flask_auth.app.config["MAX_CONTENT_LENGTH"] + 1)
     resp = flask_auth.app.test_client().post("/login", data=body, headers=FORM)
     assert resp.status_code == 413
+
+
+@pytest.mark.django_db
+def test_django_session_key_django_never_issued_never_reaches_the_database(settings) -> None:
+    """A quoted cookie may spell a NUL as ``\\000``, which the cookie parser decodes; the stock
+    store looked that key up, and PostgreSQL answers a NUL with an error (a 500 in the
+    hostile run on PostgreSQL). ``django_sessions.py`` treats it as no session, unqueried."""
+    settings.ROOT_URLCONF = "snippets.auth.django"
+    DjangoUser.objects.create_user("ada", password=PASSWORD)
+    client = Client()
+    client.get("/login")
+    assert client.post("/login", {"username": "ada", "password": PASSWORD}).status_code == 200
+    key = client.cookies["sessionid"].value
+    assert client.get("/me").status_code == 200  # the key Django issued still works
+
+    for cookie in (f'sessionid="{key}\\000"', f"sessionid={key}x", f"sessionid={key.upper()}"):
+        with CaptureQueriesContext(connection) as queries:
+            response = Client().get("/me", HTTP_COOKIE=cookie)
+        assert response.status_code == 302, cookie
+        assert not [q for q in queries if "django_session" in q["sql"]], cookie
 
 
 @pytest.mark.parametrize("user_id", ["²", str(2**63)])
