@@ -1,10 +1,12 @@
+from collections import deque
+
 from django.tasks import task
 from django.urls import path
 from ninja import NinjaAPI, Schema, Status
 from pydantic import Field
 
 api = NinjaAPI(urls_namespace="background")
-OUTBOX: list[str] = []  # stands in for a mail server
+OUTBOX: deque[str] = deque(maxlen=100)  # stands in for a mail server: its last 100 mails
 # One address, no whitespace and no control characters (a NUL breaks mail headers and
 # PostgreSQL text).
 EMAIL = r"^[^@\s\x00-\x1f\x7f-\x9f]+@[^@\s\x00-\x1f\x7f-\x9f]+\.[^@\s\x00-\x1f\x7f-\x9f]+$"
@@ -27,7 +29,7 @@ def signup(request, body: Signup):
 
 @api.get("/outbox")
 def outbox(request):
-    return {"sent": OUTBOX}
+    return {"sent": list(OUTBOX)}
 
 
 urlpatterns = [

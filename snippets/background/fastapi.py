@@ -1,10 +1,12 @@
+from collections import deque
+
 from fastapi import BackgroundTasks, FastAPI
 from pydantic import BaseModel, Field
 
 from snippets.validation.fastapi_strict import strict_json
 
 app = strict_json(FastAPI())  # see the validation page
-OUTBOX: list[str] = []  # stands in for a mail server
+OUTBOX: deque[str] = deque(maxlen=100)  # stands in for a mail server: its last 100 mails
 # One address, no whitespace and no control characters (a NUL breaks mail headers and
 # PostgreSQL text).
 EMAIL = r"^[^@\s\x00-\x1f\x7f-\x9f]+@[^@\s\x00-\x1f\x7f-\x9f]+\.[^@\s\x00-\x1f\x7f-\x9f]+$"
@@ -26,4 +28,4 @@ async def signup(body: Signup, background_tasks: BackgroundTasks):
 
 @app.get("/outbox")
 async def outbox():
-    return {"sent": OUTBOX}
+    return {"sent": list(OUTBOX)}

@@ -1,5 +1,6 @@
 import logging
 import threading
+from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from flask import Flask, request
@@ -13,7 +14,7 @@ executor = ThreadPoolExecutor(max_workers=2)  # per worker process; lost on rest
 # the mail server is slow.
 backlog = threading.BoundedSemaphore(100)
 log = logging.getLogger(__name__)
-OUTBOX: list[str] = []  # stands in for a mail server
+OUTBOX: deque[str] = deque(maxlen=100)  # stands in for a mail server: its last 100 mails
 # One address, no whitespace and no control characters (a NUL breaks mail headers and
 # PostgreSQL text).
 EMAIL = r"^[^@\s\x00-\x1f\x7f-\x9f]+@[^@\s\x00-\x1f\x7f-\x9f]+\.[^@\s\x00-\x1f\x7f-\x9f]+$"
@@ -54,4 +55,4 @@ def task_done(task: Future) -> None:
 
 @app.get("/outbox")
 def outbox():
-    return {"sent": OUTBOX}
+    return {"sent": list(OUTBOX)}

@@ -7,12 +7,16 @@ import json
 import time
 import uuid
 
+import pytest
 from django.tasks import TaskResultStatus, task_backends
 from django.tasks.backends.immediate import ImmediateBackend
+from django.test import Client
+from fastapi.testclient import TestClient
 
 from snippets.background import django as django_snippet
 from snippets.background import fastapi as fastapi_snippet
 from snippets.background import flask as flask_snippet
+from verified_guide.topics import ROOT
 
 
 def test_fastapi_task_runs_after_the_response() -> None:
@@ -55,6 +59,30 @@ def test_flask_pool_thread_delivers_soon_after_the_response() -> None:
     while "pool@example.com" not in client.get("/outbox").json["sent"]:
         assert time.monotonic() < deadline, "the pool thread never ran the task"
         time.sleep(0.01)
+
+
+@pytest.mark.parametrize("snippet", [fastapi_snippet, django_snippet, flask_snippet])
+def test_the_outbox_keeps_the_last_hundred_mails_not_every_mail_ever(snippet, settings) -> None:
+    """The stand-in for a mail server holds a bounded number of mails: a flood of signups
+    to a demo app cannot grow its memory without end. background.md says "last 100"."""
+    settings.ROOT_URLCONF = "snippets.background.django"
+    emails = [f"flood-{n}-{uuid.uuid4().hex[:6]}@example.com" for n in range(150)]
+    for email in emails:
+        if snippet is django_snippet:
+            snippet.send_welcome.call(email)
+        elif snippet is fastapi_snippet:
+            asyncio.run(snippet.send_welcome(email))
+        else:
+            snippet.send_welcome(email)
+    if snippet is fastapi_snippet:
+        sent = TestClient(snippet.app).get("/outbox").json()["sent"]
+    elif snippet is django_snippet:
+        sent = Client().get("/outbox").json()["sent"]
+    else:
+        sent = snippet.app.test_client().get("/outbox").json["sent"]
+    assert sent == emails[-100:]
+    page = " ".join((ROOT / "docs" / "guide" / "background.md").read_text().split())
+    assert f"holding the last {snippet.OUTBOX.maxlen}" in page
 
 
 def test_flask_pool_refuses_signups_past_its_backlog_until_tasks_finish(monkeypatch) -> None:
