@@ -455,3 +455,42 @@ def test_a_bundle_file_that_fails_to_load_is_named(
         assert "Downloading" not in line, line
     finally:
         context.close()
+
+
+def test_a_load_that_goes_quiet_says_so_and_stop_still_ends_it(
+    browser: Any, base_url: str
+) -> None:
+    """A file that never arrives (a dropped connection) leaves the load waiting: after
+    ``STALL_MS`` with no word from it, the progress line says so and points at Stop, and the
+    load is not ended for it (a slow link may still finish). The page's clock is moved on;
+    the worker's download is held for real."""
+    context = offline_context(browser)
+    held: list[Any] = []
+    context.route("**/live/python_stdlib.zip", lambda route: held.append(route))  # unanswered
+    try:
+        page = context.new_page()
+        page.clock.install()
+        page.goto(f"{base_url}guide/hello/")
+        page.locator(".tabbed-labels label", has_text=TAB_TITLES["flask"]).first.click()
+        box = demo(page, "hello", "flask")
+        box.get_by_role("button", name="Run", exact=True).click()
+        progress = box.locator(".live-demo__progress")
+        # Wait until the worker has asked for the file it will never get and every other
+        # file has come (the line has stopped moving for 1.5 s of real time).
+        deadline, line, since = time.monotonic() + 60, None, time.monotonic()
+        while not held or time.monotonic() - since < 1.5:
+            assert time.monotonic() < deadline, f"the load never went quiet: {held}, {line!r}"
+            page.wait_for_timeout(250)
+            if progress.text_content() != line:
+                line, since = progress.text_content(), time.monotonic()
+        assert "Downloading" in line, line
+        page.clock.fast_forward(25_000)  # with the real time since, still under STALL_MS
+        assert "Nothing has arrived" not in progress.text_content()
+        page.clock.fast_forward(6_000)
+        line = progress.text_content()
+        assert "Nothing has arrived for 30 s" in line and "press Stop" in line, line
+        box.get_by_role("button", name="Stop", exact=True).click()
+        status = box.get_by_role("region", name="Response").locator(".live-demo__status")
+        assert status.text_content() == "Stopped: no response"
+    finally:
+        context.close()

@@ -13,6 +13,9 @@
   const BUNDLE_URL = new URL("../../live/", SCRIPT_URL).href;
   const WORKER_URL = new URL("worker.js", SCRIPT_URL).href;
   const TIME_LIMIT_MS = 15000; // for the reader's code only: loading and setup are not counted
+  // A load that sends no word for this long may have lost its connection. The progress line
+  // says so and the load goes on: a slow link finishing a large file is not stopped for it.
+  const STALL_MS = 30000;
   const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 
   let worker = null;
@@ -60,8 +63,11 @@
         return;
       }
       if (!current || data.id !== current.id) return;
-      if (data.type === "progress") current.demo.setProgress(data.text, data.bytes);
-      else if (data.type === "running") {
+      if (data.type === "progress") {
+        current.demo.setProgress(data.text, data.bytes);
+        watchLoad(current);
+      } else if (data.type === "running") {
+        clearTimeout(current.stall);
         current.timer = setTimeout(() => stop(`Time limit of ${TIME_LIMIT_MS / 1000} s reached`), TIME_LIMIT_MS);
       } else finish(data);
     };
@@ -89,6 +95,7 @@
   function finish(outcome) {
     if (!current) return;
     clearTimeout(current.timer);
+    clearTimeout(current.stall);
     const { resolve, dropAfter } = current;
     current = null;
     setBusy(false);
@@ -123,12 +130,22 @@
     ensureWorker().postMessage({ type: "warm", id: warming.id, bundleUrl: BUNDLE_URL, topic: demo.topic, framework: demo.framework });
   }
 
+  /** (Re)start the count of quiet time for a Run still loading; any word from the load resets it. */
+  function watchLoad(run) {
+    clearTimeout(run.stall);
+    run.stall = setTimeout(() => {
+      const quiet = `Nothing has arrived for ${STALL_MS / 1000} s: if your connection dropped, press Stop, then Run to try again`;
+      run.demo.setProgress(quiet);
+    }, STALL_MS);
+  }
+
   function runInWorker(demo, payload) {
     setBusy(true);
     loadFailed = false; // a Run tries again
     warmed.add(`${demo.topic}/${demo.framework}`);
     return new Promise((resolve) => {
-      current = { id: nextId++, demo, resolve, timer: null };
+      current = { id: nextId++, demo, resolve, timer: null, stall: null };
+      watchLoad(current);
       ensureWorker().postMessage({ type: "run", id: current.id, bundleUrl: BUNDLE_URL, ...payload });
     });
   }
