@@ -457,9 +457,7 @@ def test_a_bundle_file_that_fails_to_load_is_named(
         context.close()
 
 
-def test_a_load_that_goes_quiet_says_so_and_stop_still_ends_it(
-    browser: Any, base_url: str
-) -> None:
+def test_a_load_that_goes_quiet_says_so_and_stop_still_ends_it(browser: Any, base_url: str) -> None:
     """A file that never arrives (a dropped connection) leaves the load waiting: after
     ``STALL_MS`` with no word from it, the progress line says so and points at Stop, and the
     load is not ended for it (a slow link may still finish). The page's clock is moved on;
