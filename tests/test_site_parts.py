@@ -66,10 +66,11 @@ def test_loopback_addresses_are_recognised(url: str, loopback: bool) -> None:
     assert is_loopback(url) is loopback
 
 
-def _cell(framework: str, server: str, rps: float, status: str = "ok") -> dict:
+def _cell(framework: str, server: str, rps: float, status: str = "ok", **extra) -> dict:
     return {
-        "framework": framework, "server": server, "variant": "", "endpoint": "io",
-        "concurrency": 64, "workers": 1, "database": "sqlite", "status": status, "rps": rps,
+        "config": f"{framework}-{server}", "framework": framework, "server": server,
+        "variant": "", "endpoint": "io", "concurrency": 64, "workers": 1, "database": "sqlite",
+        "status": status, "rps": rps, "noisy": False, "wrk_limited": False, **extra,
     }  # fmt: skip
 
 
@@ -88,6 +89,24 @@ def test_rules_cite_every_framework_at_its_best_configuration() -> None:
     assert "Flask 4,000 req/s (granian)" in sentence and "90" not in sentence
     assert "Django not measured" in sentence
     assert "has not been measured yet" in best_measured(None, "io")
+
+
+def test_the_best_measured_figure_carries_its_flags_and_is_never_a_labelled_extra() -> None:
+    """A noisy best cell is quoted with ⚠ as in the tables; a bare or mounted extra, not the
+    code the page shows, is not "the best" of its framework."""
+    doc = {
+        "suite": {"concurrency": 64},
+        "results": [
+            _cell("fastapi", "uvicorn", 5000, noisy=True),
+            _cell("django", "gunicorn", 3000),
+            _cell("django", "gunicorn", 9000, config="django-gunicorn-bare", variant="bare"),
+            _cell("flask", "gunicorn", 2000, wrk_limited=True),
+        ],
+    }
+    sentence = best_measured(doc, "io")
+    assert "FastAPI 5,000 ⚠ req/s (uvicorn)" in sentence
+    assert "Django 3,000 req/s (gunicorn)" in sentence and "9,000" not in sentence
+    assert "Flask 2,000 ⚑ req/s (gunicorn)" in sentence
 
 
 def test_an_unknown_benchmark_endpoint_in_a_rule_is_named(tmp_path: Path) -> None:
@@ -119,17 +138,28 @@ def test_the_methodology_names_the_settings_an_older_run_was_measured_with() -> 
     configure("https://example.org/repo")
     path = Path(__file__)  # any file of the repository: the sentence links it
     current = {
+        "runs": FULL.runs,
+        "duration_s": FULL.duration_s,
+        "concurrency": FULL.concurrency,
+        "max_spread": FULL.max_spread,
         "warmup_s": FULL.warmup_s,
         "reruns": FULL.reruns,
         "rerun_budget_s": FULL.rerun_budget_s,
         "groups": [{"settled_s": 0.5}],
     }
-    old = {"warmup_s": 1.0, "reruns": 1, "groups": [{"settled_s": None}]}
+    old = {**current, "warmup_s": 1.0, "reruns": 1, "groups": [{"settled_s": None}]}
+    del old["rerun_budget_s"]
     said_current = harness_sentence(Results(path, {"suite": current}))
     said_old = harness_sentence(Results(path, {"suite": old}))
     assert said_current.endswith("was measured with these settings.")
     assert "a 1 s warm-up (now" in said_old and "no settling wait" in said_old
     assert "no time budget for re-runs" in said_old
+    shorter = {**current, "runs": 3, "duration_s": 0.5, "concurrency": 16, "max_spread": 0.5}
+    said = harness_sentence(Results(path, {"suite": shorter}))
+    assert f"3 measured runs per cell (now {FULL.runs})" in said
+    assert f"runs of 0.5 s (now {FULL.duration_s:g} s)" in said
+    assert f"16 connections as its main level (now {FULL.concurrency})" in said
+    assert f"a spread limit of 50% (now {FULL.max_spread:.0%})" in said
 
 
 HOSTILE_REASON = "body was: '<img src=x onerror=alert(1)>'\n`ValueError: use `<b>`"
@@ -231,3 +261,17 @@ def test_glossary_marks_are_taken_out_of_inline_code_only() -> None:
     assert unmark_abbreviations_in_code(page) == (
         f"<p>{term} checks</p><p><code>CSRF verification failed</code></p>"
     )
+
+
+def test_the_methodology_states_the_settings_of_make_bench() -> None:
+    """The methodology's runs, connections, settling wait and spread limit are read from the
+    full suite's configuration; an unknown setting stops the build."""
+    from docs.plugins.bench_page import bench_harness
+    from verified_guide.bench.config import FULL
+
+    assert bench_harness("runs") == str(FULL.runs)
+    assert bench_harness("concurrency") == str(FULL.concurrency)
+    assert bench_harness("max_spread") == f"{FULL.max_spread:.0%}"
+    assert bench_harness("settle_limit_s") == f"{FULL.settle_limit_s:g} s"
+    with pytest.raises(ValueError, match="unknown setting 'warmup'"):
+        bench_harness("warmup")

@@ -24,7 +24,13 @@ from pathlib import Path
 from typing import Any
 
 from verified_guide.bench import results
-from verified_guide.bench.config import ENDPOINTS, SQLITE, endpoint_title
+from verified_guide.bench.config import (
+    ENDPOINTS,
+    FRAMEWORK_CONFIGURATIONS,
+    SQLITE,
+    endpoint_title,
+)
+from verified_guide.bench.results import flags
 from verified_guide.topics import FRAMEWORK_TITLES, ROOT, display, load_yaml
 
 RULES_FILE = ROOT / "docs" / "data" / "decision.yaml"
@@ -143,6 +149,7 @@ def best_measured(doc: dict[str, Any] | None, endpoint: str) -> str:
             c
             for c in doc["results"]
             if c["framework"] == framework
+            and c["config"] in FRAMEWORK_CONFIGURATIONS  # not a labelled extra (bare, mounted)
             and c["endpoint"] == endpoint
             and c["concurrency"] == level
             and (c["workers"], c["database"]) == (1, SQLITE)
@@ -151,7 +158,7 @@ def best_measured(doc: dict[str, Any] | None, endpoint: str) -> str:
         if cells:
             top = max(cells, key=lambda c: c["rps"])
             setup = ", ".join(filter(None, (top["variant"], top["server"])))
-            best.append(f"{title} {top['rps']:,.0f} req/s ({setup})")
+            best.append(f"{title} {top['rps']:,.0f}{flags(top)} req/s ({setup})")
         else:
             best.append(f"{title} not measured")
     return f"Best measured on {where}, {level} connections: {'; '.join(best)}."

@@ -163,6 +163,24 @@ def bench_spread_limit(found: Results) -> str:
     return f"{results.spread_limit(found.doc):.0%}"
 
 
+#: How the methodology states each setting of the full suite it describes.
+HARNESS_SETTINGS = {
+    "runs": lambda: f"{FULL.runs}",
+    "concurrency": lambda: f"{FULL.concurrency}",
+    "max_spread": lambda: f"{FULL.max_spread:.0%}",
+    "settle_limit_s": lambda: f"{FULL.settle_limit_s:g} s",
+}
+
+
+def bench_harness(setting: str) -> str:
+    """One setting of ``make bench``'s suite (``verified_guide/bench/config.py``), for the
+    methodology's prose: the page describes the harness as it is configured, not as typed."""
+    if setting not in HARNESS_SETTINGS:
+        known = ", ".join(HARNESS_SETTINGS)
+        raise ValueError(f"bench_harness: unknown setting {setting!r} (known: {known})")
+    return HARNESS_SETTINGS[setting]()
+
+
 def bench_options() -> str:
     """The `run` command's options as a table, read from its parser, with what `make bench`
     (the full suite) uses for each; the table cannot drift from ``--help``."""
@@ -196,6 +214,18 @@ def harness_sentence(found: Results) -> str:
     differences = []
     if suite.get("warmup_s") != FULL.warmup_s:
         differences.append(f"a {suite.get('warmup_s'):g} s warm-up (now {FULL.warmup_s:g} s)")
+    if suite.get("runs") != FULL.runs:
+        differences.append(f"{suite.get('runs')} measured runs per cell (now {FULL.runs})")
+    if suite.get("duration_s") != FULL.duration_s:
+        differences.append(f"runs of {suite.get('duration_s'):g} s (now {FULL.duration_s:g} s)")
+    if suite.get("concurrency") != FULL.concurrency:
+        differences.append(
+            f"{suite.get('concurrency')} connections as its main level (now {FULL.concurrency})"
+        )
+    if suite.get("max_spread") != FULL.max_spread:
+        differences.append(
+            f"a spread limit of {suite.get('max_spread'):.0%} (now {FULL.max_spread:.0%})"
+        )
     if suite.get("reruns") != FULL.reruns:
         differences.append(f"at most {suite.get('reruns')} re-run per cell (now {FULL.reruns})")
     if suite.get("rerun_budget_s") is None and FULL.rerun_budget_s is not None:
@@ -254,6 +284,7 @@ def bench_io_ceiling(concurrency: int) -> str:
 
 MACROS = (
     bench_figure,
+    bench_harness,
     bench_io_ceiling,
     bench_options,
     bench_harness_of_run,

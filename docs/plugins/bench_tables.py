@@ -15,12 +15,10 @@ from docs.plugins.charts import dot_plot, drawn_once, line_panels, to_svg
 from docs.plugins.markdown import quoted_code, table
 from verified_guide.bench import external, results, stats
 from verified_guide.bench.config import DATABASE_NAMES, POSTGRESQL, SQLITE, endpoint_title
+from verified_guide.bench.results import NOISY_FLAG, WRK_FLAG, flags
 from verified_guide.claims.figures import cells_log_ratio, ratio_cell, unpaired_note
 from verified_guide.source_links import links
 from verified_guide.topics import FRAMEWORK_TITLES, ROOT
-
-WRK_FLAG = " ⚑"  # marks a cell where wrk, not the server, may have set the pace
-NOISY_FLAG = " ⚠"  # marks a cell whose runs spread more than the suite allows, after a re-run
 
 Document = dict[str, Any]
 
@@ -52,12 +50,6 @@ def _rps(cell: dict | None) -> str:
     if cell["status"] != "ok":
         return f"failed: {quoted_code(cell['reason'])}"
     return f"{cell['rps']:,.0f}{flags(cell)}"
-
-
-def flags(cell: dict) -> str:
-    """The marks every figure of an ok cell carries wherever it is shown: ⚑ when wrk may have
-    set the pace, ⚠ when its runs spread past the limit."""
-    return (WRK_FLAG if cell["wrk_limited"] else "") + (NOISY_FLAG if cell["noisy"] else "")
 
 
 def _interval(cell: dict | None) -> str:
@@ -103,11 +95,26 @@ def source_note(doc_path: Path, doc: Document) -> str:
     )
     postgres = f", PostgreSQL {env['postgresql']}" if env.get("postgresql") else ""
     skipped = "".join(
-        f" A newer run, `{_in_repo(newer)}`, is"
-        f" committed but not shown: the machine itself was noisy while it ran (its raw apps,"
-        f" which run no framework code, spread a median {floor:.0%})."
+        f" A newer run, `{_in_repo(newer)}`, is committed but not shown: "
+        + (
+            f"the machine itself was noisy while it ran (its raw apps, which run no framework"
+            f" code, spread a median {floor:.0%})."
+            if floor is not None
+            else "no raw app was measured in it, so it cannot show the machine was quiet."
+        )
         for newer, floor in results.passed_over(doc_path)
     )
+    if not results.measured_quietly(doc):
+        floor = results.machine_floor(doc)
+        skipped += (
+            " No committed run was measured on a quiet machine, so this, the newest, is shown:"
+            + (
+                f" its raw apps spread a median {floor:.0%}, over the"
+                f" {results.spread_limit(doc):.0%} limit; read its figures with that in mind."
+                if floor is not None
+                else " it measured no raw app, so how noisy the machine was is unknown."
+            )
+        )
     return (
         f"Figures from **{_file_link(doc_path)}** ({env['date']}, commit {commit}): "
         f"{env['cpu_model']}, {env['cores']} cores, {env['ram_gib']} GiB, "
@@ -271,10 +278,13 @@ def _ceiling_shares(doc: Document) -> list[tuple[str, dict, float | None]]:
 
 
 def _share_flag(doc: Document, cell: dict) -> str:
-    """⚠ on a share of the ceiling when either of its two figures spread past the limit: a
-    ratio of two medians, it carries the noise of both."""
-    ceiling = _ceiling_of(doc, cell)
-    return NOISY_FLAG if cell.get("noisy") or (ceiling and ceiling.get("noisy")) else ""
+    """The marks of a share of the ceiling: a ratio of two medians, it carries both figures'.
+    ⚠ when either spread past the limit; ⚑ when wrk may have set either's pace (a ceiling
+    held down by wrk makes every share of it look larger)."""
+    pair = [cell, _ceiling_of(doc, cell) or {}]
+    return (WRK_FLAG if any(c.get("wrk_limited") for c in pair) else "") + (
+        NOISY_FLAG if any(c.get("noisy") for c in pair) else ""
+    )
 
 
 def ceiling_table(doc: Document) -> str:
@@ -337,6 +347,17 @@ def sweep_table(doc: Document, endpoint: str) -> str:
     return table(["Framework", "Server", *[f"{n} connections" for n in levels]], rows)
 
 
+def _flagged_levels(runs: list[dict]) -> str:
+    """A line's flags, as its legend carries them: each mark with the connection counts whose
+    point carries it (a point on a line has no label of its own)."""
+    marks = []
+    for flag, key in ((WRK_FLAG, "wrk_limited"), (NOISY_FLAG, "noisy")):
+        levels = sorted(c["concurrency"] for c in runs if c[key])
+        if levels:
+            marks.append(f"{flag} at {', '.join(map(str, levels))}")
+    return f" ({';'.join(marks).strip()})" if marks else ""
+
+
 @drawn_once
 def sweep_chart(doc: Document, endpoint: str) -> str:
     """Requests/s against connections: one panel per framework, one line per configuration,
@@ -358,7 +379,8 @@ def sweep_chart(doc: Document, endpoint: str) -> str:
     for group, configs in groups.items():
         series = [
             (
-                _setup_name(runs[0]) if group != "ceiling" else runs[0]["config"],
+                (_setup_name(runs[0]) if group != "ceiling" else runs[0]["config"])
+                + _flagged_levels(runs),
                 sorted((c["concurrency"], c["rps"]) for c in runs),
             )
             for runs in configs.values()

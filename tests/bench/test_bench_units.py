@@ -23,19 +23,19 @@ from verified_guide.claims.rules import (
 
 WRK_LINE = (
     'BENCH_JSON {"requests": 30000, "duration_us": 3000000, "bytes": 1, "connect": 0, '
-    '"read": 2, "write": 0, "timeout": 1, "non2xx": 5, "p50_us": 1500, "p90_us": 3000, '
+    '"read": 2, "write": 0, "timeout": 1, "error_status": 5, "p50_us": 1500, "p90_us": 3000, '
     '"p99_us": 9000, "mean_us": 1800.5, "max_us": 12000}'
 )
 
 
-def run(rps: float, non2xx: int = 0, errors: int = 0) -> wrk.WrkRun:
+def run(rps: float, error_status: int = 0, errors: int = 0) -> wrk.WrkRun:
     return wrk.WrkRun(
         rps=rps,
         p50_ms=1.0,
         p90_ms=2.0,
         p99_ms=rps / 1000,
         socket_errors=errors,
-        non2xx=non2xx,
+        error_status=error_status,
         requests=int(rps),
         cpu_s=0.5,
         wall_s=1.0,
@@ -118,7 +118,7 @@ def test_wrk_output_is_parsed_from_the_lua_json_line() -> None:
     parsed = wrk.parse_output("Running 3s test\n" + WRK_LINE + "\n", cpu_s=1.0, wall_s=3.0)
     assert parsed.rps == pytest.approx(10_000)
     assert (parsed.p50_ms, parsed.p90_ms, parsed.p99_ms) == (1.5, 3.0, 9.0)
-    assert (parsed.socket_errors, parsed.non2xx) == (3, 5)
+    assert (parsed.socket_errors, parsed.error_status) == (3, 5)
 
 
 def test_wrk_output_without_result_line_is_an_error() -> None:
@@ -150,7 +150,8 @@ def test_summary_is_median_interval_and_spread_of_runs() -> None:
     assert (summary["rps"], summary["rps_min"], summary["rps_max"]) == (200, 100, 300)
     assert summary["spread"] == 1.0 and summary["rounds"] == [0, 1, 2]
     low, high = summary["rps_ci95"]
-    assert low < 200 < high  # t-interval of the mean, 4.303 * 100 / sqrt(3) each side
+    # The t-interval of the mean: 200 ± t(0.975, 2 df) * 100 / sqrt(3) = 200 ± 4.303 * 57.74
+    assert (low, high) == (pytest.approx(200 - 248.4, abs=0.1), pytest.approx(448.4, abs=0.1))
     assert summary["latency_ms"]["p99"] == 0.2
     assert summary["wrk_limited"] is True  # wrk busy, server not: the generator was the limit
     assert summary["server_wait"] == 0.25
@@ -159,7 +160,7 @@ def test_summary_is_median_interval_and_spread_of_runs() -> None:
 @pytest.mark.parametrize(
     ("runs", "reason"),
     [
-        ([run(100), run(100, non2xx=4)], "4 non-2xx responses"),
+        ([run(100), run(100, error_status=4)], "4 answers with status 400 or above"),
         ([run(100, errors=2), run(100)], "2 socket errors"),
         ([run(100), run(0)], "no request completed within a run"),
         ([run(100), run(100)], None),
@@ -336,6 +337,9 @@ def test_a_noisy_figure_keeps_its_flag_in_prose_charts_and_shares(
     assert bench_page.bench_figure("raw-asgi-uvicorn", "json", 64, "rps") == "20,000 ⚠"
     assert bench_page.bench_figure("flask-gunicorn", "json", 64, "rps") == "2,000"
     assert "| 25% ⚠ |" in bench_tables.ceiling_table(doc)
+    doc["results"][2] |= {"wrk_limited": True, "noisy": False}  # wrk held the ceiling down
+    assert "| 25% ⚑ |" in bench_tables.ceiling_table(doc)
+    doc["results"][2] |= {"wrk_limited": False, "noisy": True}
     chart = bench_tables.ceiling_chart.__wrapped__(doc)
     assert "uvicorn, json ⚠" in chart
     noisy_fastapi = document([cell("fastapi-uvicorn", "json", 5000, wide), doc["results"][1]])
@@ -347,7 +351,10 @@ def test_charts_are_deterministic_svg() -> None:
     doc = document([cell("fastapi-uvicorn", "json", 5000), cell("flask-gunicorn", "json", 2000)])
     draw = bench_tables.endpoint_chart.__wrapped__  # drawn twice, not reused (drawn_once)
     first, second = draw(doc, "json"), draw(doc, "json")
-    assert first == second and "<svg" in first and "http://" not in first.split("<svg", 1)[0]
+    assert first == second
+    # Inline in HTML: no XML declaration or DOCTYPE before the element, no timestamp in it.
+    assert first.startswith('<div class="bench-chart"><svg role="img" ')
+    assert "<?xml" not in first and "<!DOCTYPE" not in first and "<dc:date>" not in first
 
 
 def test_a_chart_is_reused_for_the_same_document_and_redrawn_for_an_edited_one() -> None:
@@ -527,6 +534,24 @@ def test_the_sweep_chart_has_a_panel_per_framework_and_one_for_ceilings() -> Non
     assert ">uvicorn<" in svg and ">gunicorn<" in svg  # direct labels, no legend
 
 
+def test_the_sweep_chart_names_each_flagged_point_in_its_lines_label() -> None:
+    """A noisy or wrk-paced point on a line is marked as in the tables, with its level."""
+    noisy = (1.0, 0.7, 1.3, 1.0, 1.0)
+    doc = document(
+        [
+            cell("flask-gunicorn", "json", 2000, concurrency=16),
+            cell("flask-gunicorn", "json", 2100, noisy, concurrency=64),
+            cell("flask-gunicorn", "json", 2050, noisy, concurrency=256),
+            cell("fastapi-uvicorn", "json", 5000, concurrency=16),
+            {**cell("fastapi-uvicorn", "json", 5100, concurrency=64), "wrk_limited": True},
+        ]
+    )
+    doc["suite"]["sweep"] = [16, 64, 256]
+    svg = bench_tables.sweep_chart(doc, "json")
+    assert f">gunicorn ({bench_tables.NOISY_FLAG.strip()} at 64, 256)<" in svg
+    assert f">uvicorn ({bench_tables.WRK_FLAG.strip()} at 64)<" in svg
+
+
 def test_plurals_agree_with_their_count() -> None:
     assert bench_tables.plural(1, "worker") == "1 worker"
     assert bench_tables.plural(4, "worker") == "4 workers"
@@ -605,7 +630,7 @@ def test_round_numbers_are_never_reused_within_a_run(monkeypatch: pytest.MonkeyP
 def test_a_warm_up_with_a_wrong_answer_fails_the_cell(monkeypatch: pytest.MonkeyPatch) -> None:
     from scripts.bench import runner
 
-    monkeypatch.setattr(runner.wrk, "run", lambda *args: run(1000, non2xx=7))
+    monkeypatch.setattr(runner.wrk, "run", lambda *args: run(1000, error_status=7))
     measured: list = []
     monkeypatch.setattr(runner, "interleaved_rounds", lambda cells, *rest: measured.extend(cells))
     spec = config.CONFIGURATIONS["flask-gunicorn"]
@@ -615,7 +640,7 @@ def test_a_warm_up_with_a_wrong_answer_fails_the_cell(monkeypatch: pytest.Monkey
     runner.measure_set(
         cells, {spec.id: server}, suite, None, lambda text: None, runner.Pace(1, None)
     )
-    assert cells[0].failure == "warm-up: 7 non-2xx responses"
+    assert cells[0].failure == "warm-up: 7 answers with status 400 or above"
 
 
 def test_a_run_behind_its_budget_makes_only_the_first_re_run(
@@ -688,6 +713,50 @@ def test_pages_show_the_newest_run_measured_on_a_quiet_machine(tmp_path: Path) -
     assert f"A newer run, `{newer}`, is committed but not shown" in note
     assert "spread a median 60%" in note
     assert results.passed_over(newer) == []
+    assert "No committed run was measured on a quiet machine" not in note
+
+
+def test_a_run_that_cannot_show_a_quiet_machine_is_never_preferred(tmp_path: Path) -> None:
+    """A newer file with no raw app measured (a partial run, or its raw apps failed) or a JSON
+    file not named by the runner's timestamp does not replace a quiet run; shown for want of
+    a quiet one, a run's note says it was not quiet."""
+    quiet = document([cell("raw-asgi-uvicorn", "json", 9000), cell("flask-gunicorn", "json", 2000)])
+    older = tmp_path / "2026-01-01T00-00-00Z.json"
+    older.write_text(json.dumps(quiet))
+    no_raw = document([cell("flask-gunicorn", "json", 2000, (1.0, 0.5, 1.5, 1.0, 1.0))])
+    (tmp_path / "2026-01-02T00-00-00Z.json").write_text(json.dumps(no_raw))
+    failed_raw = document([cell("raw-asgi-uvicorn", "json", None)])
+    (tmp_path / "2026-01-03T00-00-00Z.json").write_text(json.dumps(failed_raw))
+    (tmp_path / "manual.json").write_text(json.dumps(quiet))
+    assert results.latest(tmp_path) == older
+    note = bench_tables.source_note(older, quiet)
+    assert note.count("no raw app was measured in it, so it cannot show") == 2
+    assert "manual.json" not in note
+    older.unlink()
+    shown = results.latest(tmp_path)
+    assert shown == tmp_path / "2026-01-03T00-00-00Z.json"
+    note = bench_tables.source_note(shown, failed_raw)
+    assert "No committed run was measured on a quiet machine, so this, the newest," in note
+    assert "it measured no raw app, so how noisy the machine was is unknown." in note
+    wide = (1.0, 0.7, 1.3, 1.0, 1.0)
+    noisy = document([cell("raw-asgi-uvicorn", "json", 9000, wide)])
+    assert "its raw apps spread a median 60%, over the 10% limit" in bench_tables.source_note(
+        shown, noisy
+    )
+
+
+def test_the_schema_refuses_what_would_mislead_the_pages() -> None:
+    """No spread limit (nothing could be flagged noisy), a round named twice (its runs would
+    pair with one run twice), a version 1 file with a key version 1 never wrote."""
+    doc = document([cell("flask-gunicorn", "json", 2000)])
+    assert results.validate(doc) == []
+    del doc["suite"]["max_spread"]
+    assert any("suite.max_spread" in p for p in results.validate(doc))
+    twice = document([{**cell("flask-gunicorn", "json", 2000), "rounds": [0, 0, 1, 2, 3]}])
+    assert any("name a round more than once" in p for p in results.validate(twice))
+    old = {"schema": 1, "suite": {"runs": 3, "made_up": 1}, "results": [], "bogus": 1}
+    [problem] = results.validate(old)
+    assert "never had: bogus, suite.made_up" in problem
 
 
 def test_a_ratio_of_cells_measured_in_different_rounds_says_unpaired() -> None:

@@ -8,6 +8,7 @@ no intervals) still load, converted on reading, with their cells marked as not s
 
 import json
 import os
+import re
 import statistics
 import tempfile
 from pathlib import Path
@@ -93,6 +94,9 @@ class Cell(Strict):
             raise ValueError(f"an ok cell needs at least {MIN_RUNS} runs, all listed in rps_all")
         if self.rounds is not None and len(self.rounds) != self.runs:
             raise ValueError(f"{len(self.rounds)} rounds listed for {self.runs} runs")
+        if self.rounds is not None and len(set(self.rounds)) != len(self.rounds):
+            # Each run is one round's: a round named twice would pair one run with two.
+            raise ValueError(f"rounds {self.rounds} name a round more than once")
         limited = (self.wrk_cpu or 0.0) >= WRK_LIMIT and (self.server_cpu or 0.0) < WRK_LIMIT
         if self.wrk_cpu is not None and self.wrk_limited != limited:
             raise ValueError(
@@ -179,7 +183,7 @@ class SuiteInfo(Strict):
     warmup_s: float
     runs: int
     concurrency: int
-    max_spread: float | None = None
+    max_spread: float  # version 1 files, written before it, are given the 10% in force since
     reruns: int = 0
     rerun_budget_s: float | None = None
     interleaved: bool = False
@@ -206,7 +210,7 @@ class ResultFile(Strict):
                     f"results.{index} ({cell.config}, {cell.endpoint}): measured in interleaved"
                     " rounds, but lists no round for its runs (its ratios would go unpaired)"
                 )
-            over = cell.status == "ok" and limit is not None and (cell.spread or 0.0) > limit
+            over = cell.status == "ok" and (cell.spread or 0.0) > limit
             if cell.noisy != over:
                 raise ValueError(
                     f"results.{index} ({cell.config}, {cell.endpoint}): noisy is {cell.noisy},"
@@ -246,7 +250,7 @@ def summarise(
             "p90": median([r.p90_ms for r in runs]),
             "p99": median([r.p99_ms for r in runs]),
         },
-        "errors": sum(r.socket_errors + r.non2xx for r in runs),
+        "errors": sum(r.socket_errors + r.error_status for r in runs),
         "peak_rss_mb": round(peak_rss_mb, 1),
         "wrk_cpu": round(wrk_cpu_share, 2),
         "server_cpu": round(server_cpu_share, 2),
@@ -258,21 +262,38 @@ def summarise(
 
 
 def failure_reason(runs: list[WrkRun]) -> str | None:
-    """Any non-2xx answer or socket error disqualifies the whole cell, as does an idle run."""
+    """Any answer with status 400 or above or any socket error disqualifies the whole cell, as
+    does an idle run. wrk counts no other status: a 3xx under load would pass, which is why
+    each endpoint's answer is checked against its case before it is timed."""
     if any(r.requests == 0 for r in runs):
         return "no request completed within a run"
-    non2xx = sum(r.non2xx for r in runs)
+    error_status = sum(r.error_status for r in runs)
     socket_errors = sum(r.socket_errors for r in runs)
-    if non2xx:
-        return f"{non2xx} non-2xx responses"
+    if error_status:
+        return f"{error_status} answers with status 400 or above"
     if socket_errors:
         return f"{socket_errors} socket errors"
     return None
 
 
+#: What a version 1 file held: the top level and its suite (the sweep's levels, endpoints and
+#: workers are not carried over, since version 2 reads them from the cells).
+V1_KEYS = frozenset({"schema", "suite", "environment", "results", "costs"})
+V1_SUITE_KEYS = frozenset(
+    {"duration_s", "warmup_s", "runs", "concurrency", "elapsed_s"}
+    | {"sweep", "sweep_endpoints", "workers"}
+)
+
+
 def _convert_v1(document: dict[str, Any]) -> dict[str, Any]:
-    """A version 1 file as version 2: sequential runs of snippets mounted in the demo apps."""
+    """A version 1 file as version 2: sequential runs of snippets mounted in the demo apps.
+    A key version 1 never wrote is refused, as version 2's schema refuses one."""
     old_suite = document.get("suite", {})
+    unknown = sorted(set(document) - V1_KEYS) + [
+        f"suite.{key}" for key in sorted(set(old_suite) - V1_SUITE_KEYS)
+    ]
+    if unknown:
+        raise ValueError(f"keys a version 1 result file never had: {', '.join(unknown)}")
     database = document.get("environment", {}).get("database", "sqlite")
     cells = []
     for old in document.get("results", []):
@@ -319,6 +340,8 @@ def validate(document: dict[str, Any]) -> list[str]:
         ResultFile.model_validate(upgrade(document))
     except ValidationError as error:
         return [f"{_where(e)}: {e['msg']}" for e in error.errors()]
+    except ValueError as error:  # a version 1 file with a key it never had
+        return [f"(document): {error}"]
     return []
 
 
@@ -346,7 +369,19 @@ def load(path: Path) -> dict[str, Any]:
     except ValidationError as error:
         problems = "; ".join(f"{_where(e)}: {e['msg']}" for e in error.errors())
         raise ValueError(f"{path}: breaks the result schema: {problems}") from None
+    except ValueError as error:
+        raise ValueError(f"{path}: breaks the result schema: {error}") from None
     return model.model_dump(mode="json")
+
+
+WRK_FLAG = " ⚑"  # marks a cell where wrk, not the server, may have set the pace
+NOISY_FLAG = " ⚠"  # marks a cell whose runs spread more than the suite allows, after a re-run
+
+
+def flags(cell: dict) -> str:
+    """The marks every figure of an ok cell carries wherever it is shown: ⚑ when wrk may have
+    set the pace, ⚠ when its runs spread past the limit."""
+    return (WRK_FLAG if cell["wrk_limited"] else "") + (NOISY_FLAG if cell["noisy"] else "")
 
 
 def raw_spreads(cells: list[dict[str, Any]]) -> list[float]:
@@ -373,14 +408,22 @@ def spread_limit(document: dict[str, Any]) -> float:
 
 
 def measured_quietly(document: dict[str, Any]) -> bool:
-    """Whether the machine's floor stayed within the suite's spread limit (or is unknown)."""
+    """Whether the machine's floor stayed within the suite's spread limit; a run without a
+    measured raw app (a partial run, or one whose raw apps failed) cannot show that it did."""
     floor = machine_floor(document)
-    return floor is None or floor <= spread_limit(document)
+    return floor is not None and floor <= spread_limit(document)
+
+
+#: A result file's name: the UTC time the run started, as the runner writes it.
+RESULT_NAME = re.compile(r"\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ\.json")
 
 
 def _files(directory: Path) -> list[Path]:
-    """Result files, oldest first: names start with a UTC timestamp."""
-    return sorted(directory.glob("*.json")) if directory.is_dir() else []
+    """Result files, oldest first, by the timestamp that names them; any other JSON file
+    there (a copy, a hand-made file) is never a candidate."""
+    if not directory.is_dir():
+        return []
+    return sorted(p for p in directory.glob("*.json") if RESULT_NAME.fullmatch(p.name))
 
 
 def latest(directory: Path = RESULTS_DIR) -> Path | None:
@@ -405,12 +448,10 @@ def _peek(path: Path) -> dict[str, Any]:
     return upgrade(json.loads(path.read_text(encoding="utf-8")))
 
 
-def passed_over(shown: Path) -> list[tuple[Path, float]]:
-    """Newer result files than ``shown`` (noisy runs ``latest`` passed over), with their
-    machine floor."""
-    return [
-        (f, machine_floor(_peek(f)) or 0.0) for f in _files(shown.parent) if f.name > shown.name
-    ]
+def passed_over(shown: Path) -> list[tuple[Path, float | None]]:
+    """Newer result files than ``shown`` (runs ``latest`` passed over), with their machine
+    floor (None: no raw app was measured in it)."""
+    return [(f, machine_floor(_peek(f))) for f in _files(shown.parent) if f.name > shown.name]
 
 
 def find_cell(
