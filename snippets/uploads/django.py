@@ -47,11 +47,12 @@ def error(status: int, detail: str) -> JsonResponse:
 def upload(request: HttpRequest) -> JsonResponse:
     request.upload_handlers.insert(0, SizeLimitHandler(request))
     try:
-        file = request.FILES.get("file")  # the body is parsed (and streamed) here
+        files = request.FILES.getlist("file")  # the body is parsed (and streamed) here
     except TooLarge:
         return error(413, "the upload is larger than the limit")
-    if file is None or len(request.FILES) > 1:
+    if len(files) != 1 or len(request.FILES) > 1 or request.POST:  # one part, the file
         return error(400, "send one file, in a multipart field named file")
+    file = files[0]
     # Django has already dropped any folder part of the client's name; the rest is checked.
     name = file.name or ""
     if not SAFE_NAME.fullmatch(name):

@@ -15,9 +15,10 @@ def as_json(error: HTTPException) -> tuple[dict[str, str | None], int]:
 
 @app.post("/files")
 def upload() -> tuple[dict[str, object], int]:
-    file = request.files.get("file")
-    if file is None:
-        abort(400, "send the file in a multipart field named file")
+    files = request.files.getlist("file")
+    if len(files) != 1 or len(request.files) > 1 or request.form:  # one part, the file
+        abort(400, "send one file, in a multipart field named file")
+    file = files[0]
     name = file.filename or ""
     if not SAFE_NAME.fullmatch(name):  # no folders, no "..", nothing hidden, no "-rf"
         abort(400, "the filename must be a plain name like notes.txt")

@@ -14,6 +14,8 @@ from fastapi.testclient import TestClient
 
 from snippets.caching import fastapi as fastapi_snippet
 from snippets.caching import flask as flask_snippet
+from tests.support.clients import RAW_SENDERS
+from verified_guide.topics import get_topic
 
 Get = Callable[[str], tuple[int, dict]]
 
@@ -95,3 +97,25 @@ def test_made_up_query_strings_cannot_push_other_values_out_of_djangos_cache() -
     for n in range(1100):  # past MAX_ENTRIES (1000), where a LocMemCache culls
         assert client.get(f"/report?x={n}").status_code == 200
     assert _django_get("/rates/EUR")[1]["cached"] is True
+
+
+@pytest.mark.usefixtures("caching_urls")
+@pytest.mark.parametrize("framework", ["fastapi", "flask", "django"])
+@pytest.mark.parametrize(
+    ("header", "value"),
+    [
+        ("If-Modified-Since", "Sun, 06 Nov 99999999999 08:49:37 GMT"),
+        ("If-Modified-Since", "Sun, 06 Nov 1994 08:49:37 +9999999999999"),
+        ("If-Unmodified-Since", "Sun, 06 Nov 99999999999 08:49:37 GMT"),
+    ],
+)
+def test_a_date_no_calendar_holds_is_ignored_not_a_500(
+    framework: str, header: str, value: str
+) -> None:
+    """RFC 9110 ignores a conditional date that does not parse; Werkzeug's parser raised
+    OverflowError for these, a 500 from Flask's make_conditional."""
+    send = RAW_SENDERS[framework](get_topic("caching"))
+    answer = send("GET", "/articles/1", b"", [(header, value.encode())])
+    assert answer.status in {200, 412}, (answer.status, answer.body)
+    if header == "If-Modified-Since":
+        assert answer.status == 200 and b'"revision"' in answer.body
