@@ -694,3 +694,20 @@ def test_validation_pydantic_json_refuses_nesting_past_about_200_levels() -> Non
     for deep in ("[" * 210 + "]" * 210, '{"a":' * 210 + "1" + "}" * 210):
         with pytest.raises(ValueError):
             pydantic_core.from_json(deep)
+
+
+def test_flask_reads_trusted_hosts_from_3_1_on_as_security_and_deployment_say() -> None:
+    """security.md, deployment.md and the security table: Flask 3.0 answers any host, 3.1
+    refuses one not in TRUSTED_HOSTS; the version matrix's run is the evidence."""
+    matrix = json.loads((ROOT / "docs" / "data" / "matrix.json").read_text(encoding="utf-8"))
+    security = {
+        line["line"]: line["topics"]["security"]
+        for line in matrix["lines"]
+        if line["framework"] == "flask"
+    }
+    assert security["3.0"]["case"] == "a request for a host name the app does not serve is refused"
+    assert security["3.1"]["status"] == "pass"
+    text = " ".join((ROOT / "docs" / "guide" / "security.md").read_text().split())
+    assert "Flask reads `TRUSTED_HOSTS` from 3.1 on; Flask 3.0 ignores the setting" in text
+    deployment = " ".join((ROOT / "docs" / "guide" / "deployment.md").read_text().split())
+    assert "`TRUSTED_HOSTS` from Flask 3.1 on" in deployment

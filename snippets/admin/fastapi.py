@@ -83,7 +83,7 @@ class ItemAdmin(ModelView, model=Item):
         return super()._stmt_by_identifier(identifier)
 
 
-app = FastAPI()
+app = FastAPI(max_body_size=1024 * 1024)  # forms only: a bigger body gets 413 unread
 # The session cookie: signed with the auth topic's key, HTTPS only, not sent cross-site, 8 hours.
 backend = AdminAuth(secret_key=SECRET_KEY, https_only=True, same_site="strict", max_age=8 * 3600)
 admin = Admin(app, engine, base_url="/", authentication_backend=backend)

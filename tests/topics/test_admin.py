@@ -239,6 +239,20 @@ def test_sqladmin_limits_failed_logins() -> None:
     assert right.status_code == 429
 
 
+@pytest.mark.parametrize("admin", ["fastapi", "flask"])
+def test_the_admins_refuse_a_body_over_their_limit_before_reading_it(admin: str) -> None:
+    """Both admins read only forms: 1 MiB caps what a log-in or an edit may send (Django's
+    admin has DATA_UPLOAD_MAX_MEMORY_SIZE by default)."""
+    body = b"username=" + b"x" * (1024 * 1024)
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    if admin == "fastapi":
+        answer = _sqladmin_client().post("/login", content=body, headers=headers).status_code
+    else:
+        answer = flask_admin.app.test_client().post("/auth/login", data=body, headers=headers)
+        answer = answer.status_code
+    assert answer == 413
+
+
 @pytest.mark.django_db
 def test_django_admin_limits_failed_logins(settings) -> None:
     """Django's admin log-in takes the auth topic's limit too; a successful log-in clears it."""

@@ -17,6 +17,7 @@ from flask import Flask, Response, current_app
 from snippets.streaming import django as django_snippet
 from snippets.streaming import fastapi as fastapi_snippet
 from snippets.streaming import flask as flask_snippet
+from verified_guide.topics import ROOT
 
 #: retry hint, three progress events, done; CSV header and three rows.
 PROGRESS_CHUNKS, CSV_CHUNKS = 5, 4
@@ -117,3 +118,6 @@ def test_fastapi_pings_an_idle_feed_with_a_comment() -> None:
 
     assert sse.KEEPALIVE_COMMENT == b": ping\n\n"
     assert 0 < sse._PING_INTERVAL <= 60  # well under common proxy idle timeouts
+    # The free table (topic.yaml) states the interval: it must be FastAPI's.
+    table = (ROOT / "snippets" / "streaming" / "topic.yaml").read_text(encoding="utf-8")
+    assert f'fastapi: "yes: a comment every {sse._PING_INTERVAL:g} s"' in table
