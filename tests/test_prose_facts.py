@@ -711,3 +711,25 @@ def test_flask_reads_trusted_hosts_from_3_1_on_as_security_and_deployment_say() 
     assert "Flask reads `TRUSTED_HOSTS` from 3.1 on; Flask 3.0 ignores the setting" in text
     deployment = " ".join((ROOT / "docs" / "guide" / "deployment.md").read_text().split())
     assert "`TRUSTED_HOSTS` from Flask 3.1 on" in deployment
+
+
+def test_auth_pages_state_the_login_limit_the_three_snippets_set() -> None:
+    """auth.md and security.md say "sixth failure within a minute", "five guesses a minute"
+    and "five logins a minute": each snippet's limit must be five a minute."""
+    from limits import parse
+
+    from snippets.auth import django_limit, fastapi_limit
+
+    assert (fastapi_limit.FAILED_LOGINS.amount, fastapi_limit.FAILED_LOGINS.get_expiry()) == (
+        5,
+        60,
+    )
+    assert (django_limit.FAILURES, django_limit.WINDOW) == (5, 60)
+    flask = (ROOT / "snippets" / "auth" / "flask.py").read_text(encoding="utf-8")
+    [spelled] = re.findall(r'@limiter\.limit\("([^"]+)"', flask)
+    assert (parse(spelled).amount, parse(spelled).get_expiry()) == (5, 60)
+    auth = " ".join((ROOT / "docs" / "guide" / "auth.md").read_text().split())
+    for words in ("sixth failure within a minute", "five guesses a minute", "five logins a minute"):
+        assert words in auth, words
+    security = " ".join((ROOT / "docs" / "guide" / "security.md").read_text().split())
+    assert "sixth failed login for the same username within a minute" in security

@@ -88,6 +88,8 @@ def _file_link(path: Path) -> str:
 def source_note(doc_path: Path, doc: Document) -> str:
     env, suite = doc["environment"], doc["suite"]
     commit = (env.get("git_commit") or "uncommitted tree")[:10]
+    if env.get("git_dirty"):
+        commit += " with uncommitted changes, so that commit alone is not the code measured"
     groups = "; ".join(
         f"{DATABASE_NAMES.get(g['database'], g['database'])}, {plural(g['workers'], 'worker')}: "
         f"{_pinning(g)}"
@@ -676,10 +678,11 @@ def costs_table(doc: Document) -> str:
 def environment_table(doc: Document) -> str:
     env = doc["environment"]
     rows = [
-        [key, str(env[key])]
+        [key, str(env[key]) if env.get(key) is not None else "not recorded"]
         for key in (
             "date",
             "git_commit",
+            "git_dirty",
             "cpu_model",
             "cores",
             "ram_gib",

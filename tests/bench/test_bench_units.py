@@ -779,3 +779,27 @@ def test_the_t_quantile_is_never_below_the_exact_one(df: int, exact: float) -> N
     from verified_guide.bench.stats import t_quantile
 
     assert exact <= t_quantile(df) <= exact + 0.02
+
+
+def test_a_run_from_a_changed_checkout_says_so_beside_its_commit(tmp_path: Path) -> None:
+    """The commit names the code measured only when no tracked file had changed."""
+    import subprocess
+
+    from verified_guide.bench.environment import _git_dirty
+
+    assert _git_dirty(tmp_path) is None  # not a checkout
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "init", "-q"], cwd=tmp_path, check=True)
+    (tmp_path / "app.py").write_text("x = 1\n")
+    subprocess.run([*git, "add", "app.py"], cwd=tmp_path, check=True)
+    subprocess.run([*git, "commit", "-qm", "one"], cwd=tmp_path, check=True)
+    (tmp_path / "new-result.json").write_text("{}")  # untracked, like a fresh result file
+    assert _git_dirty(tmp_path) is False
+    (tmp_path / "app.py").write_text("x = 2\n")
+    assert _git_dirty(tmp_path) is True
+    doc = document([cell("flask-gunicorn", "json", 2000)])
+    doc["environment"] |= {"git_commit": "0123456789abcdef", "git_dirty": True}
+    assert results.validate(doc) == []
+    note = bench_tables.source_note(tmp_path / "2026-01-01T00-00-00Z.json", doc)
+    assert "commit 0123456789 with uncommitted changes" in note
+    assert "| git_dirty | True |" in bench_tables.environment_table(doc)

@@ -53,6 +53,22 @@ def _git_commit() -> str | None:
     return out.stdout.strip() or None
 
 
+def _git_dirty(checkout: Path = Path(__file__).parent) -> bool | None:
+    """Whether tracked files differ from the commit: then ``git_commit`` alone does not name
+    the code that was measured (None when git cannot tell)."""
+    try:
+        out = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            cwd=checkout,
+        )
+    except OSError:
+        return None
+    return bool(out.stdout.strip()) if out.returncode == 0 else None
+
+
 def _version(name: str) -> str | None:
     try:
         return importlib.metadata.version(name)
@@ -65,6 +81,7 @@ def collect(pinning: dict[str, str | None], database: str) -> dict:
     return {
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "git_commit": _git_commit(),
+        "git_dirty": _git_dirty(),
         "cpu_model": _cpu_model(),
         "cores": os.cpu_count(),
         "ram_gib": _ram_gib(),

@@ -153,6 +153,7 @@ class Cost(Strict):
 class Environment(Strict):
     date: str
     git_commit: str | None
+    git_dirty: bool | None = None  # tracked files changed since the commit (older files: unknown)
     cpu_model: str
     cores: int
     ram_gib: float
