@@ -747,13 +747,20 @@ def test_a_run_that_cannot_show_a_quiet_machine_is_never_preferred(tmp_path: Pat
 
 def test_the_schema_refuses_what_would_mislead_the_pages() -> None:
     """No spread limit (nothing could be flagged noisy), a round named twice (its runs would
-    pair with one run twice), a version 1 file with a key version 1 never wrote."""
+    pair with one run twice), a string or a word where a number or a boolean belongs, a
+    version 1 file with a key version 1 never wrote."""
     doc = document([cell("flask-gunicorn", "json", 2000)])
     assert results.validate(doc) == []
     del doc["suite"]["max_spread"]
     assert any("suite.max_spread" in p for p in results.validate(doc))
     twice = document([{**cell("flask-gunicorn", "json", 2000), "rounds": [0, 0, 1, 2, 3]}])
     assert any("name a round more than once" in p for p in results.validate(twice))
+    coerced = document([cell("flask-gunicorn", "json", 2000)])
+    coerced["results"][0] |= {"rps": "2000.0", "noisy": "no", "workers": "1"}
+    coerced["results"][0]["wrk_limited"] = "false"
+    problems = " ".join(results.validate(coerced))
+    for key in ("rps", "noisy", "workers", "wrk_limited"):
+        assert f"results.0.{key}:" in problems, problems
     old = {"schema": 1, "suite": {"runs": 3, "made_up": 1}, "results": [], "bogus": 1}
     [problem] = results.validate(old)
     assert "never had: bogus, suite.made_up" in problem

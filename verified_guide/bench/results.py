@@ -12,9 +12,16 @@ import re
 import statistics
 import tempfile
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
 from verified_guide.bench import stats
 from verified_guide.bench.wrk import WrkRun
@@ -27,7 +34,15 @@ V1_SPREAD_LIMIT = 0.10  # the limit that version 1 files, written before it, are
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=False)
+    """No unknown key and no coercion: "2000.0" is not a number, nor "no" a boolean."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+#: A JSON array of two numbers, read as the pair it is (strict mode takes only a tuple).
+Pair = Annotated[
+    tuple[float, float], BeforeValidator(lambda v: tuple(v) if isinstance(v, list) else v)
+]
 
 
 class Latency(Strict):
@@ -55,7 +70,7 @@ class Cell(Strict):
     reason: str | None = None
     rps: float | None = None  # median of the runs
     rps_mean: float | None = None
-    rps_ci95: tuple[float, float] | None = None  # t-interval of the mean
+    rps_ci95: Pair | None = None  # t-interval of the mean
     rps_min: float | None = None
     rps_max: float | None = None
     rps_all: list[float] | None = None
