@@ -810,3 +810,15 @@ def test_a_run_from_a_changed_checkout_says_so_beside_its_commit(tmp_path: Path)
     note = bench_tables.source_note(tmp_path / "2026-01-01T00-00-00Z.json", doc)
     assert "commit 0123456789 with uncommitted changes" in note
     assert "| git_dirty | True |" in bench_tables.environment_table(doc)
+
+
+def test_a_result_file_that_cannot_be_read_is_named_when_choosing_the_shown_run(
+    tmp_path: Path,
+) -> None:
+    broken = tmp_path / "2026-01-02T00-00-00Z.json"
+    broken.write_text(json.dumps({"schema": 1, "suite": {}, "results": [], "extra": 1}))
+    with pytest.raises(ValueError, match=r"2026-01-02T00-00-00Z\.json: keys a version 1"):
+        results.latest(tmp_path)
+    broken.write_text("{not json")
+    with pytest.raises(ValueError, match=r"2026-01-02T00-00-00Z\.json: "):
+        results.latest(tmp_path)

@@ -363,11 +363,11 @@ def forged_tokens(keys: list[str]) -> list[bytes]:
     ]
 
 
-#: Conditional-request dates no calendar holds: Werkzeug's parser raises OverflowError.
+#: Conditional-request dates whose year or offset is too large for a C int: Werkzeug's
+#: parser raises OverflowError for them (a smaller odd year it ignores, as it should).
 ODD_DATES = [
     ("If-Modified-Since", b"Sun, 06 Nov 99999999999 08:49:37 GMT"),
     ("If-Unmodified-Since", b"Sun, 06 Nov 1994 08:49:37 +9999999999999"),
-    ("If-Range", b"Sun, 06 Nov 99999999999 08:49:37 GMT"),
 ]
 
 FORGED_COOKIES: list[bytes] = [
@@ -506,7 +506,7 @@ def fixed_requests(
             )
         )
         found += [
-            template.build("dates past year 9999", headers=[*template.headers, *ODD_DATES]),
+            template.build("dates past a C int", headers=[*template.headers, *ODD_DATES]),
             _numbers_made(template, TOO_MANY_DIGITS, "4,301-digit numbers"),
             _numbers_made(template, str(2**64), "numbers past 64 bits"),  # a column's INTEGER
         ]

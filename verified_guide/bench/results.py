@@ -461,7 +461,10 @@ def _peek(path: Path) -> dict[str, Any]:
     """A result file's cells and suite, without the schema check: choosing the file must not
     cost a build a validation of every newer one (the build validates the chosen file once,
     with ``load``)."""
-    return upgrade(json.loads(path.read_text(encoding="utf-8")))
+    try:
+        return upgrade(json.loads(path.read_text(encoding="utf-8")))
+    except ValueError as error:  # not JSON, or a version 1 file with a key it never had
+        raise ValueError(f"{path}: {error}") from None
 
 
 def passed_over(shown: Path) -> list[tuple[Path, float | None]]:

@@ -13,8 +13,9 @@
   const BUNDLE_URL = new URL("../../live/", SCRIPT_URL).href;
   const WORKER_URL = new URL("worker.js", SCRIPT_URL).href;
   const TIME_LIMIT_MS = 15000; // for the reader's code only: loading and setup are not counted
-  // A load that sends no word for this long may have lost its connection. The progress line
-  // says so and the load goes on: a slow link finishing a large file is not stopped for it.
+  // A download that sends no word for this long may have lost its connection. The progress
+  // line says so and the load goes on: a slow link finishing a large file is not stopped for
+  // it. Steps that run on this device (setting up, running) are not watched.
   const STALL_MS = 30000;
   const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 
@@ -65,7 +66,7 @@
       if (!current || data.id !== current.id) return;
       if (data.type === "progress") {
         current.demo.setProgress(data.text, data.bytes);
-        watchLoad(current);
+        watchLoad(current, data.fetching);
       } else if (data.type === "running") {
         clearTimeout(current.stall);
         current.timer = setTimeout(() => stop(`Time limit of ${TIME_LIMIT_MS / 1000} s reached`), TIME_LIMIT_MS);
@@ -130,9 +131,11 @@
     ensureWorker().postMessage({ type: "warm", id: warming.id, bundleUrl: BUNDLE_URL, topic: demo.topic, framework: demo.framework });
   }
 
-  /** (Re)start the count of quiet time for a Run still loading; any word from the load resets it. */
-  function watchLoad(run) {
+  /** (Re)start the count of quiet time for a Run whose step waits on the network; any word
+   *  from the load resets it, and a step on this device stops it. */
+  function watchLoad(run, fetching) {
     clearTimeout(run.stall);
+    if (!fetching) return;
     run.stall = setTimeout(() => {
       const quiet = `Nothing has arrived for ${STALL_MS / 1000} s: if your connection dropped, press Stop, then Run to try again`;
       run.demo.setProgress(quiet);
@@ -145,7 +148,7 @@
     warmed.add(`${demo.topic}/${demo.framework}`);
     return new Promise((resolve) => {
       current = { id: nextId++, demo, resolve, timer: null, stall: null };
-      watchLoad(current);
+      watchLoad(current, true); // the first word comes from a worker that may still be fetched
       ensureWorker().postMessage({ type: "run", id: current.id, bundleUrl: BUNDLE_URL, ...payload });
     });
   }

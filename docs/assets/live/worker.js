@@ -9,8 +9,9 @@
 // Messages in:  {type: "warm", id, bundleUrl, topic, framework}   load what a Run will need
 //               {type: "run", id, bundleUrl, topic, framework, source, request, before}
 //               {type: "run", id, bundleUrl, topic, framework, source, socket}   a conversation
-// Messages out: {type: "progress", id, text, bytes}   what is loading or running; bytes (shown,
-//                                              not announced): "3.2 of 9.6 MB" while downloading
+// Messages out: {type: "progress", id, text, bytes, fetching}   what is loading or running; bytes
+//                                              (shown, not announced): "3.2 of 9.6 MB" while
+//                                              downloading; fetching: the step waits on the network
 //               {type: "running", id}          Python has started on the request (time limit starts)
 //               {type: "warmed", id, failed}   a warm-up finished, or failed (the Run will say)
 //               {type: "result", id, response, timings} | {type: "error", id, error, timings, broken}
@@ -106,8 +107,8 @@ function withFailedLoads(error) {
   return failedLoads.length ? `${failedLoads.join("\n")}\n\n${error}` : error;
 }
 
-function progress(id, text, bytes = "") {
-  self.postMessage({ type: "progress", id, text, bytes });
+function progress(id, text, bytes = "", fetching = Boolean(bytes)) {
+  self.postMessage({ type: "progress", id, text, bytes, fetching });
 }
 
 /** The bundle's packages.json: each snippet's package set and its bytes, and each wheel's
@@ -253,7 +254,7 @@ async function run(message) {
   // Joining its own warm-up's download, a Run shows the download (on the demo that warmed up,
   // the step it already shows, so nothing is announced again); set up already, it goes on.
   const key = `${topic}/${framework}`;
-  if (!runtime) progress(id, "Loading the Python runtime (Pyodide)…");
+  if (!runtime) progress(id, "Loading the Python runtime (Pyodide)…", "", true);
   else if (ready.has(key) && !settled.has(key)) showBytes([id]);
   const { runner } = await prepare(bundleUrl, topic, framework);
   progress(id, "Running the request…");
