@@ -64,10 +64,15 @@ def session_cookies(module: ModuleType) -> list[bytes]:
     return cookies
 
 
-def credentials(topic: Topic, framework: str) -> tuple[list[bytes], list[bytes]]:
+def credentials(
+    topic: Topic, framework: str, *, odd_cookies: bool = True
+) -> tuple[list[bytes], list[bytes]]:
     """Authorization values and cookies forged for one snippet (none if it has no secrets):
-    sessions signed with its own key, and every odd cookie, each sent once."""
+    sessions signed with its own key and, with ``odd_cookies``, every odd cookie, each sent
+    once (the in-process runs send them all; the servers, which parse cookies no differently,
+    get them as Hypothesis draws them)."""
     if not uses_credentials(topic, framework):
         return [], []
     module = import_snippet(topic, framework)
-    return forged_tokens(signing_keys(module)), [*session_cookies(module), *FORGED_COOKIES]
+    odd = FORGED_COOKIES if odd_cookies else []
+    return forged_tokens(signing_keys(module)), [*session_cookies(module), *odd]
