@@ -30,7 +30,6 @@ from verified_guide.bench.config import (
     SQLITE,
     endpoint_title,
 )
-from verified_guide.bench.results import flags
 from verified_guide.topics import FRAMEWORK_TITLES, ROOT, display, load_yaml
 
 RULES_FILE = ROOT / "docs" / "data" / "decision.yaml"
@@ -158,7 +157,7 @@ def best_measured(doc: dict[str, Any] | None, endpoint: str) -> str:
         if cells:
             top = max(cells, key=lambda c: c["rps"])
             setup = ", ".join(filter(None, (top["variant"], top["server"])))
-            best.append(f"{title} {top['rps']:,.0f}{flags(top)} req/s ({setup})")
+            best.append(f"{title} {top['rps']:,.0f}{results.flags(top)} req/s ({setup})")
         else:
             best.append(f"{title} not measured")
     return f"Best measured on {where}, {level} connections: {'; '.join(best)}."

@@ -15,7 +15,7 @@ from docs.plugins.charts import dot_plot, drawn_once, line_panels, to_svg
 from docs.plugins.markdown import quoted_code, table
 from verified_guide.bench import external, results, stats
 from verified_guide.bench.config import DATABASE_NAMES, POSTGRESQL, SQLITE, endpoint_title
-from verified_guide.bench.results import NOISY_FLAG, WRK_FLAG, flags
+from verified_guide.bench.results import FLAGS, NOISY_FLAG, flags
 from verified_guide.claims.figures import cells_log_ratio, ratio_cell, unpaired_note
 from verified_guide.source_links import links
 from verified_guide.topics import FRAMEWORK_TITLES, ROOT
@@ -284,9 +284,7 @@ def _share_flag(doc: Document, cell: dict) -> str:
     ⚠ when either spread past the limit; ⚑ when wrk may have set either's pace (a ceiling
     held down by wrk makes every share of it look larger)."""
     pair = [cell, _ceiling_of(doc, cell) or {}]
-    return (WRK_FLAG if any(c.get("wrk_limited") for c in pair) else "") + (
-        NOISY_FLAG if any(c.get("noisy") for c in pair) else ""
-    )
+    return flags({key: any(c.get(key) for c in pair) for _, key in FLAGS})
 
 
 def ceiling_table(doc: Document) -> str:
@@ -353,7 +351,7 @@ def _flagged_levels(runs: list[dict]) -> str:
     """A line's flags, as its legend carries them: each mark with the connection counts whose
     point carries it (a point on a line has no label of its own)."""
     marks = []
-    for flag, key in ((WRK_FLAG, "wrk_limited"), (NOISY_FLAG, "noisy")):
+    for flag, key in FLAGS:
         levels = sorted(c["concurrency"] for c in runs if c[key])
         if levels:
             marks.append(f"{flag} at {', '.join(map(str, levels))}")

@@ -10,11 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from docs.plugins.anchors import cell_anchor, cost_anchor
-from docs.plugins.bench_tables import NOISY_FLAG, data_note
+from docs.plugins.bench_tables import data_note
 from docs.plugins.context import current
 from docs.plugins.markdown import table
 from verified_guide.bench import results
 from verified_guide.bench.config import DATABASE_NAMES, SQLITE
+from verified_guide.bench.results import NOISY_FLAG
 from verified_guide.claims.evidence import Outcome
 from verified_guide.claims.figures import label_of, ratio_cell, rps_ratio_of, unpaired_note
 from verified_guide.claims.ledger import (

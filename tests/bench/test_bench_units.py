@@ -548,8 +548,8 @@ def test_the_sweep_chart_names_each_flagged_point_in_its_lines_label() -> None:
     )
     doc["suite"]["sweep"] = [16, 64, 256]
     svg = bench_tables.sweep_chart(doc, "json")
-    assert f">gunicorn ({bench_tables.NOISY_FLAG.strip()} at 64, 256)<" in svg
-    assert f">uvicorn ({bench_tables.WRK_FLAG.strip()} at 64)<" in svg
+    assert f">gunicorn ({results.NOISY_FLAG.strip()} at 64, 256)<" in svg
+    assert f">uvicorn ({results.WRK_FLAG.strip()} at 64)<" in svg
 
 
 def test_plurals_agree_with_their_count() -> None:

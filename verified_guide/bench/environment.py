@@ -37,36 +37,27 @@ def _ram_gib() -> float:
     return round(kb / 1024**2, 1)
 
 
-def _git_commit() -> str | None:
+def _git(*args: str, checkout: Path = Path(__file__).parent) -> str | None:
+    """A git command's output in the checkout, or None when git cannot answer (no git, not a
+    checkout, no commit yet)."""
     try:
         out = subprocess.run(
-            ["git", "rev-parse", "HEAD"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            cwd=Path(__file__).parent,
+            ["git", *args], capture_output=True, text=True, timeout=10, cwd=checkout
         )
     except OSError:
         return None
-    if out.returncode != 0:
-        return None  # not a git checkout, or no commit yet
-    return out.stdout.strip() or None
+    return out.stdout.strip() if out.returncode == 0 else None
+
+
+def _git_commit() -> str | None:
+    return _git("rev-parse", "HEAD") or None
 
 
 def _git_dirty(checkout: Path = Path(__file__).parent) -> bool | None:
     """Whether tracked files differ from the commit: then ``git_commit`` alone does not name
     the code that was measured (None when git cannot tell)."""
-    try:
-        out = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            cwd=checkout,
-        )
-    except OSError:
-        return None
-    return bool(out.stdout.strip()) if out.returncode == 0 else None
+    status = _git("status", "--porcelain", "--untracked-files=no", checkout=checkout)
+    return None if status is None else bool(status)
 
 
 def _version(name: str) -> str | None:

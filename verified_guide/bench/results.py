@@ -394,10 +394,14 @@ WRK_FLAG = " ⚑"  # marks a cell where wrk, not the server, may have set the pa
 NOISY_FLAG = " ⚠"  # marks a cell whose runs spread more than the suite allows, after a re-run
 
 
+#: Each mark with the cell's flag that sets it.
+FLAGS = ((WRK_FLAG, "wrk_limited"), (NOISY_FLAG, "noisy"))
+
+
 def flags(cell: dict) -> str:
     """The marks every figure of an ok cell carries wherever it is shown: ⚑ when wrk may have
     set the pace, ⚠ when its runs spread past the limit."""
-    return (WRK_FLAG if cell["wrk_limited"] else "") + (NOISY_FLAG if cell["noisy"] else "")
+    return "".join(mark for mark, key in FLAGS if cell[key])
 
 
 def raw_spreads(cells: list[dict[str, Any]]) -> list[float]:
