@@ -16,7 +16,7 @@ EVIDENCE := .cache/claims/evidence.json
 EVIDENCE_INPUTS := $(shell find snippets demo_apps verified_guide scripts tests docs/data -type f \
 	\( -name '*.py' -o -name '*.yaml' -o -name '*.json' -o -name '*.html' \) 2>/dev/null)
 
-.PHONY: setup bundle serve build test test-under-load test-parallel test-site test-hostile test-matrix test-matrix-envs test-typecheck lint evidence matrix mutation bench bench-smoke measure-live parity screenshots clean
+.PHONY: setup bundle serve build test test-under-load test-parallel test-hostile test-matrix test-matrix-envs test-typecheck lint evidence matrix mutation bench bench-smoke measure-live parity screenshots clean
 
 setup:
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
@@ -72,8 +72,9 @@ mutation: setup
 # tests leave unused (about half of it: a server and wrk each hold at most one core). Then
 # everything else that measures no time, as one job graph on both cores (make --jobs): the
 # in-process hostile requests (each guide page shows how many its snippets survived), then the
-# site (which reads them, the typing report, the bundle and the claim evidence), then every other
-# test on both cores (pytest-xdist); beside all of these, the older release lines of the version
+# site (which reads them, the typing report, the bundle and the claim evidence) beside every other
+# test on both cores (pytest-xdist; a test that reads a page waits for the build); beside all of
+# these, the older release lines of the version
 # matrix (the locked ones are the main run's own cases), which nothing else reads. Last, the
 # `timing` tests alone, so no other test's load skews them. Coverage of snippets/ adds up every
 # pytest run (xdist workers included), and its report is printed even when a test failed.
@@ -120,13 +121,19 @@ XDIST := -n $(TEST_WORKERS) --dist loadgroup
 
 # The checks that measure no time: the in-process hostile requests, strict mypy and the bundle
 # (in `make test`, built beside the claim tests already), then the site build that shows their
-# counts, then every other test but the `timing` ones on both cores, against that site.
-test-parallel: test-site
-	GUIDE_SITE_DIR=$(abspath $(SITE_DIR)) $(RUN) coverage run -p -m pytest $(XDIST) \
-		-m "$(MAIN_TESTS) and not timing"
-
-test-site: $(SITE_NEEDS)
-	$(RUN) mkdocs build --strict -d $(SITE_DIR)
+# counts, beside every other test but the `timing` ones on both cores. The build (about 30 s on
+# one core) overlaps the workers' start and the tests that read no page; a test that reads the
+# site waits in the `site_dir` fixture for the exit status the build leaves in SITE_STATUS, and
+# fails if the build failed. The build's output goes to SITE_LOG, printed after the tests.
+SITE_STATUS := .cache/site-build.status
+SITE_LOG := .cache/site-build.log
+test-parallel: $(SITE_NEEDS)
+	@mkdir -p .cache && rm -f $(SITE_STATUS)
+	{ $(RUN) mkdocs build --strict -d $(SITE_DIR) >$(SITE_LOG) 2>&1; echo $$? >$(SITE_STATUS).tmp; \
+		mv $(SITE_STATUS).tmp $(SITE_STATUS); } & build=$$!; \
+	GUIDE_SITE_DIR=$(abspath $(SITE_DIR)) GUIDE_SITE_STATUS=$(abspath $(SITE_STATUS)) \
+		$(RUN) coverage run -p -m pytest $(XDIST) -m "$(MAIN_TESTS) and not timing"; tests=$$?; \
+	wait $$build; cat $(SITE_LOG); [ "$$(cat $(SITE_STATUS))" = 0 ] && [ $$tests -eq 0 ]
 
 # The independent checks (each needs only setup). The hostile suite on two workers: beside the
 # matrix check, its one process left a core idle once the matrix was done. The older release
@@ -161,7 +168,8 @@ screenshots: build
 bench: setup
 	$(RUN) python -m scripts.bench run
 
-# Two configurations, two endpoints, short runs, into a temporary directory; checks the schema.
+# Two configurations at two concurrency levels, short runs, into a temporary directory; checks
+# the schema.
 bench-smoke: setup
 	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	$(RUN) python -m scripts.bench run --smoke --out "$$tmp" && \

@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -46,12 +47,18 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Conf
     """The built site: ``make test`` builds it once and passes ``GUIDE_SITE_DIR``;
     a test run on its own builds it into a temporary folder.
 
+    ``make test`` builds it beside the tests (``GUIDE_SITE_STATUS``: the build's exit status
+    appears there when it ends), so the first test that reads a page waits for the build.
+
     Without a claim evidence report (a fresh clone, before ``make evidence``), the build reads
     a provisional one where every claim test is "not run in this session", so ``pytest -k
     <topic>`` can check the topic's pages without running the claim tests first.
     """
     given = os.environ.get("GUIDE_SITE_DIR")
     if given:
+        status = os.environ.get("GUIDE_SITE_STATUS")
+        if status:
+            wait_for_site_build(Path(status))
         path = Path(given)
         assert (path / "index.html").is_file(), f"GUIDE_SITE_DIR={given} holds no built site"
         return path
@@ -71,6 +78,27 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Conf
     )
     assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stderr[-4000:]}"
     return path
+
+
+#: How long a test waits for the site build that runs beside it (about 30 s alone; several
+#: times that while the tests take both cores).
+SITE_BUILD_LIMIT_S = 600.0
+
+
+def wait_for_site_build(status: Path, limit_s: float = SITE_BUILD_LIMIT_S) -> None:
+    """Wait until the build beside the tests wrote its exit status; fail unless it is 0."""
+    deadline = time.monotonic() + limit_s
+    while not status.is_file():
+        if time.monotonic() > deadline:
+            pytest.fail(f"the site build wrote no exit status to {status} in {limit_s:.0f} s")
+        time.sleep(0.5)
+    code = status.read_text(encoding="utf-8").strip()
+    if code != "0":
+        pytest.fail(
+            f"the site build beside the tests failed (exit status {code or 'missing'} in "
+            f"{status}): its output is in {status.with_suffix('.log')}, printed after the tests",
+            pytrace=False,
+        )
 
 
 def _in_browser(item: pytest.Item) -> bool:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import html
 import re
+import threading
+import time
 from pathlib import Path
 
 import pytest
 import yaml
 
+from tests.conftest import wait_for_site_build
 from verified_guide.topics import (
     FRAMEWORK_TITLES,
     FRAMEWORKS,
@@ -28,6 +31,29 @@ def _page_html(site_dir: Path, page: str) -> str:
 def _text_of(page_html: str) -> str:
     """Page text with tags removed and entities decoded, for looking up code lines."""
     return html.unescape(re.sub(r"<[^>]+>", "", page_html))
+
+
+def test_a_test_waits_for_the_site_build_beside_it(tmp_path: Path) -> None:
+    status = tmp_path / "site-build.status"
+    writer = threading.Timer(0.6, status.write_text, ("0\n",))
+    writer.start()
+    started = time.monotonic()
+    wait_for_site_build(status, limit_s=30)
+    assert time.monotonic() - started >= 0.5
+
+
+@pytest.mark.parametrize("code", ["1\n", ""])
+def test_a_failed_site_build_fails_the_tests_that_read_it(tmp_path: Path, code: str) -> None:
+    status = tmp_path / "site-build.status"
+    status.write_text(code)
+    with pytest.raises(pytest.fail.Exception, match=r"site build beside the tests failed") as error:
+        wait_for_site_build(status, limit_s=30)
+    assert str(tmp_path / "site-build.log") in str(error.value)
+
+
+def test_a_site_build_that_never_ends_fails_at_the_limit(tmp_path: Path) -> None:
+    with pytest.raises(pytest.fail.Exception, match=r"wrote no exit status .* in 1 s"):
+        wait_for_site_build(tmp_path / "site-build.status", limit_s=1)
 
 
 def test_home_page_is_built(site_dir: Path) -> None:

@@ -822,3 +822,77 @@ def test_a_result_file_that_cannot_be_read_is_named_when_choosing_the_shown_run(
     broken.write_text("{not json")
     with pytest.raises(ValueError, match=r"2026-01-02T00-00-00Z\.json: "):
         results.latest(tmp_path)
+
+
+RPS_KEYS = ("rps", "rps_mean", "rps_ci95", "rps_min", "rps_max", "rps_all")
+
+
+def _fresh_document(claim_id: str, wait: float, swap: bool = True) -> tuple[dict, dict]:
+    """The claim and a re-measurement of its two cells shaped like the claim test's: the
+    committed figures, swapped (the order reversed) unless ``swap`` is false, each server
+    having waited for a CPU ``wait`` of the time."""
+    from tests.bench.test_claim_figures import COMMITTED, QUICK
+
+    [claim] = [c for c in load_claims() if c["id"] == claim_id]
+    first, second = finding(claim, COMMITTED).cells
+    cells = {
+        (c["config"], c["endpoint"], c["database"]): c
+        for c in COMMITTED["results"]
+        if (c["config"], c["endpoint"], c["database"]) in (first, second)
+        and c["workers"] == 1
+        and c["concurrency"] == QUICK.concurrency
+    }
+    results = [
+        {**cells[key], **{k: cells[other][k] for k in RPS_KEYS if swap}, "server_wait": wait}
+        for key, other in ((first, second), (second, first))
+    ]
+    return claim, {"suite": {"concurrency": QUICK.concurrency}, "results": results}
+
+
+def test_a_starved_reversal_is_measured_again_until_the_retries_end() -> None:
+    from tests.bench.test_claim_figures import STARVED_RETRIES, RetryBudget, judge
+
+    claim, starved = _fresh_document("rps-fastapi", wait=0.5)
+    calls = []
+    judged = judge(claim, starved, lambda: calls.append(1) or starved, RetryBudget())
+    assert len(calls) == STARVED_RETRIES and judged.measurements == STARVED_RETRIES + 1
+    assert judged.reversed and judged.starved
+
+
+def test_a_quiet_re_measurement_is_the_one_judged() -> None:
+    from tests.bench.test_claim_figures import RetryBudget, judge
+
+    claim, starved = _fresh_document("rps-fastapi", wait=0.5)
+    _, quiet = _fresh_document("rps-fastapi", wait=0.0, swap=False)
+    judged = judge(claim, starved, lambda: quiet, RetryBudget())
+    assert judged.measurements == 2 and not judged.reversed
+
+
+def test_a_reversal_on_servers_that_were_not_starved_is_not_measured_again() -> None:
+    from tests.bench.test_claim_figures import RetryBudget, judge
+
+    claim, reversed_ = _fresh_document("rps-fastapi", wait=0.0)
+    judged = judge(claim, reversed_, lambda: pytest.fail("measured again"), RetryBudget())
+    assert judged.reversed and not judged.starved and judged.measurements == 1
+
+
+def test_re_measurements_stop_when_the_sessions_budget_is_spent() -> None:
+    from tests.bench.test_claim_figures import RetryBudget, judge
+
+    claim, starved = _fresh_document("rps-fastapi", wait=0.5)
+    spent = RetryBudget(limit_s=0.05)
+    judged = judge(claim, starved, lambda: time.sleep(0.06) or starved, spent)
+    assert judged.measurements == 2 and spent.spent_s >= 0.06
+    judged = judge(claim, starved, lambda: pytest.fail("measured again"), spent)
+    assert judged.measurements == 1 and judged.reversed and judged.starved
+
+
+def test_a_re_measurement_that_would_pass_the_budget_is_not_started() -> None:
+    from tests.bench.test_claim_figures import RetryBudget, judge
+
+    claim, starved = _fresh_document("rps-fastapi", wait=0.5)
+    budget = RetryBudget(limit_s=100.0, spent_s=40.0)
+    judged = judge(claim, starved, lambda: pytest.fail("measured again"), budget, estimate_s=69)
+    assert judged.measurements == 1 and judged.reversed and judged.starved
+    judged = judge(claim, starved, lambda: starved, budget, estimate_s=60)
+    assert judged.measurements > 1 and budget.spent_s > 40.0
