@@ -491,19 +491,11 @@ def _numbers_made(template: Template, number: str, label: str) -> HostileRequest
 
 
 def fixed_requests(
-    topic_templates: list[Template],
-    tokens: list[bytes],
-    cookies: list[bytes],
-    content: bool = True,
+    topic_templates: list[Template], tokens: list[bytes], cookies: list[bytes]
 ) -> list[HostileRequest]:
     """The expensive or exact attacks every template gets once, outside Hypothesis:
     deep and huge bodies, numbers too long for int() or a database column, wrong top-level
-    types, and every forged credential and odd cookie.
-
-    ``content=False`` leaves out the JSON bodies that differ from the case's only in a value
-    or in their top-level type: what the app reads, not what a server parses (headers, size,
-    framing), so a second server of the same app adds nothing with them
-    (``tests/hostile/test_servers.py``)."""
+    types, and every forged credential and odd cookie."""
     found = []
     big_body_sent = False
     for template in topic_templates:
@@ -531,7 +523,7 @@ def fixed_requests(
                 big_body_sent = True
                 body = b'{"a": "' + b"x" * BIG_BODY + b'"}'
                 found.append(template.build("10 MB body", body=body, headers=json_type))
-        if template.json_body is not None and content:
+        if template.json_body is not None:
             for where in _json_paths(template.json_body)[1:]:
                 for value in SHARP_VALUES:
                     body = dump_json(_replace(template.json_body, where, value))

@@ -1,14 +1,8 @@
 """Hostile requests against the three demo apps under their production servers.
 
 Each server of ``DEMO_SERVERS`` (uvicorn, granian, gunicorn; Django under both WSGI and
-ASGI) runs with production settings (debug off), and gets every topic's fixed attacks over one
-kept-alive connection. Each framework's default server (the first the registry lists) also gets
-the attacks on what the app reads: JSON bodies that differ only in a value or a top-level type,
-and Hypothesis-drawn mutations of the fields the app validates. Those reach the app as the same
-bytes through any server, and the app is the same on both of a framework's servers, so the
-second server (Django's uvicorn, the two granians) gets what a server itself parses: headers,
-sizes, framing, forged credentials and odd cookies. The in-process suite sends all of them to
-every snippet too (``test_in_process.py``). It is the session's shared server
+ASGI) runs with production settings (debug off), and gets every topic's fixed attacks
+plus Hypothesis-drawn ones over one kept-alive connection. It is the session's shared server
 (``demo_servers``), attacked after the tests that need it untouched (the cases, the health
 check, the forgeries), so it starts once for all of them. A request that gets a 5xx, no
 answer within five seconds, a dropped connection, or a body with a traceback or a path fails
@@ -31,13 +25,11 @@ from verified_guide.topics import mounted_topics
 
 pytestmark = [pytest.mark.slow, pytest.mark.attacks_demo_servers]
 
-#: Hypothesis-drawn requests per topic on each framework's default server, on top of the fixed
-#: attacks (which carry the attacks on the server's own parsing: huge and deep bodies, big
-#: headers, every forgery). The drawn ones mutate fields the app validates, which the in-process
-#: suite draws for every topic too (tests/hostile/test_in_process.py), so 20 keep the run short.
+#: Hypothesis-drawn requests per topic and server, on top of the fixed attacks (which carry the
+#: attacks on the server's own parsing: huge and deep bodies, big headers, every forgery). The
+#: drawn ones mutate fields the app validates, which the in-process suite draws for every topic
+#: too (tests/hostile/test_in_process.py), so 20 here keep the run short on six servers.
 EXAMPLES = 20
-#: The servers that get the attacks on what the app reads (the module's docstring says why).
-DEFAULT_SERVERS = frozenset(server.name for server in REGISTRY.first_servers())
 
 
 def _sender(client: httpx.Client, prefix: str):
@@ -78,7 +70,6 @@ def test_demo_app_survives_hostile_requests(
     server_name: str, demo_servers: DemoServers, hostile_report: Report
 ) -> None:
     framework = REGISTRY.server(server_name).framework.id
-    default = server_name in DEFAULT_SERVERS
     failed: list[str] = []
     sent = 0
     server = demo_servers.attack(server_name).running
@@ -91,9 +82,8 @@ def test_demo_app_survives_hostile_requests(
             tally: Tally = hostile_report.tally(topic.slug, label, server_name)
             send = _sender(client, f"/{topic.mount}")
             tokens, cookies = credentials(topic, framework, odd_cookies=False)
-            run_fixed(send, fixed_requests(topic_templates, tokens, cookies, default), tally)
-            if default:
-                run_generated(send, topic_templates, tally, EXAMPLES, tokens, cookies)
+            run_fixed(send, fixed_requests(topic_templates, tokens, cookies), tally)
+            run_generated(send, topic_templates, tally, EXAMPLES, tokens, cookies)
             sent += tally.counts["sent"]
             if tally.counts["failed"]:
                 failed.append(failure_message(f"{server_name} /{topic.mount}", tally))
