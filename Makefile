@@ -110,7 +110,7 @@ IDLE_LOG := .cache/idle-jobs.log
 # What the site build needs besides the claim evidence (`make test` builds the last two first).
 SITE_NEEDS := test-hostile test-typecheck bundle
 
-# The tests `make test` runs after the site build (the claim and hostile ones ran before it).
+# The tests `make test` runs beside the site build (the claim and hostile ones ran before it).
 MAIN_TESTS := not claim and not hostile
 # The tests that measure no time on three workers for two cores: each worker waits on a
 # browser, a server or a subprocess part of the time, and the longest browser units (queued
@@ -124,13 +124,17 @@ XDIST := -n $(TEST_WORKERS) --dist loadgroup
 # counts, beside every other test but the `timing` ones on both cores. The build (about 30 s on
 # one core) overlaps the workers' start and the tests that read no page; a test that reads the
 # site waits in the `site_dir` fixture for the exit status the build leaves in SITE_STATUS, and
-# fails if the build failed. The build's output goes to SITE_LOG, printed after the tests.
+# fails if the build failed. The build's output goes to SITE_LOG, printed after the tests. The
+# build runs in a session of its own (setsid), stopped when the tests are interrupted: a
+# background job ignores Ctrl-C, and a build left running would write a later run's site.
 SITE_STATUS := .cache/site-build.status
 SITE_LOG := .cache/site-build.log
+SETSID := $(if $(shell command -v setsid),setsid,)
 test-parallel: $(SITE_NEEDS)
 	@mkdir -p .cache && rm -f $(SITE_STATUS)
-	{ $(RUN) mkdocs build --strict -d $(SITE_DIR) >$(SITE_LOG) 2>&1; echo $$? >$(SITE_STATUS).tmp; \
-		mv $(SITE_STATUS).tmp $(SITE_STATUS); } & build=$$!; \
+	$(SETSID) sh -c '$(RUN) mkdocs build --strict -d $(SITE_DIR) >$(SITE_LOG) 2>&1; \
+		echo $$? >$(SITE_STATUS).tmp; mv $(SITE_STATUS).tmp $(SITE_STATUS)' & build=$$!; \
+	trap 'kill -TERM -$$build 2>/dev/null || kill -TERM $$build 2>/dev/null' INT TERM HUP; \
 	GUIDE_SITE_DIR=$(abspath $(SITE_DIR)) GUIDE_SITE_STATUS=$(abspath $(SITE_STATUS)) \
 		$(RUN) coverage run -p -m pytest $(XDIST) -m "$(MAIN_TESTS) and not timing"; tests=$$?; \
 	wait $$build; cat $(SITE_LOG); [ "$$(cat $(SITE_STATUS))" = 0 ] && [ $$tests -eq 0 ]

@@ -35,7 +35,9 @@ def _text_of(page_html: str) -> str:
 
 def test_a_test_waits_for_the_site_build_beside_it(tmp_path: Path) -> None:
     status = tmp_path / "site-build.status"
-    writer = threading.Timer(0.6, status.write_text, ("0\n",))
+    written = tmp_path / "site-build.status.tmp"
+    written.write_text("0\n")
+    writer = threading.Timer(0.6, written.replace, (status,))  # as make writes it: whole
     writer.start()
     started = time.monotonic()
     wait_for_site_build(status, limit_s=30)

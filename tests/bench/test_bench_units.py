@@ -856,7 +856,7 @@ def test_a_starved_reversal_is_measured_again_until_the_retries_end() -> None:
     calls = []
     judged = judge(claim, starved, lambda: calls.append(1) or starved, RetryBudget())
     assert len(calls) == STARVED_RETRIES and judged.measurements == STARVED_RETRIES + 1
-    assert judged.reversed and judged.starved
+    assert judged.reversed and judged.starved and not judged.budget_spent
 
 
 def test_a_quiet_re_measurement_is_the_one_judged() -> None:
@@ -884,7 +884,7 @@ def test_re_measurements_stop_when_the_sessions_budget_is_spent() -> None:
     judged = judge(claim, starved, lambda: time.sleep(0.06) or starved, spent)
     assert judged.measurements == 2 and spent.spent_s >= 0.06
     judged = judge(claim, starved, lambda: pytest.fail("measured again"), spent)
-    assert judged.measurements == 1 and judged.reversed and judged.starved
+    assert judged.measurements == 1 and judged.reversed and judged.starved and judged.budget_spent
 
 
 def test_a_re_measurement_that_would_pass_the_budget_is_not_started() -> None:

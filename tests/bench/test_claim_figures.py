@@ -51,11 +51,12 @@ QUICK = config.Suite(
 STARVED_WAIT = 0.25
 #: Re-measurements of a starved reversal before the claim is left unjudged on this machine.
 STARVED_RETRIES = 3
-#: Seconds all re-measurements of one session may take together. A claim re-measures all its
+#: Seconds all re-measurements of one run may take together (their whole time: servers and
+#: PostgreSQL starting, waits and wrk). A claim re-measures all its
 #: cells (fastapi-gap-matters reads 23: 70-80 s a time), so on a machine busy for minutes the
 #: retries alone stretched the claim stage by four minutes and more; past this budget a starved
-#: reversal is left unjudged at once, as after its last retry. A re-measurement that would go
-#: past the budget (its wrk time alone: cells x runs x duration) is not started.
+#: reversal is left unjudged at once, as after its last retry. A re-measurement whose wrk time
+#: alone (cells x runs x duration) would go past the budget is not started.
 STARVED_RETRY_BUDGET_S = 100.0
 LOAD_NOTE = (
     "This comparison depends on machine load: it was measured just now, for a few seconds "
@@ -120,7 +121,7 @@ def fresh_throughput() -> dict:
 
 @dataclass
 class RetryBudget:
-    """The seconds the session's re-measurements have taken, against STARVED_RETRY_BUDGET_S."""
+    """The seconds this run's re-measurements have taken, against STARVED_RETRY_BUDGET_S."""
 
     limit_s: float = STARVED_RETRY_BUDGET_S
     spent_s: float = 0.0
@@ -134,6 +135,7 @@ class Judged:
     reversed: list[str]
     starved: list[str]
     measurements: int
+    budget_spent: bool = False  # the retries stopped for want of time, not of retries
 
 
 def judge(
@@ -145,24 +147,25 @@ def judge(
 ) -> Judged:
     """Compare the claim with the committed file; a reversal measured on a starved server is
     the machine's load, not the code, so measure the claim's own cells again (a CPU hog that
-    comes and goes leaves quiet moments) while retries and the session's budget last, and
+    comes and goes leaves quiet moments) while retries and the run's budget last, and
     judge the first measurement in which no server of the claim was starved."""
-    reversed_, measurements = _reversed(claim, document), 1
+    reversed_, measurements, spent = _reversed(claim, document), 1, False
     for _ in range(STARVED_RETRIES):
         if not (reversed_ and _starved(claim, document)):
             break
         if budget.spent_s + estimate_s > budget.limit_s:
             print(
-                f"{claim['id']}: measuring again ({estimate_s:.0f} s) would pass the session's "
+                f"{claim['id']}: measuring again ({estimate_s:.0f} s) would pass the run's "
                 f"{budget.limit_s:.0f} s for re-measuring ({budget.spent_s:.0f} s spent)"
             )
+            spent = True
             break
         print(f"{claim['id']}: starved servers {_starved(claim, document)}; measuring again")
         started = time.monotonic()
         document = remeasure()
         budget.spent_s += time.monotonic() - started
         reversed_, measurements = _reversed(claim, document), measurements + 1
-    return Judged(document, reversed_, _starved(claim, document), measurements)
+    return Judged(document, reversed_, _starved(claim, document), measurements, spent)
 
 
 @pytest.fixture(scope="module")
@@ -217,11 +220,16 @@ def test_throughput_claim_holds(
         measured = "one quick measurement" if judged.measurements == 1 else (
             f"{judged.measurements} quick measurements"
         )  # fmt: skip
+        stopped = (
+            f" (the {retry_budget.limit_s:.0f} s this run allows for measuring again were spent)"
+            if judged.budget_spent
+            else ""
+        )
         note = (
-            f"in {measured} on a busy machine a server of this claim waited for a CPU much of "
-            f"the time ({'; '.join(judged.starved)}), so the machine's other work, not the "
-            "frameworks, set the order; the verdict is the committed result file's, measured "
-            "on a quiet machine"
+            f"in {measured}{stopped} on a busy machine a server of this claim waited for a CPU "
+            f"much of the time ({'; '.join(judged.starved)}), so the machine's other work, not "
+            "the frameworks, set the order; the verdict is the committed result file's, "
+            "measured on a quiet machine"
         )
         print(f"{claim['id']}: {note}")
         record_property("evidence_note", note)

@@ -6,7 +6,7 @@ an input that SQLite takes can be a 500 there: the id-range 500 of the database 
 snippets got past a suite that ran on SQLite only. This runs the same test module in a
 subprocess with the snippets and Django's settings pointed at the session's cluster
 (``GUIDE_DATABASE_URL``), its tallies written beside it, not into the report the pages show.
-It runs after the site build, with the other tests (it is not marked ``hostile``).
+It runs beside the site build, with the other tests (it is not marked ``hostile``).
 """
 
 from __future__ import annotations

@@ -20,7 +20,8 @@ def add_run_options(run: argparse.ArgumentParser) -> None:
     run.add_argument(
         "--smoke",
         action="store_true",
-        help="the short suite the tests run: two configurations, two endpoints, short runs",
+        help="the short suite the tests run: two configurations at two concurrency levels, "
+        "short runs",
     )
     run.add_argument(
         "--out",
