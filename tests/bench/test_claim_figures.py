@@ -52,11 +52,11 @@ STARVED_WAIT = 0.25
 #: Re-measurements of a starved reversal before the claim is left unjudged on this machine.
 STARVED_RETRIES = 3
 #: Seconds all re-measurements of one run may take together (their whole time: servers and
-#: PostgreSQL starting, waits and wrk). A claim re-measures all its
-#: cells (fastapi-gap-matters reads 23: 70-80 s a time), so on a machine busy for minutes the
-#: retries alone stretched the claim stage by four minutes and more; past this budget a starved
-#: reversal is left unjudged at once, as after its last retry. A re-measurement whose wrk time
-#: alone (cells x runs x duration) would go past the budget is not started.
+#: PostgreSQL starting, waits and wrk). A claim re-measures all its cells (fastapi-gap-matters
+#: reads 23: 70-80 s a time), so on a machine busy for minutes the retries alone stretched the
+#: claim stage by four minutes and more. A re-measurement whose wrk time alone (cells x runs x
+#: duration) would go past the budget is not started: the starved reversal is left unjudged at
+#: once, as after its last retry.
 STARVED_RETRY_BUDGET_S = 100.0
 LOAD_NOTE = (
     "This comparison depends on machine load: it was measured just now, for a few seconds "
@@ -215,13 +215,13 @@ def test_throughput_claim_holds(
     blocks = _blocks([claim])
     estimate_s = len(blocks) * QUICK.runs * QUICK.duration_s
     judged = judge(claim, fresh_throughput, lambda: _measure(blocks), retry_budget, estimate_s)
-    reversed_ = judged.reversed
-    if reversed_ and judged.starved:
+    if judged.reversed and judged.starved:
         measured = "one quick measurement" if judged.measurements == 1 else (
             f"{judged.measurements} quick measurements"
         )  # fmt: skip
         stopped = (
-            f" (the {retry_budget.limit_s:.0f} s this run allows for measuring again were spent)"
+            f" (another would have gone past the {retry_budget.limit_s:.0f} s this run allows "
+            "for measuring again)"
             if judged.budget_spent
             else ""
         )
@@ -234,10 +234,10 @@ def test_throughput_claim_holds(
         print(f"{claim['id']}: {note}")
         record_property("evidence_note", note)
         return
-    assert not reversed_, (
+    assert not judged.reversed, (
         f"claim {claim['id']}: the order of two setups is reversed against the committed "
         f"result file ({COMMITTED_PATH.name if COMMITTED_PATH else '?'}): "
-        + "; ".join(reversed_)
+        + "; ".join(judged.reversed)
         + f". {LOAD_NOTE}"
     )
 
