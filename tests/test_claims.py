@@ -133,7 +133,7 @@ def test_a_re_measurement_too_starved_to_judge_keeps_the_committed_verdict_and_s
     # tests/bench/test_claim_figures.py passes without judging, with a note, when every
     # re-measurement of a reversal ran on a server starved of CPU by other work.
     doc = _doc(_json_cells(16_000, 1_000, 2_000))
-    note = "a server of this claim waited for a CPU much of the time"
+    note = "the setups of this claim got much less of the machine than in the committed run"
     tests = (Outcome("tests/test_x.py::test_rps", ("rps-fastapi",), "passed", 0.1, note),)
     verdict = judge(CLAIMS["rps-fastapi"], doc, Evidence(Path("r.json"), "2026-11-29", 600, tests))
     assert verdict.label == CONFIRMED and not verdict.remeasured

@@ -180,9 +180,11 @@ class RunningServer:
     def wait_seconds(self) -> float:
         """Time the whole tree has spent ready to run but waiting for a CPU (the run queue).
 
-        Read from each process's ``/proc/<pid>/schedstat`` (its second field). Near zero when
-        the server has its core to itself; large when other work competes for it, which is how
-        a measurement tells a slow server from a starved one.
+        Read from each task's ``/proc/<pid>/task/<tid>/schedstat`` (its second field), summed
+        over every thread: other work on the server's cores raises it, but so do the server's
+        own threads when more of them are runnable than it has cores (a thread pool on one
+        core waits many times the wall time on a quiet machine), so it is a record, not a
+        measure of starvation on its own.
         """
         waited_ns = 0
         for pid in self.pids():

@@ -444,15 +444,19 @@ def grouped(blocks: tuple[Block, ...]) -> dict[tuple[str, int], list[Block]]:
 
 
 def measure_suite(
-    suite: Suite, progress: Progress, say: Callable[[str], None] = print
+    suite: Suite, progress: Progress, say: Callable[[str], None] = print, first_round: int = 0
 ) -> tuple[list[dict], list[dict], str | None]:
-    """Every group of the suite: (cells, groups, PostgreSQL version or None)."""
+    """Every group of the suite: (cells, groups, PostgreSQL version or None).
+
+    Round numbers start at ``first_round``: a caller that puts these cells beside cells of an
+    earlier measurement (the claim tests' re-measurement of a few cells) starts past that
+    measurement's rounds, so no ratio pairs two runs made minutes apart."""
     cells, groups, pg_version = [], [], None
     by_database: dict[str, list[list[Block]]] = {}
     for (database, _), blocks in grouped(suite.blocks).items():
         by_database.setdefault(database, []).append(blocks)
     total = sum(len(group_cells(blocks)) for blocks in grouped(suite.blocks).values())
-    pace = Pace(total, suite.rerun_budget_s)
+    pace = Pace(total, suite.rerun_budget_s, rounds_used=first_round)
     for database, group_list in by_database.items():
         demo_apps = any(
             not CONFIGURATIONS[config].standalone

@@ -627,6 +627,29 @@ def test_round_numbers_are_never_reused_within_a_run(monkeypatch: pytest.MonkeyP
     assert cells[0].rounds == [5, 6, 7, 8, 9] and cells[1].rounds == [15, 16, 17, 18, 19]
 
 
+def test_a_suite_numbers_its_rounds_from_the_first_round_it_is_given(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The claim tests re-measure a few cells beside an earlier measurement's: their rounds
+    must start past it, or a ratio would pair runs made minutes apart."""
+    import contextlib
+
+    from scripts.bench import runner
+
+    firsts: list[int] = []
+
+    def group(blocks, suite, url, progress, say, pace) -> tuple[list, dict]:
+        firsts.append(pace.new_rounds(suite.runs))
+        return [], {}
+
+    monkeypatch.setattr(runner, "sqlite_database", lambda demo_apps: contextlib.nullcontext(""))
+    monkeypatch.setattr(runner, "measure_group", group)
+    suite = config.Suite((config.Block(("flask-gunicorn",), ("json",)),), runs=3)
+    runner.measure_suite(suite, print, first_round=12)
+    runner.measure_suite(suite, print)
+    assert firsts == [12, 0]
+
+
 def test_a_warm_up_with_a_wrong_answer_fails_the_cell(monkeypatch: pytest.MonkeyPatch) -> None:
     from scripts.bench import runner
 
@@ -827,10 +850,10 @@ def test_a_result_file_that_cannot_be_read_is_named_when_choosing_the_shown_run(
 RPS_KEYS = ("rps", "rps_mean", "rps_ci95", "rps_min", "rps_max", "rps_all")
 
 
-def _fresh_document(claim_id: str, wait: float, swap: bool = True) -> tuple[dict, dict]:
+def _fresh_document(claim_id: str, cpu: float, swap: bool = True) -> tuple[dict, dict]:
     """The claim and a re-measurement of its two cells shaped like the claim test's: the
     committed figures, swapped (the order reversed) unless ``swap`` is false, each server
-    having waited for a CPU ``wait`` of the time."""
+    having used ``cpu`` times the CPU it used in the committed run."""
     from tests.bench.test_claim_figures import COMMITTED, QUICK
 
     [claim] = [c for c in load_claims() if c["id"] == claim_id]
@@ -843,7 +866,11 @@ def _fresh_document(claim_id: str, wait: float, swap: bool = True) -> tuple[dict
         and c["concurrency"] == QUICK.concurrency
     }
     results = [
-        {**cells[key], **{k: cells[other][k] for k in RPS_KEYS if swap}, "server_wait": wait}
+        {
+            **cells[key],
+            **{k: cells[other][k] for k in RPS_KEYS if swap},
+            "server_cpu": cells[key]["server_cpu"] * cpu,
+        }
         for key, other in ((first, second), (second, first))
     ]
     return claim, {"suite": {"concurrency": QUICK.concurrency}, "results": results}
@@ -852,9 +879,9 @@ def _fresh_document(claim_id: str, wait: float, swap: bool = True) -> tuple[dict
 def test_a_starved_reversal_is_measured_again_until_the_retries_end() -> None:
     from tests.bench.test_claim_figures import STARVED_RETRIES, RetryBudget, judge
 
-    claim, starved = _fresh_document("rps-fastapi", wait=0.5)
+    claim, starved = _fresh_document("rps-fastapi", cpu=0.5)
     calls = []
-    judged = judge(claim, starved, lambda: calls.append(1) or starved, RetryBudget())
+    judged = judge(claim, starved, lambda cells, first: calls.append(1) or starved, RetryBudget())
     assert len(calls) == STARVED_RETRIES and judged.measurements == STARVED_RETRIES + 1
     assert judged.reversed and judged.starved and not judged.budget_spent
 
@@ -862,37 +889,112 @@ def test_a_starved_reversal_is_measured_again_until_the_retries_end() -> None:
 def test_a_quiet_re_measurement_is_the_one_judged() -> None:
     from tests.bench.test_claim_figures import RetryBudget, judge
 
-    claim, starved = _fresh_document("rps-fastapi", wait=0.5)
-    _, quiet = _fresh_document("rps-fastapi", wait=0.0, swap=False)
-    judged = judge(claim, starved, lambda: quiet, RetryBudget())
+    claim, starved = _fresh_document("rps-fastapi", cpu=0.5)
+    _, quiet = _fresh_document("rps-fastapi", cpu=1.0, swap=False)
+    judged = judge(claim, starved, lambda cells, first: quiet, RetryBudget())
     assert judged.measurements == 2 and not judged.reversed
 
 
 def test_a_reversal_on_servers_that_were_not_starved_is_not_measured_again() -> None:
     from tests.bench.test_claim_figures import RetryBudget, judge
 
-    claim, reversed_ = _fresh_document("rps-fastapi", wait=0.0)
-    judged = judge(claim, reversed_, lambda: pytest.fail("measured again"), RetryBudget())
+    claim, reversed_ = _fresh_document("rps-fastapi", cpu=1.0)
+    judged = judge(claim, reversed_, lambda *_: pytest.fail("measured again"), RetryBudget())
     assert judged.reversed and not judged.starved and judged.measurements == 1
+
+
+def test_a_thread_pool_waiting_on_its_own_core_is_not_a_starved_server() -> None:
+    """Flask on Granian's threads wait for each other (server_wait 50 and more on a quiet
+    machine); a reversal with the server's CPU time as in the committed run is the code's."""
+    from tests.bench.test_claim_figures import RetryBudget, judge
+
+    claim, reversed_ = _fresh_document("rps-fastapi", cpu=1.0)
+    for cell in reversed_["results"]:
+        cell["server_wait"] = 50.0
+    judged = judge(claim, reversed_, lambda *_: pytest.fail("measured again"), RetryBudget())
+    assert judged.reversed and not judged.starved and judged.measurements == 1
+
+
+def test_a_reversal_on_a_machine_slower_for_both_setups_is_measured_again() -> None:
+    """Both servers had their CPU share, but served at most two thirds of their committed
+    req/s: the machine, not a change to one setup, turned the order; a change slows one side."""
+    from tests.bench.test_claim_figures import RetryBudget, judge
+
+    claim, reversed_ = _fresh_document("rps-fastapi", cpu=1.0)
+    reversed_["results"] = [_scaled(c, 0.3) for c in reversed_["results"]]
+    calls = []
+    judged = judge(claim, reversed_, lambda *_: calls.append(1) or reversed_, RetryBudget())
+    assert calls and judged.reversed and judged.starved
+    assert "every setup served a fraction of its committed req/s" in judged.starved[0]
 
 
 def test_re_measurements_stop_when_the_sessions_budget_is_spent() -> None:
     from tests.bench.test_claim_figures import RetryBudget, judge
 
-    claim, starved = _fresh_document("rps-fastapi", wait=0.5)
+    claim, starved = _fresh_document("rps-fastapi", cpu=0.5)
     spent = RetryBudget(limit_s=0.05)
-    judged = judge(claim, starved, lambda: time.sleep(0.06) or starved, spent)
+    judged = judge(claim, starved, lambda *_: time.sleep(0.06) or starved, spent, 0)
     assert judged.measurements == 2 and spent.spent_s >= 0.06
-    judged = judge(claim, starved, lambda: pytest.fail("measured again"), spent)
+    judged = judge(claim, starved, lambda *_: pytest.fail("measured again"), spent, 0)
     assert judged.measurements == 1 and judged.reversed and judged.starved and judged.budget_spent
 
 
 def test_a_re_measurement_that_would_pass_the_budget_is_not_started() -> None:
     from tests.bench.test_claim_figures import RetryBudget, judge
 
-    claim, starved = _fresh_document("rps-fastapi", wait=0.5)
+    claim, starved = _fresh_document("rps-fastapi", cpu=0.5)
     budget = RetryBudget(limit_s=100.0, spent_s=40.0)
-    judged = judge(claim, starved, lambda: pytest.fail("measured again"), budget, estimate_s=69)
+    never = lambda *_: pytest.fail("measured again")  # noqa: E731
+    judged = judge(claim, starved, never, budget, seconds_per_cell=34.5)  # 2 cells: 69 s
     assert judged.measurements == 1 and judged.reversed and judged.starved
-    judged = judge(claim, starved, lambda: starved, budget, estimate_s=60)
+    judged = judge(claim, starved, lambda *_: starved, budget, seconds_per_cell=30)
     assert judged.measurements > 1 and budget.spent_s > 40.0
+
+
+def _scaled(cell: dict, factor: float) -> dict:
+    """The cell with every req/s figure multiplied by ``factor``."""
+    scale = lambda x: [v * factor for v in x] if isinstance(x, list) else x * factor  # noqa: E731
+    return {**cell, **{k: scale(cell[k]) for k in RPS_KEYS}}
+
+
+def test_a_starved_reversal_measures_again_only_the_reversed_comparisons_cells() -> None:
+    """fastapi-gap-matters reads 23 cells; one reversed ratio re-measures its two, in rounds of
+    their own, and ratios between a re-measured cell and the others are then unpaired."""
+    from tests.bench.test_claim_figures import COMMITTED, QUICK, RetryBudget, judge
+    from verified_guide.claims.figures import rps_ratio_of
+
+    [claim] = [c for c in load_claims() if c["id"] == "fastapi-gap-matters"]
+    wanted = set(finding(claim, COMMITTED).cells)
+    quiet = {
+        (c["config"], c["endpoint"], c["database"]): c
+        for c in COMMITTED["results"]
+        if (c["config"], c["endpoint"], c["database"]) in wanted
+        and c["workers"] == 1
+        and c["concurrency"] == QUICK.concurrency
+    }
+    # Every server got half the CPU it had in the committed run: all starved.
+    by_key = {key: {**c, "server_cpu": c["server_cpu"] / 2} for key, c in quiet.items()}
+    main = list(by_key.values())
+    fastapi, flask = ("fastapi-uvicorn", "json", "sqlite"), ("flask-gunicorn", "json", "sqlite")
+    # Flask three times FastAPI's figure on json: that one ratio falls below 1.
+    slow = _scaled(by_key[flask], 3 * by_key[fastapi]["rps"] / by_key[flask]["rps"])
+    document = {
+        "suite": {"concurrency": QUICK.concurrency},
+        "results": [slow if c is by_key[flask] else c for c in main],
+    }
+    asked: list[tuple[set, int]] = []
+
+    def remeasure(cells: set, first_round: int) -> dict:
+        asked.append((cells, first_round))
+        fresh = [{**quiet[k], "rounds": [first_round + r for r in range(5)]} for k in sorted(cells)]
+        return {"suite": document["suite"], "results": fresh}
+
+    judged = judge(claim, document, remeasure, RetryBudget())
+    [(cells, first_round)] = asked
+    assert cells == {fastapi, flask}
+    assert first_round > max(r for c in main for r in c["rounds"])
+    assert judged.measurements == 2 and not judged.reversed and not judged.starved
+    assert len(judged.document["results"]) == len(main)
+    django = ("django-gunicorn", "json", "sqlite")
+    ratio = rps_ratio_of(judged.document, fastapi[0], django[0], "json")
+    assert ratio is not None and ratio.paired is False

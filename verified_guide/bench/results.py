@@ -83,8 +83,10 @@ class Cell(Strict):
     peak_rss_mb: float | None = None
     wrk_cpu: float | None = None
     server_cpu: float | None = None
-    # Share of the wall time the server was ready to run but waited for a CPU: near 0 on a
-    # quiet machine, high when other work took the server's core (older files lack it).
+    # Run-queue wait of the server's whole process tree (every thread) per second of wall time
+    # and per core: other work on its cores raises it, and so do the server's own threads
+    # competing for one core (a thread pool's is far above 1 on a quiet machine), so the claim
+    # tests judge starvation from ``server_cpu`` instead. Older files lack it.
     server_wait: float | None = None
     wrk_limited: bool = False
 

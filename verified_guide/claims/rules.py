@@ -119,6 +119,9 @@ class Comparison:
 
     name: str
     interval: Interval
+    # The cells the ratio reads (configuration, endpoint, database): a claim test whose
+    # re-measurement reversed this comparison on a starved server measures these again.
+    cells: tuple[tuple[str, str, str], ...] = ()
 
     def reversed_against(self, other: Comparison) -> bool:
         """Both intervals exclude 1, on opposite sides: the order of the two setups changed."""
@@ -410,7 +413,7 @@ def rps_ratio(claim: dict, doc: Document | None, sources: Sources) -> Finding:
         f"worker, {doc['suite']['concurrency']} connections){note}. "
         f"{claim.get('finding', '')}".strip(),
         cells,
-        comparisons=(Comparison(f"{config} ÷ {ref_config} on {endpoint}", measured),),
+        comparisons=(Comparison(f"{config} ÷ {ref_config} on {endpoint}", measured, cells),),
     )
 
 
@@ -441,7 +444,7 @@ def faster(claim: dict, doc: Document | None, sources: Sources) -> Finding:
         f"{ratio_text(ratio)} times (the "
         f"rule asks for {claim['min_ratio']:g}){note}. {claim.get('finding', '')}".strip(),
         cells,
-        comparisons=(Comparison(f"{a} ÷ {b} on {endpoint}", ratio),),
+        comparisons=(Comparison(f"{a} ÷ {b} on {endpoint}", ratio, cells),),
     )
 
 
@@ -493,7 +496,8 @@ def gap_matters(claim: dict, doc: Document | None, sources: Sources) -> Finding:
         f"{_missing_text(missing)}{note}."
     )
     comparisons = tuple(
-        Comparison(f"{claim['a']} ÷ {o} on {ep}", r) for (o, ep), r in ratios.items()
+        Comparison(f"{claim['a']} ÷ {o} on {ep}", r, ((claim["a"], ep, SQLITE), (o, ep, SQLITE)))
+        for (o, ep), r in ratios.items()
     )
     same_server = claim.get("same_server")
     if same_server and (r := rps_ratio_of(doc, *same_server, "json")) is not None:
@@ -558,7 +562,11 @@ def gap_narrows(claim: dict, doc: Document | None, sources: Sources) -> Finding:
             + "."
         )
         comparisons += [
-            Comparison(f"{claim['a']} ÷ {o}: {narrow} gap ÷ {wide} gap on {database}", n)
+            Comparison(
+                f"{claim['a']} ÷ {o}: {narrow} gap ÷ {wide} gap on {database}",
+                n,
+                tuple((c, ep, database) for c in (claim["a"], o) for ep in (wide, narrow)),
+            )
             for o, n in shrink.items()
         ]
     if not verdicts:
