@@ -101,7 +101,9 @@ def sized_page(request: Any, browser: Any) -> Iterator[Any]:
 
 @pytest.fixture(scope="module")
 def resized_page(browser: Any) -> Iterator[Any]:
-    """One page for every size: each test loads its path once and narrows the window."""
+    """One page for the tests that set their own window size and load their own path: a new
+    page starts a renderer process, about a CPU-second each on this machine, as much as
+    loading the path itself."""
     yield from _watched_page(browser, DESKTOP)
 
 
@@ -122,15 +124,11 @@ def test_no_table_hides_a_column(resized_page: Any, base_url: str, path: str) ->
 
 
 @pytest.mark.parametrize("path", ["", "benchmarks/"])
-def test_verdict_tables_fit_at_1024(browser: Any, base_url: str, path: str) -> None:
-    context = offline_context(browser, viewport={"width": 1024, "height": 768})
-    try:
-        page = context.new_page()
-        _goto(page, base_url + path)
-        assert page.locator(".md-content table").count() > 0, f"no table on /{path}"
-        assert page.evaluate(HIDDEN_COLUMNS) == []
-    finally:
-        context.close()
+def test_verdict_tables_fit_at_1024(resized_page: Any, base_url: str, path: str) -> None:
+    resized_page.set_viewport_size({"width": 1024, "height": 768})
+    _goto(resized_page, base_url + path)
+    assert resized_page.locator(".md-content table").count() > 0, f"no table on /{path}"
+    assert resized_page.evaluate(HIDDEN_COLUMNS) == []
 
 
 def test_every_chart_has_an_accessible_name(sized_page: Any, base_url: str) -> None:
@@ -160,32 +158,29 @@ CONTROLS = "button, input, select, textarea, label, .md-button, .md-search__inpu
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("path", ["", "guide/routing/", "benchmarks/", "claims/", "decide/"])
 def test_axe_finds_no_violation(
-    browser: Any, base_url: str, axe_source: str, path: str, scheme: str
+    resized_page: Any, base_url: str, axe_source: str, path: str, scheme: str
 ) -> None:
     """axe-core's checks of the site's own components, and the contrast of every control."""
-    context = offline_context(browser, viewport=DESKTOP)
-    try:
-        page = context.new_page()
-        _goto(page, base_url + path)
-        _scheme(page, scheme)
-        if path == "decide/":  # with a recommendation showing
-            page.locator(".decision-guide input[type=radio]").first.check()
-        page.add_script_tag(content=axe_source)
-        found = page.evaluate(
-            """async ([rules, controls]) => {
-                 const own = await axe.run(document,
-                   {runOnly: rules.filter(r => r !== "color-contrast")});
-                 const contrast = await axe.run(
-                   {include: [...document.querySelectorAll(controls)]},
-                   {runOnly: ["color-contrast"]});
-                 return [...own.violations, ...contrast.violations].map(
-                   v => `${v.id}: ${v.nodes.length} x, e.g. ${v.nodes[0].target}`);
-               }""",
-            [AXE_RULES, CONTROLS],
-        )
-        assert found == [], f"{path or 'home'} in {scheme}: {found}"
-    finally:
-        context.close()
+    page = resized_page
+    page.set_viewport_size(DESKTOP)
+    _goto(page, base_url + path)
+    _scheme(page, scheme)
+    if path == "decide/":  # with a recommendation showing
+        page.locator(".decision-guide input[type=radio]").first.check()
+    page.add_script_tag(content=axe_source)
+    found = page.evaluate(
+        """async ([rules, controls]) => {
+             const own = await axe.run(document,
+               {runOnly: rules.filter(r => r !== "color-contrast")});
+             const contrast = await axe.run(
+               {include: [...document.querySelectorAll(controls)]},
+               {runOnly: ["color-contrast"]});
+             return [...own.violations, ...contrast.violations].map(
+               v => `${v.id}: ${v.nodes.length} x, e.g. ${v.nodes[0].target}`);
+           }""",
+        [AXE_RULES, CONTROLS],
+    )
+    assert found == [], f"{path or 'home'} in {scheme}: {found}"
 
 
 @pytest.mark.parametrize("question", ["first", "last"])
