@@ -275,3 +275,20 @@ def test_the_methodology_states_the_settings_of_make_bench() -> None:
     assert bench_harness("settle_limit_s") == f"{FULL.settle_limit_s:g} s"
     with pytest.raises(ValueError, match="unknown setting 'warmup'"):
         bench_harness("warmup")
+
+
+def test_the_n_plus_one_table_names_the_code_it_measured(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its commit, and when the checkout had uncommitted changes, that the commit alone is not
+    the code measured (older result files do not say: no claim is made for them)."""
+    from docs.plugins.main import n_plus_one_timings
+    from verified_guide import async_database
+    from verified_guide.source_links import configure
+
+    configure("https://example.org/repo")
+    committed = async_database.load()
+    commit = committed.environment.git_commit or "uncommitted tree"
+    assert f"code at commit `{commit[:10]}`." in n_plus_one_timings()
+    env = committed.environment.model_copy(update={"git_dirty": True})
+    dirty = committed.model_copy(update={"environment": env})
+    monkeypatch.setattr(async_database, "load", lambda: dirty)
+    assert f"`{commit[:10]} with uncommitted changes, so that commit alone" in n_plus_one_timings()

@@ -99,6 +99,7 @@ class Timing(Strict):
 class Environment(Strict):
     date: str
     git_commit: str | None
+    git_dirty: bool | None = None  # tracked files changed since the commit (older files: unknown)
     cpu_model: str
     cores: int
     load_average: list[float]
@@ -144,11 +145,12 @@ def summary(timing: Timing) -> dict[str, object]:
 
 
 def _environment(postgresql: str) -> Environment:
-    from verified_guide.bench.environment import _cpu_model, _git_commit
+    from verified_guide.bench.environment import _cpu_model, _git_commit, _git_dirty
 
     return Environment(
         date=datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         git_commit=_git_commit(),
+        git_dirty=_git_dirty(),
         cpu_model=_cpu_model(),
         cores=os.cpu_count() or 1,
         load_average=[round(x, 2) for x in os.getloadavg()],

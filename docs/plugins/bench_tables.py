@@ -15,6 +15,7 @@ from docs.plugins.charts import dot_plot, drawn_once, line_panels, to_svg
 from docs.plugins.markdown import quoted_code, table
 from verified_guide.bench import external, results, stats
 from verified_guide.bench.config import DATABASE_NAMES, POSTGRESQL, SQLITE, endpoint_title
+from verified_guide.bench.environment import measured_code
 from verified_guide.bench.results import FLAGS, NOISY_FLAG, flags
 from verified_guide.claims.figures import cells_log_ratio, ratio_cell, unpaired_note
 from verified_guide.source_links import links
@@ -87,9 +88,7 @@ def _file_link(path: Path) -> str:
 
 def source_note(doc_path: Path, doc: Document) -> str:
     env, suite = doc["environment"], doc["suite"]
-    commit = (env.get("git_commit") or "uncommitted tree")[:10]
-    if env.get("git_dirty"):
-        commit += " with uncommitted changes, so that commit alone is not the code measured"
+    commit = measured_code(env.get("git_commit"), env.get("git_dirty"))
     groups = "; ".join(
         f"{DATABASE_NAMES.get(g['database'], g['database'])}, {plural(g['workers'], 'worker')}: "
         f"{_pinning(g)}"

@@ -34,6 +34,7 @@ from docs.plugins.markdown import code, literal, spoken_list, table
 from docs.plugins.matrix_page import summary_table, topic_matrix
 from docs.plugins.page_data import live_placeholder, script_json
 from verified_guide import postgres, servers, typecheck
+from verified_guide.bench.environment import measured_code
 from verified_guide.check_embeds import broken_embeds, embeds_in, orphans
 from verified_guide.claims.evidence import IN_CI
 from verified_guide.frameworks import REGISTRY
@@ -267,8 +268,9 @@ def n_plus_one_timings() -> str:
         f"interleaved rounds of {result.calls_per_sample} reads, the ratio's 95% interval paired "
         f"by round. PostgreSQL {env.postgresql} on loopback TCP, Python {env.python}, "
         f"{env.cores} cores ({env.cpu_model}), load average {env.load_average[0]:g} as the run "
-        f"ended, {env.date[:10]}. Result file {source}, written by {script} "
-        "(`python -m scripts.async_database measure`).\n"
+        f"ended, {env.date[:10]}, code at commit "
+        f"`{measured_code(env.git_commit, env.git_dirty)}`. Result file {source}, written by "
+        f"{script} (`python -m scripts.async_database measure`).\n"
     )
 
 

@@ -60,6 +60,15 @@ def _git_dirty(checkout: Path = Path(__file__).parent) -> bool | None:
     return None if status is None else bool(status)
 
 
+def measured_code(commit: str | None, dirty: bool | None) -> str:
+    """The code a result file measured, in words for its page: the commit, and whether the
+    checkout had uncommitted changes (then the commit alone is not that code)."""
+    text = (commit or "uncommitted tree")[:10]
+    if dirty:
+        text += " with uncommitted changes, so that commit alone is not the code measured"
+    return text
+
+
 def _version(name: str) -> str | None:
     try:
         return importlib.metadata.version(name)
