@@ -286,9 +286,9 @@ def test_the_n_plus_one_table_names_the_code_it_measured(monkeypatch: pytest.Mon
 
     configure("https://example.org/repo")
     committed = async_database.load()
-    commit = committed.environment.git_commit or "uncommitted tree"
-    assert f"code at commit `{commit[:10]}`." in n_plus_one_timings()
+    commit = committed.environment.git_commit
+    assert commit and f", commit {commit[:10]}. Result file" in n_plus_one_timings()
     env = committed.environment.model_copy(update={"git_dirty": True})
     dirty = committed.model_copy(update={"environment": env})
     monkeypatch.setattr(async_database, "load", lambda: dirty)
-    assert f"`{commit[:10]} with uncommitted changes, so that commit alone" in n_plus_one_timings()
+    assert f"commit {commit[:10]} with uncommitted changes, so that" in n_plus_one_timings()

@@ -117,7 +117,7 @@ def source_note(doc_path: Path, doc: Document) -> str:
             )
         )
     return (
-        f"Figures from **{_file_link(doc_path)}** ({env['date']}, commit {commit}): "
+        f"Figures from **{_file_link(doc_path)}** ({env['date']}, {commit}): "
         f"{env['cpu_model']}, {env['cores']} cores, {env['ram_gib']} GiB, "
         f"Python {env['python']}, {env['wrk']}"
         f"{postgres}. {suite['runs']} runs of {suite['duration_s']:g} s per cell "

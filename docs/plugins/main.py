@@ -268,8 +268,8 @@ def n_plus_one_timings() -> str:
         f"interleaved rounds of {result.calls_per_sample} reads, the ratio's 95% interval paired "
         f"by round. PostgreSQL {env.postgresql} on loopback TCP, Python {env.python}, "
         f"{env.cores} cores ({env.cpu_model}), load average {env.load_average[0]:g} as the run "
-        f"ended, {env.date[:10]}, code at commit "
-        f"`{measured_code(env.git_commit, env.git_dirty)}`. Result file {source}, written by "
+        f"ended, {env.date[:10]}, {measured_code(env.git_commit, env.git_dirty)}. Result file "
+        f"{source}, written by "
         f"{script} (`python -m scripts.async_database measure`).\n"
     )
 

@@ -61,9 +61,12 @@ def _git_dirty(checkout: Path = Path(__file__).parent) -> bool | None:
 
 
 def measured_code(commit: str | None, dirty: bool | None) -> str:
-    """The code a result file measured, in words for its page: the commit, and whether the
-    checkout had uncommitted changes (then the commit alone is not that code)."""
-    text = (commit or "uncommitted tree")[:10]
+    """The code a result file measured, in words for its page: ``commit 0123456789``, with
+    ``with uncommitted changes, ...`` when the checkout had them (then the commit alone is not
+    that code), or ``an uncommitted tree`` when there was no commit to name."""
+    if not commit:
+        return "an uncommitted tree"
+    text = f"commit {commit[:10]}"
     if dirty:
         text += " with uncommitted changes, so that commit alone is not the code measured"
     return text
