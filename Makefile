@@ -22,8 +22,10 @@ setup:
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
 	$(UV) sync --frozen
 
-# The live demos' bundle (Pyodide, wheels, lockfile, editor) in .cache/live/, rebuilt only when
-# a pin changes; needs node/npm. The site's hook copies it into the site (verified_guide/live).
+# The live demos' bundle (Pyodide, wheels, lockfile, editor) in the user's cache directory
+# (~/.cache/verified-guide/live/ unless GUIDE_CACHE_DIR or XDG_CACHE_HOME says otherwise), rebuilt
+# only when one of its inputs changes; needs node/npm. The site's hook copies it into the site
+# (verified_guide/live).
 bundle: setup
 	$(RUN) python -m scripts.live.build_bundle
 

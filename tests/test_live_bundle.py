@@ -365,3 +365,65 @@ def test_the_hashing_note_follows_what_a_snippet_calls(
     topic: str, framework: str, hashes: bool
 ) -> None:
     assert hashes_passwords(topic, framework) is hashes
+
+
+def test_bundles_are_cached_per_user_and_the_oldest_go_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bundle is built once per set of inputs into the user's cache, reused by any checkout,
+    and only the most recently used few are kept; a staging folder left by a stopped build
+    goes once it is old, never while a build may still be writing it."""
+    import os
+    import time
+
+    from verified_guide.live import build_bundle as bb
+
+    monkeypatch.setenv("GUIDE_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(bb, "load_config", dict)
+    monkeypatch.setattr(bb, "resolve", lambda config: {})
+    wanted = ["key0"]
+    monkeypatch.setattr(bb, "bundle_key", lambda config, pins: wanted[0])
+    built: list[str] = []
+
+    def build(config: dict, pins: dict, out: Path) -> None:
+        built.append(out.name)
+        out.mkdir(parents=True)
+        (out / bb.COMPLETE).write_text("{}")
+
+    monkeypatch.setattr(bb, "build", build)
+    cache = tmp_path / "live"
+    cache.mkdir()
+    old_staging, new_staging = cache / "key0.abc.tmp", cache / "key0.def.tmp"
+    old_staging.mkdir()
+    new_staging.mkdir()
+    long_ago = time.time() - bb.STALE_STAGING_S - 60
+    os.utime(old_staging, (long_ago, long_ago))
+    clock = iter(range(1_000, 2_000))
+
+    def use(key: str) -> None:
+        wanted[0] = key
+        assert bb.ensure_bundle() == cache / key
+        moment = next(clock)
+        os.utime(cache / key, (moment, moment))  # one use after another, whatever the clock
+
+    for key in ("key0", "key1", "key2", "key3", "key4", "key2", "key5"):
+        use(key)
+    assert built == ["key0", "key1", "key2", "key3", "key4", "key5"]  # key2 reused
+    kept = sorted(d.name for d in cache.iterdir() if not d.name.endswith(".tmp"))
+    assert kept == ["key2", "key4", "key5"]  # key3 was the least recently used
+    assert not old_staging.exists() and new_staging.exists()
+
+
+def test_the_cache_folder_follows_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from verified_guide.live.build_bundle import cache_dir
+
+    monkeypatch.delenv("GUIDE_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache_dir() == tmp_path / "xdg" / "verified-guide" / "live"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert cache_dir() == tmp_path / "home" / ".cache" / "verified-guide" / "live"
+    monkeypatch.setenv("GUIDE_CACHE_DIR", str(tmp_path / "mine"))
+    assert cache_dir() == tmp_path / "mine" / "live"

@@ -1,7 +1,7 @@
 """Build the live demos' bundle (Pyodide, wheels, lockfile, editor) when a pin changes.
 
-Prints the bundle's folder under .cache/live/. The code is `verified_guide.live.build_bundle`,
-which the site's hook also calls.
+Prints the bundle's folder, in the user's cache directory. The code is
+`verified_guide.live.build_bundle`, which the site's hook also calls.
 """
 
 from verified_guide.live.build_bundle import ensure_bundle

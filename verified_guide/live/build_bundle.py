@@ -1,9 +1,13 @@
 """Build (or reuse) the live-demo bundle: Pyodide core, wheels, lockfile, code editor.
 
 Run: `uv run python -m scripts.live.build_bundle` (prints the bundle directory).
-The bundle lives in .cache/live/<key>/ where key hashes everything it is made from (bundle.yaml,
-the resolved pins from uv.lock, package-lock.json, the editor entry), so it is rebuilt only
-when a pin changes. The mkdocs hook (verified_guide/live/mkdocs_hook.py) copies it into the site.
+The bundle lives in <cache>/live/<key>/ where key hashes everything it is made from (bundle.yaml,
+the resolved pins from uv.lock, package-lock.json, the editor entry, the code that builds it), so
+it is rebuilt only when one of those changes. <cache> is the user's cache directory
+(``$GUIDE_CACHE_DIR``, else ``$XDG_CACHE_HOME/verified-guide``, else
+``~/.cache/verified-guide``), as uv's and npm's caches are: a fresh clone on a machine that built
+the same bundle before reuses it instead of spending a minute and a half of CPU on it again.
+The mkdocs hook (verified_guide/live/mkdocs_hook.py) copies it into the site.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 from verified_guide.datafiles import Strict, load_model
@@ -23,7 +29,11 @@ from verified_guide.live.wheels import build_pure_from_sdist, download_wheels, s
 from verified_guide.lockfile import locked_packages
 
 HERE = Path(__file__).resolve().parent
-CACHE = ROOT / ".cache" / "live"
+#: Bundles kept in the cache: the newest few, so checkouts at different commits on one machine
+#: (a working copy and a fresh clone) do not rebuild each other's bundle in turn.
+KEEP_BUNDLES = 3
+#: A staging directory this old was left by a build that was stopped (a build takes minutes).
+STALE_STAGING_S = 6 * 3600
 CORE_FILES = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"]
 EDITOR_ENTRY = HERE / "editor_entry.mjs"
 COMPLETE = "manifest.json"
@@ -194,9 +204,9 @@ def precompress(directory: Path, patterns: tuple[str, ...]) -> None:
 
 def build(config: dict, pins: dict[str, str], out: Path) -> None:
     """Assemble a complete bundle in a staging directory, then move it into place atomically."""
-    staging = out.with_name(out.name + ".tmp")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # A staging directory of its own: two checkouts may build the same bundle at once.
+    staging = Path(tempfile.mkdtemp(prefix=f"{out.name}.", suffix=".tmp", dir=out.parent))
     core = ensure_npm(config["pyodide"])
     for name in CORE_FILES:
         shutil.copy2(core / name, staging / name)
@@ -215,19 +225,37 @@ def build(config: dict, pins: dict[str, str], out: Path) -> None:
     precompress(staging, COMPRESSIBLE)
     manifest = {"pyodide": config["pyodide"], "pins": pins, "pure_from_sdist": sorted(from_sdist)}
     (staging / COMPLETE).write_text(json.dumps(manifest, indent=1, sort_keys=True))
-    shutil.rmtree(out, ignore_errors=True)
+    if (out / COMPLETE).exists():  # another checkout finished the same bundle first
+        shutil.rmtree(staging, ignore_errors=True)
+        return
+    shutil.rmtree(out, ignore_errors=True)  # an incomplete one, left by an interrupted build
     staging.rename(out)
 
 
+def cache_dir() -> Path:
+    """Where bundles are kept: ``$GUIDE_CACHE_DIR/live``, else the user's cache directory."""
+    if override := os.environ.get("GUIDE_CACHE_DIR"):
+        return Path(override) / "live"
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "verified-guide" / "live"
+
+
 def ensure_bundle() -> Path:
-    """The bundle directory for the current pins, building it if it is not cached yet."""
+    """The bundle directory for the current inputs, building it if it is not cached yet."""
     config = load_config()
     pins = resolve(config)
-    out = CACHE / bundle_key(config, pins)
+    cache = cache_dir()
+    out = cache / bundle_key(config, pins)
     if not (out / COMPLETE).exists():
-        print(f"live bundle: building {out.relative_to(ROOT)}", file=sys.stderr)
+        print(f"live bundle: building {out}", file=sys.stderr)
         build(config, pins, out)
-        for old in CACHE.iterdir():
-            if old != out:
-                shutil.rmtree(old, ignore_errors=True)
+    out.touch()  # its time says when it was last used: the oldest bundles go first
+    bundles = sorted((d for d in cache.iterdir() if (d / COMPLETE).exists()), key=_last_used)
+    stale = [d for d in cache.glob("*.tmp") if time.time() - _last_used(d) > STALE_STAGING_S]
+    for old in bundles[:-KEEP_BUNDLES] + stale:
+        shutil.rmtree(old, ignore_errors=True)
     return out
+
+
+def _last_used(bundle: Path) -> float:
+    return bundle.stat().st_mtime
