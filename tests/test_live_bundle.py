@@ -379,7 +379,9 @@ def test_bundles_are_cached_per_user_and_the_oldest_go_first(
     from verified_guide.live import build_bundle as bb
 
     monkeypatch.setenv("GUIDE_CACHE_DIR", str(tmp_path))
-    monkeypatch.setattr(bb, "load_config", dict)
+    monkeypatch.setattr(bb, "load_config", lambda: {"pyodide": "0.0.0"})
+    npm: list[str] = []
+    monkeypatch.setattr(bb, "ensure_npm", npm.append)
     monkeypatch.setattr(bb, "resolve", lambda config: {})
     wanted = ["key0"]
     monkeypatch.setattr(bb, "bundle_key", lambda config, pins: wanted[0])
@@ -409,6 +411,9 @@ def test_bundles_are_cached_per_user_and_the_oldest_go_first(
     for key in ("key0", "key1", "key2", "key3", "key4", "key2", "key5"):
         use(key)
     assert built == ["key0", "key1", "key2", "key3", "key4", "key5"]  # key2 reused
+    # The checkout's npm packages (axe-core for the tests among them) on every call, the reused
+    # bundle's included: a fresh clone has none, whatever the user's cache holds.
+    assert npm == ["0.0.0"] * 7
     kept = sorted(d.name for d in cache.iterdir() if not d.name.endswith(".tmp"))
     assert kept == ["key2", "key4", "key5"]  # key3 was the least recently used
     assert not old_staging.exists() and new_staging.exists()

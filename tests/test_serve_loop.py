@@ -56,9 +56,9 @@ def _copy_project(dest: Path) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target)
     (dest / ".cache").mkdir()
-    # Built once by `make test` before this runs: the bundle (and the npm packages it is made
-    # from) and the strict type-check report, which a fresh copy would otherwise rebuild first.
-    for built in (".cache/live", ".cache/typecheck", "node_modules"):
+    # Built once by `make test` before this runs: the npm packages and the strict type-check
+    # report, which a fresh copy would otherwise rebuild first (the bundle is in the user's cache).
+    for built in (".cache/typecheck", "node_modules"):
         if (ROOT / built).exists():
             (dest / built).symlink_to(ROOT / built)
 

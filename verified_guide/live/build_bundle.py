@@ -243,6 +243,9 @@ def cache_dir() -> Path:
 def ensure_bundle() -> Path:
     """The bundle directory for the current inputs, building it if it is not cached yet."""
     config = load_config()
+    # The checkout's own npm packages (Pyodide, the editor's, axe-core for the tests), as `uv
+    # sync` installs its Python ones: needed whether or not the bundle is cached.
+    ensure_npm(config["pyodide"])
     pins = resolve(config)
     cache = cache_dir()
     out = cache / bundle_key(config, pins)
