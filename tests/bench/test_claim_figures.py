@@ -36,11 +36,13 @@ COMMITTED_PATH = results.latest()
 COMMITTED = results.load(COMMITTED_PATH) if COMMITTED_PATH else None
 THROUGHPUT_RULES = {"rps_ratio", "faster", "gap_matters", "gap_narrows"}
 COST_RULES = {"lowest_costs", "highest_cost"}
+#: A benchmark cell as the claims name it: (configuration, endpoint, database).
+Cell = tuple[str, str, str]
 # Short rounds, no warm-up run (the correctness check is each endpoint's first request):
 # three rounds give a paired interval per ratio in about a minute and a half. A short wait for
-# an idle machine: `make test` builds the live bundle and runs mypy beside these tests at idle
-# priority (they get only CPU time the measurement leaves unused), and the wait counts that work
-# as busy, so the full 30 s would be spent in every group while it runs.
+# an idle machine: `make test` builds the live bundle (unless cached) and runs mypy beside these
+# tests at idle priority (they get only CPU time the measurement leaves unused), and the wait
+# counts that work as busy, so the full 30 s would be spent in every group while it runs.
 QUICK = config.Suite(
     (), duration_s=1.0, warmup_s=0.0, runs=3, reruns=0, costs=False, settle_limit_s=3.0
 )
@@ -64,27 +66,23 @@ STARVED_WAIT = 0.25
 #: two thirds of its committed figure with no other work or steal in the guest, and FastAPI's
 #: thread-pool database endpoint lost more than Flask's). A code change slows the setups it
 #: touches, not the raw app.
-ANCHOR: tuple[str, str, str] = ("raw-asgi-uvicorn", "json", "sqlite")
+ANCHOR: Cell = ("raw-asgi-uvicorn", "json", "sqlite")
 SLOWED_SHARE = 0.75
 #: Re-measurements of a starved reversal before the claim is left unjudged on this machine.
 STARVED_RETRIES = 3
 #: Seconds all re-measurements of one run may take together (their whole time: servers and
 #: PostgreSQL starting, waits and wrk). A re-measurement takes only the cells of the reversed
-#: comparisons (two for a ratio, four for a narrowing gap: 6-12 s of wrk); re-measuring all of a
-#: claim's cells (fastapi-gap-matters reads 23) took 70-80 s a time and stretched the claim stage
-#: by minutes on a busy machine. A re-measurement whose wrk time alone (cells x runs x duration)
-#: would go past the budget is not started: the starved reversal is left unjudged at once, as
-#: after its last retry.
+#: comparisons and the raw app (three for a ratio, five for a narrowing gap: 9-15 s of wrk);
+#: re-measuring all of a claim's cells (fastapi-gap-matters reads 23) took 70-80 s a time and
+#: stretched the claim stage by minutes on a busy machine. A re-measurement whose wrk time alone
+#: (cells x runs x duration) would go past the budget is not started: the starved reversal is
+#: left unjudged at once, as after its last retry.
 STARVED_RETRY_BUDGET_S = 100.0
 LOAD_NOTE = (
     "This comparison depends on machine load: it was measured just now, for a few seconds "
     "per setup. If the machine was busy, re-run it; if it fails again on a quiet machine, "
     "a change made one setup faster or slower than the other."
 )
-
-
-#: A benchmark cell as the claims name it: (configuration, endpoint, database).
-Cell = tuple[str, str, str]
 
 
 def _claims(rules: set[str]) -> list:
