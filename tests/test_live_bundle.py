@@ -381,13 +381,13 @@ def test_bundles_are_cached_per_user_and_the_oldest_go_first(
     monkeypatch.setenv("GUIDE_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(bb, "load_config", lambda: {"pyodide": "0.0.0"})
     npm: list[str] = []
-    monkeypatch.setattr(bb, "ensure_npm", npm.append)
+    monkeypatch.setattr(bb, "ensure_npm", lambda version: npm.append(version) or tmp_path)
     monkeypatch.setattr(bb, "resolve", lambda config: {})
     wanted = ["key0"]
     monkeypatch.setattr(bb, "bundle_key", lambda config, pins: wanted[0])
     built: list[str] = []
 
-    def build(config: dict, pins: dict, out: Path) -> None:
+    def build(config: dict, pins: dict, out: Path, core: Path) -> None:
         built.append(out.name)
         out.mkdir(parents=True)
         (out / bb.COMPLETE).write_text("{}")

@@ -202,12 +202,12 @@ def precompress(directory: Path, patterns: tuple[str, ...]) -> None:
         raise SystemExit(f"live bundle: brotli compression failed: {failed}")
 
 
-def build(config: dict, pins: dict[str, str], out: Path) -> None:
-    """Assemble a complete bundle in a staging directory, then move it into place atomically."""
+def build(config: dict, pins: dict[str, str], out: Path, core: Path) -> None:
+    """Assemble a complete bundle in a staging directory, then move it into place atomically;
+    ``core`` is the installed npm package of Pyodide (``ensure_npm``)."""
     out.parent.mkdir(parents=True, exist_ok=True)
     # A staging directory of its own: two checkouts may build the same bundle at once.
     staging = Path(tempfile.mkdtemp(prefix=f"{out.name}.", suffix=".tmp", dir=out.parent))
-    core = ensure_npm(config["pyodide"])
     for name in CORE_FILES:
         shutil.copy2(core / name, staging / name)
     from_sdist = {n: v for n, v in pins.items() if n in config.get("pure_from_sdist", [])}
@@ -245,13 +245,13 @@ def ensure_bundle() -> Path:
     config = load_config()
     # The checkout's own npm packages (Pyodide, the editor's, axe-core for the tests), as `uv
     # sync` installs its Python ones: needed whether or not the bundle is cached.
-    ensure_npm(config["pyodide"])
+    core = ensure_npm(config["pyodide"])
     pins = resolve(config)
     cache = cache_dir()
     out = cache / bundle_key(config, pins)
     if not (out / COMPLETE).exists():
         print(f"live bundle: building {out}", file=sys.stderr)
-        build(config, pins, out)
+        build(config, pins, out, core)
     out.touch()  # its time says when it was last used: the oldest bundles go first
     bundles = sorted((d for d in cache.iterdir() if (d / COMPLETE).exists()), key=_last_used)
     stale = [d for d in cache.glob("*.tmp") if time.time() - _last_used(d) > STALE_STAGING_S]
