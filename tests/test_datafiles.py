@@ -158,6 +158,19 @@ def test_shared_files_count_towards_the_frameworks_that_use_them() -> None:
     assert not shared & set(topic.counted_files("django"))
 
 
+def test_a_variant_and_its_frameworks_main_snippet_are_counted_apart() -> None:
+    """rest_api: DRF (``django.py``) and Django Ninja (``django_ninja.py``) are two answers in
+    one tab; each counts with the settings line they share, never with the other's file."""
+    topic = topics.get_topic("rest_api")
+    folder = topic.folder
+    [ninja] = topic.variants()
+    assert topic.counted_files("django") == [folder / "django.py", folder / "django_settings.py"]
+    assert ninja.counted_files("django") == [
+        folder / "django_ninja.py",
+        folder / "django_settings.py",
+    ]
+
+
 def test_a_variant_stands_in_for_its_framework_with_its_own_answers() -> None:
     """Django Ninja's variant: its file, its mount, and FastAPI's 422 where it validates."""
     topic = topics.get_topic("rest_api")

@@ -539,6 +539,9 @@ PINNED_STATUSES = {
         "tests/topics/test_security.py"
         "::test_django_body_over_the_limit_gets_413_other_bad_requests_400"
     ),
+    ("guide/security.md", "every such request was a 500."): (
+        "tests/topics/test_security.py::test_django_without_the_charset_check_answers_500"
+    ),
     ("guide/admin.md", "so an admin that passes it on answers 500"): (
         "tests/topics/test_admin.py::test_admins_on_postgresql"
     ),
@@ -733,3 +736,160 @@ def test_auth_pages_state_the_login_limit_the_three_snippets_set() -> None:
         assert words in auth, words
     security = " ".join((ROOT / "docs" / "guide" / "security.md").read_text().split())
     assert "sixth failed login for the same username within a minute" in security
+
+
+# --------------------------------------------------------------------------- verdicts by size
+
+
+def _page_text(page: str) -> str:
+    return " ".join((ROOT / "docs" / page).read_text(encoding="utf-8").split())
+
+
+def _line_counts(slug: str) -> dict[str, int]:
+    """A topic's lines of code per framework, and per variant under its file's stem, as the
+    page's size table counts them (``loc_table``)."""
+    from verified_guide.topics import get_topic
+
+    topic = get_topic(slug)
+    counts = {fw: topic.lines_of_code(fw) for fw in topic.frameworks()}
+    for variant in topic.variants():
+        (fw,) = variant.frameworks()
+        counts[variant.snippet_path(fw).stem] = variant.lines_of_code(fw)
+    return counts
+
+
+#: Verdicts that rank the snippets by size, each with the order it states: an edit to a snippet
+#: that changes the order fails here, naming the sentence to rewrite.
+SIZE_VERDICTS = [
+    (
+        "hello",
+        ["Flask and FastAPI are equally short", "Django is a few lines longer here"],
+        lambda n: n["flask"] == n["fastapi"] < n["django"] <= n["fastapi"] + 5,
+    ),
+    (
+        "background",
+        ["FastAPI's `BackgroundTasks` is the least code"],
+        lambda n: n["fastapi"] < min(n["django"], n["flask"]),
+    ),
+    (
+        "streaming",
+        ["FastAPI is the shortest path"],
+        lambda n: n["fastapi"] < min(n["django"], n["flask"]),
+    ),
+    (
+        "rest_api",
+        ["FastAPI and Django Ninja are the shortest path"],
+        lambda n: max(n["fastapi"], n["django_ninja"]) < min(n["django"], n["flask"]),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("slug", "sentences", "holds"), SIZE_VERDICTS, ids=[v[0] for v in SIZE_VERDICTS]
+)
+def test_size_verdicts_rank_the_snippets_as_the_size_table_does(
+    slug: str, sentences: list[str], holds
+) -> None:
+    page = _page_text(f"guide/{slug}.md")
+    missing = [s for s in sentences if s not in page]
+    assert not missing, f"docs/guide/{slug}.md no longer says {missing}: update SIZE_VERDICTS"
+    counts = _line_counts(slug)
+    assert holds(counts), f"docs/guide/{slug}.md says {sentences}, but the counts are {counts}"
+
+
+# --------------------------------------------------------------------------- versions in prose
+
+
+def test_support_fastapi_is_still_0x() -> None:
+    """support.md: FastAPI's minor releases may change behaviour "because it is still 0.x"."""
+    from importlib.metadata import version
+
+    assert "because it is still 0.x" in _page_text("support.md")
+    assert version("fastapi").startswith("0."), "FastAPI is 1.x: rewrite support.md's FastAPI line"
+
+
+def test_admin_and_database_sqlalchemy_float_is_not_numeric_and_float_maps_to_double() -> None:
+    """admin.md: `Float` does not derive from `Numeric` (so the admin extensions find no form
+    field for it); database.md: `Mapped[float]` is `Double`."""
+    from sqlalchemy import Double, Float, Numeric
+    from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+    class Base(DeclarativeBase):
+        pass
+
+    # Built with real annotations: this module's are strings, which SQLAlchemy resolves in the
+    # module's globals, where these names are not.
+    fields = {"__annotations__": {"id": Mapped[int], "price": Mapped[float]}}
+    row = type(
+        "Row", (Base,), {"__tablename__": "row", "id": mapped_column(primary_key=True), **fields}
+    )
+
+    assert not issubclass(Float, Numeric)
+    assert type(row.__table__.c.price.type) is Double
+    assert "`Float` does not derive from `Numeric`" in _page_text("guide/admin.md")
+    assert "**`Mapped[float]` is `Double` in SQLAlchemy" in _page_text("guide/database.md")
+
+
+def test_validation_werkzeug_raises_on_basic_credentials_it_cannot_decode() -> None:
+    """validation.md: Werkzeug "refuses to decode, raising" `Authorization: Basic é`."""
+    from werkzeug.test import EnvironBuilder
+    from werkzeug.wrappers import Request
+
+    request = Request(EnvironBuilder(headers=[("Authorization", "Basic é")]).get_environ())
+    with pytest.raises(ValueError):
+        request.authorization  # noqa: B018 (the property parses the header)
+    assert "`Authorization: Basic é` (which Werkzeug" in _page_text("guide/validation.md")
+
+
+@pytest.mark.django_db
+def test_auth_django_sessions_query_any_key_of_eight_and_issue_32_lowercase_and_digits() -> None:
+    """auth.md: Django's database sessions look up "any `sessionid` value of eight characters or
+    more", and issue keys of "32 lowercase letters and digits"."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    store = SessionStore()
+    assert store._validate_session_key("x" * 8) and not store._validate_session_key("x" * 7)
+    store.create()
+    assert re.fullmatch(r"[a-z0-9]{32}", store.session_key or ""), store.session_key
+    page = _page_text("guide/auth.md")
+    assert "any `sessionid` value of eight characters or more" in page
+    assert "32 lowercase letters and digits" in page
+
+
+def test_async_database_the_three_send_the_same_number_of_queries() -> None:
+    """async_database.md: "The three frameworks send the same number of queries for the same
+    read" (each framework's own counts are checked in tests/topics/test_async_database.py)."""
+    from verified_guide.async_database import QUERY_COUNTS
+
+    assert len(set(QUERY_COUNTS.values())) == 1, QUERY_COUNTS
+    assert len(QUERY_COUNTS) == len(FRAMEWORKS)
+    assert "The three frameworks send the same number of queries" in _page_text(
+        "guide/async_database.md"
+    )
+
+
+def test_every_status_in_a_for_free_table_is_one_the_topics_cases_expect() -> None:
+    """topic.yaml's "for free" tables name statuses in text (``422 with the field``): each one
+    in a framework's cell must be a status that topic's cases expect of that framework (a
+    variant's included), and each in a feature's name one they expect of some framework."""
+    from verified_guide.topics import all_topics
+
+    wrong = []
+    for topic in all_topics():
+        cases = [case for t in (topic, *topic.variants()) for case in t.cases]
+
+        def expected(framework: str, cases: list = cases) -> set[str]:
+            return {
+                str(c.expected(framework)["status"]) for c in cases if framework in c.frameworks
+            }
+
+        for row in topic.meta.free:
+            cells = [(fw, getattr(row, fw) or "", expected(fw)) for fw in FRAMEWORKS]
+            cells.append(("feature", row.feature, set().union(*(e for _, _, e in cells))))
+            wrong += [
+                f"snippets/{topic.slug}/topic.yaml ({who}): {m[0]} in {text!r}"
+                for who, text, statuses in cells
+                for m in STATUS_CODE.finditer(text)
+                if m[0] not in statuses
+            ]
+    assert not wrong, "statuses no case of the topic answers:\n" + "\n".join(wrong)

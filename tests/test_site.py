@@ -124,6 +124,22 @@ def test_versions_on_pages_are_the_installed_ones(site_dir: Path) -> None:
         assert f"{framework} {version(framework)}" in page, framework
 
 
+def test_a_variant_has_its_own_row_in_the_size_table(site_dir: Path) -> None:
+    """rest_api's size table: DRF and Django Ninja each on a row, with the lines of its files."""
+    rest_api = next(t for t in TOPICS if t.slug == "rest_api")
+    [ninja] = rest_api.variants()
+    rows = {
+        re.sub(r"\s+", " ", _text_of(row)).strip()
+        for row in re.findall(r"<tr>(.*?)</tr>", _page_html(site_dir, page_of(rest_api)), re.S)
+    }
+    expected = {
+        f"Django {rest_api.lines_of_code('django')} django.py, django_settings.py",
+        f"Django (django_ninja.py) {ninja.lines_of_code('django')} "
+        "django_ninja.py, django_settings.py",
+    }
+    assert expected <= rows, sorted(rows)
+
+
 # --------------------------------------------------------------------------- address and sources
 
 

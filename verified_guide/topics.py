@@ -362,9 +362,30 @@ class Topic:
 
     def counted_files(self, framework: str) -> list[Path]:
         """The files whose lines count (see ``LOC_RULE``): the tab's files and the shared files
-        the framework uses, but not migrations."""
+        the framework uses, but not migrations, nor the framework's other snippets.
+
+        A variant (``django_ninja.py``) and the main snippet (``django.py``) are alternatives
+        in one tab: each counts with the helpers they share (``django_settings.py``), never
+        with the other, or the tab's total would be two APIs' worth of code.
+        """
         files = [*self.code_files(framework), *self.shared_by(framework)]
-        return [p for p in files if not is_migration(p)]
+        return [
+            p for p in files if not is_migration(p) and not self._another_snippets(framework, p)
+        ]
+
+    def _another_snippets(self, framework: str, path: Path) -> bool:
+        """Whether ``path`` is (or belongs only to) another snippet of ``framework``: its main
+        snippet file, or a variant's file or ``<variant>_*`` helper."""
+        own = self._stem(framework)
+        name = path.relative_to(self.folder).parts[0]
+        if own != framework and name == f"{framework}.py":
+            return True
+        return any(
+            spec.snippet != own
+            and (name == f"{spec.snippet}.py" or name.startswith(f"{spec.snippet}_"))
+            for spec in self.meta.variants
+            if spec.framework == framework
+        )
 
     def lines_of_code(self, framework: str) -> int:
         """A framework's lines of code for this topic, by ``LOC_RULE``."""
@@ -378,7 +399,9 @@ LOC_RULE = (
     "it shares with another framework (shown under the tabs), for all three frameworks alike. "
     "Migration scripts are shown but not counted, for any framework: "
     "`makemigrations`, `alembic revision --autogenerate` and `flask db migrate` write them "
-    "from the models. The Alembic environment (`env.py`) counts, because you configure it."
+    "from the models. The Alembic environment (`env.py`) counts, because you configure it. "
+    "A second snippet for one framework (Django Ninja beside DRF, say) is an alternative, not "
+    "an addition: it has a row of its own, counted with the helpers it shares with the main one."
 )
 #: Folders that hold migration scripts: Alembic's ``versions/`` and Django's ``migrations/``.
 MIGRATION_FOLDERS = frozenset({"versions", "migrations"})

@@ -13,7 +13,7 @@ from docs.plugins.anchors import cell_anchor, cost_anchor
 from docs.plugins.bench_tables import data_note
 from docs.plugins.context import current
 from docs.plugins.markdown import table
-from verified_guide.bench import results
+from verified_guide.bench import results, stats
 from verified_guide.bench.config import DATABASE_NAMES, SQLITE
 from verified_guide.bench.results import NOISY_FLAG
 from verified_guide.claims.evidence import Outcome
@@ -167,7 +167,8 @@ def claims_section(ledger: Ledger) -> str:
         "the site fails. Throughput claims are judged from ratios measured in interleaved "
         "rounds, each with a 95% interval; when that interval reaches across a limit of the "
         f"rule, the verdict is *{BORDERLINE}* instead of whichever side the noise fell on. "
-        "A ratio marked *unpaired* compares two cells that share fewer than three rounds (one "
+        "A ratio marked *unpaired* compares two cells that share fewer than "
+        f"{stats.MIN_PAIRED_ROUNDS} rounds (one "
         "was measured again on its own), so its interval adds both cells' spreads. "
         "Where the re-measurement could not run (no `wrk` on the machine that built this "
         f"site), the verdict comes from the committed result file and says *{NOT_REMEASURED}*."

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+import re
 import shlex
 import sys
 from importlib.metadata import PackageNotFoundError, version
@@ -57,6 +58,7 @@ from verified_guide.topics import (
     TopicError,
     all_topics,
     get_topic,
+    is_migration,
     page_of,
 )
 
@@ -147,14 +149,22 @@ def loc_table(slug: str) -> str:
     """Lines of code per framework, counted at build time by the one rule (``LOC_RULE``)."""
     topic = get_topic(slug)
     rows, skipped = [], []
+    # Each main snippet, and under it each variant on a row of its own: they are alternatives.
+    shown = []
     for framework in topic.frameworks():
-        counted = topic.counted_files(framework)
+        shown.append((topic, framework, FRAMEWORK_TITLES[framework]))
+        for variant in topic.variants():
+            if variant.frameworks() == (framework,):
+                name = variant.snippet_path(framework).name
+                shown.append((variant, framework, f"{FRAMEWORK_TITLES[framework]} (`{name}`)"))
+    for counted_topic, framework, title in shown:
+        counted = counted_topic.counted_files(framework)
         names = ", ".join(links().link(p.relative_to(ROOT), f"`{p.name}`") for p in counted)
-        rows.append([FRAMEWORK_TITLES[framework], str(topic.lines_of_code(framework)), names])
-        skipped += [p.name for p in topic.code_files(framework) if p not in counted]
+        rows.append([title, str(counted_topic.lines_of_code(framework)), names])
+        skipped += [p.name for p in counted_topic.code_files(framework) if is_migration(p)]
     note = f"\n{LOC_RULE}"
     if skipped:
-        note += " Not counted here: " + ", ".join(f"`{name}`" for name in skipped) + "."
+        note += " Not counted here: " + ", ".join(f"`{n}`" for n in dict.fromkeys(skipped)) + "."
     return table(["Framework", "Lines of code", "Files counted"], rows) + note + "\n"
 
 
@@ -352,13 +362,23 @@ def _response_summary(expected: dict[str, Any]) -> str:
     return " ".join(parts)
 
 
+#: A run of digits too long to read in a table cell (a number past a float's range).
+LONG_NUMBER = re.compile(r"\d{40,}")
+
+
+def _long_numbers_shortened(text: str) -> str:
+    """``1000…0 (401 digits)`` for each long run of digits: the cell stays narrow, and the
+    linked cases.yaml has the number in full."""
+    return LONG_NUMBER.sub(lambda m: f"{m[0][:4]}…{m[0][-1]} ({len(m[0])} digits)", text)
+
+
 def _request_summary(request: dict[str, Any]) -> str:
     parts = [code(f"{request['method']} {request['path']}")]
     parts.extend(_headers_summary(request.get("headers") or {}))
     if "json" in request:
-        parts.append(code(json.dumps(request["json"])))
+        parts.append(code(_long_numbers_shortened(json.dumps(request["json"]))))
     elif "body" in request:
-        parts.append(code(request["body"]))
+        parts.append(code(_long_numbers_shortened(request["body"])))
     for field, spec in (request.get("files") or {}).items():
         size = len(spec.get("content", "").encode()) * spec.get("repeat", 1)
         name, kind = spec["filename"], spec["content_type"]

@@ -18,9 +18,10 @@ def limit_failed_logins(view):
     def wrapper(request, *args, **kwargs):
         if request.method != "POST":
             return view(request, *args, **kwargs)
-        # One count per user however the name is spelled: Django's login form applies NFKC,
-        # and allauth's backend matches usernames ignoring case ("Ada" logs in as "ada").
-        name = unicodedata.normalize("NFKC", request.POST.get("username", "")).casefold()
+        # One count per user however the name is spelled: Django's login form strips spaces
+        # and applies NFKC, and allauth's backend matches usernames ignoring case ("Ada").
+        raw = request.POST.get("username", "").strip()
+        name = unicodedata.normalize("NFKC", raw).casefold()
         client = f"{request.META.get('REMOTE_ADDR')}:{name}"
         key = "failed-logins:" + hashlib.sha256(client.encode()).hexdigest()
         if cache.add(key, 0, WINDOW):  # the first attempt opens the window

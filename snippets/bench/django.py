@@ -4,6 +4,7 @@ import time
 from pathlib import Path
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.template import Context, Engine
 from django.urls import path
@@ -18,9 +19,19 @@ engine = Engine(dirs=[Path(__file__).parent / "templates"])
 ITEMS = [f"item {i}" for i in range(20)] + ["<script>alert('x')</script>"]
 
 
+class PriceField(forms.FloatField):
+    # FloatField refuses inf, but float() of an integer past a float's range (400 digits)
+    # raises OverflowError, which it does not catch: that would be a 500.
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except OverflowError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
 class ItemForm(forms.Form):
     name = forms.CharField()
-    price = forms.FloatField()
+    price = PriceField()
     description = forms.CharField(required=False, empty_value=None)
 
 

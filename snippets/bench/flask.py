@@ -1,3 +1,4 @@
+import math
 import time
 
 from flask import Flask, render_template, request
@@ -46,19 +47,30 @@ def read_item(item_id):
     return {"item_id": item_id, "q": request.args.get("q")}
 
 
+def as_price(value):
+    # A finite float, or None: float() of an integer past a float's range (400 digits) raises
+    # OverflowError, and 1e400 parses as inf, which is no price and not JSON.
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        price = float(value)
+    except OverflowError:
+        return None
+    return price if math.isfinite(price) else None
+
+
 @app.post("/items")
 def create_item():
     data = request.get_json(silent=True)
     item = data if isinstance(data, dict) else {}
-    name, price, description = item.get("name"), item.get("price"), item.get("description")
-    if (
-        not isinstance(name, str)
-        or not isinstance(price, int | float)
-        or isinstance(price, bool)
-        or not isinstance(description, str | None)
-    ):
+    name, price, description = (
+        item.get("name"),
+        as_price(item.get("price")),
+        item.get("description"),
+    )
+    if not isinstance(name, str) or price is None or not isinstance(description, str | None):
         return {"error": "name (string) and price (number) are required"}, 400
-    return {"name": name, "price": float(price), "description": description}, 201
+    return {"name": name, "price": price, "description": description}, 201
 
 
 # Bounded like the id column (Integer: 32-bit on PostgreSQL): a larger id is a 404 here,

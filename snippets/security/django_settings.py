@@ -1,7 +1,8 @@
 # This topic's lines in the project's settings.py. startproject's MIDDLEWARE already has
 # SecurityMiddleware, CsrfViewMiddleware and XFrameOptionsMiddleware; the project adds
 # "corsheaders" to INSTALLED_APPS, "corsheaders.middleware.CorsMiddleware" at the top of
-# MIDDLEWARE and "django.middleware.csp.ContentSecurityPolicyMiddleware" to it.
+# MIDDLEWARE, "snippets.security.django_charset.text_charsets_only" right after it, and
+# "django.middleware.csp.ContentSecurityPolicyMiddleware" to it.
 CORS_ALLOWED_ORIGINS = ["https://app.example.com"]
 
 # Django's defaults, spelled out: sent by SecurityMiddleware and XFrameOptionsMiddleware.

@@ -59,7 +59,10 @@ HOSTILE_VALUES: list[Any] = [
 ]
 
 #: The values known to have crashed snippets, tried on every JSON field of every template.
-SHARP_VALUES: list[Any] = [float("nan"), float("inf"), 2**63, "\ud800", "²", None, [], {}]
+#: 10**400 is an integer past a float's range: float() of it raises OverflowError.
+SHARP_VALUES: list[Any] = [
+    float("nan"), float("inf"), 2**63, 10**400, "\ud800", "²", None, [], {}
+]  # fmt: skip
 
 #: Raw bodies that are not (valid) JSON or that no recursive parser survives.
 RAW_BODIES: list[bytes] = [
@@ -490,6 +493,25 @@ def _numbers_made(template: Template, number: str, label: str) -> HostileRequest
     return template.build(label, segments=segments, query=query, headers=headers)
 
 
+#: Charsets Python has a codec for that is no text encoding: decoding with one raises.
+NOT_TEXT_CHARSETS = [b"hex", b"rot13", b"idna"]
+
+
+def _charsets_no_text(template: Template) -> list[HostileRequest]:
+    """The template with each such charset added to its Content-Type (text/plain if it has
+    none), its boundary kept: Django decodes the query and the form with that charset."""
+    media = dict((name.lower(), value) for name, value in template.headers).get(
+        "content-type", b"text/plain"
+    )
+    return [
+        template.build(
+            f"charset={charset.decode()}",
+            headers=_with_header(template, "Content-Type", media + b"; charset=" + charset),
+        )
+        for charset in NOT_TEXT_CHARSETS
+    ]
+
+
 def fixed_requests(
     topic_templates: list[Template], tokens: list[bytes], cookies: list[bytes]
 ) -> list[HostileRequest]:
@@ -507,6 +529,7 @@ def fixed_requests(
         )
         found += [
             template.build("dates past a C int", headers=[*template.headers, *ODD_DATES]),
+            *_charsets_no_text(template),
             _numbers_made(template, TOO_MANY_DIGITS, "4,301-digit numbers"),
             _numbers_made(template, str(2**64), "numbers past 64 bits"),  # a column's INTEGER
         ]

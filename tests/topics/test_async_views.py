@@ -128,3 +128,24 @@ def test_the_page_states_the_constants_this_test_uses() -> None:
     ]
     missing = [phrase for phrase in stated if phrase not in page]
     assert not missing, f"docs/guide/async_views.md no longer says: {missing}"
+
+
+def test_the_event_loop_claims_finding_states_these_constants() -> None:
+    """claims.yaml's fastapi-event-loop finding (shown on the claims page) restates this
+    module's numbers and the benchmark's I/O endpoint: a change to either must reach it."""
+    from verified_guide.bench.config import Suite
+    from verified_guide.claims.rules import load_claims
+
+    [claim] = [c for c in load_claims() if c["id"] == "fastapi-event-loop"]
+    finding = " ".join(claim["finding"].split())
+    bench_io = {c.name: c for c in get_topic("bench").cases}["simulated io"].response["json"]
+    stated = [
+        f"Ten concurrent requests to an endpoint that awaits {IO_MS} ms",
+        "finish within half a second",
+        "at least nine tenths of ten waits",
+        f"The benchmark's {bench_io['waited_ms']} ms I/O endpoint",
+        f"at {Suite(()).concurrency} connections",
+    ]
+    assert (N, OVERLAPPED_S, SERIAL_SHARE) == (10, 0.5, 0.9), "reword the claim's finding too"
+    missing = [phrase for phrase in stated if phrase not in finding]
+    assert not missing, f"docs/data/claims.yaml (fastapi-event-loop) no longer says: {missing}"

@@ -368,6 +368,9 @@ def test_django_limit_counts_every_spelling_of_a_username_together(settings) -> 
     assert [send({"username": s, "password": "x"}).status_code for s in spellings] == [401] * 5
     full_width = "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in name)
     assert send({"username": full_width, "password": "x"}).status_code == 429
+    # The form strips whitespace before it authenticates: padded names are the same user.
+    for padded in (f" {name}", f"{name} ", f"\t{name}\n", f"\u3000{name}"):
+        assert send({"username": padded, "password": "x"}).status_code == 429, repr(padded)
 
 
 class _TakenWhileHashing:

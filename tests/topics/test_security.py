@@ -147,3 +147,89 @@ def test_fastapi_and_flask_take_the_allowed_hosts_from_the_environment() -> None
         "GUIDE_SECRET_KEY": secrets.token_urlsafe(32),  # the Flask snippet requires one
     }
     assert run_fresh(code, env).split() == ["200", "200", "400", "400"]
+
+
+# --------------------------------------------------------------------------- charsets (Django)
+
+NOT_TEXT = "application/x-www-form-urlencoded; charset=hex"
+
+
+@pytest.mark.parametrize(
+    ("content_type", "unusable"),
+    [
+        (NOT_TEXT, True),
+        ("text/plain; charset=rot13", True),
+        ("multipart/form-data; boundary=zz; charset=idna", True),
+        ("text/plain; charset=utf-16", False),  # a text encoding: Django decodes with it
+        ("text/plain; charset=no-such-codec", False),  # ignored by Django: DEFAULT_CHARSET
+        ("text/plain", False),
+        ("", False),
+    ],
+)
+def test_django_charset_check_refuses_codecs_that_are_no_text_encoding(
+    content_type: str, unusable: bool
+) -> None:
+    from snippets.security.django_charset import unusable_charset
+
+    assert unusable_charset(content_type) is unusable
+
+
+@pytest.mark.django_db
+def test_django_charset_middleware_answers_415_under_wsgi_and_asgi(settings) -> None:
+    """The middleware's sync and async paths (a WSGI and an ASGI stack), before CSRF."""
+    import asyncio
+
+    from django.test import AsyncClient
+
+    settings.ROOT_URLCONF = "snippets.security.django"
+    # generic(): post() would encode the body with that charset, and raise as Django does.
+    form = ("POST", "/comment", b"text=hi")
+    sync = Client(enforce_csrf_checks=True).generic(*form, content_type=NOT_TEXT)
+    asynchronous = asyncio.run(
+        AsyncClient(enforce_csrf_checks=True).generic(*form, content_type=NOT_TEXT)
+    )
+    for response in (sync, asynchronous):
+        assert (response.status_code, response.content) == (415, b"Unsupported charset\n")
+    assert Client().get("/hello").status_code == 200  # no Content-Type: passed on
+    assert asyncio.run(AsyncClient().get("/hello")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_django_without_the_charset_check_answers_500(settings) -> None:
+    """security.md: without the check, such a request "was a 500" (here the uploads topic's
+    view: Django decodes the multipart field names with the charset, and raises)."""
+    from demo_apps.django_app.config.middleware import CHARSET_MIDDLEWARE
+
+    settings.ROOT_URLCONF = "snippets.uploads.django"
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != CHARSET_MIDDLEWARE]
+    body = (
+        b'--zz\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n'
+        b"Content-Type: text/plain\r\n\r\nhello\r\n--zz--\r\n"
+    )
+    client = Client(raise_request_exception=False)
+    content_type = "multipart/form-data; boundary=zz; charset=hex"
+    assert client.generic("POST", "/files", body, content_type=content_type).status_code == 500
+
+
+def test_django_charset_wsgi_wrapper_answers_before_django_builds_the_request() -> None:
+    """Under WSGI, Django's request raises on such a charset before any middleware runs (the
+    query string is decoded while the encoding is set), so wsgi.py wraps the application."""
+    from snippets.security.django_charset import text_charsets_only_wsgi
+
+    calls: list[str] = []
+
+    def app(environ, start_response):
+        calls.append(environ["PATH_INFO"])
+        start_response("200 OK", [])
+        return [b"ok"]
+
+    wrapped = text_charsets_only_wsgi(app)
+    statuses: list[str] = []
+
+    def start_response(status: str, headers: list) -> None:
+        statuses.append(status)
+
+    refused = wrapped({"PATH_INFO": "/a", "CONTENT_TYPE": NOT_TEXT}, start_response)
+    passed = wrapped({"PATH_INFO": "/b", "CONTENT_TYPE": "text/plain"}, start_response)
+    assert (refused, passed, calls) == ([b"Unsupported charset\n"], [b"ok"], ["/b"])
+    assert statuses == ["415 Unsupported Media Type", "200 OK"]

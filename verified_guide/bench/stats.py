@@ -33,6 +33,12 @@ T_975 = {
 }
 
 
+#: Rounds two cells must share for their ratio to be paired round by round: with fewer, a
+#: paired interval would rest on one or two differences. The pages that explain *unpaired*
+#: read it from here.
+MIN_PAIRED_ROUNDS = 3
+
+
 def t_quantile(df: int) -> float:
     """The 97.5% quantile for ``df`` degrees of freedom (the next smaller tabulated df, so an
     interval is never narrower than the exact one; 1.96, the normal's, only past 120)."""
@@ -120,11 +126,12 @@ def log_ratio(
     rounds_a: Sequence[int] | None = None,
     rounds_b: Sequence[int] | None = None,
 ) -> LogEstimate:
-    """log(a / b): paired by round when at least three rounds hold both, else Welch."""
+    """log(a / b): paired by round when at least ``MIN_PAIRED_ROUNDS`` rounds hold both, else
+    Welch."""
     if rounds_a is not None and rounds_b is not None:
         by_round_b = dict(zip(rounds_b, b, strict=True))
         pairs = [(x, by_round_b[r]) for r, x in zip(rounds_a, a, strict=True) if r in by_round_b]
-        if len(pairs) >= 3:
+        if len(pairs) >= MIN_PAIRED_ROUNDS:
             return replace(_log_mean([x / y for x, y in pairs]), paired=True)
     la, lb = _log_mean(a), _log_mean(b)
     se = math.hypot(la.se, lb.se)

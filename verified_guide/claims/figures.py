@@ -95,7 +95,8 @@ def unpaired_note(rows: list[list[str]]) -> str:
     if not any(UNPAIRED in text for row in rows for text in row):
         return ""
     return (
-        "\n*unpaired*: the two cells share fewer than three interleaved rounds (one was "
+        f"\n*unpaired*: the two cells share fewer than {stats.MIN_PAIRED_ROUNDS} interleaved "
+        "rounds (one was "
         "measured again on its own, or in another set), so their runs are not compared round "
         "by round; the interval adds both cells' spreads and is wider.\n"
     )

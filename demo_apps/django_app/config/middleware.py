@@ -21,13 +21,22 @@ STARTPROJECT_MIDDLEWARE = [
 ]
 CORS_MIDDLEWARE = "corsheaders.middleware.CorsMiddleware"
 CSP_MIDDLEWARE = "django.middleware.csp.ContentSecurityPolicyMiddleware"
+CHARSET_MIDDLEWARE = "snippets.security.django_charset.text_charsets_only"
 
 #: Each added middleware, with what it is for and the topic that needs it.
 ADDED_BY_TOPICS = {
     CORS_MIDDLEWARE: ("CORS headers from django-cors-headers", "security"),
+    CHARSET_MIDDLEWARE: ("a 415 for a charset that is no text encoding", "security"),
     CSP_MIDDLEWARE: ("Content-Security-Policy", "security"),
     ALLAUTH_MIDDLEWARE: ("django-allauth's request context", "auth"),
 }
 
-# CORS first, so that its headers reach every answer, including the other middleware's.
-MIDDLEWARE = [CORS_MIDDLEWARE, *STARTPROJECT_MIDDLEWARE, CSP_MIDDLEWARE, ALLAUTH_MIDDLEWARE]
+# CORS first, so that its headers reach every answer, including the other middleware's; the
+# charset check next, before anything (CSRF's check of a form) decodes the request.
+MIDDLEWARE = [
+    CORS_MIDDLEWARE,
+    CHARSET_MIDDLEWARE,
+    *STARTPROJECT_MIDDLEWARE,
+    CSP_MIDDLEWARE,
+    ALLAUTH_MIDDLEWARE,
+]

@@ -1,0 +1,59 @@
+import codecs
+
+from asgiref.sync import iscoroutinefunction
+from django.http import HttpResponse
+from django.utils.decorators import sync_and_async_middleware
+from django.utils.http import parse_header_parameters
+
+REFUSAL = b"Unsupported charset\n"
+
+
+def unusable_charset(content_type):
+    # Django decodes the query string, form fields and file names with the charset that the
+    # request's Content-Type names, when Python has a codec of that name. A codec that is no
+    # text encoding ("charset=hex", "rot13", "idna") then raises LookupError or UnicodeError
+    # wherever Django decodes: a 500 on any URL.
+    charset = parse_header_parameters(content_type)[1].get("charset")
+    if charset is None:
+        return False
+    try:
+        codecs.lookup(charset)
+    except LookupError:
+        return False  # no codec of that name: Django ignores it and uses DEFAULT_CHARSET
+    try:
+        b"0".decode(charset, "replace")
+    except (LookupError, UnicodeError):
+        return True
+    return False
+
+
+@sync_and_async_middleware  # no thread hop under ASGI
+def text_charsets_only(get_response):  # high in MIDDLEWARE: before CSRF reads a form
+    def refused(request):
+        if unusable_charset(request.META.get("CONTENT_TYPE", "")):
+            return HttpResponse(REFUSAL, status=415, content_type="text/plain")
+        return None
+
+    if iscoroutinefunction(get_response):
+
+        async def middleware(request):
+            return refused(request) or await get_response(request)
+
+        return middleware
+
+    def middleware(request):
+        return refused(request) or get_response(request)
+
+    return middleware
+
+
+def text_charsets_only_wsgi(application):
+    # Under WSGI, Django trips on such a charset while it builds the request, before any
+    # middleware runs: wsgi.py wraps the application in this same check.
+    def checked(environ, start_response):
+        if unusable_charset(environ.get("CONTENT_TYPE", "")):
+            start_response("415 Unsupported Media Type", [("Content-Type", "text/plain")])
+            return [REFUSAL]
+        return application(environ, start_response)
+
+    return checked
