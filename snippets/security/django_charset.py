@@ -9,17 +9,20 @@ REFUSAL = b"Unsupported charset\n"
 
 
 def unusable_charset(content_type):
-    # Django decodes the query string, form fields and file names with the charset that the
-    # request's Content-Type names, when Python has a codec of that name. A codec that is no
-    # text encoding ("charset=hex", "rot13", "idna") then raises LookupError or UnicodeError
-    # wherever Django decodes: a 500 on any URL.
-    charset = parse_header_parameters(content_type)[1].get("charset")
-    if charset is None:
-        return False
+    # Django decodes with the charset that the request's Content-Type names, when Python has
+    # a codec of that name. A codec that is no text encoding ("charset=hex", "rot13", "idna")
+    # then raises LookupError or UnicodeError where Django decodes: a query string under
+    # WSGI, multipart field names under both. A header Django cannot parse at all (a NUL in
+    # an encoded charset*=, a huge value) raises ValueError: refused too.
     try:
+        charset = parse_header_parameters(content_type)[1].get("charset")
+        if charset is None:
+            return False
         codecs.lookup(charset)
     except LookupError:
         return False  # no codec of that name: Django ignores it and uses DEFAULT_CHARSET
+    except ValueError:
+        return True
     try:
         b"0".decode(charset, "replace")
     except (LookupError, UnicodeError):

@@ -493,13 +493,17 @@ def _numbers_made(template: Template, number: str, label: str) -> HostileRequest
     return template.build(label, segments=segments, query=query, headers=headers)
 
 
-#: Charsets Python has a codec for that is no text encoding: decoding with one raises.
-NOT_TEXT_CHARSETS = [b"hex", b"rot13", b"idna"]
+#: Charsets Python has a codec for that is no text encoding: decoding with one raises
+#: (LookupError for hex, UnicodeError for idna; rot13 and the rest are unit-tested).
+NOT_TEXT_CHARSETS = [b"hex", b"idna"]
 
 
 def _charsets_no_text(template: Template) -> list[HostileRequest]:
     """The template with each such charset added to its Content-Type (text/plain if it has
-    none), its boundary kept: Django decodes the query and the form with that charset."""
+    none), its boundary kept: Django decodes the query and the form with that charset, so only
+    a template with a query or a body gets them (an empty one decodes without error)."""
+    if not (template.query or template.body):
+        return []
     media = dict((name.lower(), value) for name, value in template.headers).get(
         "content-type", b"text/plain"
     )

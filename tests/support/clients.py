@@ -81,6 +81,8 @@ def django_raw_sender(topic: Topic, framework: str) -> RawSender:
     """
     from django.test import Client
 
+    from snippets.security.django_charset import REFUSAL, unusable_charset
+
     import_snippet(topic, framework)
     # Enforce CSRF like the real middleware does: the default test client skips it,
     # which would hide the 403 a browser or curl gets for an unprotected POST.
@@ -92,6 +94,10 @@ def django_raw_sender(topic: Topic, framework: str) -> RawSender:
             key = name.title()
             merged[key] = f"{merged[key]}, {as_wsgi(value)}" if key in merged else as_wsgi(value)
         content_type = merged.pop("Content-Type", "application/octet-stream")
+        if unusable_charset(content_type):
+            # The demo's wsgi.py answers these before Django builds a request (which raises
+            # on them); the test client builds one with no WSGI layer to wrap.
+            return Observed(415, "text/plain", REFUSAL, {"Content-Type": "text/plain"})
         resp = client.generic(method, path, data=body, content_type=content_type, headers=merged)
         return Observed(
             resp.status_code, resp.get("Content-Type", ""), django_body(resp), dict(resp.headers)

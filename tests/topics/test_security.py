@@ -160,6 +160,8 @@ NOT_TEXT = "application/x-www-form-urlencoded; charset=hex"
         (NOT_TEXT, True),
         ("text/plain; charset=rot13", True),
         ("multipart/form-data; boundary=zz; charset=idna", True),
+        ("text/plain; charset*=utf-8''a%00b", True),  # Django's parser raises ValueError
+        ("text/plain; a=" + "x" * 20_000, True),  # too long for Django's parser: ValueError
         ("text/plain; charset=utf-16", False),  # a text encoding: Django decodes with it
         ("text/plain; charset=no-such-codec", False),  # ignored by Django: DEFAULT_CHARSET
         ("text/plain", False),
@@ -209,6 +211,22 @@ def test_django_without_the_charset_check_answers_500(settings) -> None:
     client = Client(raise_request_exception=False)
     content_type = "multipart/form-data; boundary=zz; charset=hex"
     assert client.generic("POST", "/files", body, content_type=content_type).status_code == 500
+
+
+@pytest.mark.django_db
+def test_django_asgi_still_answers_500_for_a_content_type_it_cannot_parse(settings) -> None:
+    """security.md: under ASGI, Django raises on a NUL in an encoded ``charset*=`` while it
+    builds the request, before the middleware: the exception leaves Django's ASGI handler, and
+    the server answers 500 (the page says so)."""
+    import asyncio
+
+    from django.test import AsyncClient
+
+    settings.ROOT_URLCONF = "snippets.security.django"
+    client = AsyncClient(raise_request_exception=False)
+    content_type = "text/plain; charset*=utf-8''a%00b"
+    with pytest.raises(ValueError, match="null character"):
+        asyncio.run(client.generic("POST", "/comment", b"x", content_type=content_type))
 
 
 def test_django_charset_wsgi_wrapper_answers_before_django_builds_the_request() -> None:

@@ -1,6 +1,7 @@
 """Settings for serving Django's bench snippet alone: what `startproject` gives, nothing more.
 
-The demo project (demo_apps/django_app) adds CORS and CSP middleware and every topic's apps;
+The demo project (demo_apps/django_app) adds the middleware its topics need (ADDED_BY_TOPICS in
+its config/middleware.py) and every topic's apps;
 the benchmark's main figures are for the snippet as a reader would deploy it, so this module
 keeps `startproject`'s seven middleware and its contrib apps, plus the app that owns the
 benchmark's model. The database comes from GUIDE_DATABASE_URL, as for the other frameworks.
