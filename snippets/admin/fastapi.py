@@ -16,7 +16,9 @@ from snippets.database.fastapi_db import Item, User, engine
 def item_id(text: str) -> int | None:
     """An item id from a URL: digits that fit PostgreSQL's integer, else None. SQLAdmin
     calls int() on it (ValueError: a 500) and psycopg refuses a NUL (DataError: a 500)."""
-    return int(text) if text.isascii() and text.isdigit() and int(text) < 2**31 else None
+    # The length first: int() refuses more than 4,300 digits (a ValueError, so a 500).
+    fits = text.isascii() and text.isdigit() and len(text) <= 10
+    return int(text) if fits and int(text) < 2**31 else None
 
 
 class ItemForm(Form):

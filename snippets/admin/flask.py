@@ -20,7 +20,9 @@ NO_NUL = Regexp(r"^[^\x00]*$", message="Null characters are not allowed.")
 def item_id(text: str) -> int | None:
     """An item id from a URL or a form: digits that fit PostgreSQL's integer, else None
     (psycopg refuses a NUL, PostgreSQL a number too big or not a number: each a 500)."""
-    return int(text) if text.isascii() and text.isdigit() and int(text) < 2**31 else None
+    # The length first: int() refuses more than 4,300 digits (a ValueError, so a 500).
+    fits = text.isascii() and text.isdigit() and len(text) <= 10
+    return int(text) if fits and int(text) < 2**31 else None
 
 
 class AdminOnly:
