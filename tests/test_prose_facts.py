@@ -755,11 +755,11 @@ def _line_counts(slug: str) -> dict[str, int]:
     from verified_guide.topics import get_topic
 
     topic = get_topic(slug)
-    counts = {fw: topic.lines_of_code(fw) for fw in topic.frameworks()}
-    for variant in topic.variants():
-        (fw,) = variant.frameworks()
-        counts[variant.snippet_path(fw).stem] = variant.lines_of_code(fw)
-    return counts
+    return {
+        snippet.snippet_path(fw).stem: snippet.lines_of_code(fw)
+        for fw in topic.frameworks()
+        for snippet in topic.snippets_of(fw)
+    }
 
 
 #: Verdicts that rank the snippets by size, each with the order it states: an edit to a snippet

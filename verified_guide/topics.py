@@ -330,6 +330,11 @@ class Topic:
         """
         return tuple(_as_variant(self, spec) for spec in self.meta.variants)
 
+    def snippets_of(self, framework: str) -> tuple[Topic, ...]:
+        """Every snippet a framework's tab holds, each as a topic: the main one, then each
+        variant that stands in for it (``django_ninja``). Each is counted and attacked apart."""
+        return (self, *(v for v in self.variants() if v.frameworks() == (framework,)))
+
     def code_files(self, framework: str) -> list[Path]:
         """Every file of one framework: the main snippet first, then its helpers.
 

@@ -145,23 +145,26 @@ def free_table(slug: str) -> str:
     return table(header, rows) + f"\nSource: {links().link(topic.folder / 'topic.yaml')}.\n"
 
 
+def _snippet_title(snippet: Topic, framework: str) -> str:
+    """A row's name for one snippet of a tab: ``Django``, or ``Django (`django_ninja.py`)``."""
+    title = FRAMEWORK_TITLES[framework]
+    if snippet.variant is None:
+        return title
+    return f"{title} (`{snippet.snippet_path(framework).name}`)"
+
+
 def loc_table(slug: str) -> str:
     """Lines of code per framework, counted at build time by the one rule (``LOC_RULE``)."""
     topic = get_topic(slug)
     rows, skipped = [], []
     # Each main snippet, and under it each variant on a row of its own: they are alternatives.
-    shown = []
     for framework in topic.frameworks():
-        shown.append((topic, framework, FRAMEWORK_TITLES[framework]))
-        for variant in topic.variants():
-            if variant.frameworks() == (framework,):
-                name = variant.snippet_path(framework).name
-                shown.append((variant, framework, f"{FRAMEWORK_TITLES[framework]} (`{name}`)"))
-    for counted_topic, framework, title in shown:
-        counted = counted_topic.counted_files(framework)
-        names = ", ".join(links().link(p.relative_to(ROOT), f"`{p.name}`") for p in counted)
-        rows.append([title, str(counted_topic.lines_of_code(framework)), names])
-        skipped += [p.name for p in counted_topic.code_files(framework) if is_migration(p)]
+        for snippet in topic.snippets_of(framework):
+            counted = snippet.counted_files(framework)
+            names = ", ".join(links().link(p.relative_to(ROOT), f"`{p.name}`") for p in counted)
+            lines = str(snippet.lines_of_code(framework))
+            rows.append([_snippet_title(snippet, framework), lines, names])
+            skipped += [p.name for p in snippet.code_files(framework) if is_migration(p)]
     note = f"\n{LOC_RULE}"
     if skipped:
         note += " Not counted here: " + ", ".join(f"`{n}`" for n in dict.fromkeys(skipped)) + "."
@@ -315,12 +318,12 @@ def hostile_survival(slug: str) -> str:
     rows = _hostile_rows(slug)
     suite = links().link(HOSTILE_SUITE, f"`{HOSTILE_SUITE}`")
     parts = []
-    # Each main snippet, then each variant (its rows are under its file's stem: django_ninja).
-    shown = [(fw, FRAMEWORK_TITLES[fw]) for fw in topic.frameworks()]
-    for variant in topic.variants():
-        (fw,) = variant.frameworks()
-        stem = variant.snippet_path(fw).stem
-        shown.append((stem, f"{FRAMEWORK_TITLES[fw]} (`{stem}.py`)"))
+    # Every snippet of every tab (a variant's rows are under its file's stem: django_ninja).
+    shown = [
+        (snippet.snippet_path(fw).stem, _snippet_title(snippet, fw))
+        for fw in topic.frameworks()
+        for snippet in topic.snippets_of(fw)
+    ]
     for key, title in shown:
         row = rows.get(key)
         if row is None:

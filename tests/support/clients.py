@@ -73,6 +73,23 @@ def django_body(resp: Any) -> bytes:
     return b"".join(resp.streaming_content)
 
 
+def _wsgi_refusal(checks: Callable, environ: dict[str, str]) -> Observed | None:
+    """The answer the demo's ``wsgi.py`` checks give before Django builds a request (which
+    raises on what they refuse), or None when they pass it on: the test client builds its
+    request with no WSGI layer, so the checks are asked here."""
+    answer: list[tuple[str, list[tuple[str, str]]]] = []
+
+    def passed_on(environ: dict, start_response: Callable) -> None:
+        return None
+
+    body = checks(passed_on)(environ, lambda status, headers: answer.append((status, headers)))
+    if body is None:
+        return None
+    status, headers = answer[0]
+    named = dict(headers)
+    return Observed(int(status.split()[0]), named.get("Content-Type", ""), b"".join(body), named)
+
+
 def django_raw_sender(topic: Topic, framework: str) -> RawSender:
     """Django's test client with the snippet module as the URLconf.
 
@@ -81,7 +98,8 @@ def django_raw_sender(topic: Topic, framework: str) -> RawSender:
     """
     from django.test import Client
 
-    from snippets.security.django_charset import REFUSAL, unusable_charset
+    # The check the demo's wsgi.py wraps Django in (importing wsgi.py would migrate a database).
+    from snippets.security.django_charset import text_charsets_only_wsgi
 
     import_snippet(topic, framework)
     # Enforce CSRF like the real middleware does: the default test client skips it,
@@ -94,10 +112,9 @@ def django_raw_sender(topic: Topic, framework: str) -> RawSender:
             key = name.title()
             merged[key] = f"{merged[key]}, {as_wsgi(value)}" if key in merged else as_wsgi(value)
         content_type = merged.pop("Content-Type", "application/octet-stream")
-        if unusable_charset(content_type):
-            # The demo's wsgi.py answers these before Django builds a request (which raises
-            # on them); the test client builds one with no WSGI layer to wrap.
-            return Observed(415, "text/plain", REFUSAL, {"Content-Type": "text/plain"})
+        refused = _wsgi_refusal(text_charsets_only_wsgi, {"CONTENT_TYPE": content_type})
+        if refused is not None:
+            return refused
         resp = client.generic(method, path, data=body, content_type=content_type, headers=merged)
         return Observed(
             resp.status_code, resp.get("Content-Type", ""), django_body(resp), dict(resp.headers)
