@@ -539,12 +539,15 @@ PINNED_STATUSES = {
         "tests/topics/test_security.py"
         "::test_django_body_over_the_limit_gets_413_other_bad_requests_400"
     ),
-    ("guide/security.md", "the server's answer is still a 500."): (
+    ("guide/security.md", "and the server answered 500:"): (
         "tests/topics/test_security.py"
-        "::test_django_asgi_still_answers_500_for_a_content_type_it_cannot_parse"
+        "::test_django_asgi_wrapper_answers_415_for_a_content_type_django_cannot_parse"
     ),
     ("guide/security.md", "so such a request was a 500."): (
         "tests/topics/test_security.py::test_django_without_the_charset_check_answers_500"
+    ),
+    ("guide/admin.md", "a signed-in admin who typed either got a 500."): (
+        "tests/topics/test_admin.py::test_flask_admin_lists_any_page_number"
     ),
     ("guide/admin.md", "so an admin that passes it on answers 500"): (
         "tests/topics/test_admin.py::test_admins_on_postgresql"

@@ -1,3 +1,5 @@
+import math
+
 from fastapi import FastAPI
 from sqladmin import Admin, ModelView
 from sqladmin.authentication import AuthenticationBackend
@@ -27,6 +29,12 @@ class ItemForm(Form):
     def validate_name(self, field):
         if "\x00" in (field.data or ""):  # psycopg cannot send a NUL to PostgreSQL (a 500)
             raise ValidationError("Null characters are not allowed.")
+
+    def validate_price(self, field):
+        # FloatField takes "inf" and "nan": the API would then send its clients a price that
+        # is no JSON number (FastAPI writes null for it).
+        if field.data is not None and not math.isfinite(field.data):
+            raise ValidationError("Enter a finite number.")
 
 
 def admin_user_id(username: str, password: str) -> int | None:

@@ -1,3 +1,5 @@
+import math
+
 from flask import Flask
 from flask_admin import Admin, AdminIndexView
 from flask_admin.actions import action
@@ -5,7 +7,7 @@ from flask_admin.contrib.sqla import ModelView
 from flask_admin.form import SecureForm
 from flask_login import current_user
 from wtforms import FloatField
-from wtforms.validators import Regexp
+from wtforms.validators import Regexp, ValidationError
 
 from snippets.auth.flask import auth, limiter, login_manager
 from snippets.configuration.secret_env import require_secret
@@ -15,6 +17,15 @@ from snippets.validation.flask_strict import strict_json
 # psycopg cannot send a NUL character in text to PostgreSQL (a DataError, so a 500): the form
 # refuses one, as the database topic's API does, and so no name can hold one.
 NO_NUL = Regexp(r"^[^\x00]*$", message="Null characters are not allowed.")
+#: More rows than an integer id can number: no page starts past this many.
+MOST_ROWS = 2**31
+
+
+def finite(form, field):
+    # FloatField takes "inf" and "nan". The API would then send its clients a price no JSON
+    # can hold (Flask writes Infinity and NaN, which JSON parsers refuse).
+    if field.data is not None and not math.isfinite(field.data):
+        raise ValidationError("Enter a finite number.")
 
 
 def item_id(text: str) -> int | None:
@@ -41,11 +52,15 @@ class ItemView(AdminOnly, ModelView):
     column_list = ["id", "name", "price"]
     column_searchable_list = ["name"]
     form_overrides = {"price": FloatField}  # no built-in converter for SQLAlchemy 2.1's Float
-    form_args = {"name": {"validators": [NO_NUL]}}
+    form_args = {"name": {"validators": [NO_NUL]}, "price": {"validators": [finite]}}
 
     def get_list(self, page, sort_column, sort_desc, search, filters, **kwargs):
         if search and "\x00" in search:  # no name holds a NUL, and PostgreSQL could not be asked
             return 0, []
+        # ?page= times the page size is the query's OFFSET: PostgreSQL refuses a negative one,
+        # the database driver one past 64 bits (each a 500). Past the last row, a page is empty.
+        page_size = kwargs.get("page_size") or self.page_size
+        page = min(max(page or 0, 0), MOST_ROWS // page_size)
         return super().get_list(page, sort_column, sort_desc, search, filters, **kwargs)
 
     def get_one(self, id):  # edit and delete: "Record does not exist." for a bad id

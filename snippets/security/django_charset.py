@@ -60,3 +60,20 @@ def text_charsets_only_wsgi(application):
         return application(environ, start_response)
 
     return checked
+
+
+def text_charsets_only_asgi(application):
+    # Under ASGI, Django parses the Content-Type while it builds the request, before any
+    # middleware, and a header it cannot parse raises there: asgi.py wraps the application.
+    async def checked(scope, receive, send):
+        if scope["type"] == "http":
+            # Joined as Django joins them when a request repeats the header.
+            named = [v.decode("latin-1") for k, v in scope["headers"] if k == b"content-type"]
+            if unusable_charset(",".join(named)):
+                headers = [(b"content-type", b"text/plain")]
+                await send({"type": "http.response.start", "status": 415, "headers": headers})
+                await send({"type": "http.response.body", "body": REFUSAL})
+                return
+        await application(scope, receive, send)
+
+    return checked

@@ -498,6 +498,10 @@ def _numbers_made(template: Template, number: str, label: str) -> HostileRequest
 NOT_TEXT_CHARSETS = [b"hex", b"idna"]
 
 
+#: A NUL in an encoded parameter: Django's header parser raises ValueError on it.
+UNPARSABLE_CONTENT_TYPE = b"text/plain; charset*=utf-8''a%00b"
+
+
 def _charsets_no_text(template: Template) -> list[HostileRequest]:
     """The template with each such charset added to its Content-Type (text/plain if it has
     none), its boundary kept: Django decodes the query and the form with that charset, so only
@@ -530,6 +534,10 @@ def fixed_requests(
     what a server parses."""
     found = []
     big_body_sent = False
+    if topic_templates:  # once per topic: Django fails on it for any route, before its middleware
+        first = topic_templates[0]
+        unparsable = _with_header(first, "Content-Type", UNPARSABLE_CONTENT_TYPE)
+        found.append(first.build("Content-Type Django cannot parse", headers=unparsable))
     for template in topic_templates:
         json_type = _with_header(template, "Content-Type", b"application/json")
         found.append(

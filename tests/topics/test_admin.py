@@ -350,6 +350,48 @@ def test_flask_admin_edit_delete_and_bulk_delete_take_only_real_ids() -> None:
     assert not _flask_item_exists(deleted) and _flask_item_exists(kept)
 
 
+#: Prices FloatField parses that no JSON number holds (float("1e309") is inf).
+NOT_FINITE = ["inf", "-inf", "nan", "1e309"]
+
+
+def test_flask_admin_lists_any_page_number() -> None:
+    """Review: ``?page=`` times the page size is the list query's OFFSET, and one past 64 bits
+    was a 500 (OverflowError from the driver); PostgreSQL also refuses a negative OFFSET."""
+    client = flask_admin.app.test_client()
+    client.post("/auth/login", data={"username": _flask_user(True), "password": PASSWORD})
+    name = _unique("paged")
+    _flask_item(name)
+    for page in (str(2**63 - 1), str(10**20), str(-(2**63)), "-1"):
+        listed = client.get("/item/", query_string={"page": page})
+        assert listed.status_code == 200, page
+    first = client.get("/item/", query_string={"page": "-1", "search": name})
+    assert name in first.get_data(as_text=True)  # a negative page is the first
+
+
+@pytest.mark.parametrize("price", NOT_FINITE)
+def test_sqladmin_and_flask_admin_refuse_a_price_that_is_not_finite(price: str) -> None:
+    """Review: WTForms' FloatField takes "inf" and "nan", and the database topic's API then
+    answered with ``Infinity`` (Flask, which no JSON parser accepts) or ``null`` (FastAPI)."""
+    sqladmin = _sqladmin_client()
+    sqladmin.post("/login", data={"username": _fastapi_user(True), "password": PASSWORD})
+    name = _unique("sqladmin-price")
+    created = sqladmin.post("/item/create", data={"name": name, "price": price})
+    assert created.status_code == 400 and "Enter a finite number." in created.text
+    with Session(fastapi_db.engine) as session:
+        assert session.scalar(select(fastapi_db.Item).filter_by(name=name)) is None
+
+    client = flask_admin.app.test_client()
+    client.post("/auth/login", data={"username": _flask_user(True), "password": PASSWORD})
+    token = _hidden(client.get("/item/new/").get_data(as_text=True), "csrf_token")
+    name = _unique("flask-price")
+    created = client.post("/item/new/", data={"csrf_token": token, "name": name, "price": price})
+    assert created.status_code == 200  # the form again, with the field's error
+    assert "Enter a finite number." in created.get_data(as_text=True)
+    with flask_admin.app.app_context():
+        stored = flask_db.db.session.scalar(select(flask_db.Item).filter_by(name=name))
+        assert stored is None
+
+
 @pytest.mark.django_db
 def test_django_admin_refuses_a_nul_in_search_form_and_filters(settings) -> None:
     """Django's form fields refuse a NUL and its search drops one; a filter in the list's URL
@@ -366,6 +408,10 @@ def test_django_admin_refuses_a_nul_in_search_form_and_filters(settings) -> None
         assert client.get(f"/guide/item/{quote(bad)}/change/").status_code < 500, bad
     resp = client.post("/guide/item/add/", {"name": NUL_NAME, "price": "1"})
     assert resp.status_code == 200 and "Null characters are not allowed" in resp.text
+    for price in NOT_FINITE:  # Django's FloatField refuses them itself
+        resp = client.post("/guide/item/add/", {"name": "lamp", "price": price})
+        assert resp.status_code == 200 and "Enter a number." in resp.text, price
+    assert not DjangoItem.objects.filter(name="lamp").exists()
 
 
 def test_admins_on_postgresql(postgres) -> None:

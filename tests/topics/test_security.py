@@ -3,6 +3,7 @@ body-size limits (413) that cases cannot carry: a case's body is data, not a meg
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import re
 import secrets
@@ -213,20 +214,50 @@ def test_django_without_the_charset_check_answers_500(settings) -> None:
     assert client.generic("POST", "/files", body, content_type=content_type).status_code == 500
 
 
+async def _asgi(app, *content_types: bytes) -> tuple[int, bytes]:
+    """GET /hello through an ASGI application, as a server sends it: (status, body)."""
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
+        "scheme": "http", "path": "/hello", "raw_path": b"/hello", "query_string": b"",
+        "root_path": "", "client": ("127.0.0.1", 1), "server": ("testserver", 80),
+        "headers": [(b"host", b"testserver"), *((b"content-type", t) for t in content_types)],
+    }  # fmt: skip
+    sent: list[dict] = []
+    body = [{"type": "http.request", "body": b"", "more_body": False}]
+
+    async def receive() -> dict:
+        if body:
+            return body.pop()
+        return await asyncio.Future()  # the client stays connected until the handler is done
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    await app(scope, receive, send)
+    return sent[0]["status"], b"".join(m.get("body", b"") for m in sent[1:])
+
+
+UNPARSABLE = b"text/plain; charset*=utf-8''a%00b"
+
+
 @pytest.mark.django_db
-def test_django_asgi_still_answers_500_for_a_content_type_it_cannot_parse(settings) -> None:
+def test_django_asgi_wrapper_answers_415_for_a_content_type_django_cannot_parse(settings) -> None:
     """security.md: under ASGI, Django raises on a NUL in an encoded ``charset*=`` while it
     builds the request, before the middleware: the exception leaves Django's ASGI handler, and
-    the server answers 500 (the page says so)."""
-    import asyncio
+    the server "answered 500". asgi.py wraps the application in the same check."""
+    from django.core.asgi import get_asgi_application
 
-    from django.test import AsyncClient
+    from snippets.security.django_charset import text_charsets_only_asgi
 
     settings.ROOT_URLCONF = "snippets.security.django"
-    client = AsyncClient(raise_request_exception=False)
-    content_type = "text/plain; charset*=utf-8''a%00b"
+    django_app = get_asgi_application()
     with pytest.raises(ValueError, match="null character"):
-        asyncio.run(client.generic("POST", "/comment", b"x", content_type=content_type))
+        asyncio.run(_asgi(django_app, UNPARSABLE))
+    wrapped = text_charsets_only_asgi(django_app)
+    assert asyncio.run(_asgi(wrapped, UNPARSABLE)) == (415, b"Unsupported charset\n")
+    assert asyncio.run(_asgi(wrapped, b"text/plain"))[0] == 200
+    # Django joins a repeated Content-Type with commas before it parses: so does the check.
+    assert asyncio.run(_asgi(wrapped, b"text/plain", b"x; charset=hex"))[0] == 415
 
 
 def test_django_charset_wsgi_wrapper_answers_before_django_builds_the_request() -> None:
