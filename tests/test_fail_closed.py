@@ -37,6 +37,7 @@ from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 
 from tests.support.demo_servers import DemoServers, server_param
+from tests.support.fresh_interpreter import run_fresh
 from verified_guide.frameworks import REGISTRY
 from verified_guide.secret_env import SECRET_VARIABLES, throwaway_secrets
 from verified_guide.servers import DEMO_SERVERS, ROOT, free_port, stop
@@ -348,11 +349,21 @@ def test_django_api_token_from_the_repository_is_refused(settings) -> None:
 
 @pytest.mark.parametrize("module", ["fastapi_db", "flask_db"])
 def test_default_sqlite_file_is_in_a_private_directory(module: str) -> None:
-    """Not in the shared temp dir: a folder only its owner can open."""
-    db_module = importlib.import_module(f"snippets.database.{module}")
-    path = Path(db_module.DEFAULT_URL.removeprefix("sqlite:///"))
+    """Not in the shared temp dir: a folder only its owner can open, under ~/.local/share
+    unless XDG_DATA_HOME names another (the tests name an empty one of their own)."""
+    code = (
+        "from snippets.database import {0} as db; print(db.DEFAULT_URL)\n"
+        "import os; print(oct(os.stat(db.DATA_DIR).st_mode & 0o077))"
+    )
+    url, others = run_fresh(code.format(module), {"XDG_DATA_HOME": ""}).split()
+    path = Path(url.removeprefix("sqlite:///"))
+    assert path.parent == Path.home() / ".local" / "share" / "verified-guide"
     assert not path.is_relative_to(tempfile.gettempdir())
-    assert path.parent.stat().st_mode & 0o077 == 0, oct(path.parent.stat().st_mode)
+    assert others == "0o0"
+    db_module = importlib.import_module(f"snippets.database.{module}")
+    here = Path(db_module.DEFAULT_URL.removeprefix("sqlite:///"))
+    assert here.parent == Path(os.environ["XDG_DATA_HOME"]) / "verified-guide"
+    assert here.parent.stat().st_mode & 0o077 == 0, oct(here.parent.stat().st_mode)
 
 
 def _raise_error(request):

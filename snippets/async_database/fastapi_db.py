@@ -8,7 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncAttrs, AsyncSession, async_sessionmaker,
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # The database page's URL (GUIDE_DATABASE_URL), and its SQLite file when none is set.
-DATA_DIR = Path.home() / ".local" / "share" / "verified-guide"
+DATA_HOME = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+DATA_DIR = Path(DATA_HOME) / "verified-guide"
 DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
 DATABASE_URL = make_url(
     os.environ.get("GUIDE_DATABASE_URL", f"sqlite:///{DATA_DIR / 'guide.sqlite3'}")

@@ -21,7 +21,8 @@ from snippets.validation.flask_strict import strict_json
 NO_NUL = r"^[^\x00]*$"
 
 # The database page's URL (GUIDE_DATABASE_URL), and its SQLite file when none is set.
-DATA_DIR = Path.home() / ".local" / "share" / "verified-guide"
+DATA_HOME = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+DATA_DIR = Path(DATA_HOME) / "verified-guide"
 DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
 DEFAULT_URL = f"sqlite:///{DATA_DIR / 'guide.sqlite3'}"
 PAGE = 50  # the newest 50: a list endpoint never returns a whole table

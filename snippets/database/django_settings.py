@@ -5,7 +5,8 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 # No URL means local development: the SQLite file the other versions use too, in a folder
 # only its owner can open (not a secret, so a default is fine).
-DATA_DIR = Path.home() / ".local" / "share" / "verified-guide"
+DATA_HOME = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+DATA_DIR = Path(DATA_HOME) / "verified-guide"
 DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
 DEFAULT_URL = f"sqlite:///{DATA_DIR / 'guide.sqlite3'}"
 

@@ -11,7 +11,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 # PostgreSQL: postgresql+psycopg://user:password@host:5432/name (psycopg 3).
 # Not the shared temp dir, where every user of the machine could read the file: a folder
 # only its owner can open.
-DATA_DIR = Path.home() / ".local" / "share" / "verified-guide"
+DATA_HOME = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+DATA_DIR = Path(DATA_HOME) / "verified-guide"
 DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
 DEFAULT_URL = f"sqlite:///{DATA_DIR / 'guide.sqlite3'}"
 DATABASE_URL = os.environ.get("GUIDE_DATABASE_URL", DEFAULT_URL)

@@ -17,9 +17,9 @@ from demo_apps.django_app.config import topics
 # them DEBUG (GUIDE_DEBUG=1) and SECRET_KEY (DJANGO_SECRET_KEY; no default, so a missing key
 # stops the server at start) from the configuration topic, the api_docs topic's bearer token
 # (ITEMS_API_TOKEN), read here rather than in a view for the same reason, the database topic's
-# DATABASES (SQLite or PostgreSQL from GUIDE_DATABASE_URL; without it, the project's own SQLite
-# file), the security topic's CORS and header settings, the auth topic's django-allauth
-# settings and the caching topic's CACHES (Django's default cache, spelled out).
+# DATABASES (SQLite or PostgreSQL from GUIDE_DATABASE_URL; without it, the SQLite file the
+# other two apps use too), the security topic's CORS and header settings, the auth topic's
+# django-allauth settings and the caching topic's CACHES (Django's default cache, spelled out).
 TOPIC_SETTINGS = topics.settings()
 globals().update(TOPIC_SETTINGS)
 
