@@ -23,7 +23,6 @@ import re
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -348,17 +347,17 @@ def test_django_api_token_from_the_repository_is_refused(settings) -> None:
 
 
 @pytest.mark.parametrize("module", ["fastapi_db", "flask_db"])
-def test_default_sqlite_file_is_in_a_private_directory(module: str) -> None:
+def test_default_sqlite_file_is_in_a_private_directory(module: str, tmp_path: Path) -> None:
     """Not in the shared temp dir: a folder only its owner can open, under ~/.local/share
-    unless XDG_DATA_HOME names another (the tests name an empty one of their own)."""
+    unless XDG_DATA_HOME names another (the tests name an empty one of their own). The child's
+    home is a new folder: importing the FastAPI module migrates the database it names."""
     code = (
         "from snippets.database import {0} as db; print(db.DEFAULT_URL)\n"
         "import os; print(oct(os.stat(db.DATA_DIR).st_mode & 0o077))"
     )
-    url, others = run_fresh(code.format(module), {"XDG_DATA_HOME": ""}).split()
-    path = Path(url.removeprefix("sqlite:///"))
-    assert path.parent == Path.home() / ".local" / "share" / "verified-guide"
-    assert not path.is_relative_to(tempfile.gettempdir())
+    home = {"HOME": str(tmp_path), "XDG_DATA_HOME": ""}
+    url, others = run_fresh(code.format(module), home).split()
+    assert Path(url.removeprefix("sqlite:///")).parent == tmp_path / ".local/share/verified-guide"
     assert others == "0o0"
     db_module = importlib.import_module(f"snippets.database.{module}")
     here = Path(db_module.DEFAULT_URL.removeprefix("sqlite:///"))

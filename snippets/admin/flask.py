@@ -17,7 +17,7 @@ from snippets.validation.flask_strict import strict_json
 # psycopg cannot send a NUL character in text to PostgreSQL (a DataError, so a 500): the form
 # refuses one, as the database topic's API does, and so no name can hold one.
 NO_NUL = Regexp(r"^[^\x00]*$", message="Null characters are not allowed.")
-#: More rows than an integer id can number: no page starts past this many.
+#: The rows an integer id column (PostgreSQL's integer) can number: no page starts past them.
 MOST_ROWS = 2**31
 
 
@@ -60,7 +60,8 @@ class ItemView(AdminOnly, ModelView):
         # ?page= times the page size is the query's OFFSET: PostgreSQL refuses a negative one,
         # the database driver one past 64 bits (each a 500). Past the last row, a page is empty.
         page_size = kwargs.get("page_size") or self.page_size
-        page = min(max(page or 0, 0), MOST_ROWS // page_size)
+        if page_size:  # 0 is "no pages": no OFFSET at all
+            page = min(max(page or 0, 0), MOST_ROWS // page_size)
         return super().get_list(page, sort_column, sort_desc, search, filters, **kwargs)
 
     def get_one(self, id):  # edit and delete: "Record does not exist." for a bad id

@@ -12,22 +12,23 @@ def unusable_charset(content_type):
     # Django decodes with the charset that the request's Content-Type names, when Python has
     # a codec of that name. A codec that is no text encoding ("charset=hex", "rot13", "idna")
     # then raises LookupError or UnicodeError where Django decodes: a query string under
-    # WSGI, multipart field names under both. A header Django cannot parse at all (a NUL in
-    # an encoded charset*=, a huge value) raises ValueError: refused too.
+    # WSGI, multipart field names under both: "not text". A header Django cannot parse at all
+    # (a NUL in an encoded charset*=, a huge value) raises ValueError while Django builds any
+    # request, under WSGI and ASGI: "unparsable". None: Django can use it.
     try:
         charset = parse_header_parameters(content_type)[1].get("charset")
         if charset is None:
-            return False
+            return None
         codecs.lookup(charset)
     except LookupError:
-        return False  # no codec of that name: Django ignores it and uses DEFAULT_CHARSET
+        return None  # no codec of that name: Django ignores it and uses DEFAULT_CHARSET
     except ValueError:
-        return True
+        return "unparsable"
     try:
         b"0".decode(charset, "replace")
     except (LookupError, UnicodeError):
-        return True
-    return False
+        return "not text"
+    return None
 
 
 @sync_and_async_middleware  # no thread hop under ASGI
@@ -62,14 +63,15 @@ def text_charsets_only_wsgi(application):
     return checked
 
 
-def text_charsets_only_asgi(application):
+def unparsable_content_type_asgi(application):
     # Under ASGI, Django parses the Content-Type while it builds the request, before any
     # middleware, and a header it cannot parse raises there: asgi.py wraps the application.
+    # The rest is left to the middleware, whose 415 gets the CORS and security headers.
     async def checked(scope, receive, send):
         if scope["type"] == "http":
             # Joined as Django joins them when a request repeats the header.
             named = [v.decode("latin-1") for k, v in scope["headers"] if k == b"content-type"]
-            if unusable_charset(",".join(named)):
+            if unusable_charset(",".join(named)) == "unparsable":
                 headers = [(b"content-type", b"text/plain")]
                 await send({"type": "http.response.start", "status": 415, "headers": headers})
                 await send({"type": "http.response.body", "body": REFUSAL})

@@ -15,7 +15,9 @@ import pytest
 from django.contrib.auth.models import User as DjangoUser
 from django.test import Client
 from fastapi.testclient import TestClient
+from flask_admin.contrib.sqla import ModelView
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
@@ -366,6 +368,15 @@ def test_flask_admin_lists_any_page_number() -> None:
         assert listed.status_code == 200, page
     first = client.get("/item/", query_string={"page": "-1", "search": name})
     assert name in first.get_data(as_text=True)  # a negative page is the first
+    # Flask-Admin's own get_list, without the snippet's bound: the offset reaches the database.
+    view = next(v for v in flask_admin.admin._views if isinstance(v, flask_admin.ItemView))
+    with (
+        flask_admin.app.test_request_context("/item/"),
+        pytest.raises(
+            (OverflowError, DBAPIError)  # SQLite's driver; PostgreSQL: bigint out of range
+        ),
+    ):
+        ModelView.get_list(view, 2**63 - 1, None, False, None, [])
 
 
 @pytest.mark.parametrize("price", NOT_FINITE)

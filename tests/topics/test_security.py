@@ -156,25 +156,25 @@ NOT_TEXT = "application/x-www-form-urlencoded; charset=hex"
 
 
 @pytest.mark.parametrize(
-    ("content_type", "unusable"),
+    ("content_type", "problem"),
     [
-        (NOT_TEXT, True),
-        ("text/plain; charset=rot13", True),
-        ("multipart/form-data; boundary=zz; charset=idna", True),
-        ("text/plain; charset*=utf-8''a%00b", True),  # Django's parser raises ValueError
-        ("text/plain; a=" + "x" * 20_000, True),  # too long for Django's parser: ValueError
-        ("text/plain; charset=utf-16", False),  # a text encoding: Django decodes with it
-        ("text/plain; charset=no-such-codec", False),  # ignored by Django: DEFAULT_CHARSET
-        ("text/plain", False),
-        ("", False),
+        (NOT_TEXT, "not text"),
+        ("text/plain; charset=rot13", "not text"),
+        ("multipart/form-data; boundary=zz; charset=idna", "not text"),
+        ("text/plain; charset*=utf-8''a%00b", "unparsable"),  # codecs.lookup: ValueError
+        ("text/plain; a=" + "x" * 20_000, "unparsable"),  # too long for Django's parser
+        ("text/plain; charset=utf-16", None),  # a text encoding: Django decodes with it
+        ("text/plain; charset=no-such-codec", None),  # ignored by Django: DEFAULT_CHARSET
+        ("text/plain", None),
+        ("", None),
     ],
 )
 def test_django_charset_check_refuses_codecs_that_are_no_text_encoding(
-    content_type: str, unusable: bool
+    content_type: str, problem: str | None
 ) -> None:
     from snippets.security.django_charset import unusable_charset
 
-    assert unusable_charset(content_type) is unusable
+    assert unusable_charset(content_type) == problem
 
 
 @pytest.mark.django_db
@@ -214,13 +214,22 @@ def test_django_without_the_charset_check_answers_500(settings) -> None:
     assert client.generic("POST", "/files", body, content_type=content_type).status_code == 500
 
 
-async def _asgi(app, *content_types: bytes) -> tuple[int, bytes]:
-    """GET /hello through an ASGI application, as a server sends it: (status, body)."""
+UNPARSABLE = b"text/plain; charset*=utf-8''a%00b"
+#: An origin the security topic's CORS settings allow: CorsMiddleware answers it.
+ALLOWED_ORIGIN = b"https://app.example.com"
+
+
+async def _asgi(app, *content_types: bytes) -> tuple[int, bytes, set[bytes]]:
+    """GET /hello through an ASGI application, as a server sends it: (status, body, the
+    names of the response's headers)."""
     scope = {
         "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
         "scheme": "http", "path": "/hello", "raw_path": b"/hello", "query_string": b"",
         "root_path": "", "client": ("127.0.0.1", 1), "server": ("testserver", 80),
-        "headers": [(b"host", b"testserver"), *((b"content-type", t) for t in content_types)],
+        "headers": [
+            (b"host", b"testserver"), (b"origin", ALLOWED_ORIGIN),
+            *((b"content-type", t) for t in content_types),
+        ],
     }  # fmt: skip
     sent: list[dict] = []
     body = [{"type": "http.request", "body": b"", "more_body": False}]
@@ -234,30 +243,34 @@ async def _asgi(app, *content_types: bytes) -> tuple[int, bytes]:
         sent.append(message)
 
     await app(scope, receive, send)
-    return sent[0]["status"], b"".join(m.get("body", b"") for m in sent[1:])
-
-
-UNPARSABLE = b"text/plain; charset*=utf-8''a%00b"
+    names = {name.lower() for name, _ in sent[0]["headers"]}
+    return sent[0]["status"], b"".join(m.get("body", b"") for m in sent[1:]), names
 
 
 @pytest.mark.django_db
 def test_django_asgi_wrapper_answers_415_for_a_content_type_django_cannot_parse(settings) -> None:
     """security.md: under ASGI, Django raises on a NUL in an encoded ``charset*=`` while it
     builds the request, before the middleware: the exception leaves Django's ASGI handler, and
-    the server "answered 500". asgi.py wraps the application in the same check."""
+    the server "answered 500". asgi.py wraps the application in a check for that header; the
+    middleware refuses the other charsets, with the headers the stack adds to every answer."""
     from django.core.asgi import get_asgi_application
 
-    from snippets.security.django_charset import text_charsets_only_asgi
+    from snippets.security.django_charset import unparsable_content_type_asgi
 
     settings.ROOT_URLCONF = "snippets.security.django"
     django_app = get_asgi_application()
     with pytest.raises(ValueError, match="null character"):
         asyncio.run(_asgi(django_app, UNPARSABLE))
-    wrapped = text_charsets_only_asgi(django_app)
-    assert asyncio.run(_asgi(wrapped, UNPARSABLE)) == (415, b"Unsupported charset\n")
-    assert asyncio.run(_asgi(wrapped, b"text/plain"))[0] == 200
+    wrapped = unparsable_content_type_asgi(django_app)
+    status, body, headers = asyncio.run(_asgi(wrapped, UNPARSABLE))
+    assert (status, body) == (415, b"Unsupported charset\n")
+    assert b"access-control-allow-origin" not in headers  # answered before Django's middleware
     # Django joins a repeated Content-Type with commas before it parses: so does the check.
-    assert asyncio.run(_asgi(wrapped, b"text/plain", b"x; charset=hex"))[0] == 415
+    assert asyncio.run(_asgi(wrapped, b"text/plain", UNPARSABLE))[0] == 415
+    assert asyncio.run(_asgi(wrapped, b"text/plain"))[0] == 200
+    status, body, headers = asyncio.run(_asgi(wrapped, b"text/plain; charset=hex"))
+    assert (status, body) == (415, b"Unsupported charset\n")  # the middleware's refusal
+    assert b"access-control-allow-origin" in headers  # CorsMiddleware's, above the check
 
 
 def test_django_charset_wsgi_wrapper_answers_before_django_builds_the_request() -> None:

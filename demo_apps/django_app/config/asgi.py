@@ -20,7 +20,7 @@ from django.conf import settings  # noqa: E402
 from django.urls import path  # noqa: E402
 
 from demo_apps.django_app.config.socket_routing import refusing_router  # noqa: E402
-from snippets.security.django_charset import text_charsets_only_asgi  # noqa: E402
+from snippets.security.django_charset import unparsable_content_type_asgi  # noqa: E402
 from snippets.uploads.django_asgi import BodyLimit  # noqa: E402
 from verified_guide.topics import all_topics, import_snippet  # noqa: E402
 
@@ -39,7 +39,7 @@ application = ProtocolTypeRouter(
         # views, below this: the uploads topic's MAX_BYTES). A Content-Type Django cannot parse
         # fails it before its middleware: see the security page.
         "http": BodyLimit(
-            text_charsets_only_asgi(django_asgi_app), settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+            unparsable_content_type_asgi(django_asgi_app), settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         ),
         "websocket": AllowedHostsOriginValidator(refusing_router(websocket_routes)),
     }
