@@ -900,3 +900,18 @@ def test_every_status_in_a_for_free_table_is_one_the_topics_cases_expect() -> No
                 if m[0] not in statuses
             ]
     assert not wrong, "statuses no case of the topic answers:\n" + "\n".join(wrong)
+
+
+def test_no_wrapped_line_starts_a_numbered_list() -> None:
+    """A line of a paragraph or list item that wraps to start with "500. " becomes a numbered
+    list of its own in Markdown, cutting the sentence in two (the admin page's did)."""
+    starts = re.compile(r"^\s+\d+[.)]\s")
+    found = []
+    for path in sorted((ROOT / "docs").rglob("*.md")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        found += [
+            f"{path.relative_to(ROOT)}:{number}: {line.strip()[:60]}"
+            for number, (before, line) in enumerate(zip(["", *lines], lines, strict=False), 1)
+            if starts.match(line) and before.strip() and not starts.match(before)
+        ]
+    assert found == [], "rewrap these lines:\n" + "\n".join(found)
