@@ -23,7 +23,7 @@ MOST_ROWS = 2**31
 
 def finite(form, field):
     # FloatField takes "inf" and "nan". The API would then send its clients a price no JSON
-    # can hold (Flask writes Infinity and NaN, which JSON parsers refuse).
+    # can hold (Flask writes Infinity and NaN, which JavaScript's JSON.parse refuses).
     if field.data is not None and not math.isfinite(field.data):
         raise ValidationError("Enter a finite number.")
 

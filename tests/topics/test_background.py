@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from snippets.background import django as django_snippet
 from snippets.background import fastapi as fastapi_snippet
 from snippets.background import flask as flask_snippet
+from tests.support.asgi import http_scope
 from verified_guide.topics import ROOT
 
 
@@ -24,12 +25,7 @@ def test_fastapi_task_runs_after_the_response() -> None:
     test sees the task run after the last body message, not merely by the end of the call."""
     email = f"late-{uuid.uuid4().hex[:8]}@example.com"  # in no outbox yet
     body = json.dumps({"email": email}).encode()
-    scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
-        "scheme": "http", "path": "/signup", "raw_path": b"/signup", "query_string": b"",
-        "root_path": "", "headers": [(b"content-type", b"application/json")],
-        "client": ("127.0.0.1", 1), "server": ("testserver", 80),
-    }  # fmt: skip
+    scope = http_scope("POST", "/signup", [(b"content-type", b"application/json")])
     sent: list[tuple[str, bool]] = []  # (message type, task already run)
     requests = [{"type": "http.request", "body": body, "more_body": False}]
 

@@ -15,6 +15,7 @@ from django.test import Client, RequestFactory
 from fastapi import FastAPI, Request
 
 from snippets.security import flask as flask_snippet
+from tests.support.asgi import http_scope
 from tests.support.fresh_interpreter import run_fresh
 
 
@@ -222,15 +223,8 @@ ALLOWED_ORIGIN = b"https://app.example.com"
 async def _asgi(app, *content_types: bytes) -> tuple[int, bytes, set[bytes]]:
     """GET /hello through an ASGI application, as a server sends it: (status, body, the
     names of the response's headers)."""
-    scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
-        "scheme": "http", "path": "/hello", "raw_path": b"/hello", "query_string": b"",
-        "root_path": "", "client": ("127.0.0.1", 1), "server": ("testserver", 80),
-        "headers": [
-            (b"host", b"testserver"), (b"origin", ALLOWED_ORIGIN),
-            *((b"content-type", t) for t in content_types),
-        ],
-    }  # fmt: skip
+    headers = [(b"host", b"testserver"), (b"origin", ALLOWED_ORIGIN)]
+    scope = http_scope("GET", "/hello", [*headers, *((b"content-type", t) for t in content_types)])
     sent: list[dict] = []
     body = [{"type": "http.request", "body": b"", "more_body": False}]
 

@@ -17,6 +17,7 @@ from flask import Flask, Response, current_app
 from snippets.streaming import django as django_snippet
 from snippets.streaming import fastapi as fastapi_snippet
 from snippets.streaming import flask as flask_snippet
+from tests.support.asgi import http_scope
 from verified_guide.topics import ROOT
 
 #: retry hint, three progress events, done; CSV header and three rows.
@@ -25,12 +26,7 @@ PROGRESS_CHUNKS, CSV_CHUNKS = 5, 4
 
 async def asgi_body_chunks(app: Any, path: str, query: str = "") -> list[bytes]:
     """The non-empty body messages an ASGI app sends for one GET, in order."""
-    scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
-        "scheme": "http", "path": path, "raw_path": path.encode(), "root_path": "",
-        "query_string": query.encode(), "headers": [(b"host", b"localhost")],
-        "client": ("127.0.0.1", 50000), "server": ("localhost", 80),
-    }  # fmt: skip
+    scope = http_scope("GET", path, [(b"host", b"localhost")], query)
     requested = False
     chunks: list[bytes] = []
 

@@ -21,6 +21,7 @@ from snippets.uploads import fastapi as fastapi_snippet
 from snippets.uploads import flask as flask_snippet
 from snippets.uploads import storage
 from snippets.uploads.django import SizeLimitHandler, TooLarge
+from tests.support.asgi import http_scope
 from tests.support.clients import RAW_SENDERS, SENDERS
 from verified_guide.cases import request_parts
 from verified_guide.datafiles import ROOT
@@ -230,12 +231,7 @@ def _asgi_upload(app, size: int, declared: bool) -> tuple[int, int]:
     headers = [(b"content-type", b"multipart/form-data; boundary=x")]
     if declared:
         headers.append((b"content-length", str(size).encode()))
-    scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
-        "scheme": "http", "path": "/files", "raw_path": b"/files", "root_path": "",
-        "query_string": b"", "headers": [(b"host", b"testserver"), *headers],
-        "client": ("127.0.0.1", 5000), "server": ("127.0.0.1", 80),
-    }  # fmt: skip
+    scope = http_scope("POST", "/files", [(b"host", b"testserver"), *headers])
 
     async def receive() -> dict:
         nonlocal sent
