@@ -412,9 +412,10 @@ def _decision_reason(question_id: str, answer_id: str, endpoint: str | None = No
     )
 
 
-def test_decision_slow_io_states_the_wait_and_flask_on_granian_comes_close() -> None:
-    """decision.yaml, slow I/O: the wait is the io case's, and Flask on Granian serves at
-    least 80 % of FastAPI's best there in the run the pages show."""
+def test_decision_slow_io_states_the_wait_and_that_granian_overlaps_it_too() -> None:
+    """decision.yaml, slow I/O: the wait is the io case's, and Granian's thread pool overlaps
+    Flask's waits: Flask on Granian serves at least 80 % of FastAPI's best there, and ten times
+    Flask on one sync Gunicorn worker, in the run the pages show."""
     from verified_guide.topics import get_topic
 
     reason = _decision_reason("load", "slow_io", "io")
@@ -422,8 +423,9 @@ def test_decision_slow_io_states_the_wait_and_flask_on_granian_comes_close() -> 
     assert f"With a {waited_ms} ms wait in every request" in reason
     io = _shown_cells("io")
     fastapi = max(v for k, v in io.items() if k.startswith("fastapi-"))
-    assert "on Granian" in reason and "Flask comes close" in reason
+    assert "Granian runs WSGI apps in a thread pool, which overlaps them too" in reason
     assert io["flask-granian"] >= 0.8 * fastapi, io
+    assert io["flask-granian"] >= 10 * io["flask-gunicorn"], io
 
 
 def test_decision_database_read_narrows_the_gap_between_the_three() -> None:
@@ -441,15 +443,20 @@ def test_decision_database_read_narrows_the_gap_between_the_three() -> None:
 
 
 def test_decision_low_traffic_flask_is_the_lightest_of_the_three() -> None:
-    """decision.yaml, low traffic: Flask's install, import and start to a first response are
-    the smallest of the three in the cost rows of the run the pages show."""
+    """decision.yaml, low traffic: Flask's install and import are the smallest of the three in
+    the cost rows of the run the pages show; the import time by more than the margin within
+    which the claims page counts a single timing either way (its ``lowest_costs`` rule)."""
+    from verified_guide.claims.rules import COST_MARGIN, TIMED_COSTS
+
     reason = _decision_reason("load", "low")
-    assert "smallest install, the fastest import and the quickest start" in reason
+    assert "Flask has the smallest install and the fastest import of the three" in reason
     shown = results.latest()
     assert shown is not None
     costs = {c["framework"]: c for c in results.load(shown)["costs"]}
-    for field in ("install_mb", "import_ms", "start_to_first_200_ms"):
-        assert min(costs, key=lambda fw: costs[fw][field]) == "flask", field
+    for field in ("install_mb", "import_ms"):
+        margin = COST_MARGIN if field in TIMED_COSTS else 0.0
+        others = [c[field] for fw, c in costs.items() if fw != "flask"]
+        assert costs["flask"][field] < min(others) * (1 - margin), (field, costs)
 
 
 def test_methodology_states_the_benchmark_database_size() -> None:
@@ -542,6 +549,17 @@ PINNED_STATUSES = {
     ("guide/security.md", "and the server answered 500:"): (
         "tests/topics/test_security.py"
         "::test_django_asgi_wrapper_answers_415_for_a_content_type_django_cannot_parse"
+    ),
+    ("guide/security.md", "(this topic's `/hello?name=`) answered 500;"): (
+        "tests/topics/test_security.py"
+        "::test_django_refuses_a_query_that_utf7_decodes_to_a_lone_surrogate"
+    ),
+    (
+        "guide/security.md",
+        "and of SQLAdmin's: a 500 that any client could cause, with no account.",
+    ): (
+        "tests/topics/test_security.py"
+        "::test_fastapi_login_refuses_a_utf7_form_that_would_hash_a_lone_surrogate"
     ),
     ("guide/security.md", "so such a request was a 500."): (
         "tests/topics/test_security.py::test_django_without_the_charset_check_answers_500"

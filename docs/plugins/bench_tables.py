@@ -503,6 +503,17 @@ def mount_table(doc: Document) -> str:
     ) + unpaired_note(rows)
 
 
+def cell_name(cell: dict) -> str:
+    """``FastAPI on Uvicorn json (c=64, 1 worker, SQLite``, the closing parenthesis left to the
+    caller: the setup with its server, since a framework and endpoint alone can name two
+    cells (Flask on Gunicorn and on Granian)."""
+    return (
+        f"{cell['label']} on {cell['server'].capitalize()} {cell['endpoint']} "
+        f"(c={cell['concurrency']}, {plural(cell['workers'], 'worker')}, "
+        f"{DATABASE_NAMES.get(cell['database'], cell['database'])}"
+    )
+
+
 def noise_summary(doc: Document) -> str:
     """How many cells kept their spread within the suite's limit, and which did not."""
     ok = [c for c in doc["results"] if c["status"] == "ok"]
@@ -524,12 +535,7 @@ def noise_summary(doc: Document) -> str:
             " Above the limit, marked"
             + NOISY_FLAG
             + " in the tables: "
-            + ", ".join(
-                f"{c['label']} {c['endpoint']} (c={c['concurrency']}, "
-                f"{plural(c['workers'], 'worker')}, "
-                f"{DATABASE_NAMES.get(c['database'], c['database'])}, {c['spread']:.0%})"
-                for c in noisy
-            )
+            + ", ".join(f"{cell_name(c)}, {c['spread']:.0%})" for c in noisy)
         )
         text += "."
     text += moved_sentence(ok, limit)
@@ -573,12 +579,7 @@ def moved_sentence(ok: list[dict], limit: float) -> str:
         f" For {plural(len(moved), 'cell')} measured again, the published median is more than"
         f" {limit:.0%} from the first attempt's; their intervals, computed from the last"
         " attempt alone, do not show that disagreement: "
-        + ", ".join(
-            f"{c['label']} {c['endpoint']} (c={c['concurrency']}, "
-            f"{plural(c['workers'], 'worker')}, "
-            f"{DATABASE_NAMES.get(c['database'], c['database'])})"
-            for c in moved
-        )
+        + ", ".join(f"{cell_name(c)})" for c in moved)
         + "."
     )
 

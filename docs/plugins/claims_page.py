@@ -202,7 +202,7 @@ def headline_table(ledger: Ledger, base: str = "") -> str:
                 f"{claim['rps']:,}",
                 f"[{mine['rps']:,.0f}]({base}benchmarks/index.md#"
                 f"{cell_anchor(claim['config'], claim['endpoint'])})"
-                + (NOISY_FLAG if any(c.get("noisy") for c in cells.values()) else "")
+                + (NOISY_FLAG if mine.get("noisy") else "")
                 if ok
                 else "failed",
                 label_of(doc, reference["config"]),
@@ -210,6 +210,7 @@ def headline_table(ledger: Ledger, base: str = "") -> str:
                 ratio_cell(
                     rps_ratio_of(doc, claim["config"], reference["config"], claim["endpoint"])
                 )
+                + (NOISY_FLAG if any(c.get("noisy") for c in cells.values()) else "")
                 if ok
                 else "n/a",
                 f"[{badge(v.label)}]({base}claims.md#{claim['id']})",
@@ -228,7 +229,7 @@ def headline_table(ledger: Ledger, base: str = "") -> str:
             ],
             rows,
         )
-        + (NOISY_LEGEND if any(NOISY_FLAG in text for row in rows for text in row) else "")
+        + (HEADLINE_LEGEND if any(NOISY_FLAG in text for row in rows for text in row) else "")
         + unpaired_note(rows)
     )
 
@@ -238,6 +239,15 @@ NOISY_LEGEND = (
     f"\n{NOISY_FLAG.strip()}: a cell of this comparison spread more than the suite's limit from "
     "run to run, even after a re-run; its 95% interval, which the verdict reads, is wider "
     "for it.\n"
+)
+
+
+#: The headline table's flags: a figure's own spread, and a ratio's two cells (a noisy
+#: reference cell widens the ratio's interval, not the other setup's figure).
+HEADLINE_LEGEND = (
+    f"\n{NOISY_FLAG.strip()}: beside a figure, that cell spread more than the suite's limit from "
+    "run to run, even after a re-run; beside a ratio, one of its two cells did, and the 95% "
+    "interval, which the verdict reads, is wider for it.\n"
 )
 
 

@@ -13,6 +13,7 @@ from wtforms import FloatField, Form, ValidationError
 from snippets.auth.fastapi import SECRET_KEY, authenticate_user
 from snippets.auth.fastapi_limit import forget_login_attempts, login_key, reserve_login_attempt
 from snippets.database.fastapi_db import Item, User, engine
+from snippets.security.fastapi_charset import TextCharsetsOnly
 
 
 def item_id(text: str) -> int | None:
@@ -94,6 +95,7 @@ class ItemAdmin(ModelView, model=Item):
 
 
 app = FastAPI(max_body_size=1024 * 1024)  # forms only: a bigger body gets 413 unread
+app.add_middleware(TextCharsetsOnly)  # the security page: a form in UTF-7, say, gets 415
 # The session cookie: signed with the auth topic's key, HTTPS only, not sent cross-site, 8 hours.
 backend = AdminAuth(secret_key=SECRET_KEY, https_only=True, same_site="strict", max_age=8 * 3600)
 admin = Admin(app, engine, base_url="/", authentication_backend=backend)

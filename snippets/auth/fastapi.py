@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from snippets.auth.fastapi_limit import forget_login_attempts, login_key, reserve_login_attempt
 from snippets.configuration.secret_env import require_secret
 from snippets.database.fastapi_db import User, get_session
+from snippets.security.fastapi_charset import TextCharsetsOnly
 from snippets.validation.fastapi_strict import strict_json
 
 SECRET_KEY = require_secret("GUIDE_SECRET_KEY")  # no default: a missing key stops the app
@@ -28,6 +29,7 @@ TOKEN_LIFETIME = timedelta(minutes=30)
 USERNAME = re.compile(r"[\w.@+-]{1,150}")
 
 app = strict_json(FastAPI())  # see the validation page
+app.add_middleware(TextCharsetsOnly)  # a form in UTF-7 could hold a lone surrogate: 415
 password_hash = PasswordHash.recommended()  # Argon2
 DUMMY_HASH = password_hash.hash("dummy password")
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="login")

@@ -1,3 +1,4 @@
+import hashlib
 import math
 import time
 
@@ -14,8 +15,10 @@ limiter = MovingWindowRateLimiter(MemoryStorage())
 
 def login_key(request: Request, username: str) -> str:
     # Per client address and username. Behind a proxy, request.client is the proxy unless
-    # uvicorn runs with --forwarded-allow-ips naming it (see the security page).
-    return f"{request.client.host if request.client else ''}:{username}"
+    # uvicorn runs with --forwarded-allow-ips naming it (see the security page). Hashed: a
+    # counter kept for a minute holds 64 characters, not a name of up to a megabyte.
+    client = f"{request.client.host if request.client else ''}:{username}"
+    return hashlib.sha256(client.encode()).hexdigest()
 
 
 def reserve_login_attempt(key: str) -> None:

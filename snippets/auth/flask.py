@@ -1,3 +1,4 @@
+import hashlib
 import re
 
 from flask import Blueprint, Flask, request
@@ -18,8 +19,10 @@ USERNAME = re.compile(r"[\w.@+-]{1,150}")
 
 def client_and_username():
     # Failures are counted per client address and username. remote_addr is the proxy's address
-    # behind a reverse proxy: see the security page (ProxyFix, and Redis for storage).
-    return f"{request.remote_addr}:{request.form.get('username', '')}"
+    # behind a reverse proxy: see the security page (ProxyFix, and Redis for storage). Hashed:
+    # a counter kept for a minute holds 64 characters, not a name of up to a megabyte.
+    client = f"{request.remote_addr}:{request.form.get('username', '')}"
+    return hashlib.sha256(client.encode()).hexdigest()
 
 
 # In-memory counters are per process; production passes storage_uri="redis://...".

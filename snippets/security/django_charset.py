@@ -6,6 +6,9 @@ from django.utils.decorators import sync_and_async_middleware
 from django.utils.http import parse_header_parameters
 
 REFUSAL = b"Unsupported charset\n"
+# Codecs that decode some bytes to a lone surrogate (half of a UTF-16 pair: "+2AA-" in UTF-7
+# is "\ud800"), which no template, database or UTF-8 response can encode.
+SURROGATE_CODECS = {"utf-7", "unicode-escape", "raw-unicode-escape"}
 
 
 def unusable_charset(content_type):
@@ -14,12 +17,15 @@ def unusable_charset(content_type):
     # then raises LookupError or UnicodeError where Django decodes: a query string under
     # WSGI, multipart field names under both: "not text". A header Django cannot parse at all
     # (a NUL in an encoded charset*=, a huge value) raises ValueError while Django builds any
-    # request, under WSGI and ASGI: "unparsable". None: Django can use it.
+    # request, under WSGI and ASGI: "unparsable". A codec that decodes to lone surrogates
+    # passes Django's decoding, then fails whatever encodes the text (a page showing a query
+    # value, a password hash): "surrogates". None: Django can use it.
     try:
         charset = parse_header_parameters(content_type)[1].get("charset")
         if charset is None:
             return None
-        codecs.lookup(charset)
+        if codecs.lookup(charset).name in SURROGATE_CODECS:
+            return "surrogates"
     except LookupError:
         return None  # no codec of that name: Django ignores it and uses DEFAULT_CHARSET
     except ValueError:

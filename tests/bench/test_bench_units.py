@@ -260,7 +260,7 @@ def test_version_1_files_load_converted_as_mounted_sequential_runs(tmp_path: Pat
     note = bench_tables.source_note(tmp_path / "old.json", loaded)
     assert "3 runs of 5 s per cell one cell after another after a 2 s warm-up." in note
     summary = bench_tables.noise_summary(loaded)
-    assert "Above the limit, marked ⚠ in the tables: Flask json" in summary
+    assert "Above the limit, marked ⚠ in the tables: Flask on Gunicorn json" in summary
 
 
 def test_write_is_atomic_and_refuses_invalid_documents(tmp_path: Path) -> None:
@@ -299,6 +299,27 @@ def test_headline_compares_ratios_and_shows_a_failed_cell_as_failed(
     async_row = rows["Django (async view) on Uvicorn"]
     assert async_row[2] == "failed" and async_row[5] == "n/a"
     assert "not checkable here" in async_row[6]
+
+
+def test_headline_flags_a_noisy_reference_on_the_ratio_not_on_the_other_figure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GUIDE_CLAIMS_EVIDENCE", str(write_evidence(tmp_path / "evidence.json")))
+    noisy = (1.0, 0.8, 1.2, 1.0, 1.0)
+    doc = document(
+        [
+            cell("fastapi-uvicorn", "json", 8000),
+            cell("flask-gunicorn", "json", 2000, spread=noisy),  # every claim's reference
+            cell("django-gunicorn", "json", 2400),
+            cell("django-uvicorn", "json", 600),
+        ]
+    )
+    table = headline_table(judge_all(load_claims(), doc, None, load_evidence()))
+    rows = {line.split(" | ")[0].strip("| "): line.split(" | ") for line in table.splitlines()}
+    fastapi = rows["FastAPI on Uvicorn"]
+    assert fastapi[2] == "[8,000](benchmarks/index.md#cell-fastapi-uvicorn-json)"
+    assert fastapi[5].endswith(results.NOISY_FLAG)
+    assert "beside a ratio, one of its two cells did" in table
 
 
 def test_failed_cells_render_as_reasons_never_numbers() -> None:
@@ -400,7 +421,7 @@ def test_noise_summary_counts_cells_within_the_limit_and_names_the_rest() -> Non
         ]
     )
     text = bench_tables.noise_summary(doc)
-    assert text.startswith("1 of 2 measured cells (50%)") and "Flask json" in text
+    assert text.startswith("1 of 2 measured cells (50%)") and "Flask on Gunicorn json" in text
 
 
 def test_noise_summary_shows_the_machines_floor_from_the_raw_apps() -> None:
@@ -710,7 +731,7 @@ def test_noise_summary_says_how_often_a_cell_was_measured_again() -> None:
     assert "1 cell(s) went over it at first, and 2 (those cells and the cells" in text
     # Both re-run cells' first attempts (medians 1,000 and 5) lie far from their medians now.
     assert "For 2 cells measured again, the published median is more than 10% from" in text
-    assert "FastAPI json (c=64, 1 worker, SQLite), Flask json" in text
+    assert "FastAPI on Uvicorn json (c=64, 1 worker, SQLite), Flask on Gunicorn json" in text
     assert "(up to 3 times, any after the first only while the run kept to its 40-minute" in text
     assert "at most 2 times here, every earlier attempt kept in the result file)" in text
     doc["suite"]["reruns"] = 1

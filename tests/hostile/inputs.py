@@ -498,6 +498,51 @@ def _numbers_made(template: Template, number: str, label: str) -> HostileRequest
 NOT_TEXT_CHARSETS = [b"hex", b"idna"]
 
 
+#: Charsets whose codec decodes some bytes to a lone surrogate, with such bytes: UTF-7's
+#: "+2AA-" and the escape codecs' six characters "\ud800" both decode to U+D800, half of a
+#: UTF-16 pair, which no UTF-8 encoder takes (a page, a password hash, a database driver).
+SURROGATE_CHARSETS = [(b"utf-7", "+2AA-"), (b"raw-unicode-escape", "\\ud800")]
+
+
+def _text_as(value: Any, text: str) -> Any:
+    """The JSON document with every string in it (keys kept) replaced by ``text``."""
+    if isinstance(value, str):
+        return text
+    if isinstance(value, dict):
+        return {key: _text_as(item, text) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_text_as(item, text) for item in value]
+    return value
+
+
+def _charsets_to_surrogates(template: Template) -> list[HostileRequest]:
+    """The template with each such charset on its Content-Type and the bytes that decode to a
+    lone surrogate in every text it sends: each query value, each string of a JSON body, and
+    each field of a form, sent as multipart (which Starlette decodes with the charset, where
+    it decodes a urlencoded form as UTF-8)."""
+    if not (template.query or template.body):
+        return []
+    media = dict((name.lower(), value) for name, value in template.headers).get(
+        "content-type", b"text/plain"
+    )
+    found = []
+    for charset, text in SURROGATE_CHARSETS:
+        query = [(name, text) for name, _ in template.query]
+        body, content_type = template.body, media
+        if template.json_body is not None:
+            body = dump_json(_text_as(template.json_body, text))
+        elif media.startswith(b"application/x-www-form-urlencoded"):
+            fields = parse_qsl(template.body.decode(), keep_blank_values=True)
+            body, content_type = multipart(
+                [(b'Content-Disposition: form-data; name="%s"' % n.encode(), text.encode())
+                 for n, _ in fields]
+            )  # fmt: skip
+        headers = _with_header(template, "Content-Type", content_type + b"; charset=" + charset)
+        label = f"charset={charset.decode()}, text {text!r}"
+        found.append(template.build(label, query=query, headers=headers, body=body))
+    return found
+
+
 #: A NUL in an encoded parameter: Django's header parser raises ValueError on it.
 UNPARSABLE_CONTENT_TYPE = b"text/plain; charset*=utf-8''a%00b"
 
@@ -548,6 +593,7 @@ def fixed_requests(
         found += [
             template.build("dates past a C int", headers=[*template.headers, *ODD_DATES]),
             *_charsets_no_text(template),
+            *_charsets_to_surrogates(template),
             _numbers_made(template, TOO_MANY_DIGITS, "4,301-digit numbers"),
             _numbers_made(template, str(2**64), "numbers past 64 bits"),  # a column's INTEGER
         ]

@@ -111,11 +111,17 @@ def django_raw_sender(topic: Topic, framework: str) -> RawSender:
         for name, value in headers:  # a WSGI environ holds one value per name: joined
             key = name.title()
             merged[key] = f"{merged[key]}, {as_wsgi(value)}" if key in merged else as_wsgi(value)
-        content_type = merged.pop("Content-Type", "application/octet-stream")
+        sent_type = merged.pop("Content-Type", None)
+        content_type = sent_type or "application/octet-stream"
         refused = _wsgi_refusal(text_charsets_only_wsgi, {"CONTENT_TYPE": content_type})
         if refused is not None:
             return refused
-        resp = client.generic(method, path, data=body, content_type=content_type, headers=merged)
+        # generic() sets CONTENT_TYPE only with a body; a server passes the header on without
+        # one too, and Django decodes a query string with its charset.
+        extra = {"CONTENT_TYPE": sent_type} if sent_type is not None and not body else {}
+        resp = client.generic(
+            method, path, data=body, content_type=content_type, headers=merged, **extra
+        )
         return Observed(
             resp.status_code, resp.get("Content-Type", ""), django_body(resp), dict(resp.headers)
         )

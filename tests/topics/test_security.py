@@ -4,6 +4,7 @@ body-size limits (413) that cases cannot carry: a case's body is data, not a meg
 from __future__ import annotations
 
 import asyncio
+import importlib
 import inspect
 import re
 import secrets
@@ -164,6 +165,10 @@ NOT_TEXT = "application/x-www-form-urlencoded; charset=hex"
         ("multipart/form-data; boundary=zz; charset=idna", "not text"),
         ("text/plain; charset*=utf-8''a%00b", "unparsable"),  # codecs.lookup: ValueError
         ("text/plain; a=" + "x" * 20_000, "unparsable"),  # too long for Django's parser
+        ("text/plain; charset=utf-7", "surrogates"),  # "+2AA-" decodes to "\ud800"
+        ("text/plain; charset=UTF7", "surrogates"),  # an alias of the same codec
+        ("text/plain; charset=unicode_escape", "surrogates"),
+        ("multipart/form-data; boundary=zz; charset=raw-unicode-escape", "surrogates"),
         ("text/plain; charset=utf-16", None),  # a text encoding: Django decodes with it
         ("text/plain; charset=no-such-codec", None),  # ignored by Django: DEFAULT_CHARSET
         ("text/plain", None),
@@ -213,6 +218,82 @@ def test_django_without_the_charset_check_answers_500(settings) -> None:
     client = Client(raise_request_exception=False)
     content_type = "multipart/form-data; boundary=zz; charset=hex"
     assert client.generic("POST", "/files", body, content_type=content_type).status_code == 500
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["name=+2AA-", "name=%2B2AA-"])
+def test_django_refuses_a_query_that_utf7_decodes_to_a_lone_surrogate(settings, query) -> None:
+    """security.md: under WSGI Django decodes the query with the request's charset, and UTF-7
+    turns "+2AA-" into a lone surrogate that the page cannot encode: a 500 without the check."""
+    from demo_apps.django_app.config.middleware import CHARSET_MIDDLEWARE
+
+    settings.ROOT_URLCONF = "snippets.security.django"
+    utf7 = {"CONTENT_TYPE": "text/plain; charset=utf-7"}
+    refused = Client().get(f"/hello?{query}", **utf7)
+    assert (refused.status_code, refused.content) == (415, b"Unsupported charset\n")
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != CHARSET_MIDDLEWARE]
+    unchecked = Client(raise_request_exception=False)  # its handler loads MIDDLEWARE now
+    assert unchecked.get(f"/hello?{query}", **utf7).status_code == 500
+
+
+# --------------------------------------------------------------------------- charsets (FastAPI)
+
+
+@pytest.mark.parametrize(
+    ("content_type", "refused"),
+    [
+        ("multipart/form-data; boundary=zz; charset=utf-7", True),
+        ('multipart/form-data; boundary=zz; charset="UTF-7"', True),
+        ("multipart/form-data; boundary=zz; charset=unicode_escape", True),
+        ("text/plain; charset=raw-unicode-escape", True),
+        ('text/plain; charset="a\x00b"', True),  # codecs.lookup: ValueError, as in Starlette
+        ("multipart/form-data; boundary=zz; charset=utf-8", False),
+        ("multipart/form-data; boundary=zz; charset=hex", False),  # Starlette falls back
+        ("text/plain; charset=no-such-codec", False),
+        ("multipart/form-data; boundary=zz", False),
+        ("", False),
+    ],
+)
+def test_fastapi_charset_check_refuses_codecs_that_decode_to_surrogates(
+    content_type: str, refused: bool
+) -> None:
+    from snippets.security.fastapi_charset import surrogate_charset
+
+    assert surrogate_charset(content_type) is refused
+
+
+def utf7_form(**fields: str) -> tuple[bytes, dict[str, str]]:
+    """A multipart form that says its fields are UTF-7: Starlette decodes them with it."""
+    parts = b"".join(
+        f'--zz\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in fields.items()
+    )
+    return parts + b"--zz--\r\n", {
+        "Content-Type": "multipart/form-data; boundary=zz; charset=utf-7"
+    }
+
+
+@pytest.mark.parametrize("topic", ["auth", "admin"])
+def test_fastapi_login_refuses_a_utf7_form_that_would_hash_a_lone_surrogate(
+    topic: str, monkeypatch
+) -> None:
+    """security.md: "+2AA-" in a UTF-7 form reaches the password hash of the auth topic's login
+    and of SQLAdmin's as "\\ud800", which it cannot encode: without the check, a 500 for any
+    client, no account needed."""
+    from fastapi.testclient import TestClient
+
+    from snippets.security.fastapi_charset import TextCharsetsOnly
+
+    app = importlib.import_module(f"snippets.{topic}.fastapi").app
+    body, headers = utf7_form(username=f"nobody-{secrets.token_hex(6)}", password="+2AA-")
+    client = TestClient(app, raise_server_exceptions=False)
+    refused = client.post("/login", content=body, headers=headers)
+    assert (refused.status_code, refused.text) == (415, "Unsupported charset\n")
+    unchecked = [m for m in app.user_middleware if m.cls is not TextCharsetsOnly]
+    assert len(unchecked) == len(app.user_middleware) - 1
+    monkeypatch.setattr(app, "user_middleware", unchecked)
+    monkeypatch.setattr(app, "middleware_stack", None)  # built again without the check
+    assert client.post("/login", content=body, headers=headers).status_code == 500
 
 
 UNPARSABLE = b"text/plain; charset*=utf-8''a%00b"
