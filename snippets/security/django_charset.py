@@ -7,8 +7,9 @@ from django.utils.http import parse_header_parameters
 
 REFUSAL = b"Unsupported charset\n"
 # Codecs that decode some bytes to a lone surrogate (half of a UTF-16 pair: "+2AA-" in UTF-7
-# is "\ud800"), which no template, database or UTF-8 response can encode.
-SURROGATE_CODECS = {"utf-7", "unicode-escape", "raw-unicode-escape"}
+# is "\ud800", so is "ib9b" in Punycode), which no template, database or UTF-8 response can
+# encode.
+SURROGATE_CODECS = {"utf-7", "unicode-escape", "raw-unicode-escape", "punycode"}
 
 
 def unusable_charset(content_type):

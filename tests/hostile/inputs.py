@@ -498,10 +498,16 @@ def _numbers_made(template: Template, number: str, label: str) -> HostileRequest
 NOT_TEXT_CHARSETS = [b"hex", b"idna"]
 
 
-#: Charsets whose codec decodes some bytes to a lone surrogate, with such bytes: UTF-7's
-#: "+2AA-" and the escape codecs' six characters "\ud800" both decode to U+D800, half of a
-#: UTF-16 pair, which no UTF-8 encoder takes (a page, a password hash, a database driver).
-SURROGATE_CHARSETS = [(b"utf-7", "+2AA-"), (b"raw-unicode-escape", "\\ud800")]
+#: Charsets that decode some bytes to text nothing can encode, with such bytes: UTF-7's
+#: "+2AA-", unicode-escape's six characters "\ud800" and Punycode's "ib9b" each decode to
+#: U+D800, half of a UTF-16 pair, which no UTF-8 encoder takes (a page, a password hash, a
+#: database driver). "undefined" decodes nothing: it raises a UnicodeError Starlette lets out.
+BAD_TEXT_CHARSETS = [
+    (b"utf-7", "+2AA-"),
+    (b"unicode-escape", "\\ud800"),
+    (b"punycode", "ib9b"),
+    (b"undefined", "x"),
+]
 
 
 def _text_as(value: Any, text: str) -> Any:
@@ -515,27 +521,36 @@ def _text_as(value: Any, text: str) -> Any:
     return value
 
 
-def _charsets_to_surrogates(template: Template) -> list[HostileRequest]:
-    """The template with each such charset on its Content-Type and the bytes that decode to a
-    lone surrogate in every text it sends: each query value, each string of a JSON body, and
-    each field of a form, sent as multipart (which Starlette decodes with the charset, where
-    it decodes a urlencoded form as UTF-8)."""
+def _written_in(name: str, charset: bytes) -> str:
+    """A field or parameter name as a client writes it in that charset, so that it decodes
+    back to the name the app reads (Punycode's "username" is "username-")."""
+    try:
+        return name.encode(charset.decode()).decode("ascii")
+    except (LookupError, UnicodeError):  # "undefined" encodes nothing
+        return name
+
+
+def _charsets_to_bad_text(template: Template) -> list[HostileRequest]:
+    """The template with each such charset on its Content-Type and its bytes in every text it
+    sends: each query value, each string of a JSON body (a parser that honours the charset,
+    such as DRF's, decodes it), and each field of a form, sent as multipart (which Starlette
+    decodes with the charset, where it decodes a urlencoded form as UTF-8)."""
     if not (template.query or template.body):
         return []
     media = dict((name.lower(), value) for name, value in template.headers).get(
         "content-type", b"text/plain"
     )
     found = []
-    for charset, text in SURROGATE_CHARSETS:
-        query = [(name, text) for name, _ in template.query]
+    for charset, text in BAD_TEXT_CHARSETS:
+        query = [(_written_in(name, charset), text) for name, _ in template.query]
         body, content_type = template.body, media
         if template.json_body is not None:
             body = dump_json(_text_as(template.json_body, text))
         elif media.startswith(b"application/x-www-form-urlencoded"):
             fields = parse_qsl(template.body.decode(), keep_blank_values=True)
             body, content_type = multipart(
-                [(b'Content-Disposition: form-data; name="%s"' % n.encode(), text.encode())
-                 for n, _ in fields]
+                [(b'Content-Disposition: form-data; name="%s"'
+                  % _written_in(n, charset).encode(), text.encode()) for n, _ in fields]
             )  # fmt: skip
         headers = _with_header(template, "Content-Type", content_type + b"; charset=" + charset)
         label = f"charset={charset.decode()}, text {text!r}"
@@ -593,7 +608,7 @@ def fixed_requests(
         found += [
             template.build("dates past a C int", headers=[*template.headers, *ODD_DATES]),
             *_charsets_no_text(template),
-            *_charsets_to_surrogates(template),
+            *_charsets_to_bad_text(template),
             _numbers_made(template, TOO_MANY_DIGITS, "4,301-digit numbers"),
             _numbers_made(template, str(2**64), "numbers past 64 bits"),  # a column's INTEGER
         ]

@@ -168,6 +168,7 @@ NOT_TEXT = "application/x-www-form-urlencoded; charset=hex"
         ("text/plain; charset=utf-7", "surrogates"),  # "+2AA-" decodes to "\ud800"
         ("text/plain; charset=UTF7", "surrogates"),  # an alias of the same codec
         ("text/plain; charset=unicode_escape", "surrogates"),
+        ("text/plain; charset=punycode", "surrogates"),  # "ib9b" decodes to "\ud800"
         ("multipart/form-data; boundary=zz; charset=raw-unicode-escape", "surrogates"),
         ("text/plain; charset=utf-16", None),  # a text encoding: Django decodes with it
         ("text/plain; charset=no-such-codec", None),  # ignored by Django: DEFAULT_CHARSET
@@ -246,46 +247,65 @@ def test_django_refuses_a_query_that_utf7_decodes_to_a_lone_surrogate(settings, 
         ('multipart/form-data; boundary=zz; charset="UTF-7"', True),
         ("multipart/form-data; boundary=zz; charset=unicode_escape", True),
         ("text/plain; charset=raw-unicode-escape", True),
+        ("multipart/form-data; boundary=zz; charset=punycode", True),  # "ib9b" is "\ud800"
+        ("multipart/form-data; boundary=zz; charset=undefined", True),  # raises UnicodeError
+        ("multipart/form-data; boundary=zz; charset=idna", True),  # so does this, with "replace"
         ('text/plain; charset="a\x00b"', True),  # codecs.lookup: ValueError, as in Starlette
         ("multipart/form-data; boundary=zz; charset=utf-8", False),
-        ("multipart/form-data; boundary=zz; charset=hex", False),  # Starlette falls back
+        ("multipart/form-data; boundary=zz; charset=hex", False),  # LookupError: Latin-1
         ("text/plain; charset=no-such-codec", False),
         ("multipart/form-data; boundary=zz", False),
         ("", False),
     ],
 )
-def test_fastapi_charset_check_refuses_codecs_that_decode_to_surrogates(
+def test_fastapi_charset_check_refuses_codecs_that_decode_to_surrogates_or_raise(
     content_type: str, refused: bool
 ) -> None:
-    from snippets.security.fastapi_charset import surrogate_charset
+    from snippets.security.fastapi_charset import unusable_charset
 
-    assert surrogate_charset(content_type) is refused
+    assert unusable_charset(content_type) is refused
 
 
-def utf7_form(**fields: str) -> tuple[bytes, dict[str, str]]:
-    """A multipart form that says its fields are UTF-7: Starlette decodes them with it."""
+def form_in(charset: str, **fields: str) -> tuple[bytes, dict[str, str]]:
+    """A multipart form that says its fields are in ``charset``, its field names written in it
+    (Punycode's "username" is "username-"): Starlette decodes names and values with it."""
+
+    def written(name: str) -> str:
+        try:
+            return name.encode(charset).decode("ascii")
+        except (LookupError, UnicodeError):  # "undefined" encodes nothing
+            return name
+
     parts = b"".join(
-        f'--zz\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        f'--zz\r\nContent-Disposition: form-data; name="{written(name)}"\r\n\r\n{value}\r\n'
+        .encode()
         for name, value in fields.items()
-    )
-    return parts + b"--zz--\r\n", {
-        "Content-Type": "multipart/form-data; boundary=zz; charset=utf-7"
-    }
+    )  # fmt: skip
+    content_type = f"multipart/form-data; boundary=zz; charset={charset}"
+    return parts + b"--zz--\r\n", {"Content-Type": content_type}
 
 
-@pytest.mark.parametrize("topic", ["auth", "admin"])
+@pytest.mark.parametrize(
+    ("topic", "charset", "password"),
+    [
+        ("auth", "utf-7", "+2AA-"),  # "\ud800" reaches the password hash
+        ("admin", "utf-7", "+2AA-"),
+        ("auth", "punycode", "ib9b"),  # so does this
+        ("admin", "undefined", "x"),  # SQLAdmin reads the form itself: the UnicodeError escapes
+    ],
+)
 def test_fastapi_login_refuses_a_utf7_form_that_would_hash_a_lone_surrogate(
-    topic: str, monkeypatch
+    topic: str, charset: str, password: str, monkeypatch
 ) -> None:
     """security.md: "+2AA-" in a UTF-7 form reaches the password hash of the auth topic's login
     and of SQLAdmin's as "\\ud800", which it cannot encode: without the check, a 500 for any
-    client, no account needed."""
+    client, no account needed; as did the "undefined" codec's UnicodeError in SQLAdmin's."""
     from fastapi.testclient import TestClient
 
     from snippets.security.fastapi_charset import TextCharsetsOnly
 
     app = importlib.import_module(f"snippets.{topic}.fastapi").app
-    body, headers = utf7_form(username=f"nobody-{secrets.token_hex(6)}", password="+2AA-")
+    body, headers = form_in(charset, username=f"nobody{secrets.token_hex(6)}", password=password)
     client = TestClient(app, raise_server_exceptions=False)
     refused = client.post("/login", content=body, headers=headers)
     assert (refused.status_code, refused.text) == (415, "Unsupported charset\n")
