@@ -530,17 +530,31 @@ def _written_in(name: str, charset: bytes) -> str:
         return name
 
 
-def _charsets_to_bad_text(template: Template) -> list[HostileRequest]:
-    """The template with each such charset on its Content-Type and its bytes in every text it
-    sends: each query value, each string of a JSON body (a parser that honours the charset,
-    such as DRF's, decodes it), and each field of a form, sent as multipart (which Starlette
-    decodes with the charset, where it decodes a urlencoded form as UTF-8)."""
+#: A NUL in an encoded parameter: Django's header parser raises ValueError on it.
+UNPARSABLE_CONTENT_TYPE = b"text/plain; charset*=utf-8''a%00b"
+
+
+def _charset_attacks(template: Template) -> list[HostileRequest]:
+    """The template with each charset that is no text encoding added to its Content-Type
+    (text/plain if it has none), its body and boundary kept; then with each bad-text charset
+    and its bytes in every text it sends: each query value, each string of a JSON body (a
+    parser that honours the charset, such as DRF's, decodes it), and each field of a form,
+    sent as multipart (which Starlette decodes with the charset, where it decodes a urlencoded
+    form as UTF-8). Django decodes the query and the form with the charset, so only a template
+    with a query or a body gets them (an empty one decodes without error)."""
     if not (template.query or template.body):
         return []
     media = dict((name.lower(), value) for name, value in template.headers).get(
         "content-type", b"text/plain"
     )
-    found = []
+
+    def with_charset(content_type: bytes, charset: bytes) -> list[tuple[str, bytes]]:
+        return _with_header(template, "Content-Type", content_type + b"; charset=" + charset)
+
+    found = [
+        template.build(f"charset={charset.decode()}", headers=with_charset(media, charset))
+        for charset in NOT_TEXT_CHARSETS
+    ]
     for charset, text in BAD_TEXT_CHARSETS:
         query = [(_written_in(name, charset), text) for name, _ in template.query]
         body, content_type = template.body, media
@@ -552,32 +566,10 @@ def _charsets_to_bad_text(template: Template) -> list[HostileRequest]:
                 [(b'Content-Disposition: form-data; name="%s"'
                   % _written_in(n, charset).encode(), text.encode()) for n, _ in fields]
             )  # fmt: skip
-        headers = _with_header(template, "Content-Type", content_type + b"; charset=" + charset)
         label = f"charset={charset.decode()}, text {text!r}"
+        headers = with_charset(content_type, charset)
         found.append(template.build(label, query=query, headers=headers, body=body))
     return found
-
-
-#: A NUL in an encoded parameter: Django's header parser raises ValueError on it.
-UNPARSABLE_CONTENT_TYPE = b"text/plain; charset*=utf-8''a%00b"
-
-
-def _charsets_no_text(template: Template) -> list[HostileRequest]:
-    """The template with each such charset added to its Content-Type (text/plain if it has
-    none), its boundary kept: Django decodes the query and the form with that charset, so only
-    a template with a query or a body gets them (an empty one decodes without error)."""
-    if not (template.query or template.body):
-        return []
-    media = dict((name.lower(), value) for name, value in template.headers).get(
-        "content-type", b"text/plain"
-    )
-    return [
-        template.build(
-            f"charset={charset.decode()}",
-            headers=_with_header(template, "Content-Type", media + b"; charset=" + charset),
-        )
-        for charset in NOT_TEXT_CHARSETS
-    ]
 
 
 def fixed_requests(
@@ -607,8 +599,7 @@ def fixed_requests(
         )
         found += [
             template.build("dates past a C int", headers=[*template.headers, *ODD_DATES]),
-            *_charsets_no_text(template),
-            *_charsets_to_bad_text(template),
+            *_charset_attacks(template),
             _numbers_made(template, TOO_MANY_DIGITS, "4,301-digit numbers"),
             _numbers_made(template, str(2**64), "numbers past 64 bits"),  # a column's INTEGER
         ]
