@@ -588,9 +588,23 @@ PINNED_STATUSES = {
         "tests/topics/test_errors.py"
         "::test_fastapi_orders_refuse_a_huge_body_and_nan_like_every_json_endpoint"
     ),
-    ("guide/websockets.md", "The snippet refuses such a body with 413 before Engine.IO reads it"): (
+    (
+        "guide/websockets.md",
+        "refuses a POST over the size limit with 413 before Engine.IO reads it",
+    ): (
         "tests/hostile/test_websockets.py"
         "::test_flask_socketio_refuses_a_long_poll_over_the_limit_without_holding_a_thread"
+    ),
+    ("guide/websockets.md", "and a `Content-Length` it cannot read with 400"): (
+        "tests/hostile/test_websockets.py::test_flask_socketio_refuses_a_negative_content_length"
+    ),
+    (
+        "guide/websockets.md",
+        "gets 429 for each new message while more than `MAX_BEHIND` of replies wait for it, and"
+        " 200 again once it polls",
+    ): (
+        "tests/topics/test_websockets.py"
+        "::test_flask_long_polling_refuses_messages_while_too_many_replies_are_unread"
     ),
     ("guide/background.md", "past which a signup gets a 503 with"): (
         "tests/topics/test_background.py"

@@ -5,7 +5,7 @@ from flask import Flask
 from flask_socketio import SocketIO, emit
 from socketio.packet import Packet
 
-MAX_MESSAGE = 1_000_000  # bytes: Engine.IO's own default, stated so both checks agree
+from snippets.websockets.flask_limits import MAX_MESSAGE, bound_websockets, limit_long_polling
 
 
 def finite(text):
@@ -46,29 +46,8 @@ app = Flask(__name__)
 socketio = SocketIO(  # at /socket.io/
     app, max_http_buffer_size=MAX_MESSAGE, json=StrictJSON, serializer=TextOnlyPacket
 )
-
-
-def refuse_long_bodies(wsgi_app):
-    # python-engineio answers a long-polling POST over its limit by closing the session and
-    # then waiting for the client's next poll: a client that never polls holds the worker's
-    # thread for good. A body that long is refused here, before Engine.IO sees it.
-    def guarded(environ, start_response):
-        try:  # read as Engine.IO reads it, so no length it would refuse gets past
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = -1
-        if length < 0:  # not a number, or "-1" (int() takes it): Engine.IO would read it all
-            start_response("400 Bad Request", [("Content-Type", "text/plain")])
-            return [b"Bad Content-Length\n"]
-        if length > MAX_MESSAGE:
-            start_response("413 Content Too Large", [("Content-Type", "text/plain")])
-            return [b"Message too large\n"]
-        return wsgi_app(environ, start_response)
-
-    return guarded
-
-
-app.wsgi_app = refuse_long_bodies(app.wsgi_app)  # outside Flask-SocketIO's middleware
+bound_websockets(socketio)  # flask_limits.py: how far a client may fall behind
+app.wsgi_app = limit_long_polling(app.wsgi_app, socketio)  # outside Flask-SocketIO's middleware
 
 
 @app.get("/")

@@ -23,6 +23,7 @@ from snippets.websockets import flask as flask_socketio_snippet
 from snippets.websockets.django import EchoConsumer
 from tests.hostile.inputs import DEEP, HOSTILE_VALUES
 from tests.hostile.verdict import HANG_SECONDS
+from tests.support.socketio_server import use_the_real_server
 
 ERROR = {"error": 'expected {"message": ...}'}
 MAX_PAYLOAD = 1_000_000  # Engine.IO's default max_http_buffer_size
@@ -66,13 +67,8 @@ def test_django_consumer_answers_hostile_frames() -> None:
 
 @pytest.fixture
 def polling_server(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The snippet's Socket.IO server as a polling client meets it. flask_socketio's test
-    client (other tests use it) replaces the shared server's ``_send_packet`` with one that
-    queues packets for itself, for good: run after it, the polls here never heard back."""
-    server = flask_socketio_snippet.socketio.server
-    for name in ("_send_packet", "_send_eio_packet"):
-        if name in vars(server):  # set on the instance: the class's own methods come back
-            monkeypatch.delattr(server, name)
+    """The snippet's Socket.IO server as a polling client meets it."""
+    use_the_real_server(monkeypatch)
 
 
 @pytest.mark.usefixtures("polling_server")
@@ -119,7 +115,7 @@ def test_flask_socketio_refuses_a_long_poll_over_the_limit_without_holding_a_thr
     waiting (queue.join) for the client's next poll, so a client that never polls held the
     worker's thread for good (gunicorn's one gthread worker: a few such POSTs stop the app).
     The snippet now refuses such a body with 413 before Engine.IO reads it, at once."""
-    from snippets.websockets.flask import MAX_MESSAGE
+    from snippets.websockets.flask_limits import MAX_MESSAGE
 
     client = flask_socketio_snippet.app.test_client()
     handshake = client.get("/socket.io/?EIO=4&transport=polling")

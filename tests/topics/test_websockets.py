@@ -10,16 +10,26 @@ every framework. Here: what a case cannot say (refused handshakes, binary frames
 from __future__ import annotations
 
 import asyncio
+import json
+import threading
+import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from types import SimpleNamespace
 
 import pytest
 from channels.testing import WebsocketCommunicator
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
+from werkzeug.serving import make_server
 
 from snippets.websockets import fastapi as fastapi_snippet
+from snippets.websockets import flask as flask_snippet
 from snippets.websockets.django import EchoConsumer
+from snippets.websockets.flask_limits import MAX_BEHIND, MAX_MESSAGE, bound_websockets
 from tests.support.demo_servers import DemoServers, server_param
+from tests.support.raw_websocket import RawWebSocket, announced_frame_header
+from tests.support.socketio_server import use_the_real_server
 from verified_guide.frameworks import REGISTRY
 
 ERROR = {"error": 'expected {"message": ...}'}
@@ -90,6 +100,70 @@ async def _routing_checks_origin(origin: bytes, accepted: bool) -> None:
         await communicator.send_json_to({"message": "routed"})
         assert await communicator.receive_json_from() == {"echo": "routed"}
     await communicator.disconnect()
+
+
+# --------------------------------------------------------------------------- Flask-SocketIO
+# flask_limits.py, in this process (tests/hostile/test_socket_floods.py attacks the demo app
+# under gunicorn with the same floods, and measures the server's memory).
+
+
+@pytest.fixture
+def socketio_port(monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
+    """The Flask snippet under Werkzeug's threaded server, on a thread of this process."""
+    use_the_real_server(monkeypatch)
+    server = make_server("127.0.0.1", 0, flask_snippet.app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_port
+    server.shutdown()
+    thread.join()
+
+
+def _raw_client(port: int) -> RawWebSocket:
+    path = "/socket.io/?EIO=4&transport=websocket"
+    return RawWebSocket(port, path, f"http://127.0.0.1:{port}", socketio=True)
+
+
+def test_flask_websocket_refuses_a_message_over_the_limit_as_it_arrives(socketio_port: int) -> None:
+    """Engine.IO checked a message's size once all of it was in memory: a 400 MB one was read
+    whole. simple-websocket now applies the limit as the bytes arrive."""
+    with _raw_client(socketio_port) as client:
+        chunks = [announced_frame_header(400 * MAX_MESSAGE), *[b"x" * MAX_MESSAGE] * 64]
+        taken, why = client.send_until_refused(chunks)
+    assert why == "dropped" and taken < 16 * MAX_MESSAGE, (why, taken)
+
+
+def test_flask_websocket_drops_a_client_that_never_reads(socketio_port: int) -> None:
+    """Engine.IO queued every reply for a client that never read one (560 MB after 600 echoes
+    under gunicorn); a client more than MAX_BEHIND behind is now dropped."""
+    with _raw_client(socketio_port) as client:
+        taken, why = client.send_until_refused([client.echo("x" * 900_000)] * 300)
+    assert why == "dropped" and taken < 3 * MAX_BEHIND, (why, taken)
+
+
+def test_flask_long_polling_refuses_messages_while_too_many_replies_are_unread() -> None:
+    """The same queue on the long-polling transport: a client that posts messages but never
+    polls for the replies gets 429 once MAX_BEHIND of them wait, and 200 again once it polls."""
+    client = flask_snippet.app.test_client()
+    handshake = client.get("/socket.io/?EIO=4&transport=polling")
+    url = f"/socket.io/?EIO=4&transport=polling&sid={json.loads(handshake.data[1:])['sid']}"
+    assert client.post(url, data="40").status_code == 200
+    echo = "42" + json.dumps(["echo", {"message": "x" * 900_000}])
+    statuses: list[int] = []
+    deadline = time.monotonic() + 30  # the replies are queued by handler threads
+    while 429 not in statuses and time.monotonic() < deadline:
+        statuses.append(client.post(url, data=echo).status_code)
+    assert statuses[-1] == 429 and set(statuses[:-1]) == {200}, statuses
+    assert len(statuses) > MAX_BEHIND // len(echo)  # no sooner than the limit
+    client.get(url)  # takes every queued reply
+    assert client.post(url, data='42["echo",{"message":"again"}]').status_code == 200
+
+
+def test_flask_limits_are_for_engineio_threads_only() -> None:
+    """Under eventlet or gevent, Engine.IO holds a WebSocket with another class."""
+    eventlet = SimpleNamespace(server=SimpleNamespace(eio=SimpleNamespace(async_mode="eventlet")))
+    with pytest.raises(RuntimeError, match="not eventlet"):
+        bound_websockets(eventlet)
 
 
 # --------------------------------------------------------------------------- real servers
