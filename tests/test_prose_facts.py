@@ -600,11 +600,13 @@ PINNED_STATUSES = {
     ),
     (
         "guide/websockets.md",
-        "gets 429 for each new message while more than `MAX_BEHIND` of replies wait for it, and"
-        " 200 again once it polls",
+        "loses its session when its queue is full: its next request gets a 400",
     ): (
         "tests/topics/test_websockets.py"
-        "::test_flask_long_polling_refuses_messages_while_too_many_replies_are_unread"
+        "::test_flask_long_polling_ends_the_session_of_a_client_that_never_polls"
+    ),
+    ("guide/websockets.md", "to which Engine.IO answered a POST with a 500"): (
+        "tests/topics/test_websockets.py::test_flask_long_polling_to_an_ended_session_is_a_400"
     ),
     ("guide/background.md", "past which a signup gets a 503 with"): (
         "tests/topics/test_background.py"

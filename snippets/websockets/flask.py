@@ -5,7 +5,7 @@ from flask import Flask
 from flask_socketio import SocketIO, emit
 from socketio.packet import Packet
 
-from snippets.websockets.flask_limits import MAX_MESSAGE, bound_websockets, limit_long_polling
+from snippets.websockets.flask_limits import MAX_MESSAGE, bound_engineio, limit_engineio_requests
 
 
 def finite(text):
@@ -44,10 +44,14 @@ class TextOnlyPacket(Packet):
 
 app = Flask(__name__)
 socketio = SocketIO(  # at /socket.io/
-    app, max_http_buffer_size=MAX_MESSAGE, json=StrictJSON, serializer=TextOnlyPacket
+    app,
+    max_http_buffer_size=MAX_MESSAGE,
+    json=StrictJSON,
+    serializer=TextOnlyPacket,
+    async_handlers=False,  # each message in turn on its connection's thread, not a thread each
 )
-bound_websockets(socketio)  # flask_limits.py: how far a client may fall behind
-app.wsgi_app = limit_long_polling(app.wsgi_app, socketio)  # outside Flask-SocketIO's middleware
+bound_engineio(socketio)  # flask_limits.py: how far a client may fall behind
+app.wsgi_app = limit_engineio_requests(app.wsgi_app, socketio)  # outside Flask-SocketIO's
 
 
 @app.get("/")

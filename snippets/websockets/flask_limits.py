@@ -1,50 +1,115 @@
+import contextlib
+import queue
 import socket
+import sys
 from urllib.parse import parse_qs
 
 from engineio.async_drivers._websocket_wsgi import SimpleWebSocketWSGI
+from simple_websocket import ConnectionClosed
 
-# Engine.IO under threads (no eventlet or gevent) holds a WebSocket with simple-websocket,
-# which reads a client's messages as fast as they arrive and checks a message's size only
-# once all of it is in memory; Engine.IO then queues each reply, on both transports, until
-# the client takes it. uvicorn and granian stop reading from a client that falls behind;
-# these limits drop it (WebSocket) or refuse its message (long polling) instead.
+# Under threads (no eventlet or gevent), Engine.IO holds a WebSocket with simple-websocket,
+# which reads a client's messages as fast as they arrive, and queues each reply, on both
+# transports, until the client takes it: neither sets a bound. uvicorn and granian stop
+# reading from a client that falls behind; here the client loses its session instead.
 
-MAX_MESSAGE = 1_000_000  # bytes: Engine.IO's own default, stated so every check agrees
-MAX_BEHIND = 8 * MAX_MESSAGE  # bytes a client may leave unhandled and unread
+MAX_MESSAGE = 1_000_000  # characters on a WebSocket, bytes in a long-polling POST
+MAX_BEHIND = 8_000_000  # bytes a client's unhandled messages or unread replies may hold
+MAX_UNHANDLED = 1024  # messages read from a WebSocket and not handled yet
+PACKET_COST = 200  # bytes a queued packet holds besides its text (a small echo: about 180)
+CHECK_EVERY = 1.0  # seconds between two checks of a WebSocket that receives nothing
 
 
-def unread(session):
-    # Bytes of the replies queued for an Engine.IO session that its client has not taken.
-    with session.queue.mutex:
-        packets = [p for p in session.queue.queue if p is not None]
-    return sum(len(p.data) for p in packets if isinstance(p.data, (str, bytes)))
+def cost(item):
+    # Memory a message or queued packet holds (getsizeof counts 4 bytes per emoji); None is
+    # the marker Engine.IO queues to end its writer.
+    if item is None:
+        return 0
+    data = getattr(item, "data", item)
+    return PACKET_COST + (sys.getsizeof(data) if isinstance(data, (str, bytes)) else 0)
+
+
+class MeteredQueue(queue.Queue):
+    # Engine.IO's queue of one session's replies. Once they hold MAX_BEHIND, it takes no
+    # more (its client has fallen too far behind) and is marked, so the session is ended.
+    def _init(self, maxsize):
+        super()._init(maxsize)
+        self.held = 0
+        self.overflowed = False
+
+    def put(self, item, block=True, timeout=None):
+        with self.mutex:
+            if self.held + cost(item) > MAX_BEHIND:
+                self.overflowed = True
+                return
+        super().put(item, block, timeout)
+
+    def _put(self, item):
+        super()._put(item)
+        self.held += cost(item)
+
+    def _get(self):
+        item = super()._get()
+        self.held -= cost(item)
+        return item
 
 
 class BoundedWebSocket(SimpleWebSocketWSGI):
+    # Engine.IO's WebSocket under threads, which drops a client that falls behind.
+
     def __init__(self, handler, server, **kwargs):
-        # simple-websocket closes the connection (1009) as soon as a message passes the limit
-        super().__init__(handler, server, max_message_size=MAX_MESSAGE, **kwargs)
+        kwargs.setdefault("max_message_size", MAX_MESSAGE)  # simple-websocket counts characters
+        super().__init__(handler, server, **kwargs)
 
-    def wait(self):  # Engine.IO asks for the client's next message
-        session = self.app.__self__  # the handler is a method of the Engine.IO session
-        if sum(map(len, self.ws.input_buffer)) + unread(session) > MAX_BEHIND:
-            self.ws.input_buffer.clear()
-            # Not a close frame: sending it would wait on a client that does not read.
+    def wait(self):
+        # The client's next message, or None: Engine.IO then ends the session.
+        session = self.app.__self__  # Engine.IO's handler is a method of its session
+        timed_out = False
+        while not self.behind(session, timed_out):
+            try:
+                message = self.ws.receive(timeout=CHECK_EVERY)
+            except ConnectionClosed:
+                return None
+            if message is not None:
+                return message
+            timed_out = True
+        self.drop()
+        return None
+
+    def behind(self, session, timed_out):
+        unhandled = self.ws.input_buffer[: MAX_UNHANDLED + 1]
+        return (
+            len(unhandled) > MAX_UNHANDLED
+            or sum(map(cost, unhandled)) > MAX_BEHIND
+            or session.queue.overflowed
+            # A message over the limit: simple-websocket may still wait to send its close.
+            or self.ws.incoming_message_len > MAX_MESSAGE
+            # Ended by Engine.IO (no answer to its pings) a full check ago, yet still open.
+            or (timed_out and session.closed)
+        )
+
+    def drop(self):
+        # No close frame: sending it would wait on a client that reads nothing. Shutting
+        # the socket down ends simple-websocket's reading thread and Engine.IO's writer.
+        self.ws.connected = False
+        self.ws.input_buffer.clear()
+        with contextlib.suppress(OSError):  # the client may have gone already
             self.ws.sock.shutdown(socket.SHUT_RDWR)
-            return None  # Engine.IO ends the session as if the client had left
-        return super().wait()
 
 
-def bound_websockets(socketio):
-    # Engine.IO has no option for it: its WebSocket class is set in the server's driver table.
+def bound_engineio(socketio):
+    # Engine.IO has no option for these: they replace two classes in its driver table.
     eio = socketio.server.eio
     if eio.async_mode != "threading":
         raise RuntimeError(f"these limits are for threads, not {eio.async_mode}")
-    eio._async = {**eio._async, "websocket": BoundedWebSocket}
+    eio._async = {**eio._async, "websocket": BoundedWebSocket, "queue": MeteredQueue}
 
 
-def limit_long_polling(wsgi_app, socketio):
+def limit_engineio_requests(wsgi_app, socketio):
+    prefix = socketio.sockio_mw.engineio_path  # "/socket.io/": other paths pass untouched
+
     def guarded(environ, start_response):
+        if not environ.get("PATH_INFO", "").startswith(prefix):
+            return wsgi_app(environ, start_response)
         # python-engineio answers a POST over its limit by closing the session and then
         # waiting for the client's next poll: a client that never polls would hold the
         # worker's thread for good. A body that long is refused here, before Engine.IO.
@@ -60,11 +125,13 @@ def limit_long_polling(wsgi_app, socketio):
             return [b"Message too large\n"]
         sid = parse_qs(environ.get("QUERY_STRING", "")).get("sid", [""])[0]
         session = socketio.server.eio.sockets.get(sid)
-        if length and session is not None and unread(session) > MAX_BEHIND:
-            # A client that posts messages but never polls for the replies.
+        if session is not None and (session.closed or session.queue.overflowed):
+            # A long-polling client that sent more than it polled for, or a session that
+            # timed out but is still listed (Engine.IO answered a POST to it with a 500).
+            session.close(wait=False, abort=True)
             environ["wsgi.input"].read(length)  # at most MAX_MESSAGE: the connection stays usable
-            start_response("429 Too Many Requests", [("Content-Type", "text/plain")])
-            return [b"Too many unread replies: poll for them first\n"]
+            start_response("400 Bad Request", [("Content-Type", "text/plain")])
+            return [b"Session ended\n"]
         return wsgi_app(environ, start_response)
 
     return guarded

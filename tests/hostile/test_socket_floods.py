@@ -137,7 +137,7 @@ def test_a_client_that_never_polls_costs_the_server_little_memory(
         echo = "42" + json.dumps(["echo", {"message": "x" * 900_000}])
         statuses = {client.post(url, content=echo).status_code for _ in range(300)}
         held = running.rss_mb() - before
-    assert statuses <= {200, 429}, statuses
+    assert statuses <= {200, 400}, statuses  # 400: the session ended
     assert held < HELD_MB, f"{server_name} held {held:.0f} MB for a client that never polled"
     _still_echoes(running, REGISTRY.server(server_name).framework.id)
 
