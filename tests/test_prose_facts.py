@@ -595,8 +595,12 @@ PINNED_STATUSES = {
         "tests/hostile/test_websockets.py"
         "::test_flask_socketio_refuses_a_long_poll_over_the_limit_without_holding_a_thread"
     ),
-    ("guide/websockets.md", "and a `Content-Length` it cannot read with 400"): (
+    ("guide/websockets.md", "a `Content-Length` it cannot read with 400"): (
         "tests/hostile/test_websockets.py::test_flask_socketio_refuses_a_negative_content_length"
+    ),
+    ("guide/websockets.md", "with 400 too, where Engine.IO answered 200 and logged a traceback"): (
+        "tests/topics/test_websockets.py"
+        "::test_flask_long_polling_refuses_a_payload_engineio_cannot_decode"
     ),
     (
         "guide/websockets.md",

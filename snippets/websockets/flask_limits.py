@@ -1,11 +1,15 @@
 import contextlib
+import io
 import queue
 import socket
 import sys
 from urllib.parse import parse_qs
 
 from engineio.async_drivers._websocket_wsgi import SimpleWebSocketWSGI
+from engineio.packet import Packet
+from engineio.payload import Payload
 from simple_websocket import ConnectionClosed
+from wsproto.utilities import LocalProtocolError
 
 # Under threads (no eventlet or gevent), Engine.IO holds a WebSocket with simple-websocket,
 # which reads a client's messages as fast as they arrive, and queues each reply, on both
@@ -63,19 +67,24 @@ class BoundedWebSocket(SimpleWebSocketWSGI):
     def wait(self):
         # The client's next message, or None: Engine.IO then ends the session.
         session = self.app.__self__  # Engine.IO's handler is a method of its session
-        timed_out = False
-        while not self.behind(session, timed_out):
+        ended = False  # by Engine.IO (no answer to its pings): one check for its close packet
+        while not self.behind(session) and not ended:
             try:
                 message = self.ws.receive(timeout=CHECK_EVERY)
-            except ConnectionClosed:
-                return None
+            except ConnectionClosed:  # its close reply may wait on a client that reads nothing
+                self.ws.thread.join(CHECK_EVERY)
+                break
             if message is not None:
+                try:  # Engine.IO decodes it outside its own try: a traceback, a lingering session
+                    Packet(encoded_packet=message)
+                except ValueError:
+                    break
                 return message
-            timed_out = True
+            ended = session.closed
         self.drop()
         return None
 
-    def behind(self, session, timed_out):
+    def behind(self, session):
         unhandled = self.ws.input_buffer[: MAX_UNHANDLED + 1]
         return (
             len(unhandled) > MAX_UNHANDLED
@@ -83,8 +92,6 @@ class BoundedWebSocket(SimpleWebSocketWSGI):
             or session.queue.overflowed
             # A message over the limit: simple-websocket may still wait to send its close.
             or self.ws.incoming_message_len > MAX_MESSAGE
-            # Ended by Engine.IO (no answer to its pings) a full check ago, yet still open.
-            or (timed_out and session.closed)
         )
 
     def drop(self):
@@ -94,6 +101,12 @@ class BoundedWebSocket(SimpleWebSocketWSGI):
         self.ws.input_buffer.clear()
         with contextlib.suppress(OSError):  # the client may have gone already
             self.ws.sock.shutdown(socket.SHUT_RDWR)
+
+    def close(self):
+        # Engine.IO's writer closes the connection as it ends: after a drop, or once the
+        # client broke it, there is nothing left to close.
+        with contextlib.suppress(ConnectionClosed, LocalProtocolError, OSError):
+            super().close()
 
 
 def bound_engineio(socketio):
@@ -107,31 +120,46 @@ def bound_engineio(socketio):
 def limit_engineio_requests(wsgi_app, socketio):
     prefix = socketio.sockio_mw.engineio_path  # "/socket.io/": other paths pass untouched
 
+    def refuse(start_response, status, text):
+        start_response(status, [("Content-Type", "text/plain")])
+        return [text]
+
     def guarded(environ, start_response):
         if not environ.get("PATH_INFO", "").startswith(prefix):
             return wsgi_app(environ, start_response)
+        post = environ.get("REQUEST_METHOD") == "POST"
+        # Read as Engine.IO reads a POST's length, so that none it would choke on gets past
+        # ("" and "1e9" raise, "-1" would read the body to its end); a poll has none.
+        try:
+            length = int(environ.get("CONTENT_LENGTH", "0") if post else 0)
+        except ValueError:
+            length = -1
+        if length < 0:
+            return refuse(start_response, "400 Bad Request", b"Bad Content-Length\n")
         # python-engineio answers a POST over its limit by closing the session and then
         # waiting for the client's next poll: a client that never polls would hold the
         # worker's thread for good. A body that long is refused here, before Engine.IO.
-        try:  # read as Engine.IO reads it, so no length it would refuse gets past
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = -1
-        if length < 0:  # not a number, or "-1" (int() takes it): Engine.IO would read it all
-            start_response("400 Bad Request", [("Content-Type", "text/plain")])
-            return [b"Bad Content-Length\n"]
         if length > MAX_MESSAGE:
-            start_response("413 Content Too Large", [("Content-Type", "text/plain")])
-            return [b"Message too large\n"]
+            return refuse(start_response, "413 Content Too Large", b"Message too large\n")
         sid = parse_qs(environ.get("QUERY_STRING", "")).get("sid", [""])[0]
-        session = socketio.server.eio.sockets.get(sid)
+        eio = socketio.server.eio
+        session = eio.sockets.get(sid)
         if session is not None and (session.closed or session.queue.overflowed):
             # A long-polling client that sent more than it polled for, or a session that
             # timed out but is still listed (Engine.IO answered a POST to it with a 500).
             session.close(wait=False, abort=True)
             environ["wsgi.input"].read(length)  # at most MAX_MESSAGE: the connection stays usable
-            start_response("400 Bad Request", [("Content-Type", "text/plain")])
-            return [b"Session ended\n"]
-        return wsgi_app(environ, start_response)
+            return refuse(start_response, "400 Bad Request", b"Session ended\n")
+        if post:
+            body = environ["wsgi.input"].read(length)
+            try:  # Engine.IO logs a traceback for a payload it cannot decode, and answers 200
+                Payload(encoded_payload=body.decode())
+            except ValueError:  # also bad UTF-8, and more than 16 packets
+                return refuse(start_response, "400 Bad Request", b"Malformed payload\n")
+            environ["wsgi.input"] = io.BytesIO(body)
+        try:
+            return wsgi_app(environ, start_response)
+        except KeyError:  # Engine.IO's POST, for a session that closed since the check above
+            return refuse(start_response, "400 Bad Request", b"Session ended\n")
 
     return guarded

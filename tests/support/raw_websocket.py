@@ -18,18 +18,27 @@ from collections.abc import Iterable
 BLOCKED_S = 3.0
 
 
-def text_frame(text: str) -> bytes:
-    """One masked text frame, as a client must send it (RFC 6455, section 5.3)."""
-    data, mask = text.encode(), os.urandom(4)
-    size = len(data)
+def _masked_frame(opcode: int, data: bytes) -> bytes:
+    """One final masked frame, as a client must send it (RFC 6455, section 5.3)."""
+    mask, size = os.urandom(4), len(data)
     if size < 126:
-        header = struct.pack("!BB", 0x81, 0x80 | size)
+        header = struct.pack("!BB", 0x80 | opcode, 0x80 | size)
     elif size < 1 << 16:
-        header = struct.pack("!BBH", 0x81, 0x80 | 126, size)
+        header = struct.pack("!BBH", 0x80 | opcode, 0x80 | 126, size)
     else:
-        header = struct.pack("!BBQ", 0x81, 0x80 | 127, size)
+        header = struct.pack("!BBQ", 0x80 | opcode, 0x80 | 127, size)
     key = int.from_bytes((mask * (size // 4 + 1))[:size])
     return header + mask + (int.from_bytes(data) ^ key).to_bytes(size)
+
+
+def text_frame(text: str) -> bytes:
+    """One masked text frame."""
+    return _masked_frame(0x1, text.encode())
+
+
+def close_frame() -> bytes:
+    """A client's close frame (1000, a normal closure)."""
+    return _masked_frame(0x8, struct.pack("!H", 1000))
 
 
 def announced_frame_header(size: int) -> bytes:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -32,7 +33,12 @@ from snippets.websockets import flask as flask_snippet
 from snippets.websockets.django import EchoConsumer
 from snippets.websockets.flask_limits import MAX_BEHIND, MAX_MESSAGE, bound_engineio
 from tests.support.demo_servers import DemoServers, server_param
-from tests.support.raw_websocket import RawWebSocket, announced_frame_header
+from tests.support.raw_websocket import (
+    RawWebSocket,
+    announced_frame_header,
+    close_frame,
+    text_frame,
+)
 from tests.support.socketio_server import use_the_real_server
 from verified_guide.frameworks import REGISTRY
 
@@ -119,21 +125,38 @@ def _connection_threads() -> set[threading.Thread]:
     return {t for t in threading.enumerate() if any(n in t.name for n in CONNECTION_THREADS)}
 
 
+class SnippetServer:
+    """The Flask snippet under Werkzeug's threaded server, on a thread of this process."""
+
+    def __init__(self) -> None:
+        self.threads_before = _connection_threads()
+        self.server = make_server("127.0.0.1", 0, flask_snippet.app, threaded=True)
+        self.port = self.server.server_port
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def threads_left(self) -> set[threading.Thread]:
+        """The threads connections started that are still running 10 s on (CHECK_EVERY, and
+        a busy machine): none, once every connection has ended or been dropped."""
+        deadline = time.monotonic() + 10
+        while (left := _connection_threads() - self.threads_before) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        return left
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.thread.join()
+
+
 @pytest.fixture
-def socketio_port(monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
-    """The Flask snippet under Werkzeug's threaded server, on a thread of this process; at
-    the end, every thread a connection started must have ended."""
+def snippet_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[SnippetServer]:
+    """The snippet on a real server; at the end, every thread a connection started must have
+    ended."""
     use_the_real_server(monkeypatch)
-    before = _connection_threads()
-    server = make_server("127.0.0.1", 0, flask_snippet.app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server.server_port
-    deadline = time.monotonic() + 10  # CHECK_EVERY, and a busy machine
-    while (left := _connection_threads() - before) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    server.shutdown()
-    thread.join()
+    server = SnippetServer()
+    yield server
+    left = server.threads_left()
+    server.stop()
     assert not left, f"threads still running after their connection ended: {left}"
 
 
@@ -142,23 +165,28 @@ def _raw_client(port: int) -> RawWebSocket:
     return RawWebSocket(port, path, f"http://127.0.0.1:{port}", socketio=True)
 
 
-def test_flask_websocket_refuses_a_message_over_the_limit_as_it_arrives(socketio_port: int) -> None:
+def test_flask_websocket_refuses_a_message_over_the_limit_as_it_arrives(
+    snippet_server: SnippetServer,
+) -> None:
     """Engine.IO checked a message's size once all of it was in memory: a 400 MB one was read
     whole. simple-websocket now applies the limit as the bytes arrive."""
-    with _raw_client(socketio_port) as client:
+    with _raw_client(snippet_server.port) as client:
         chunks = [announced_frame_header(400 * MAX_MESSAGE), *[b"x" * MAX_MESSAGE] * 64]
         taken, why = client.send_until_refused(chunks)
-    assert why == "dropped" and taken < 16 * MAX_MESSAGE, (why, taken)
+    # Dropped, or no longer read (Werkzeug keeps a connection simple-websocket closed).
+    assert why != "all sent" and taken < 16 * MAX_MESSAGE, (why, taken)
 
 
-def test_flask_websocket_refuses_compressed_messages_over_the_limit(socketio_port: int) -> None:
+def test_flask_websocket_refuses_compressed_messages_over_the_limit(
+    snippet_server: SnippetServer,
+) -> None:
     """Review: simple-websocket wakes Engine.IO's reader before it marks a connection closed
     for a message over the limit, and the reader then waited for good: 18 of 20 request
     threads were left after 20 such messages, each compressed (permessage-deflate) to about
     1 KB. The fixture checks that every thread ends."""
-    url = f"ws://127.0.0.1:{socketio_port}/socket.io/?EIO=4&transport=websocket"
+    url = f"ws://127.0.0.1:{snippet_server.port}/socket.io/?EIO=4&transport=websocket"
     for _ in range(5):
-        with connect(url, origin=f"http://127.0.0.1:{socketio_port}", close_timeout=1) as ws:
+        with connect(url, origin=f"http://127.0.0.1:{snippet_server.port}", close_timeout=1) as ws:
             ws.recv(timeout=5)
             ws.send("40")
             ws.recv(timeout=5)
@@ -169,13 +197,39 @@ def test_flask_websocket_refuses_compressed_messages_over_the_limit(socketio_por
                 pytest.fail("the message over the limit was answered")
 
 
-def test_flask_websocket_drops_a_client_that_never_reads(socketio_port: int) -> None:
+def test_flask_websocket_drops_a_client_that_never_reads(snippet_server: SnippetServer) -> None:
     """Engine.IO queued every reply for a client that never read one (560 MB after 600 echoes
     under gunicorn); a client more than MAX_BEHIND behind is now dropped."""
-    with _raw_client(socketio_port) as client:
+    with _raw_client(snippet_server.port) as client:
         taken, why = client.send_until_refused([client.echo("x" * 900_000)] * 300)
     # What the socket buffers of both ends took besides: 16 to 18 MB here.
     assert why == "dropped" and taken < 8 * MAX_BEHIND, (why, taken)
+
+
+def test_flask_websocket_ends_every_thread_of_a_client_that_closes_but_never_reads(
+    snippet_server: SnippetServer,
+) -> None:
+    """Review: a client that sent a close frame while its replies filled the socket, and kept
+    the connection open, held the request, reader and writer threads until it hung up:
+    Engine.IO's writer blocked on the full socket and Engine.IO waited for it."""
+    with _raw_client(snippet_server.port) as client:
+        client.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        client.send_until_refused([client.echo("x" * 900_000)] * 4)
+        time.sleep(1)
+        client.sock.sendall(close_frame())
+        assert not snippet_server.threads_left()  # while the client still holds the socket
+
+
+@pytest.mark.parametrize("frame", ["x", ""], ids=["not a packet", "empty"])
+def test_flask_websocket_drops_a_frame_engineio_cannot_decode(
+    snippet_server: SnippetServer, frame: str
+) -> None:
+    """Review: Engine.IO decodes a WebSocket frame outside its own try: the ValueError ended
+    its reader with a traceback, and the session and its writer lingered until the ping
+    timeout. The connection is now dropped, and its threads end."""
+    with _raw_client(snippet_server.port) as client:
+        client.sock.sendall(text_frame(frame))
+        assert not snippet_server.threads_left()
 
 
 def _polling_session(client: Any) -> str:
@@ -231,6 +285,50 @@ def test_flask_long_polling_to_an_ended_session_is_a_400(monkeypatch: pytest.Mon
     flask_snippet.socketio.server.eio.sockets[url.rpartition("=")[2]].close(wait=False, abort=True)
     response = client.post(url, data='42["echo",{"message":"late"}]')
     assert (response.status_code, response.text) == (400, "Session ended\n")
+
+
+def test_flask_long_polling_answers_a_session_that_closes_during_the_request_with_400(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Review: a session that closes between the guard's check and Engine.IO's (a ping
+    timeout, or the client's own close on another request) made Engine.IO raise KeyError."""
+    use_the_real_server(monkeypatch)
+    client = flask_snippet.app.test_client()
+    url = _polling_session(client)
+    eio = flask_snippet.socketio.server.eio
+    session = eio.sockets[url.rpartition("=")[2]]
+    get_socket = eio._get_socket
+
+    def closing_first(sid: str) -> Any:
+        session.close(wait=False, abort=True)
+        return get_socket(sid)
+
+    monkeypatch.setattr(eio, "_get_socket", closing_first)
+    response = client.post(url, data='42["echo",{"message":"late"}]')
+    assert (response.status_code, response.text) == (400, "Session ended\n")
+
+
+@pytest.mark.parametrize(
+    ("body", "length"),
+    [
+        ("x", None),
+        ("2\x1e", None),  # an empty packet after the first
+        ("\x1e".join(["2"] * 17), None),  # one packet more than Engine.IO decodes
+        (b"4\xff", None),  # not UTF-8
+        ("2", ""),  # a Content-Length header with no number
+    ],
+    ids=["not a packet", "empty packet", "17 packets", "not UTF-8", "empty length"],
+)
+def test_flask_long_polling_refuses_a_payload_engineio_cannot_decode(
+    monkeypatch: pytest.MonkeyPatch, body: str | bytes, length: str | None
+) -> None:
+    """Review: Engine.IO answered each of these 200 and logged a traceback."""
+    use_the_real_server(monkeypatch)
+    client = flask_snippet.app.test_client()
+    url = _polling_session(client)
+    overrides = {} if length is None else {"CONTENT_LENGTH": length}
+    assert client.post(url, data=body, environ_overrides=overrides).status_code == 400
+    assert client.post(url, data='42["echo",{"message":"after"}]').status_code == 200
 
 
 def test_flask_limits_leave_other_paths_alone() -> None:
