@@ -154,7 +154,7 @@ def limit_engineio_requests(wsgi_app, socketio):
             body = environ["wsgi.input"].read(length)
             try:  # Engine.IO logs a traceback for a payload it cannot decode, and answers 200
                 Payload(encoded_payload=body.decode())
-            except ValueError:  # also bad UTF-8, and more than 16 packets
+            except ValueError:  # also bad UTF-8, and more packets than Engine.IO decodes
                 return refuse(start_response, "400 Bad Request", b"Malformed payload\n")
             environ["wsgi.input"] = io.BytesIO(body)
         try:

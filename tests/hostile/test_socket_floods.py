@@ -24,6 +24,8 @@ from collections.abc import Callable
 
 import httpx
 import pytest
+import socketio
+from websockets.sync.client import connect
 
 from tests.hostile.verdict import HANG_SECONDS
 from tests.support.demo_servers import DemoServers, server_param
@@ -152,8 +154,6 @@ def test_a_client_that_reads_gets_every_reply_of_a_burst(
     framework = REGISTRY.server(server_name).framework.id
     text = "y" * 500_000
     if speaks_socketio(ECHO, framework):
-        import socketio
-
         client = socketio.SimpleClient()
         client.connect(
             running.base_url, transports=["websocket"], socketio_path=f"/{TOPIC.mount}/socket.io"
@@ -166,8 +166,6 @@ def test_a_client_that_reads_gets_every_reply_of_a_burst(
             client.disconnect()
         assert replies == [["echo", {"echo": text}]] * 8
         return
-    from websockets.sync.client import connect
-
     url = f"ws://127.0.0.1:{running.port}/{TOPIC.mount}{ECHO.path}"
     with connect(url, origin=running.base_url, max_size=None) as ws:
         for _ in range(8):

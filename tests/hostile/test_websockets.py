@@ -23,7 +23,7 @@ from snippets.websockets import flask as flask_socketio_snippet
 from snippets.websockets.django import EchoConsumer
 from tests.hostile.inputs import DEEP, HOSTILE_VALUES
 from tests.hostile.verdict import HANG_SECONDS
-from tests.support.socketio_server import use_the_real_server
+from tests.support.socketio_server import joined_polling_client, use_the_real_server
 
 ERROR = {"error": 'expected {"message": ...}'}
 MAX_PAYLOAD = 1_000_000  # Engine.IO's default max_http_buffer_size
@@ -78,10 +78,7 @@ def test_flask_socketio_survives_hostile_frames() -> None:
     deep, malformed) never reaches the snippet: python-socketio logs it and drops it. Every
     POST is still answered 200 at once, a decodable frame of the wrong shape gets the
     snippet's error event, and the socket stays open for the next message."""
-    client = flask_socketio_snippet.app.test_client()
-    handshake = client.get("/socket.io/?EIO=4&transport=polling")
-    url = f"/socket.io/?EIO=4&transport=polling&sid={json.loads(handshake.data[1:])['sid']}"
-    assert client.post(url, data="40").status_code == 200  # join the default namespace
+    client, url = joined_polling_client()
     payloads = [
         # Under Engine.IO's 1 MB maxPayload: a longer POST is the next test's.
         *(f'["echo",{frame}]' for frame in FRAMES if len(frame) < MAX_PAYLOAD),
@@ -117,10 +114,7 @@ def test_flask_socketio_refuses_a_long_poll_over_the_limit_without_holding_a_thr
     The snippet now refuses such a body with 413 before Engine.IO reads it, at once."""
     from snippets.websockets.flask_limits import MAX_MESSAGE
 
-    client = flask_socketio_snippet.app.test_client()
-    handshake = client.get("/socket.io/?EIO=4&transport=polling")
-    url = f"/socket.io/?EIO=4&transport=polling&sid={json.loads(handshake.data[1:])['sid']}"
-    assert client.post(url, data="40").status_code == 200
+    client, url = joined_polling_client()
     too_long = b"42" + b"x" * MAX_MESSAGE
     answers: list = []  # a daemon thread: one the old code held for good must not hold pytest
     post = threading.Thread(target=lambda: answers.append(client.post(url, data=too_long)))
@@ -132,14 +126,6 @@ def test_flask_socketio_refuses_a_long_poll_over_the_limit_without_holding_a_thr
     garbled = client.post(url, data="40", environ_overrides={"CONTENT_LENGTH": "1e9"})
     assert garbled.status_code == 400  # not a length Engine.IO could read either
     assert client.post(url, data='42["echo",{"message":"after"}]').status_code == 200
-
-
-def _joined_polling_client() -> tuple[object, str]:
-    client = flask_socketio_snippet.app.test_client()
-    handshake = client.get("/socket.io/?EIO=4&transport=polling")
-    url = f"/socket.io/?EIO=4&transport=polling&sid={json.loads(handshake.data[1:])['sid']}"
-    assert client.post(url, data="40").status_code == 200  # join the default namespace
-    return client, url
 
 
 def _poll_until(client, url: str, text: str) -> str:
@@ -154,7 +140,7 @@ def test_flask_socketio_drops_a_packet_that_announces_binary_attachments() -> No
     """review: a binary event announcing 9,999,999,999 attachments made the server keep every
     later message of the session as one of them (740 KB POSTs: 29.6 MB held after 40), and the
     echo never answered again. The echo takes text only: such a packet is dropped."""
-    client, url = _joined_polling_client()
+    client, url = joined_polling_client()
     assert client.post(url, data='459999999999-["echo",{}]').status_code == 200
     for _ in range(3):
         assert client.post(url, data=b"b" + base64.b64encode(bytes(1000))).status_code == 200
@@ -167,7 +153,7 @@ def test_flask_socketio_drops_a_packet_that_announces_binary_attachments() -> No
 def test_flask_socketio_answers_a_wrong_number_of_arguments_with_the_error_event() -> None:
     """review: `42["echo"]` and `42["echo",{...},2]` raised TypeError in the handler (a
     traceback in the log, no reply), where the topic promises the error event."""
-    client, url = _joined_polling_client()
+    client, url = joined_polling_client()
     for frame in ('42["echo"]', '42["echo",{"message":1},2]'):
         assert client.post(url, data=frame).status_code == 200
     received, deadline = "", time.monotonic() + 30
@@ -180,6 +166,6 @@ def test_flask_socketio_answers_a_wrong_number_of_arguments_with_the_error_event
 def test_flask_socketio_refuses_a_negative_content_length() -> None:
     """review: int() takes "-1", which is not over the limit, and Engine.IO then read the
     body to its end whatever its size."""
-    client, url = _joined_polling_client()
+    client, url = joined_polling_client()
     resp = client.post(url, data=b"42" + b"x" * 100, environ_overrides={"CONTENT_LENGTH": "-1"})
     assert resp.status_code == 400

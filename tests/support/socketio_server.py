@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import pytest
 
 from snippets.websockets import flask as flask_socketio_snippet
@@ -15,3 +18,13 @@ def use_the_real_server(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("_send_packet", "_send_eio_packet"):
         if name in vars(server):  # set on the instance: the class's own methods come back
             monkeypatch.delattr(server, name)
+
+
+def joined_polling_client() -> tuple[Any, str]:
+    """A Flask test client with a long-polling session of the snippet, joined to the default
+    namespace, and the URL its POSTs and polls go to."""
+    client = flask_socketio_snippet.app.test_client()
+    handshake = client.get("/socket.io/?EIO=4&transport=polling")
+    url = f"/socket.io/?EIO=4&transport=polling&sid={json.loads(handshake.data[1:])['sid']}"
+    assert client.post(url, data="40").status_code == 200
+    return client, url

@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 from channels.testing import WebsocketCommunicator
+from engineio.payload import Payload
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
@@ -39,7 +40,7 @@ from tests.support.raw_websocket import (
     close_frame,
     text_frame,
 )
-from tests.support.socketio_server import use_the_real_server
+from tests.support.socketio_server import joined_polling_client, use_the_real_server
 from verified_guide.frameworks import REGISTRY
 
 ERROR = {"error": 'expected {"message": ...}'}
@@ -232,13 +233,6 @@ def test_flask_websocket_drops_a_frame_engineio_cannot_decode(
         assert not snippet_server.threads_left()
 
 
-def _polling_session(client: Any) -> str:
-    handshake = client.get("/socket.io/?EIO=4&transport=polling")
-    url = f"/socket.io/?EIO=4&transport=polling&sid={json.loads(handshake.data[1:])['sid']}"
-    assert client.post(url, data="40").status_code == 200
-    return url
-
-
 def _post_until_refused(client: Any, url: str, body: str, most: int = 100) -> list[int]:
     statuses: list[int] = []
     while 200 in statuses[-1:] or not statuses:
@@ -253,8 +247,7 @@ def test_flask_long_polling_ends_the_session_of_a_client_that_never_polls(
     """The same queue on the long-polling transport: a client that posts messages but never
     polls for the replies loses its session once MAX_BEHIND of them wait."""
     use_the_real_server(monkeypatch)
-    client = flask_snippet.app.test_client()
-    url = _polling_session(client)
+    client, url = joined_polling_client()
     echo = "42" + json.dumps(["echo", {"message": "x" * 900_000}])
     statuses = _post_until_refused(client, url, echo)
     assert statuses[-1] == 400 and len(statuses) > MAX_BEHIND // len(echo), statuses
@@ -267,12 +260,12 @@ def test_flask_long_polling_counts_packets_that_carry_no_text(
     """Review: an UPGRADE packet ("5") on a polling session makes Engine.IO queue an empty
     NOOP; counting text alone, 48,002 of them counted 31 bytes. Each packet now counts."""
     use_the_real_server(monkeypatch)
-    client = flask_snippet.app.test_client()
-    url = _polling_session(client)
+    client, url = joined_polling_client()
     sid = url.rpartition("=")[2]
     session = flask_snippet.socketio.server.eio.sockets[sid]
-    # 16 packets a POST, Engine.IO's most; 40,000 NOOPs (PACKET_COST each) fill MAX_BEHIND
-    statuses = _post_until_refused(client, url, "\x1e".join(["5"] * 16), most=3000)
+    # As many packets a POST as Engine.IO decodes; MAX_BEHIND / PACKET_COST NOOPs fill the queue
+    upgrades = "\x1e".join(["5"] * Payload.max_decode_packets)
+    statuses = _post_until_refused(client, url, upgrades, most=3000)
     assert statuses[-1] == 400 and session.queue.held <= MAX_BEHIND, statuses[-3:]
 
 
@@ -280,8 +273,7 @@ def test_flask_long_polling_to_an_ended_session_is_a_400(monkeypatch: pytest.Mon
     """A session Engine.IO has closed (no answer to its pings) stays listed until its
     service task removes it; a POST to it raised KeyError in Engine.IO, a 500."""
     use_the_real_server(monkeypatch)
-    client = flask_snippet.app.test_client()
-    url = _polling_session(client)
+    client, url = joined_polling_client()
     flask_snippet.socketio.server.eio.sockets[url.rpartition("=")[2]].close(wait=False, abort=True)
     response = client.post(url, data='42["echo",{"message":"late"}]')
     assert (response.status_code, response.text) == (400, "Session ended\n")
@@ -293,8 +285,7 @@ def test_flask_long_polling_answers_a_session_that_closes_during_the_request_wit
     """Review: a session that closes between the guard's check and Engine.IO's (a ping
     timeout, or the client's own close on another request) made Engine.IO raise KeyError."""
     use_the_real_server(monkeypatch)
-    client = flask_snippet.app.test_client()
-    url = _polling_session(client)
+    client, url = joined_polling_client()
     eio = flask_snippet.socketio.server.eio
     session = eio.sockets[url.rpartition("=")[2]]
     get_socket = eio._get_socket
@@ -313,19 +304,18 @@ def test_flask_long_polling_answers_a_session_that_closes_during_the_request_wit
     [
         ("x", None),
         ("2\x1e", None),  # an empty packet after the first
-        ("\x1e".join(["2"] * 17), None),  # one packet more than Engine.IO decodes
+        ("\x1e".join(["2"] * (Payload.max_decode_packets + 1)), None),
         (b"4\xff", None),  # not UTF-8
         ("2", ""),  # a Content-Length header with no number
     ],
-    ids=["not a packet", "empty packet", "17 packets", "not UTF-8", "empty length"],
+    ids=["not a packet", "empty packet", "one packet too many", "not UTF-8", "empty length"],
 )
 def test_flask_long_polling_refuses_a_payload_engineio_cannot_decode(
     monkeypatch: pytest.MonkeyPatch, body: str | bytes, length: str | None
 ) -> None:
     """Review: Engine.IO answered each of these 200 and logged a traceback."""
     use_the_real_server(monkeypatch)
-    client = flask_snippet.app.test_client()
-    url = _polling_session(client)
+    client, url = joined_polling_client()
     overrides = {} if length is None else {"CONTENT_LENGTH": length}
     assert client.post(url, data=body, environ_overrides=overrides).status_code == 400
     assert client.post(url, data='42["echo",{"message":"after"}]').status_code == 200
